@@ -1,0 +1,3 @@
+from vote_counter.cli import main
+
+raise SystemExit(main())
