@@ -72,9 +72,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
 
 
 def canonical_bytes(result: Result) -> bytes:
-    return json.dumps(result_to_dict(result), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return json.dumps(result_to_dict(result), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def check_code(result: Result) -> str:

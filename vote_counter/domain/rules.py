@@ -279,7 +279,7 @@ def tally(round_: Round, nominees: Sequence[Nominee], ballots: Iterable[BallotMa
         invalid=invalid,
         invalid_reasons=dict(reasons),
         rows={nid: tuple(c) for nid, c in rows.items()},
-        not_counted=not_counted,
+        not_counted={k: v for k, v in not_counted.items() if v},
         write_ins=dict(write_ins),
     )
 

@@ -1,0 +1,425 @@
+"""Entering the count: verify a scanned or typed ballot, save its marks, correct, void, tally sheets.
+
+One user action = one transaction with its audit entry. Audit details never hold marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from vote_counter.domain.model import (
+    BallotId,
+    BallotMarks,
+    Mode,
+    Nominee,
+    Reason,
+    Round,
+    RoundId,
+    SerialStatus,
+    Stage,
+    TallySheet,
+    Validity,
+    nfc,
+)
+from vote_counter.domain.rules import (
+    BallotShapeError,
+    PassDifference,
+    Result,
+    Totals,
+    classify,
+    compare_passes,
+    decide,
+    sheet_totals,
+    tally,
+)
+from vote_counter.domain.serials import (
+    PAYLOAD_DIGITS,
+    PayloadError,
+    PayloadProblem,
+    parse_payload,
+    parse_typed_serial,
+)
+from vote_counter.domain.sheets import check_sheet
+from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.live import LiveTotals, audit_seq
+from vote_counter.storage import audit, repositories
+from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
+
+
+@dataclass(frozen=True)
+class SavedBallot:
+    id: BallotId
+    serial: str | None
+    pass_no: int
+    validity: Validity
+    totals: Totals  # the running totals of this pass after the save
+
+
+@dataclass(frozen=True)
+class EnteredBallot:
+    id: BallotId
+    serial: str | None
+    pass_no: int
+    marks: BallotMarks
+    valid: bool
+    reasons: frozenset[Reason]
+    active: bool
+    set_aside: bool
+
+
+def _entered(row: BallotRow) -> EnteredBallot:
+    return EnteredBallot(
+        id=BallotId(row.id),
+        serial=row.serial,
+        pass_no=row.pass_no,
+        marks=repositories.marks_from_json(row.marks),
+        valid=row.valid,
+        reasons=repositories.reasons_from_text(row.reasons),
+        active=row.status == "active",
+        set_aside=row.set_aside,
+    )
+
+
+def _reason_text(reason: str) -> str:
+    cleaned = nfc(reason)
+    if not cleaned:
+        raise ServiceError(ErrorCode.REASON_REQUIRED)
+    return cleaned
+
+
+class CountingService(ServiceBase):
+    def __init__(self, sessions: sessionmaker[Session], live: LiveTotals) -> None:
+        super().__init__(sessions)
+        self._live = live
+
+    # ------------------------------------------------------------ verification
+    def identify(self, round_id: RoundId, text: str, pass_no: int = 1) -> str:
+        """The serial of a scanned payload or typed serial, if it may be counted now; else ServiceError."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            return self._verify(s, row, text, pass_no)
+
+    def _verify(self, s: Session, row: RoundRow, text: str, pass_no: int) -> str:
+        digits = nfc(text).replace(" ", "")
+        round_mode = Mode(row.mode)
+        if len(digits) == PAYLOAD_DIGITS:
+            try:
+                payload = parse_payload(digits)
+            except PayloadError as exc:
+                bad = exc.code == PayloadProblem.BAD_CHECK_DIGIT
+                raise ServiceError(ErrorCode.BAD_CHECK_DIGIT if bad else ErrorCode.MALFORMED_CODE) from exc
+            if payload.round_code != row.code:
+                other = s.execute(select(RoundRow).where(RoundRow.code == payload.round_code)).scalar_one_or_none()
+                if other is not None and payload.verifies(other.hmac_key):
+                    raise ServiceError(ErrorCode.OTHER_ROUND, other=other.title)
+                raise ServiceError(ErrorCode.NOT_ISSUED)
+            if not payload.verifies(row.hmac_key):
+                raise ServiceError(ErrorCode.NOT_ISSUED)
+            self._check_mode(payload.mode, round_mode)
+            serial = payload.serial
+        else:
+            try:
+                serial = parse_typed_serial(digits)
+            except PayloadError as exc:
+                bad = exc.code == PayloadProblem.BAD_CHECK_DIGIT
+                raise ServiceError(ErrorCode.BAD_CHECK_DIGIT if bad else ErrorCode.MALFORMED_CODE) from exc
+        reg = s.execute(
+            select(SerialRow).where(SerialRow.round_id == row.id, SerialRow.serial == serial)
+        ).scalar_one_or_none()
+        if reg is None:
+            raise ServiceError(ErrorCode.NOT_ISSUED)
+        self._check_mode(Mode(reg.mode), round_mode)
+        if reg.status == SerialStatus.SPOILED.value:
+            raise ServiceError(ErrorCode.SPOILED, serial=serial)
+        if reg.status == SerialStatus.UNUSED.value:
+            raise ServiceError(ErrorCode.NOT_ISSUED)
+        if self._active_entry(s, row.id, serial, pass_no) is not None:
+            raise ServiceError(ErrorCode.DUPLICATE, serial=serial)
+        return serial
+
+    @staticmethod
+    def _check_mode(ballot: Mode, round_mode: Mode) -> None:
+        if ballot is Mode.TEST and round_mode is Mode.LIVE:
+            raise ServiceError(ErrorCode.TEST_IN_LIVE)
+        if ballot is Mode.LIVE and round_mode is Mode.TEST:
+            raise ServiceError(ErrorCode.LIVE_IN_TEST)
+
+    @staticmethod
+    def _active_entry(s: Session, round_id: int, serial: str, pass_no: int) -> BallotRow | None:
+        return s.execute(
+            select(BallotRow).where(
+                BallotRow.round_id == round_id,
+                BallotRow.serial == serial,
+                BallotRow.pass_no == pass_no,
+                BallotRow.status == "active",
+                BallotRow.set_aside.is_(False),
+            )
+        ).scalar_one_or_none()
+
+    # ------------------------------------------------------------ saving
+    def record(
+        self, round_id: RoundId, text: str, marks: BallotMarks, pass_no: int = 1, actor: str = DEFAULT_ACTOR
+    ) -> SavedBallot:
+        """Save one ballot's marks after verifying its payload or serial (SPEC §6)."""
+        if pass_no not in (1, 2):
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
+        marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "nhập phiếu", Stage.COUNTING)
+            if pass_no == 2 and not row.double_entry:
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần.")
+            round_ = repositories.round_(row)
+            seq_before = audit_seq(s)
+            nominees = self._live_nominees(s, round_, seq_before)
+            serial = self._verify(s, row, text, pass_no)
+            validity = self._classify(marks, round_, nominees)
+            ballot = BallotRow(
+                round_id=row.id,
+                serial=serial,
+                pass_no=pass_no,
+                marks=repositories.marks_to_json(marks),
+                valid=validity.valid,
+                reasons=repositories.reasons_to_text(validity.reasons),
+                status="active",
+                set_aside=False,
+            )
+            s.add(ballot)
+            reg = s.execute(
+                select(SerialRow).where(SerialRow.round_id == row.id, SerialRow.serial == serial)
+            ).scalar_one()
+            reg.status = SerialStatus.COUNTED.value
+            s.flush()
+            audit.append(
+                s,
+                actor,
+                "ballot_saved",
+                {"round": row.id, "ballot": ballot.id, "pass": pass_no, "valid": validity.valid},
+            )
+            seq_after = audit_seq(s)
+            before = self._live.cached(row.id, pass_no, seq_before)
+            delta = tally(round_, nominees, [marks])
+        totals = before + delta if before is not None else self.totals(round_id, pass_no)
+        self._live.put(row.id, pass_no, seq_after, totals)
+        return SavedBallot(BallotId(ballot.id), serial, pass_no, validity, totals)
+
+    def set_aside(
+        self,
+        round_id: RoundId,
+        reason: Reason,
+        serial_text: str = "",
+        actor: str = DEFAULT_ACTOR,
+    ) -> BallotId:
+        """Keep a rejected paper (not issued, duplicate) as an invalid ballot: it was in the box (C, X)."""
+        if reason not in (Reason.NOT_ISSUED, Reason.DUPLICATE):
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ để riêng phiếu không do Ban phát ra hoặc trùng số.")
+        digits = "".join(ch for ch in nfc(serial_text) if ch.isdigit())[:64]
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "nhập phiếu", Stage.COUNTING)
+            ballot = BallotRow(
+                round_id=row.id,
+                serial=digits[:12] or None,
+                pass_no=1,
+                marks=repositories.marks_to_json(BallotMarks({})),
+                valid=False,
+                reasons=reason.value,
+                status="active",
+                set_aside=True,
+            )
+            s.add(ballot)
+            s.flush()
+            audit.append(s, actor, "ballot_set_aside", {"round": row.id, "ballot": ballot.id, "reason": reason.value})
+            return BallotId(ballot.id)
+
+    def correct(
+        self, ballot_id: BallotId, marks: BallotMarks, reason: str, actor: str = DEFAULT_ACTOR
+    ) -> EnteredBallot:
+        why = _reason_text(reason)
+        marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
+        with self._write() as s:
+            ballot = self._ballot(s, ballot_id)
+            row = get_round_row(s, ballot.round_id)
+            require_stage(row, "sửa phiếu", Stage.COUNTING)
+            if ballot.status != "active" or ballot.set_aside:
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ sửa được phiếu đang được tính.")
+            round_ = repositories.round_(row)
+            validity = self._classify(marks, round_, repositories.nominees_of(s, row.id))
+            ballot.marks = repositories.marks_to_json(marks)
+            ballot.valid = validity.valid
+            ballot.reasons = repositories.reasons_to_text(validity.reasons)
+            audit.append(s, actor, "ballot_corrected", {"round": row.id, "ballot": ballot.id, "reason": why})
+            return _entered(ballot)
+
+    def void(self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR) -> EnteredBallot:
+        """Take a saved ballot out of the count (entered by mistake); its serial can be entered again."""
+        why = _reason_text(reason)
+        with self._write() as s:
+            ballot = self._ballot(s, ballot_id)
+            row = get_round_row(s, ballot.round_id)
+            require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
+            if ballot.status != "active":
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
+            ballot.status = "void"
+            s.flush()
+            self._sync_register(s, row.id, ballot.serial)
+            audit.append(s, actor, "ballot_voided", {"round": row.id, "ballot": ballot.id, "reason": why})
+            return _entered(ballot)
+
+    def restore(self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR) -> EnteredBallot:
+        """Undo a void: the ballot counts again unless its serial has been entered since."""
+        why = _reason_text(reason)
+        with self._write() as s:
+            ballot = self._ballot(s, ballot_id)
+            row = get_round_row(s, ballot.round_id)
+            require_stage(row, "khôi phục phiếu", Stage.COUNTING)
+            if ballot.status == "active":
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
+            if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
+                raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
+            ballot.status = "active"
+            s.flush()
+            self._sync_register(s, row.id, ballot.serial)
+            audit.append(s, actor, "ballot_restored", {"round": row.id, "ballot": ballot.id, "reason": why})
+            return _entered(ballot)
+
+    @staticmethod
+    def _sync_register(s: Session, round_id: int, serial: str | None) -> None:
+        if not serial:
+            return
+        reg = s.execute(
+            select(SerialRow).where(SerialRow.round_id == round_id, SerialRow.serial == serial)
+        ).scalar_one_or_none()
+        if reg is None or reg.status in (SerialStatus.SPOILED.value, SerialStatus.UNUSED.value):
+            return
+        still = s.execute(
+            select(BallotRow.id).where(
+                BallotRow.round_id == round_id,
+                BallotRow.serial == serial,
+                BallotRow.status == "active",
+                BallotRow.set_aside.is_(False),
+            )
+        ).first()
+        reg.status = SerialStatus.COUNTED.value if still else SerialStatus.PRINTED.value
+
+    @staticmethod
+    def _classify(marks: BallotMarks, round_: Round, nominees: Sequence[Nominee]) -> Validity:
+        try:
+            return classify(marks, round_, [n.id for n in nominees if n.id is not None])
+        except BallotShapeError as exc:
+            raise ServiceError(ErrorCode.BAD_MARKS, detail=str(exc)) from exc
+
+    @staticmethod
+    def _ballot(s: Session, ballot_id: int) -> BallotRow:
+        ballot = s.get(BallotRow, ballot_id)
+        if ballot is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, what=f"phiếu đã nhập số {ballot_id}")
+        return ballot
+
+    def _live_nominees(self, s: Session, round_: Round, seq: int) -> list[Nominee]:
+        return self._live.round_and_nominees(s, round_, seq)
+
+    # ------------------------------------------------------------ look-ups
+    def find(self, round_id: RoundId, serial_text: str) -> list[EnteredBallot]:
+        try:
+            serial = parse_typed_serial(nfc(serial_text))
+        except PayloadError:
+            try:
+                serial = parse_payload(nfc(serial_text)).serial
+            except PayloadError as exc:
+                raise ServiceError(ErrorCode.MALFORMED_CODE) from exc
+        with self._read() as s:
+            get_round_row(s, round_id)
+            rows = s.execute(
+                select(BallotRow)
+                .where(BallotRow.round_id == round_id, BallotRow.serial == serial)
+                .order_by(BallotRow.id)
+            ).scalars()
+            return [_entered(r) for r in rows]
+
+    def ballot(self, ballot_id: BallotId) -> EnteredBallot:
+        with self._read() as s:
+            return _entered(self._ballot(s, ballot_id))
+
+    def ballots(self, round_id: RoundId, pass_no: int | None = 1, *, active_only: bool = True) -> list[EnteredBallot]:
+        with self._read() as s:
+            get_round_row(s, round_id)
+            q = select(BallotRow).where(BallotRow.round_id == round_id)
+            if pass_no is not None:
+                q = q.where(BallotRow.pass_no == pass_no)
+            if active_only:
+                q = q.where(BallotRow.status == "active")
+            return [_entered(r) for r in s.execute(q.order_by(BallotRow.id)).scalars()]
+
+    # ------------------------------------------------------------ tally sheets
+    def enter_tally_sheet(
+        self, round_id: RoundId, sheet_no: int, sheet: TallySheet, actor: str = DEFAULT_ACTOR
+    ) -> TallySheet:
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "nhập biên bản tổng hợp", Stage.COUNTING)
+            round_ = repositories.round_(row)
+            nominees = repositories.nominees_of(s, row.id)
+            problems = check_sheet(round_, nominees, sheet)
+            if problems:
+                names = {n.id: n.full_name for n in nominees}
+                first = problems[0]
+                where = f" (dòng {names.get(first.nominee_id, '')})" if first.nominee_id else ""
+                detail = f"số liệu tổng hợp không khớp{where}: {first.code.value}"
+                if first.expected is not None:
+                    detail += f", cần {first.expected}, đang {first.actual}"
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=detail + ".")
+            existing = s.execute(
+                select(TallySheetRow).where(TallySheetRow.round_id == row.id, TallySheetRow.sheet_no == sheet_no)
+            ).scalar_one_or_none()
+            if existing is None:
+                s.add(TallySheetRow(round_id=row.id, sheet_no=sheet_no, data=repositories.sheet_to_json(sheet)))
+            else:
+                existing.data = repositories.sheet_to_json(sheet)
+            audit.append(
+                s,
+                actor,
+                "tally_sheet_saved",
+                {
+                    "round": row.id,
+                    "sheet": sheet_no,
+                    "valid": sheet.valid,
+                    "invalid": sum(sheet.invalid.values()),
+                },
+            )
+            return sheet
+
+    def tally_sheets(self, round_id: RoundId) -> dict[int, TallySheet]:
+        with self._read() as s:
+            rows = s.execute(select(TallySheetRow).where(TallySheetRow.round_id == round_id)).scalars()
+            return {r.sheet_no: repositories.sheet_from_row(r) for r in rows}
+
+    # ------------------------------------------------------------ totals and results
+    def totals(self, round_id: RoundId, pass_no: int = 1) -> Totals:
+        """Running totals of the entered ballots of one pass (no tally sheets)."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            round_ = repositories.round_(row)
+            nominees = self._live_nominees(s, round_, audit_seq(s))
+            return self._live.get(s, round_, nominees, pass_no)
+
+    def result(self, round_id: RoundId) -> Result:
+        """SPEC §4 applied to pass 1 plus every tally sheet."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            round_ = repositories.round_(row)
+            nominees = repositories.nominees_of(s, row.id)
+            totals = self._live.get(s, round_, nominees, 1)
+            for sheet_row in s.execute(select(TallySheetRow).where(TallySheetRow.round_id == row.id)).scalars():
+                totals = totals + sheet_totals(repositories.sheet_from_row(sheet_row))
+            return decide(round_, nominees, round_.counts, totals)
+
+    def pass_differences(self, round_id: RoundId) -> tuple[PassDifference, ...]:
+        first = {b.serial: b.marks for b in self.ballots(round_id, 1) if b.serial and not b.set_aside}
+        second = {b.serial: b.marks for b in self.ballots(round_id, 2) if b.serial and not b.set_aside}
+        return compare_passes(first, second)

@@ -1,0 +1,86 @@
+"""Errors a user can act on: a code for programs, a Vietnamese sentence for people."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from vote_counter.domain.model import Reason
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "not_found"
+    WRONG_STAGE = "wrong_stage"
+    SEALED = "sealed"
+    INVALID_INPUT = "invalid_input"
+    MALFORMED_CODE = "malformed_code"
+    BAD_CHECK_DIGIT = "bad_check_digit"
+    NOT_ISSUED = "not_issued"
+    OTHER_ROUND = "other_round"
+    TEST_IN_LIVE = "test_in_live"
+    LIVE_IN_TEST = "live_in_test"
+    SPOILED = "spoiled"
+    DUPLICATE = "duplicate"
+    BAD_MARKS = "bad_marks"
+    LOCKED_AFTER_PRINT = "locked_after_print"
+    CANNOT_CLOSE = "cannot_close"
+    REASON_REQUIRED = "reason_required"
+    DEFINITION = "definition"
+    STORAGE = "storage"
+
+
+MESSAGES: dict[ErrorCode, str] = {
+    ErrorCode.NOT_FOUND: "Không tìm thấy {what}.",
+    ErrorCode.WRONG_STAGE: "Không thể {action} khi lượt bỏ phiếu đang ở giai đoạn “{stage}”.",
+    ErrorCode.SEALED: "Lượt bỏ phiếu đã niêm phong: chỉ được xem, không được thay đổi.",
+    ErrorCode.INVALID_INPUT: "Dữ liệu không hợp lệ: {detail}",
+    ErrorCode.MALFORMED_CODE: "Mã vừa quét hoặc nhập không phải số phiếu hợp lệ. Hãy quét lại mã QR "
+    "hoặc gõ đủ 12 chữ số in dưới mã.",
+    ErrorCode.BAD_CHECK_DIGIT: "Số phiếu sai chữ số kiểm tra: có thể gõ nhầm một chữ số. Hãy kiểm tra lại.",
+    ErrorCode.NOT_ISSUED: "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu "
+    "hoặc mã không khớp). Không được tính; để riêng phiếu này.",
+    ErrorCode.OTHER_ROUND: "Đây là phiếu của lượt bỏ phiếu khác (“{other}”). Không được tính vào lượt này.",
+    ErrorCode.TEST_IN_LIVE: "Đây là phiếu THỬ NGHIỆM, không có giá trị trong lượt bỏ phiếu chính thức.",
+    ErrorCode.LIVE_IN_TEST: "Đây là phiếu chính thức, không dùng trong lượt thử nghiệm.",
+    ErrorCode.SPOILED: "Phiếu số {serial} đã được đổi (phiếu hỏng), không được tính.",
+    ErrorCode.DUPLICATE: "Phiếu số {serial} đã được nhập rồi. Không tính lần nữa; nếu là phiếu thật thứ hai "
+    "cùng số, để riêng làm phiếu không hợp lệ.",
+    ErrorCode.BAD_MARKS: "Nội dung phiếu không khớp với danh sách của lượt này: {detail}",
+    ErrorCode.LOCKED_AFTER_PRINT: "Đã in phiếu cho lượt này: không được sửa danh sách hoặc cách bỏ phiếu. "
+    "Muốn thay đổi, hãy hủy các phiếu đã in trước.",
+    ErrorCode.CANNOT_CLOSE: "Chưa thể kết thúc kiểm phiếu: {detail}",
+    ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
+    ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
+    ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
+    "hãy kiểm tra ổ đĩa rồi thử lại.",
+}
+
+# A rejected scan whose paper is physically in the box is set aside with this reason.
+SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
+    ErrorCode.NOT_ISSUED: Reason.NOT_ISSUED,
+    ErrorCode.OTHER_ROUND: Reason.NOT_ISSUED,
+    ErrorCode.TEST_IN_LIVE: Reason.NOT_ISSUED,
+    ErrorCode.LIVE_IN_TEST: Reason.NOT_ISSUED,
+    ErrorCode.SPOILED: Reason.NOT_ISSUED,
+    ErrorCode.DUPLICATE: Reason.DUPLICATE,
+}
+
+
+class ServiceError(Exception):
+    def __init__(self, code: ErrorCode, **details: Any) -> None:
+        self.code = code
+        self.details = details
+        template = MESSAGES[code]
+        try:
+            self.message = template.format(**details)
+        except (KeyError, IndexError):
+            self.message = template
+        super().__init__(self.message)
+
+
+STAGE_LABELS = {
+    "preparation": "Chuẩn bị",
+    "counting": "Kiểm phiếu",
+    "closed": "Đã kết thúc",
+    "sealed": "Niêm phong",
+}

@@ -1,0 +1,157 @@
+"""The ballot register: serials printed, exchanged (spoiled), counted, unused (SPEC §5).
+
+Nothing here records which voter received which serial.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
+from vote_counter.domain.serials import PayloadError, make_payload, new_serial, parse_typed_serial
+from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.storage import audit
+from vote_counter.storage.schema import NomineeRow, RoundRow, SerialRow
+
+MAX_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class IssuedBallot:
+    serial: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class RegisterSummary:
+    printed: int  # every serial ever printed for the round
+    counted: int
+    spoiled: int
+    unused: int
+
+    @property
+    def outstanding(self) -> int:
+        """Printed but neither counted, exchanged nor returned unused (not returned)."""
+        return self.printed - self.counted - self.spoiled - self.unused
+
+
+def summary_of(s: Session, round_id: int) -> RegisterSummary:
+    rows = s.execute(
+        select(SerialRow.status, func.count()).where(SerialRow.round_id == round_id).group_by(SerialRow.status)
+    ).all()
+    by = {status: int(n) for status, n in rows}
+    return RegisterSummary(
+        printed=sum(by.values()),
+        counted=by.get(SerialStatus.COUNTED.value, 0),
+        spoiled=by.get(SerialStatus.SPOILED.value, 0),
+        unused=by.get(SerialStatus.UNUSED.value, 0),
+    )
+
+
+class RegisterService(ServiceBase):
+    def print_batch(self, round_id: RoundId, count: int, actor: str = DEFAULT_ACTOR) -> list[IssuedBallot]:
+        """Register `count` fresh serials as printed, in one transaction, in random order."""
+        if not 1 <= count <= MAX_BATCH:
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "in phiếu", Stage.PREPARATION, Stage.COUNTING)
+            has_nominees = s.execute(select(NomineeRow.id).where(NomineeRow.round_id == round_id)).first()
+            if has_nominees is None:
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt bỏ phiếu chưa có người trong danh sách.")
+            issued = self._fresh(s, row, count)
+            audit.append(s, actor, "ballots_printed", {"round": round_id, "count": count, "mode": row.mode})
+        secrets.SystemRandom().shuffle(issued)
+        return issued
+
+    def exchange(self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR) -> IssuedBallot:
+        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed."""
+        serial = _typed(serial_text)
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "đổi phiếu", Stage.PREPARATION, Stage.COUNTING)
+            reg = self._serial(s, round_id, serial)
+            if reg.status != SerialStatus.PRINTED.value:
+                raise ServiceError(
+                    ErrorCode.INVALID_INPUT,
+                    detail=f"phiếu số {serial} không ở trạng thái đã in (đang: {reg.status}).",
+                )
+            reg.status = SerialStatus.SPOILED.value
+            fresh = self._fresh(s, row, 1)[0]
+            audit.append(s, actor, "ballot_exchanged", {"round": round_id, "spoiled": serial, "new": fresh.serial})
+            return fresh
+
+    def mark_unused(self, round_id: RoundId, serials: Sequence[str], actor: str = DEFAULT_ACTOR) -> int:
+        cleaned = [_typed(t) for t in serials]
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "ghi phiếu không dùng", Stage.PREPARATION, Stage.COUNTING)
+            for serial in cleaned:
+                reg = self._serial(s, round_id, serial)
+                if reg.status != SerialStatus.PRINTED.value:
+                    raise ServiceError(
+                        ErrorCode.INVALID_INPUT, detail=f"phiếu số {serial} không còn ở trạng thái đã in."
+                    )
+                reg.status = SerialStatus.UNUSED.value
+            audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
+            return len(cleaned)
+
+    def summary(self, round_id: RoundId) -> RegisterSummary:
+        with self._read() as s:
+            get_round_row(s, round_id)
+            return summary_of(s, round_id)
+
+    def reprint(self, round_id: RoundId, serials: Sequence[str]) -> list[IssuedBallot]:
+        """The payloads of serials already printed (e.g. the printer jammed); registers nothing."""
+        cleaned = [_typed(t) for t in serials]
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            out = []
+            for serial in cleaned:
+                reg = self._serial(s, round_id, serial)
+                if reg.status != SerialStatus.PRINTED.value:
+                    raise ServiceError(
+                        ErrorCode.INVALID_INPUT, detail=f"phiếu số {serial} không còn ở trạng thái đã in."
+                    )
+                out.append(IssuedBallot(serial, make_payload(row.code, serial, Mode(reg.mode), row.hmac_key)))
+            return out
+
+    @staticmethod
+    def _serial(s: Session, round_id: int, serial: str) -> SerialRow:
+        reg = s.execute(
+            select(SerialRow).where(SerialRow.round_id == round_id, SerialRow.serial == serial)
+        ).scalar_one_or_none()
+        if reg is None:
+            raise ServiceError(ErrorCode.NOT_ISSUED)
+        return reg
+
+    @staticmethod
+    def _fresh(s: Session, row: RoundRow, count: int) -> list[IssuedBallot]:
+        existing = set(s.execute(select(SerialRow.serial).where(SerialRow.round_id == row.id)).scalars())
+        mode = Mode(row.mode)
+        out: list[IssuedBallot] = []
+        while len(out) < count:
+            serial = new_serial()
+            if serial in existing:
+                continue
+            existing.add(serial)
+            out.append(IssuedBallot(serial, make_payload(row.code, serial, mode, row.hmac_key)))
+        s.add_all(
+            SerialRow(round_id=row.id, serial=b.serial, status=SerialStatus.PRINTED.value, mode=mode.value) for b in out
+        )
+        s.flush()
+        return out
+
+
+def _typed(text: str) -> str:
+    try:
+        return parse_typed_serial(text)
+    except PayloadError as exc:
+        code = ErrorCode.BAD_CHECK_DIGIT if exc.code == "bad_check_digit" else ErrorCode.MALFORMED_CODE
+        raise ServiceError(code) from exc

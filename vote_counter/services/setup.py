@@ -1,0 +1,292 @@
+"""Set-up use cases: meetings, rounds, nominees, board, counts. One transaction each."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vote_counter.domain.model import (
+    BoardMember,
+    BoardMemberId,
+    Counts,
+    Meeting,
+    MeetingId,
+    Nominee,
+    NomineeId,
+    Round,
+    RoundId,
+    Stage,
+    nfc,
+)
+from vote_counter.domain.serials import new_round_code, new_round_key
+from vote_counter.services.base import (
+    DEFAULT_ACTOR,
+    ServiceBase,
+    get_meeting_row,
+    get_round_row,
+    require_stage,
+)
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.storage import audit, repositories
+from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, RoundRow, SerialRow
+
+MAX_SEATS = 60
+
+
+def _text(value: str, field: str, *, required: bool = True, limit: int = 300) -> str:
+    cleaned = nfc(value)
+    if required and not cleaned:
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"chưa nhập {field}.")
+    if len(cleaned) > limit:
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} dài quá {limit} ký tự.")
+    return cleaned
+
+
+def clean_meeting(m: Meeting) -> Meeting:
+    return dataclasses.replace(
+        m,
+        title=_text(m.title, "tên hội nghị"),
+        organisation=_text(m.organisation, "tên cơ quan"),
+        parent_body=_text(m.parent_body, "cơ quan cấp trên", required=False),
+        place=_text(m.place, "địa điểm", required=False),
+        document_code=_text(m.document_code, "ký hiệu văn bản", required=False, limit=40),
+    )
+
+
+def clean_round(r: Round) -> Round:
+    if not 1 <= r.seats <= MAX_SEATS:
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số người được chọn phải từ 1 đến {MAX_SEATS}.")
+    return dataclasses.replace(
+        r, title=_text(r.title, "tên lượt bỏ phiếu"), position=_text(r.position, "chức danh", required=False)
+    )
+
+
+def clean_nominee(n: Nominee) -> Nominee:
+    if n.birth_year is not None and not 1900 <= n.birth_year <= 2100:
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"năm sinh {n.birth_year} không hợp lệ.")
+    return dataclasses.replace(
+        n,
+        full_name=_text(n.full_name, "họ và tên", limit=120),
+        current_position=_text(n.current_position, "chức vụ", required=False),
+        proposed_position=_text(n.proposed_position, "chức vụ dự kiến", required=False),
+        unit=_text(n.unit, "đơn vị", required=False),
+    )
+
+
+def clean_counts(c: Counts) -> Counts:
+    values = [c.summoned, c.present, c.issued] + ([c.collected] if c.collected is not None else [])
+    if any(v < 0 for v in values):
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail="các con số không được âm.")
+    if c.present > c.summoned:
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=f"số có mặt ({c.present}) lớn hơn số triệu tập ({c.summoned})."
+        )
+    if c.issued > c.present:
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=f"số phiếu phát ra ({c.issued}) lớn hơn số có mặt ({c.present})."
+        )
+    return c
+
+
+def _printed_any(session: Session, round_id: int) -> bool:
+    n = session.execute(select(func.count()).select_from(SerialRow).where(SerialRow.round_id == round_id))
+    return int(n.scalar_one()) > 0
+
+
+class SetupService(ServiceBase):
+    # ------------------------------------------------------------ meetings
+    def create_meeting(self, meeting: Meeting, actor: str = DEFAULT_ACTOR) -> Meeting:
+        m = clean_meeting(meeting)
+        with self._write() as s:
+            row = MeetingRow()
+            repositories.fill_meeting(row, m)
+            s.add(row)
+            s.flush()
+            audit.append(s, actor, "meeting_created", {"meeting": row.id, "title": m.title})
+            return repositories.meeting(row)
+
+    def update_meeting(self, meeting: Meeting, actor: str = DEFAULT_ACTOR) -> Meeting:
+        assert meeting.id is not None
+        m = clean_meeting(meeting)
+        with self._write() as s:
+            row = get_meeting_row(s, meeting.id)
+            rounds = s.execute(select(RoundRow.stage).where(RoundRow.meeting_id == meeting.id)).scalars()
+            if any(st == Stage.SEALED.value for st in rounds):
+                raise ServiceError(ErrorCode.SEALED)
+            repositories.fill_meeting(row, m)
+            audit.append(s, actor, "meeting_updated", {"meeting": row.id})
+            return repositories.meeting(row)
+
+    def meetings(self) -> list[Meeting]:
+        with self._read() as s:
+            rows = s.execute(select(MeetingRow).order_by(MeetingRow.id.desc())).scalars()
+            return [repositories.meeting(r) for r in rows]
+
+    def meeting(self, meeting_id: MeetingId) -> Meeting:
+        with self._read() as s:
+            return repositories.meeting(get_meeting_row(s, meeting_id))
+
+    # ------------------------------------------------------------ board
+    def add_board_member(self, member: BoardMember, actor: str = DEFAULT_ACTOR) -> BoardMember:
+        assert member.meeting_id is not None
+        name = _text(member.full_name, "họ và tên thành viên", limit=120)
+        with self._write() as s:
+            get_meeting_row(s, member.meeting_id)
+            order = member.order or self._next_order(s, BoardMemberRow, BoardMemberRow.meeting_id, member.meeting_id)
+            row = BoardMemberRow(meeting_id=member.meeting_id, full_name=name, role=member.role.value, order=order)
+            s.add(row)
+            s.flush()
+            audit.append(s, actor, "board_member_added", {"meeting": member.meeting_id, "name": name})
+            return repositories.member(row)
+
+    def remove_board_member(self, member_id: BoardMemberId, actor: str = DEFAULT_ACTOR) -> None:
+        with self._write() as s:
+            row = s.get(BoardMemberRow, member_id)
+            if row is None:
+                raise ServiceError(ErrorCode.NOT_FOUND, what="thành viên Ban kiểm phiếu")
+            audit.append(s, actor, "board_member_removed", {"meeting": row.meeting_id, "name": row.full_name})
+            s.delete(row)
+
+    def board(self, meeting_id: MeetingId) -> list[BoardMember]:
+        with self._read() as s:
+            return repositories.board_of(s, meeting_id)
+
+    # ------------------------------------------------------------ rounds
+    def create_round(self, round_: Round, actor: str = DEFAULT_ACTOR) -> Round:
+        assert round_.meeting_id is not None
+        r = clean_round(round_)
+        with self._write() as s:
+            get_meeting_row(s, round_.meeting_id)
+            order = r.order or self._next_order(s, RoundRow, RoundRow.meeting_id, round_.meeting_id)
+            row = RoundRow(meeting_id=r.meeting_id, code=self._fresh_code(s), hmac_key=new_round_key())
+            repositories.fill_round(row, dataclasses.replace(r, order=order))
+            repositories.fill_counts(row, clean_counts(r.counts))
+            row.stage = Stage.PREPARATION.value
+            s.add(row)
+            s.flush()
+            audit.append(s, actor, "round_created", {"round": row.id, "kind": r.kind.value, "title": r.title})
+            return repositories.round_(row)
+
+    def update_round(self, round_: Round, actor: str = DEFAULT_ACTOR) -> Round:
+        assert round_.id is not None
+        r = clean_round(round_)
+        with self._write() as s:
+            row = get_round_row(s, round_.id)
+            require_stage(row, "sửa cách bỏ phiếu", Stage.PREPARATION)
+            ballot_shape_changed = (row.kind, row.seats, row.write_ins, row.level_preset, row.mode) != (
+                r.kind.value,
+                r.seats,
+                r.write_ins,
+                r.level_preset.value,
+                r.mode.value,
+            )
+            if ballot_shape_changed and _printed_any(s, row.id):
+                raise ServiceError(ErrorCode.LOCKED_AFTER_PRINT)
+            repositories.fill_round(row, r)
+            audit.append(s, actor, "round_updated", {"round": row.id})
+            return repositories.round_(row)
+
+    def set_counts(self, round_id: RoundId, counts: Counts, actor: str = DEFAULT_ACTOR) -> Round:
+        c = clean_counts(counts)
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            require_stage(row, "sửa số liệu", Stage.PREPARATION, Stage.COUNTING)
+            repositories.fill_counts(row, c)
+            audit.append(
+                s,
+                actor,
+                "counts_set",
+                {"round": round_id, "S": c.summoned, "P": c.present, "I": c.issued, "C": c.collected},
+            )
+            return repositories.round_(row)
+
+    def rounds(self, meeting_id: MeetingId) -> list[Round]:
+        with self._read() as s:
+            rows = s.execute(
+                select(RoundRow).where(RoundRow.meeting_id == meeting_id).order_by(RoundRow.order, RoundRow.id)
+            ).scalars()
+            return [repositories.round_(r) for r in rows]
+
+    def round(self, round_id: RoundId) -> Round:
+        with self._read() as s:
+            return repositories.round_(get_round_row(s, round_id))
+
+    # ------------------------------------------------------------ nominees
+    def add_nominee(self, nominee: Nominee, actor: str = DEFAULT_ACTOR) -> Nominee:
+        assert nominee.round_id is not None
+        return self.add_nominees(nominee.round_id, [nominee], actor)[0]
+
+    def add_nominees(self, round_id: RoundId, nominees: Sequence[Nominee], actor: str = DEFAULT_ACTOR) -> list[Nominee]:
+        cleaned = [clean_nominee(n) for n in nominees]
+        with self._write() as s:
+            row = self._editable_list(s, round_id)
+            order = self._next_order(s, NomineeRow, NomineeRow.round_id, round_id)
+            added = []
+            for i, n in enumerate(cleaned):
+                nrow = NomineeRow(round_id=row.id)
+                repositories.fill_nominee(nrow, dataclasses.replace(n, order=n.order or order + i))
+                s.add(nrow)
+                added.append(nrow)
+            s.flush()
+            audit.append(s, actor, "nominees_added", {"round": round_id, "names": [n.full_name for n in cleaned]})
+            return [repositories.nominee(r) for r in added]
+
+    def update_nominee(self, nominee: Nominee, actor: str = DEFAULT_ACTOR) -> Nominee:
+        assert nominee.id is not None
+        n = clean_nominee(nominee)
+        with self._write() as s:
+            nrow = s.get(NomineeRow, nominee.id)
+            if nrow is None:
+                raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
+            self._editable_list(s, nrow.round_id)
+            repositories.fill_nominee(nrow, dataclasses.replace(n, order=n.order or nrow.order))
+            audit.append(s, actor, "nominee_updated", {"round": nrow.round_id, "nominee": nrow.id})
+            return repositories.nominee(nrow)
+
+    def remove_nominee(self, nominee_id: NomineeId, actor: str = DEFAULT_ACTOR) -> None:
+        with self._write() as s:
+            nrow = s.get(NomineeRow, nominee_id)
+            if nrow is None:
+                raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
+            self._editable_list(s, nrow.round_id)
+            audit.append(s, actor, "nominee_removed", {"round": nrow.round_id, "name": nrow.full_name})
+            s.delete(nrow)
+
+    def reorder_nominees(self, round_id: RoundId, ordered_ids: Sequence[NomineeId], actor: str = DEFAULT_ACTOR) -> None:
+        with self._write() as s:
+            self._editable_list(s, round_id)
+            rows = {r.id: r for r in s.execute(select(NomineeRow).where(NomineeRow.round_id == round_id)).scalars()}
+            if sorted(rows) != sorted(ordered_ids):
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="thứ tự mới không khớp với danh sách.")
+            for i, nid in enumerate(ordered_ids, start=1):
+                rows[nid].order = i
+            audit.append(s, actor, "nominees_reordered", {"round": round_id})
+
+    def nominees(self, round_id: RoundId) -> list[Nominee]:
+        with self._read() as s:
+            get_round_row(s, round_id)
+            return repositories.nominees_of(s, round_id)
+
+    # ------------------------------------------------------------ helpers
+    def _editable_list(self, s: Session, round_id: int) -> RoundRow:
+        row = get_round_row(s, round_id)
+        require_stage(row, "sửa danh sách", Stage.PREPARATION)
+        if _printed_any(s, round_id):
+            raise ServiceError(ErrorCode.LOCKED_AFTER_PRINT)
+        return row
+
+    @staticmethod
+    def _next_order(s: Session, table: type[BoardMemberRow | RoundRow | NomineeRow], column: Any, owner: int) -> int:
+        current = s.execute(select(func.max(table.order)).where(column == owner)).scalar()
+        return int(current or 0) + 1
+
+    @staticmethod
+    def _fresh_code(s: Session) -> str:
+        while True:
+            code = new_round_code()
+            if s.execute(select(RoundRow.id).where(RoundRow.code == code)).first() is None:
+                return code

@@ -1,0 +1,77 @@
+"""Stage transitions of a round (SPEC §9): Chuẩn bị → Kiểm phiếu → Đã kết thúc → Niêm phong.
+
+Forward one step at a time; going back needs a reason and is logged. Accounts (who may do it) come later.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from vote_counter.domain.model import STAGE_ORDER, RoundId, Stage, nfc
+from vote_counter.domain.rules import ProblemCode, decide, sheet_totals
+from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
+from vote_counter.services.counting import CountingService
+from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.storage import audit, repositories
+
+# Problems that must be resolved before results are final. No quorum is not one of them:
+# the minutes say so in words (SPEC §4.1).
+BLOCKING = frozenset(ProblemCode) - {ProblemCode.NO_QUORUM}
+
+
+class StageService(ServiceBase):
+    def __init__(self, sessions: sessionmaker[Session], counting: CountingService) -> None:
+        super().__init__(sessions)
+        self._counting = counting
+
+    def change(self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR) -> Stage:
+        why = nfc(reason)
+        blockers = self._close_blockers(round_id) if to is Stage.CLOSED else []
+        with self._write() as s:
+            row = get_round_row(s, round_id)
+            current = Stage(row.stage)
+            now, target = STAGE_ORDER.index(current), STAGE_ORDER.index(to)
+            if target == now:
+                return current
+            if target > now + 1:
+                raise ServiceError(
+                    ErrorCode.WRONG_STAGE,
+                    action=f"chuyển sang “{STAGE_LABELS[to.value]}”",
+                    stage=STAGE_LABELS[row.stage],
+                )
+            if target < now and not why:
+                raise ServiceError(ErrorCode.REASON_REQUIRED)
+            if blockers:
+                raise ServiceError(ErrorCode.CANNOT_CLOSE, detail="; ".join(blockers) + ".")
+            row.stage = to.value
+            audit.append(
+                s,
+                actor,
+                "stage_changed",
+                {"round": round_id, "from": current.value, "to": to.value, "reason": why},
+            )
+            return to
+
+    def _close_blockers(self, round_id: RoundId) -> list[str]:
+        """What stands between the count and final results (reconciliation, double entry)."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            round_ = repositories.round_(row)
+            nominees = repositories.nominees_of(s, row.id)
+        totals = self._counting.totals(round_id, 1)
+        for sheet in self._counting.tally_sheets(round_id).values():
+            totals = totals + sheet_totals(sheet)
+        result = decide(round_, nominees, round_.counts, totals)
+        out = []
+        if round_.counts.collected is None:
+            out.append("chưa nhập số phiếu thu về do Ban kiểm phiếu đếm")
+        for p in result.problems:
+            if p.code in BLOCKING:
+                out.append(
+                    f"{p.code.value} (cần {p.expected}, đang {p.actual})" if p.expected is not None else p.code.value
+                )
+        if round_.double_entry:
+            diffs = self._counting.pass_differences(round_id)
+            if diffs:
+                out.append(f"{len(diffs)} phiếu có hai lần nhập khác nhau")
+        return out

@@ -1,0 +1,55 @@
+"""Opening a database and wiring the services on it: what the GUI and the commands share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import Engine
+
+from vote_counter.services.audit_service import AuditService
+from vote_counter.services.counting import CountingService
+from vote_counter.services.live import LiveTotals
+from vote_counter.services.register import RegisterService
+from vote_counter.services.setup import SetupService
+from vote_counter.services.stages import StageService
+from vote_counter.storage.engine import make_engine, make_sessions
+from vote_counter.storage.migrations import migrate
+
+APP_NAME = "KiemPhieu"
+
+
+def default_database() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "kiem_phieu.sqlite3"
+
+
+@dataclass
+class Workspace:
+    path: Path
+    engine: Engine
+    setup: SetupService
+    register: RegisterService
+    counting: CountingService
+    stages: StageService
+    audit: AuditService
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Workspace:
+        target = Path(path) if path is not None else default_database()
+        engine = make_engine(target)
+        migrate(engine)
+        sessions = make_sessions(engine)
+        counting = CountingService(sessions, LiveTotals())
+        return cls(
+            path=target,
+            engine=engine,
+            setup=SetupService(sessions),
+            register=RegisterService(sessions),
+            counting=counting,
+            stages=StageService(sessions, counting),
+            audit=AuditService(sessions),
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,77 @@
+"""The hash-chained audit log. Entries are written in the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vote_counter.storage.schema import AuditRow
+
+GENESIS = "0" * 64
+
+
+def _entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, details: str) -> str:
+    body = json.dumps([prev_hash, seq, at, actor, action, details], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append(session: Session, actor: str, action: str, details: dict[str, Any]) -> str:
+    """Add one entry after the current head; never ballot marks, never voter identity."""
+    last = session.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = _entry_hash(prev, seq, at, actor, action, text)
+    session.add(AuditRow(seq=seq, at=at, actor=actor, action=action, details=text, prev_hash=prev, hash=digest))
+    session.flush()
+    return digest
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    details: dict[str, Any]
+    hash: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    entries: int
+    head: str
+    first_bad_seq: int | None = None
+
+
+def head(session: Session) -> str:
+    row = session.execute(select(AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).scalar()
+    return row or GENESIS
+
+
+def verify(session: Session) -> ChainReport:
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for row in session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars():
+        digest = _entry_hash(prev, row.seq, row.at, row.actor, row.action, row.details)
+        if row.seq != expected_seq or row.prev_hash != prev or row.hash != digest:
+            return ChainReport(False, count, prev, row.seq)
+        prev = row.hash
+        expected_seq += 1
+        count += 1
+    return ChainReport(True, count, prev)
+
+
+def entries(session: Session) -> list[AuditEntry]:
+    return [
+        AuditEntry(r.seq, r.at, r.actor, r.action, json.loads(r.details), r.hash)
+        for r in session.execute(select(AuditRow).order_by(AuditRow.seq)).scalars()
+    ]

@@ -1,0 +1,37 @@
+"""Schema migrations by PRAGMA user_version: append-only steps, each in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine, text
+
+from vote_counter.storage.schema import Base
+
+
+def _step_1(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+    for op in ("UPDATE", "DELETE"):
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER audit_log_no_{op.lower()} BEFORE {op} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"
+        )
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (_step_1,)
+SCHEMA_VERSION = len(STEPS)
+
+
+class NewerDatabaseError(RuntimeError):
+    """The file was written by a newer version of the app."""
+
+
+def migrate(engine: Engine) -> int:
+    with engine.begin() as conn:
+        version = int(conn.execute(text("PRAGMA user_version")).scalar_one())
+        if version > SCHEMA_VERSION:
+            raise NewerDatabaseError(f"database schema {version} > supported {SCHEMA_VERSION}")
+        for number in range(version, SCHEMA_VERSION):
+            STEPS[number](conn)
+        conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return SCHEMA_VERSION

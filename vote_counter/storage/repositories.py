@@ -1,0 +1,204 @@
+"""Rows <-> domain values. Functions take a session and never commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vote_counter.domain.model import (
+    BallotMarks,
+    BoardMember,
+    BoardMemberId,
+    BoardRole,
+    Counts,
+    HeaderStyle,
+    InvalidPolicy,
+    LevelPreset,
+    Meeting,
+    MeetingId,
+    Mode,
+    Nominee,
+    NomineeId,
+    PercentBase,
+    Reason,
+    Round,
+    RoundId,
+    RoundKind,
+    Secrecy,
+    Stage,
+    TallySheet,
+)
+from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, RoundRow, TallySheetRow
+
+
+def meeting(row: MeetingRow) -> Meeting:
+    return Meeting(
+        id=MeetingId(row.id),
+        title=row.title,
+        organisation=row.organisation,
+        parent_body=row.parent_body,
+        place=row.place,
+        date=dt.date.fromisoformat(row.date) if row.date else None,
+        header_style=HeaderStyle(row.header_style),
+        secrecy=Secrecy(row.secrecy),
+        document_code=row.document_code,
+    )
+
+
+def fill_meeting(row: MeetingRow, m: Meeting) -> None:
+    row.title = m.title
+    row.organisation = m.organisation
+    row.parent_body = m.parent_body
+    row.place = m.place
+    row.date = m.date.isoformat() if m.date else None
+    row.header_style = m.header_style.value
+    row.secrecy = m.secrecy.value
+    row.document_code = m.document_code
+
+
+def round_(row: RoundRow) -> Round:
+    return Round(
+        id=RoundId(row.id),
+        meeting_id=MeetingId(row.meeting_id),
+        title=row.title,
+        kind=RoundKind(row.kind),
+        position=row.position,
+        level_preset=LevelPreset(row.level_preset),
+        percent_base=PercentBase(row.percent_base) if row.percent_base else None,
+        invalid_policy=InvalidPolicy(row.invalid_policy) if row.invalid_policy else None,
+        seats=row.seats,
+        write_ins=row.write_ins,
+        announced=row.announced,
+        mode=Mode(row.mode),
+        stage=Stage(row.stage),
+        blank_is_disagree=row.blank_is_disagree,
+        double_entry=row.double_entry,
+        counts=Counts(row.summoned, row.present, row.issued, row.collected),
+        code=row.code,
+        order=row.order,
+    )
+
+
+def fill_round(row: RoundRow, r: Round) -> None:
+    """Copy the editable settings (not id, code, key or stage)."""
+    row.title = r.title
+    row.kind = r.kind.value
+    row.position = r.position
+    row.level_preset = r.level_preset.value
+    row.percent_base = r.percent_base.value if r.percent_base else None
+    row.invalid_policy = r.invalid_policy.value if r.invalid_policy else None
+    row.seats = r.seats
+    row.write_ins = r.write_ins
+    row.announced = r.announced
+    row.mode = r.mode.value
+    row.blank_is_disagree = r.blank_is_disagree
+    row.double_entry = r.double_entry
+    row.order = r.order
+
+
+def fill_counts(row: RoundRow, c: Counts) -> None:
+    row.summoned, row.present, row.issued, row.collected = c.summoned, c.present, c.issued, c.collected
+
+
+def nominee(row: NomineeRow) -> Nominee:
+    return Nominee(
+        id=NomineeId(row.id),
+        round_id=RoundId(row.round_id),
+        full_name=row.full_name,
+        birth_year=row.birth_year,
+        current_position=row.current_position,
+        proposed_position=row.proposed_position,
+        unit=row.unit,
+        order=row.order,
+    )
+
+
+def fill_nominee(row: NomineeRow, n: Nominee) -> None:
+    row.full_name = n.full_name
+    row.birth_year = n.birth_year
+    row.current_position = n.current_position
+    row.proposed_position = n.proposed_position
+    row.unit = n.unit
+    row.order = n.order
+
+
+def member(row: BoardMemberRow) -> BoardMember:
+    return BoardMember(
+        id=BoardMemberId(row.id),
+        meeting_id=MeetingId(row.meeting_id),
+        full_name=row.full_name,
+        role=BoardRole(row.role),
+        order=row.order,
+    )
+
+
+def nominees_of(session: Session, round_id: int) -> list[Nominee]:
+    rows = session.execute(
+        select(NomineeRow).where(NomineeRow.round_id == round_id).order_by(NomineeRow.order, NomineeRow.id)
+    ).scalars()
+    return [nominee(r) for r in rows]
+
+
+def board_of(session: Session, meeting_id: int) -> list[BoardMember]:
+    rows = session.execute(
+        select(BoardMemberRow)
+        .where(BoardMemberRow.meeting_id == meeting_id)
+        .order_by(BoardMemberRow.order, BoardMemberRow.id)
+    ).scalars()
+    return [member(r) for r in rows]
+
+
+def marks_to_json(marks: BallotMarks) -> str:
+    return json.dumps(
+        {
+            "rows": {str(k): sorted(v) for k, v in sorted(marks.rows.items()) if v},
+            "write_ins": list(marks.write_ins),
+            "declared": sorted(r.value for r in marks.declared),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def marks_from_json(text: str) -> BallotMarks:
+    data = json.loads(text)
+    return BallotMarks(
+        rows={NomineeId(int(k)): frozenset(v) for k, v in data["rows"].items()},
+        write_ins=tuple(data["write_ins"]),
+        declared=frozenset(Reason(r) for r in data["declared"]),
+    )
+
+
+def reasons_to_text(reasons: Sequence[Reason] | frozenset[Reason]) -> str:
+    return ",".join(sorted(r.value for r in reasons))
+
+
+def reasons_from_text(text: str) -> frozenset[Reason]:
+    return frozenset(Reason(r) for r in text.split(",") if r)
+
+
+def sheet_to_json(sheet: TallySheet) -> str:
+    return json.dumps(
+        {
+            "valid": sheet.valid,
+            "invalid": {r.value: n for r, n in sheet.invalid.items()},
+            "rows": {str(k): list(v) for k, v in sheet.rows.items()},
+            "write_ins": dict(sheet.write_ins),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def sheet_from_row(row: TallySheetRow) -> TallySheet:
+    data = json.loads(row.data)
+    return TallySheet(
+        valid=data["valid"],
+        invalid={Reason(k): v for k, v in data["invalid"].items()},
+        rows={NomineeId(int(k)): tuple(v) for k, v in data["rows"].items()},
+        write_ins=dict(data["write_ins"]),
+    )
