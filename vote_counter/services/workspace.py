@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 
 from vote_counter.services.audit_service import AuditService
 from vote_counter.services.counting import CountingService
+from vote_counter.services.definition import DefinitionService
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.register import RegisterService
+from vote_counter.services.reports import ReportService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
 from vote_counter.storage.engine import make_engine, make_sessions
@@ -33,6 +35,8 @@ class Workspace:
     counting: CountingService
     stages: StageService
     audit: AuditService
+    definitions: DefinitionService
+    reports: ReportService
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Workspace:
@@ -41,14 +45,18 @@ class Workspace:
         migrate(engine)
         sessions = make_sessions(engine)
         counting = CountingService(sessions, LiveTotals())
+        setup = SetupService(sessions)
+        register = RegisterService(sessions)
         return cls(
             path=target,
             engine=engine,
-            setup=SetupService(sessions),
-            register=RegisterService(sessions),
+            setup=setup,
+            register=register,
             counting=counting,
             stages=StageService(sessions, counting),
             audit=AuditService(sessions),
+            definitions=DefinitionService(sessions),
+            reports=ReportService(sessions, setup, register, counting),
         )
 
     def close(self) -> None:

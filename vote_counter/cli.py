@@ -1,0 +1,366 @@
+"""The headless commands: the same services as the GUI. `vote-counter --help` lists them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from vote_counter.documents.ballots import PageFormat
+from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
+from vote_counter.documents.minutes_data import outcome_lines, results_table
+from vote_counter.domain.canonical import check_code, result_to_dict
+from vote_counter.domain.model import (
+    BallotMarks,
+    Counts,
+    MeetingId,
+    NomineeId,
+    Reason,
+    RoundId,
+    Stage,
+    TallySheet,
+)
+from vote_counter.domain.rules import Result
+from vote_counter.services.definition import parse_definition, read_definition
+from vote_counter.services.errors import STAGE_LABELS, ServiceError
+from vote_counter.services.workspace import Workspace, default_database
+
+
+class InputError(Exception):
+    """A malformed input file: reported with its line, nothing is saved."""
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
+    plan = parse_definition(read_definition(Path(args.file)))
+    meeting = ws.definitions.create(plan)
+    assert meeting.id is not None
+    _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
+    for r in ws.setup.rounds(MeetingId(meeting.id)):
+        _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}, {len(ws.setup.nominees(RoundId(r.id or 0)))} người)")
+    return 0
+
+
+def cmd_list(ws: Workspace, _args: argparse.Namespace) -> int:
+    for m in ws.setup.meetings():
+        assert m.id is not None
+        _out(f"Hội nghị {m.id}: {m.title} — {m.organisation}")
+        for r in ws.setup.rounds(MeetingId(m.id)):
+            mode = " [THỬ NGHIỆM]" if r.mode.value == "test" else ""
+            _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}) — {STAGE_LABELS[r.stage.value]}{mode}")
+    return 0
+
+
+def cmd_counts(ws: Workspace, args: argparse.Namespace) -> int:
+    r = ws.setup.round(RoundId(args.round))
+    c = r.counts
+    new = Counts(
+        summoned=c.summoned if args.summoned is None else args.summoned,
+        present=c.present if args.present is None else args.present,
+        issued=c.issued if args.issued is None else args.issued,
+        collected=c.collected if args.collected is None else args.collected,
+    )
+    r = ws.setup.set_counts(RoundId(args.round), new)
+    _out(f"Đã ghi: triệu tập {new.summoned}, có mặt {new.present}, phát ra {new.issued}, thu về {new.collected}")
+    return 0
+
+
+def cmd_stage(ws: Workspace, args: argparse.Namespace) -> int:
+    stage = ws.stages.change(RoundId(args.round), Stage(args.stage), reason=args.reason or "")
+    _out(f"Lượt {args.round} đang ở giai đoạn: {STAGE_LABELS[stage.value]}")
+    return 0
+
+
+def cmd_print_ballots(ws: Workspace, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if args.sample:
+        ws.reports.print_sample(RoundId(args.round), out, page_format=PageFormat(args.format))
+        _out(f"Đã ghi phiếu mẫu: {out}")
+        return 0
+    serials = ws.reports.print_ballots(RoundId(args.round), args.count, out, page_format=PageFormat(args.format))
+    summary = ws.register.summary(RoundId(args.round))
+    _out(f"Đã in {len(serials)} phiếu vào {out}")
+    _out(
+        f"Sổ phiếu: đã in {summary.printed} = đã tính {summary.counted} + đổi {summary.spoiled} "
+        f"+ không dùng {summary.unused} + chưa thu về {summary.outstanding}"
+    )
+    return 0
+
+
+def _parse_rows(raw: Any, count: int, where: str) -> dict[int, frozenset[int]]:
+    if not isinstance(raw, dict):
+        raise InputError(f"{where}: “marks” phải là bảng STT → danh sách ô đánh dấu.")
+    rows: dict[int, frozenset[int]] = {}
+    for key, boxes in raw.items():
+        if not str(key).isdigit() or not 1 <= int(key) <= count:
+            raise InputError(f"{where}: STT “{key}” không có trong danh sách (1–{count}).")
+        if isinstance(boxes, int) and not isinstance(boxes, bool):
+            boxes = [boxes]
+        if not isinstance(boxes, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in boxes):
+            raise InputError(f"{where}: ô đánh dấu của STT {key} phải là số hoặc danh sách số.")
+        rows[int(key)] = frozenset(boxes)
+    return rows
+
+
+def _read_ballot_lines(path: Path, count: int) -> list[dict[str, Any]]:
+    """Parse the whole file first: one bad line and nothing is entered."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"không đọc được tệp {path.name} (cần UTF-8): {exc}") from exc
+    entries = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"dòng {number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: không phải JSON hợp lệ ({exc.msg}).") from exc
+        if not isinstance(item, dict):
+            raise InputError(f"{where}: mỗi dòng phải là một đối tượng JSON.")
+        if "set_aside" in item:
+            try:
+                item["set_aside"] = Reason(item["set_aside"])
+            except ValueError as exc:
+                raise InputError(f"{where}: lý do để riêng phải là not_issued hoặc duplicate.") from exc
+        else:
+            if not isinstance(item.get("code"), str):
+                raise InputError(f"{where}: thiếu “code” (mã QR hoặc số phiếu).")
+            item["rows"] = _parse_rows(item.get("marks", {}), count, where)
+            try:
+                item["declared"] = frozenset(Reason(r) for r in item.get("declared", []))
+            except ValueError as exc:
+                raise InputError(f"{where}: lý do không hợp lệ trong “declared”.") from exc
+            write_ins = item.get("write_ins", [])
+            if not isinstance(write_ins, list) or not all(isinstance(w, str) for w in write_ins):
+                raise InputError(f"{where}: “write_ins” phải là danh sách tên.")
+        item["_line"] = number
+        entries.append(item)
+    return entries
+
+
+def cmd_enter_ballots(ws: Workspace, args: argparse.Namespace) -> int:
+    rid = RoundId(args.round)
+    nominees = ws.setup.nominees(rid)
+    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
+    entries = _read_ballot_lines(Path(args.file), len(nominees))
+    saved = rejected = 0
+    for item in entries:
+        try:
+            if "set_aside" in item:
+                ws.counting.set_aside(rid, item["set_aside"], str(item.get("code", "")))
+            else:
+                marks = BallotMarks(
+                    {by_stt[k]: v for k, v in item["rows"].items()},
+                    tuple(item.get("write_ins", [])),
+                    item["declared"],
+                )
+                ws.counting.record(rid, item["code"], marks, pass_no=int(item.get("pass", args.pass_no)))
+            saved += 1
+        except ServiceError as exc:
+            rejected += 1
+            _err(f"dòng {item['_line']}: {exc.message}")
+    _out(f"Đã lưu {saved} phiếu; từ chối {rejected}.")
+    return 0 if rejected == 0 else 1
+
+
+def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
+    rid = RoundId(args.round)
+    nominees = ws.setup.nominees(rid)
+    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"tệp tổng hợp không đọc được hoặc sai JSON: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("valid"), int):
+        raise InputError("tệp tổng hợp cần “valid” (số phiếu hợp lệ) và “rows”.")
+    try:
+        invalid = {Reason(k): int(v) for k, v in data.get("invalid", {}).items()}
+    except (ValueError, TypeError) as exc:
+        raise InputError("“invalid” phải là bảng lý do → số phiếu.") from exc
+    rows_raw = data.get("rows", {})
+    if not isinstance(rows_raw, dict):
+        raise InputError("“rows” phải là bảng STT → các số đếm.")
+    rows = {}
+    for key, counts in rows_raw.items():
+        if not str(key).isdigit() or int(key) not in by_stt:
+            raise InputError(f"STT “{key}” không có trong danh sách.")
+        if not isinstance(counts, list) or not all(isinstance(c, int) for c in counts):
+            raise InputError(f"dòng STT {key} phải là danh sách số.")
+        rows[by_stt[int(key)]] = tuple(counts)
+    sheet = TallySheet(data["valid"], invalid, rows, dict(data.get("write_ins", {})))
+    ws.counting.enter_tally_sheet(rid, int(data.get("sheet", 1)), sheet)
+    _out(
+        f"Đã lưu biên bản tổng hợp số {data.get('sheet', 1)}: {sheet.valid} hợp lệ, {sum(invalid.values())} không hợp lệ."
+    )
+    return 0
+
+
+def format_result(result: Result) -> list[str]:
+    r = result.round
+    lines = [
+        f"{r.title} — {KIND[r.kind]}" + (f" — {r.position}" if r.position else ""),
+        f"Triệu tập {result.summoned}, có mặt {result.present} (vắng {result.absent}), phát ra {result.issued}, "
+        f"thu về {result.collected}, hợp lệ {result.valid}, không hợp lệ {result.invalid}",
+    ]
+    for reason, n in sorted(result.invalid_reasons.items()):
+        lines.append(f"  - {INVALID_REASON[reason]}: {n}")
+    if not result.quorum:
+        lines.append("CẢNH BÁO: chưa đủ 2/3 số người được triệu tập có mặt.")
+    spec = results_table(result)
+    lines.append(spec.base_heading)
+    table = [*spec.header, *(row for i, row in enumerate(spec.rows) if i != spec.write_in_row)]
+    widths = [max(len(row[i]) for row in table) for i in range(spec.columns)]
+    for i, row in enumerate([*spec.header, *spec.rows]):
+        if i - len(spec.header) == spec.write_in_row:
+            lines.append(row[0])
+            continue
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    lines += outcome_lines(result)
+    for p in result.problems:
+        lines.append(
+            f"Chưa khớp: {PROBLEM[p.code]}" + (f" (cần {p.expected}, có {p.actual})" if p.expected is not None else "")
+        )
+    lines.append(f"Mã kiểm tra kết quả: {check_code(result)}")
+    return lines
+
+
+def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
+    result = ws.counting.result(RoundId(args.round))
+    if args.json:
+        payload = dict(result_to_dict(result), check_code=check_code(result))
+        _out(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for line in format_result(result):
+            _out(line)
+    return 0
+
+
+def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
+    paths = ws.reports.write_minutes(RoundId(args.round), Path(args.out), reason=args.reason or "")
+    for p in paths:
+        _out(f"Đã ghi: {p}")
+    return 0
+
+
+def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
+    report = ws.audit.verify()
+    if report.ok:
+        _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
+        return 0
+    _err(f"NHẬT KÝ BỊ SỬA: chuỗi gãy tại mục số {report.first_bad_seq}. Không được xuất kết quả; báo Trưởng ban.")
+    return 2
+
+
+def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.services.demo import build_demo
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    demo = build_demo(ws, seed=args.seed, out=out)
+    assert demo.meeting.id is not None
+    rounds = (demo.confidence, demo.approval, demo.nomination)
+    for r in rounds:
+        assert r.id is not None
+        rid = RoundId(r.id)
+        for line in format_result(ws.counting.result(rid)):
+            _out(line)
+        _out()
+        ws.reports.print_sample(rid, out / f"PhieuMau_luot{rid}.pdf")
+        ws.reports.write_minutes(rid, out)
+    for p in ws.reports.write_results(MeetingId(demo.meeting.id), out):
+        _out(f"Đã ghi: {p}")
+    _out(f"Các tệp của hội nghị mẫu nằm trong {out}")
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vote-counter", description="Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến.")
+    p.add_argument("--db", help=f"tệp cơ sở dữ liệu (mặc định: {default_database()})")
+    sub = p.add_subparsers(dest="command")
+
+    s = sub.add_parser("gui", help="mở cửa sổ làm việc (mặc định)")
+    s = sub.add_parser("create-meeting", help="tạo hội nghị từ tệp định nghĩa TOML hoặc JSON")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_create_meeting)
+    s = sub.add_parser("list", help="liệt kê hội nghị và lượt bỏ phiếu")
+    s.set_defaults(func=cmd_list)
+    s = sub.add_parser("counts", help="ghi số triệu tập, có mặt, phát ra, thu về")
+    s.add_argument("round", type=int)
+    for name in ("summoned", "present", "issued", "collected"):
+        s.add_argument(f"--{name}", type=int)
+    s.set_defaults(func=cmd_counts)
+    s = sub.add_parser("stage", help="chuyển giai đoạn của lượt bỏ phiếu")
+    s.add_argument("round", type=int)
+    s.add_argument("stage", choices=[st.value for st in Stage])
+    s.add_argument("--reason", help="lý do (bắt buộc khi quay lại giai đoạn trước)")
+    s.set_defaults(func=cmd_stage)
+    s = sub.add_parser("print-ballots", help="in phiếu có mã QR ra tệp PDF")
+    s.add_argument("round", type=int)
+    s.add_argument("--count", type=int, default=0)
+    s.add_argument("--out", required=True)
+    s.add_argument("--format", choices=[f.value for f in PageFormat], default=PageFormat.A4_PORTRAIT.value)
+    s.add_argument("--sample", action="store_true", help="phiếu MẪU, không đăng ký số phiếu")
+    s.set_defaults(func=cmd_print_ballots)
+    s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
+    s.add_argument("round", type=int)
+    s.add_argument("file")
+    s.add_argument("--pass", dest="pass_no", type=int, default=1)
+    s.set_defaults(func=cmd_enter_ballots)
+    s = sub.add_parser("enter-tally", help="nhập biên bản tổng hợp từ tệp JSON")
+    s.add_argument("round", type=int)
+    s.add_argument("file")
+    s.set_defaults(func=cmd_enter_tally)
+    s = sub.add_parser("results", help="kết quả của một lượt")
+    s.add_argument("round", type=int)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_results)
+    s = sub.add_parser("minutes", help="ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)")
+    s.add_argument("round", type=int)
+    s.add_argument("--out", required=True)
+    s.add_argument("--reason", help="lý do in lại")
+    s.set_defaults(func=cmd_minutes)
+    s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
+    s.set_defaults(func=cmd_verify_audit)
+    s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")
+    s.add_argument("--out", required=True)
+    s.add_argument("--seed", type=int, default=2026)
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    db = Path(args.db) if args.db else None
+    if args.command in (None, "gui"):
+        from vote_counter.app import run
+
+        return run(db)
+    ws = Workspace.open(db)
+    try:
+        return int(args.func(ws, args))
+    except ServiceError as exc:
+        _err(f"Lỗi: {exc.message}")
+        return 1
+    except InputError as exc:
+        _err(f"Lỗi tệp nhập: {exc}. Chưa có gì được lưu.")
+        return 1
+    finally:
+        ws.close()

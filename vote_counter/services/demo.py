@@ -1,0 +1,151 @@
+"""A sample meeting with one round of each kind and a few hundred generated ballots.
+
+Used by `vote-counter demo` and by the GUI's "Mở hội nghị mẫu". Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vote_counter.documents.ballots import PrintedBallot
+from vote_counter.domain.model import (
+    AGREE,
+    CHOSEN,
+    DISAGREE,
+    BallotMarks,
+    BoardMember,
+    BoardRole,
+    Counts,
+    HeaderStyle,
+    Meeting,
+    Nominee,
+    NomineeId,
+    Reason,
+    Round,
+    RoundId,
+    RoundKind,
+    Stage,
+)
+from vote_counter.services.register import IssuedBallot
+from vote_counter.services.workspace import Workspace
+
+CONFIDENCE_NAMES = (
+    ("Nguyễn Văn Hùng", "Giám đốc Sở"),
+    ("Trần Thị Ánh Tuyết", "Phó Giám đốc Sở"),
+    ("Lê Đức Ưng", "Phó Giám đốc Sở"),
+    ("Phạm Quốc Việt", "Chánh Văn phòng"),
+    ("Hoàng Thị Thu Hương", "Chánh Thanh tra"),
+    ("Vũ Minh Đức", "Trưởng phòng Tổ chức cán bộ"),
+    ("Đặng Thị Yến", "Trưởng phòng Kế hoạch - Tài chính"),
+    ("Bùi Xuân Trường", "Trưởng phòng Hành chính tư pháp"),
+)
+NOMINATION_NAMES = (
+    ("Đỗ Thị Lan", "Phó Chánh Văn phòng"),
+    ("Ngô Văn Thắng", "Phó Trưởng phòng Tổ chức cán bộ"),
+    ("Dương Thị Ngọc Ánh", "Phó Chánh Thanh tra"),
+)
+
+
+@dataclass(frozen=True)
+class DemoRounds:
+    meeting: Meeting
+    confidence: Round
+    approval: Round
+    nomination: Round
+
+
+def build_demo(ws: Workspace, seed: int = 2026, voters: int = 120, out: Path | None = None) -> DemoRounds:
+    """Set up, print, count and close the sample meeting; with `out`, the printed ballots go there as PDF."""
+    rng = random.Random(seed)
+    meeting = ws.setup.create_meeting(
+        Meeting(
+            id=None,
+            title="Hội nghị lấy phiếu tín nhiệm và giới thiệu nhân sự năm 2026",
+            organisation="Sở Tư pháp",
+            parent_body="UBND tỉnh Ninh Bình",
+            place="Ninh Bình",
+            date=dt.date(2026, 11, 22),
+            header_style=HeaderStyle.STATE,
+            document_code="STP",
+        )
+    )
+    assert meeting.id is not None
+    for name, role in (
+        ("Nguyễn Thị Mai", BoardRole.CHAIR),
+        ("Trần Văn Bình", BoardRole.MEMBER),
+        ("Lê Thị Hồng Nhung", BoardRole.MEMBER),
+    ):
+        ws.setup.add_board_member(BoardMember(None, meeting.id, name, role))
+    summoned, present = voters + 5, voters
+    counts = Counts(summoned=summoned, present=present, issued=present)
+    confidence = _round(ws, meeting, "Lấy phiếu tín nhiệm", RoundKind.CONFIDENCE, "", counts, CONFIDENCE_NAMES)
+    approval = _round(
+        ws, meeting, "Biểu quyết bổ nhiệm", RoundKind.APPROVAL, "Phó Giám đốc Sở", counts, CONFIDENCE_NAMES[5:6]
+    )
+    nomination = _round(
+        ws, meeting, "Giới thiệu nhân sự bước 3", RoundKind.NOMINATION, "Chánh Văn phòng Sở", counts, NOMINATION_NAMES
+    )
+    for r in (confidence, approval, nomination):
+        _count(ws, r, present, rng, out)
+    return DemoRounds(ws.setup.meeting(meeting.id), *(ws.setup.round(r.id) for r in (confidence, approval, nomination)))  # type: ignore[arg-type]
+
+
+def _round(
+    ws: Workspace,
+    meeting: Meeting,
+    title: str,
+    kind: RoundKind,
+    position: str,
+    counts: Counts,
+    names: tuple[tuple[str, str], ...],
+) -> Round:
+    r = ws.setup.create_round(
+        Round(None, meeting.id, title, kind, position=position, write_ins=kind is RoundKind.NOMINATION, counts=counts)
+    )
+    assert r.id is not None
+    ws.setup.add_nominees(r.id, [Nominee(None, r.id, n, current_position=p) for n, p in names])
+    return r
+
+
+def _count(ws: Workspace, r: Round, present: int, rng: random.Random, out: Path | None) -> None:
+    assert r.id is not None
+    rid = RoundId(r.id)
+    nominees = ws.setup.nominees(rid)
+    ids = [NomineeId(n.id) for n in nominees if n.id is not None]
+    if out is not None:
+        printed: Sequence[IssuedBallot | PrintedBallot] = ws.reports.print_ballots(
+            rid, present + 5, out / f"Phieu_luot{rid}.pdf"
+        )
+    else:
+        printed = ws.register.print_batch(rid, present + 5)
+    ws.register.exchange(rid, printed[-1].serial)  # one voter spoiled a ballot: đổi phiếu
+    ws.stages.change(rid, Stage.COUNTING)
+    returned = present - 2  # two voters kept their ballots
+    for i, ballot in enumerate(printed[:returned]):
+        ws.counting.record(rid, ballot.payload, _marks(r.kind, ids, rng, i))
+    ws.counting.set_aside(rid, Reason.NOT_ISSUED, "")  # a photocopied ballot found in the box
+    ws.setup.set_counts(rid, Counts(r.counts.summoned, r.counts.present, r.counts.issued, returned + 1))
+    ws.stages.change(rid, Stage.CLOSED)
+
+
+def _marks(kind: RoundKind, ids: list[NomineeId], rng: random.Random, i: int) -> BallotMarks:
+    if i % 37 == 5:
+        return BallotMarks({}, declared=frozenset({Reason.EXTRA_CONTENT}))
+    if kind is RoundKind.CONFIDENCE:
+        rows = {nid: frozenset({rng.choices((0, 1, 2), weights=(6, 3, 1 + 2 * k))[0]}) for k, nid in enumerate(ids)}
+        if i % 41 == 7:
+            rows[ids[0]] = frozenset({0, 2})  # two marks on a row: invalid under the whole-ballot rule
+        return BallotMarks(rows)
+    if kind is RoundKind.APPROVAL:
+        return BallotMarks({nid: frozenset({AGREE if rng.random() < 0.7 else DISAGREE}) for nid in ids})
+    weights = (5, 4, 2)
+    choice = rng.choices(range(len(ids)), weights=weights[: len(ids)])[0]
+    if i % 53 == 11:
+        return BallotMarks({ids[0]: frozenset({CHOSEN}), ids[1]: frozenset({CHOSEN})})  # too many
+    if i % 29 == 3:
+        return BallotMarks({}, write_ins=("Trịnh Văn Quang",))
+    return BallotMarks({ids[choice]: frozenset({CHOSEN})})

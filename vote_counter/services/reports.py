@@ -1,0 +1,168 @@
+"""Documents from the database: ballots to print, minutes, results files. Each print is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from vote_counter.documents.ballots import PageFormat, PrintedBallot, render_ballots, render_sample
+from vote_counter.documents.minutes_data import MinutesData
+from vote_counter.documents.minutes_docx import write_minutes_docx
+from vote_counter.documents.minutes_pdf import render_minutes
+from vote_counter.documents.results_xlsx import write_results_xlsx
+from vote_counter.domain.canonical import check_code, result_to_dict
+from vote_counter.domain.model import MeetingId, RoundId, nfc
+from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
+from vote_counter.services.counting import CountingService
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.register import RegisterService
+from vote_counter.services.setup import SetupService
+from vote_counter.storage import audit
+from vote_counter.storage.schema import AuditRow
+
+Progress = Callable[[int, int], None]
+
+
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write to a temporary name, flush, then rename: a crash never leaves a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        write(fh)
+        fh.flush()
+    tmp.replace(path)
+
+
+class ReportService(ServiceBase):
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        setup: SetupService,
+        register: RegisterService,
+        counting: CountingService,
+    ) -> None:
+        super().__init__(sessions)
+        self._setup = setup
+        self._register = register
+        self._counting = counting
+
+    # ------------------------------------------------------------ ballots
+    def print_ballots(
+        self,
+        round_id: RoundId,
+        count: int,
+        path: Path,
+        *,
+        page_format: PageFormat = PageFormat.A4_PORTRAIT,
+        progress: Progress | None = None,
+    ) -> list[PrintedBallot]:
+        """Register `count` serials (one transaction) and draw them, in random order, into one PDF."""
+        round_ = self._setup.round(round_id)
+        assert round_.meeting_id is not None
+        meeting = self._setup.meeting(round_.meeting_id)
+        nominees = self._setup.nominees(round_id)
+        issued = self._register.print_batch(round_id, count)
+        ballots = [PrintedBallot(b.serial, b.payload) for b in issued]
+        _atomic_write(
+            path,
+            lambda fh: render_ballots(
+                meeting, round_, nominees, ballots, fh, page_format=page_format, progress=progress
+            ),
+        )
+        return ballots
+
+    def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
+        round_ = self._setup.round(round_id)
+        assert round_.meeting_id is not None
+        meeting = self._setup.meeting(round_.meeting_id)
+        nominees = self._setup.nominees(round_id)
+        _atomic_write(path, lambda fh: render_sample(meeting, round_, nominees, fh, page_format=page_format))
+
+    # ------------------------------------------------------------ minutes
+    def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
+        round_ = self._setup.round(round_id)
+        assert round_.meeting_id is not None
+        meeting = self._setup.meeting(round_.meeting_id)
+        result = self._counting.result(round_id)
+        with self._read() as s:
+            head = audit.head(s)
+            counted_at, closed_at = self._stage_times(s, round_id)
+        return MinutesData(
+            meeting=meeting,
+            round=round_,
+            board=self._setup.board(MeetingId(round_.meeting_id)),
+            result=result,
+            check_code=check_code(result),
+            audit_head=head,
+            counted_at=counted_at,
+            closed_at=closed_at,
+            document_number=document_number,
+        )
+
+    @staticmethod
+    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:
+        now = dt.datetime.now().astimezone()
+        counted = closed = None
+        for row in s.query(AuditRow).filter(AuditRow.action == "stage_changed").order_by(AuditRow.seq):
+            details = json.loads(row.details)
+            if details.get("round") != round_id:
+                continue
+            at = dt.datetime.fromisoformat(row.at).astimezone()
+            if details.get("to") == "counting":
+                counted = at
+            if details.get("to") == "closed":
+                closed = at
+        return (counted or now), (closed or now)
+
+    def write_minutes(
+        self, round_id: RoundId, folder: Path, *, reason: str = "", actor: str = DEFAULT_ACTOR
+    ) -> list[Path]:
+        """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason; every print is logged."""
+        data = self.minutes_data(round_id)
+        with self._read() as s:
+            printed_before = any(
+                json.loads(r.details).get("round") == round_id
+                for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
+            )
+        why = nfc(reason)
+        if printed_before and not why:
+            raise ServiceError(ErrorCode.REASON_REQUIRED)
+        stem = f"BienBan_luot{round_id}"
+        pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
+        pages: list[int] = []
+        _atomic_write(pdf, lambda fh: pages.append(render_minutes(data, fh, copies=3)))
+        _atomic_write(docx, lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
+        with self._write() as s:
+            get_round_row(s, round_id)
+            audit.append(
+                s,
+                actor,
+                "minutes_printed",
+                {
+                    "round": round_id,
+                    "copies": ["01/03", "02/03", "03/03"],
+                    "check_code": data.check_code,
+                    "reprint": printed_before,
+                    "reason": why,
+                },
+            )
+        return [pdf, docx]
+
+    def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
+        """Results of every round of a meeting as XLSX and JSON."""
+        rounds = self._setup.rounds(meeting_id)
+        items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]
+        xlsx, js = folder / f"KetQua_hoinghi{meeting_id}.xlsx", folder / f"KetQua_hoinghi{meeting_id}.json"
+        _atomic_write(xlsx, lambda fh: write_results_xlsx(items, fh))
+        payload = {
+            "meeting": items[0].meeting.title if items else "",
+            "rounds": [dict(result_to_dict(d.result), check_code=d.check_code) for d in items],
+        }
+        text = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
+        _atomic_write(js, lambda fh: fh.write(text))
+        return [xlsx, js]
