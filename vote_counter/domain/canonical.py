@@ -23,7 +23,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "kind": r.kind.value,
             "position": r.position,
             "mode": r.mode.value,
-            "stage": r.stage.value,
+            # no "stage": closing or sealing the round does not change its results, and the code on
+            # the signed minutes must still match the export written later (SPEC §7)
             "seats": r.seats,
             "percent_base": result.base.value,
             "invalid_policy": r.policy.value,

@@ -1,0 +1,146 @@
+"""The headless commands, run as a user would: real database file, real output files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vote_counter.cli import main
+from vote_counter.domain.model import RoundId, Stage
+from vote_counter.services.workspace import Workspace
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "meeting.example.toml"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "kp.sqlite3"
+    assert main(["--db", str(path), "create-meeting", str(EXAMPLE)]) == 0
+    return path
+
+
+def _lines(path: Path, items: list[dict[str, object]]) -> Path:
+    path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n", encoding="utf-8")
+    return path
+
+
+def test_create_meeting_from_example(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Hội nghị lấy phiếu tín nhiệm năm 2026" in out
+    assert "Giới thiệu nhân sự bước 3" in out and "Biểu quyết bổ nhiệm" in out
+
+
+def test_enter_ballots_and_results_json(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = Workspace.open(db)
+    printed = ws.register.print_batch(RoundId(1), 6)
+    ws.stages.change(RoundId(1), Stage.COUNTING)
+    ws.close()
+    items: list[dict[str, object]] = [
+        {"code": printed[0].payload, "marks": {"1": [0], "2": [2], "3": [1]}},
+        {"code": printed[1].payload, "marks": {"1": [0], "2": [2], "3": [2]}},
+        {"code": printed[2].serial, "marks": {"1": 0, "2": 2, "3": 2}},  # typed serial, bare ints
+        {"code": printed[3].payload, "marks": {"1": [0, 1], "2": [2], "3": [2]}},  # two marks: invalid
+        {"code": printed[0].payload, "marks": {"1": [0], "2": [0], "3": [0]}},  # re-scan: refused
+        {"set_aside": "not_issued", "code": "photocopy"},
+    ]
+    capsys.readouterr()
+    rc = main(["--db", str(db), "enter-ballots", "1", str(_lines(tmp_path / "b.jsonl", items))])
+    captured = capsys.readouterr()
+    assert rc == 1  # one line refused
+    assert "dòng 5" in captured.err and "đã được nhập rồi" in captured.err
+    assert "Đã lưu 5 phiếu; từ chối 1." in captured.out
+
+    assert main(["--db", str(db), "results", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["collected"], data["valid"], data["invalid"]) == (5, 3, 2)
+    assert data["invalid_reasons"] == {"not_issued": 1, "row_marks": 1}
+    by_name = {n["name"]: n for n in data["nominees"]}
+    assert by_name["Trần Thị Ánh Tuyết"]["counts"] == [0, 0, 3]
+    # base = collected (5): 3/5 low → at least 2/3? 3*3=9 < 10 → "over half" band, 60,00%
+    assert by_name["Trần Thị Ánh Tuyết"]["percents"][2]["display"] == "60,00%"
+    assert by_name["Trần Thị Ánh Tuyết"]["percents"][2]["fraction"] == "3/5"
+    assert by_name["Trần Thị Ánh Tuyết"]["band"] == "over_half"
+    assert by_name["Lê Đức Ưng"]["counts"] == [0, 1, 2]
+    assert len(data["check_code"]) == 14
+
+    assert main(["--db", str(db), "results", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "Tỷ lệ % trên tổng số phiếu thu về (5)" in text
+    assert "Trần Thị Ánh Tuyết: 3 phiếu tín nhiệm thấp (60,00%)" in text
+
+
+def test_malformed_ballot_file_changes_nothing(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = Workspace.open(db)
+    printed = ws.register.print_batch(RoundId(1), 2)
+    ws.stages.change(RoundId(1), Stage.COUNTING)
+    head = ws.audit.head()
+    ws.close()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"code": printed[0].payload, "marks": {"1": [0]}}) + "\n{not json\n", encoding="utf-8")
+    assert main(["--db", str(db), "enter-ballots", "1", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "dòng 2" in err and "Chưa có gì được lưu" in err
+    unknown = _lines(tmp_path / "unknown.jsonl", [{"code": printed[0].payload, "marks": {"9": [0]}}])
+    assert main(["--db", str(db), "enter-ballots", "1", str(unknown)]) == 1
+    assert "STT “9” không có trong danh sách" in capsys.readouterr().err
+    ws = Workspace.open(db)
+    assert ws.counting.ballots(RoundId(1)) == []
+    assert ws.audit.head() == head
+    ws.close()
+
+
+def test_tally_sheet_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = Workspace.open(db)
+    ws.stages.change(RoundId(2), Stage.COUNTING)
+    ws.close()
+    sheet = tmp_path / "sheet.json"
+    sheet.write_text(
+        json.dumps({"sheet": 1, "valid": 40, "invalid": {"too_many": 3}, "rows": {"1": [25], "2": [14]}}),
+        encoding="utf-8",
+    )
+    assert main(["--db", str(db), "enter-tally", "2", str(sheet)]) == 0
+    assert "Đã lưu biên bản tổng hợp số 1" in capsys.readouterr().out
+    assert main(["--db", str(db), "results", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["valid"], data["invalid"], data["collected"]) == (40, 3, 43)
+    lan = next(n for n in data["nominees"] if n["name"] == "Đỗ Thị Lan")
+    assert lan["counts"] == [25] and lan["selection"] == "selected"  # base S = 45: 2·25 = 50 > 45
+    over = tmp_path / "over.json"
+    over.write_text(json.dumps({"sheet": 2, "valid": 10, "rows": {"1": [11]}}), encoding="utf-8")
+    assert main(["--db", str(db), "enter-tally", "2", str(over)]) == 1
+    assert "Đỗ Thị Lan" in capsys.readouterr().err
+
+
+def test_wrong_stage_is_refused_in_vietnamese(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db), "stage", "1", "closed"]) == 1
+    assert "Không thể" in capsys.readouterr().err
+    assert main(["--db", str(db), "stage", "1", "counting"]) == 0
+    assert main(["--db", str(db), "stage", "1", "preparation"]) == 1
+    assert "lý do" in capsys.readouterr().err
+    assert main(["--db", str(db), "stage", "1", "preparation", "--reason", "Nhập sai số triệu tập"]) == 0
+
+
+def test_demo_writes_the_whole_product(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    proc = subprocess.run(
+        [sys.executable, "-m", "vote_counter", "--db", str(tmp_path / "demo.sqlite3"), "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    assert "Mã kiểm tra kết quả" in proc.stdout
+    names = sorted(p.name for p in out.iterdir())
+    for expected in ("BienBan_luot1.pdf", "BienBan_luot1.docx", "Phieu_luot1.pdf", "PhieuMau_luot1.pdf"):
+        assert expected in names
+    results = json.loads((out / "KetQua_hoinghi1.json").read_text(encoding="utf-8"))
+    assert [r["round"]["kind"] for r in results["rounds"]] == ["confidence", "approval", "nomination"]
+    for r in results["rounds"]:
+        assert r["valid"] + r["invalid"] == r["collected"]
+        assert len(r["check_code"]) == 14
+    assert not any(p.suffix == ".tmp" for p in out.iterdir())
