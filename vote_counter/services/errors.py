@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     BAD_MARKS = "bad_marks"
     LOCKED_AFTER_PRINT = "locked_after_print"
     CANNOT_CLOSE = "cannot_close"
+    NO_QUORUM = "no_quorum"
     REASON_REQUIRED = "reason_required"
     DEFINITION = "definition"
     STORAGE = "storage"
@@ -49,6 +50,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.LOCKED_AFTER_PRINT: "Đã in phiếu cho lượt này: không được sửa danh sách hoặc cách bỏ phiếu. "
     "Muốn thay đổi, hãy hủy các phiếu đã in trước.",
     ErrorCode.CANNOT_CLOSE: "Chưa thể kết thúc kiểm phiếu: {detail}",
+    ErrorCode.NO_QUORUM: "Chưa đủ 2/3 số người được triệu tập có mặt ({present}/{summoned}): hội nghị chưa được "
+    "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này.",
     ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "

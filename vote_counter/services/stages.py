@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import STAGE_ORDER, RoundId, Stage, nfc
-from vote_counter.domain.rules import ProblemCode, decide, sheet_totals
+from vote_counter.domain.rules import ProblemCode, decide, has_quorum, sheet_totals
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
@@ -41,6 +41,9 @@ class StageService(ServiceBase):
                 )
             if target < now and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
+            if to is Stage.COUNTING and target > now and not has_quorum(row.summoned, row.present) and not why:
+                # SPEC §4.1: below quorum the app warns and never silently proceeds.
+                raise ServiceError(ErrorCode.NO_QUORUM, present=row.present, summoned=row.summoned)
             if blockers:
                 raise ServiceError(ErrorCode.CANNOT_CLOSE, detail="; ".join(blockers) + ".")
             row.stage = to.value
