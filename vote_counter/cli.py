@@ -90,13 +90,36 @@ def cmd_print_ballots(ws: Workspace, args: argparse.Namespace) -> int:
         ws.reports.print_sample(RoundId(args.round), out, page_format=PageFormat(args.format))
         _out(f"Đã ghi phiếu mẫu: {out}")
         return 0
-    serials = ws.reports.print_ballots(RoundId(args.round), args.count, out, page_format=PageFormat(args.format))
-    summary = ws.register.summary(RoundId(args.round))
-    _out(f"Đã in {len(serials)} phiếu vào {out}")
+    ballots = ws.reports.print_ballots(RoundId(args.round), args.count, out, page_format=PageFormat(args.format))
+    _out(f"Đã in {len(ballots)} phiếu vào {out}")
+    _print_register(ws, RoundId(args.round))
+    return 0
+
+
+def _print_register(ws: Workspace, round_id: RoundId) -> None:
+    summary = ws.register.summary(round_id)
     _out(
         f"Sổ phiếu: đã in {summary.printed} = đã tính {summary.counted} + đổi {summary.spoiled} "
         f"+ không dùng {summary.unused} + chưa thu về {summary.outstanding}"
     )
+
+
+def cmd_register(ws: Workspace, args: argparse.Namespace) -> int:
+    _print_register(ws, RoundId(args.round))
+    return 0
+
+
+def cmd_exchange(ws: Workspace, args: argparse.Namespace) -> int:
+    fresh = ws.reports.exchange_ballot(RoundId(args.round), args.serial, Path(args.out))
+    _out(f"Đã đổi phiếu {args.serial}: phiếu mới in vào {args.out}")
+    _print_register(ws, RoundId(args.round))
+    return 0 if fresh.serial else 1
+
+
+def cmd_unused(ws: Workspace, args: argparse.Namespace) -> int:
+    n = ws.register.mark_unused(RoundId(args.round), args.serials)
+    _out(f"Đã ghi {n} phiếu không dùng.")
+    _print_register(ws, RoundId(args.round))
     return 0
 
 
@@ -319,6 +342,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=[f.value for f in PageFormat], default=PageFormat.A4_PORTRAIT.value)
     s.add_argument("--sample", action="store_true", help="phiếu MẪU, không đăng ký số phiếu")
     s.set_defaults(func=cmd_print_ballots)
+    s = sub.add_parser("register", help="sổ phiếu: đã in = đã tính + đổi + không dùng + chưa thu về")
+    s.add_argument("round", type=int)
+    s.set_defaults(func=cmd_register)
+    s = sub.add_parser("exchange", help="đổi phiếu hỏng: ghi số cũ là hỏng và in một phiếu mới")
+    s.add_argument("round", type=int)
+    s.add_argument("serial")
+    s.add_argument("--out", required=True)
+    s.set_defaults(func=cmd_exchange)
+    s = sub.add_parser("unused", help="ghi các phiếu đã in nhưng không phát ra (trả lại)")
+    s.add_argument("round", type=int)
+    s.add_argument("serials", nargs="+")
+    s.set_defaults(func=cmd_unused)
     s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
     s.add_argument("round", type=int)
     s.add_argument("file")

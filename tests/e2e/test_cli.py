@@ -144,3 +144,24 @@ def test_demo_writes_the_whole_product(tmp_path: Path) -> None:
         assert r["valid"] + r["invalid"] == r["collected"]
         assert len(r["check_code"]) == 14
     assert not any(p.suffix == ".tmp" for p in out.iterdir())
+
+
+def test_print_exchange_unused_and_register(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = tmp_path / "phieu.pdf"
+    assert main(["--db", str(db), "print-ballots", "1", "--count", "4", "--out", str(pdf)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    capsys.readouterr()
+    ws = Workspace.open(db)
+    layout = json.loads(ws.register.layout(RoundId(1)) or "{}")
+    with ws.engine.connect() as conn:
+        serials = [s for (s,) in conn.exec_driver_sql("SELECT serial FROM ballot_register WHERE round_id = 1").all()]
+    ws.close()
+    assert layout["pages"] and layout["pages"][0]["rows"], "the stored layout describes every box"
+    assert main(["--db", str(db), "exchange", "1", serials[0], "--out", str(tmp_path / "doi.pdf")]) == 0
+    assert main(["--db", str(db), "unused", "1", serials[1]]) == 0
+    assert main(["--db", str(db), "register", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "đã in 5 = đã tính 0 + đổi 1 + không dùng 1 + chưa thu về 3" in out
+    assert main(["--db", str(db), "exchange", "1", serials[0], "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "không ở trạng thái đã in" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()

@@ -486,9 +486,7 @@ class PassDifference:
     second: BallotMarks | None
 
 
-def compare_passes(
-    first: Mapping[str, BallotMarks], second: Mapping[str, BallotMarks]
-) -> tuple[PassDifference, ...]:
+def compare_passes(first: Mapping[str, BallotMarks], second: Mapping[str, BallotMarks]) -> tuple[PassDifference, ...]:
     """Every serial whose two independent entries differ, or that only one pass has."""
     diffs = []
     for serial in sorted(set(first) | set(second)):

@@ -68,9 +68,7 @@ def damm_digit(digits: str) -> str:
 
 
 def is_valid_serial(serial: str) -> bool:
-    return (
-        len(serial) == SERIAL_DIGITS and serial.isascii() and serial.isdigit() and damm_digit(serial) == "0"
-    )
+    return len(serial) == SERIAL_DIGITS and serial.isascii() and serial.isdigit() and damm_digit(serial) == "0"
 
 
 def new_serial() -> str:

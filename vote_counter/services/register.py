@@ -55,8 +55,13 @@ def summary_of(s: Session, round_id: int) -> RegisterSummary:
 
 
 class RegisterService(ServiceBase):
-    def print_batch(self, round_id: RoundId, count: int, actor: str = DEFAULT_ACTOR) -> list[IssuedBallot]:
-        """Register `count` fresh serials as printed, in one transaction, in random order."""
+    def print_batch(
+        self, round_id: RoundId, count: int, actor: str = DEFAULT_ACTOR, *, layout_json: str | None = None
+    ) -> list[IssuedBallot]:
+        """Register `count` fresh serials as printed, in one transaction, in random order.
+
+        `layout_json` is the ballot's box geometry as printed, kept so scans can be read automatically later.
+        """
         if not 1 <= count <= MAX_BATCH:
             raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
         with self._write() as s:
@@ -66,6 +71,8 @@ class RegisterService(ServiceBase):
             if has_nominees is None:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt bỏ phiếu chưa có người trong danh sách.")
             issued = self._fresh(s, row, count)
+            if layout_json is not None:
+                row.layout_json = layout_json
             audit.append(s, actor, "ballots_printed", {"round": round_id, "count": count, "mode": row.mode})
         secrets.SystemRandom().shuffle(issued)
         return issued
@@ -101,6 +108,11 @@ class RegisterService(ServiceBase):
                 reg.status = SerialStatus.UNUSED.value
             audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
             return len(cleaned)
+
+    def layout(self, round_id: RoundId) -> str | None:
+        """The stored layout description of the round's printed ballots (JSON), if any were printed."""
+        with self._read() as s:
+            return get_round_row(s, round_id).layout_json
 
     def summary(self, round_id: RoundId) -> RegisterSummary:
         with self._read() as s:

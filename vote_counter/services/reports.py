@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, render_ballots, render_sample
+from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
 from vote_counter.documents.minutes_data import MinutesData
 from vote_counter.documents.minutes_docx import write_minutes_docx
 from vote_counter.documents.minutes_pdf import render_minutes
@@ -66,7 +66,8 @@ class ReportService(ServiceBase):
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
-        issued = self._register.print_batch(round_id, count)
+        layout = json.dumps(ballot_layout(meeting, round_, nominees, page_format).to_dict(), ensure_ascii=False)
+        issued = self._register.print_batch(round_id, count, layout_json=layout)
         ballots = [PrintedBallot(b.serial, b.payload) for b in issued]
         _atomic_write(
             path,
@@ -75,6 +76,19 @@ class ReportService(ServiceBase):
             ),
         )
         return ballots
+
+    def exchange_ballot(
+        self, round_id: RoundId, spoiled_serial: str, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT
+    ) -> PrintedBallot:
+        """Đổi phiếu: mark the spoiled serial and print one fresh ballot to `path`."""
+        round_ = self._setup.round(round_id)
+        assert round_.meeting_id is not None
+        meeting = self._setup.meeting(round_.meeting_id)
+        nominees = self._setup.nominees(round_id)
+        fresh = self._register.exchange(round_id, spoiled_serial)
+        ballot = PrintedBallot(fresh.serial, fresh.payload)
+        _atomic_write(path, lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        return ballot
 
     def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
         round_ = self._setup.round(round_id)
