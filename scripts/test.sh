@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: pdftoppm/pdftotext (PDF checks), Qt's offscreen runtime libraries.
-DEBS="poppler-utils libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
+# Debian packages the tests use: pdftoppm/pdftotext (PDF checks), mtools (FAT32 image), Qt's offscreen runtime libraries.
+DEBS="poppler-utils mtools libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
 missing=""
 for p in $DEBS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

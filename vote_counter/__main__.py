@@ -1,3 +1,3 @@
-from vote_counter.cli import main
+from vote_counter.app import main
 
 raise SystemExit(main())

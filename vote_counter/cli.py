@@ -382,12 +382,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one headless command (the GUI is opened by vote_counter.app.main)."""
     args = build_parser().parse_args(argv)
-    db = Path(args.db) if args.db else None
     if args.command in (None, "gui"):
-        from vote_counter.app import run
+        build_parser().print_help()
+        return 2
+    return run_command(args)
 
-        return run(db)
+
+def run_command(args: argparse.Namespace) -> int:
+    db = Path(args.db) if args.db else None
     ws = Workspace.open(db)
     try:
         return int(args.func(ws, args))
