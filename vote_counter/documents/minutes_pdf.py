@@ -1,0 +1,524 @@
+"""The counting minutes (BIÊN BẢN KIỂM PHIẾU) as one PDF holding the three numbered copies (SPEC §7).
+
+Layout follows Nghị định 30/2020 (state bodies) or Hướng dẫn 36-HD/VPTW (Party bodies).
+Page furniture (secrecy marking, copy number, "Trang x/y", check code, test watermark) is drawn
+after layout by `FurnitureCanvas`, when the page count of each copy is known.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from vote_counter.documents import labels as L
+from vote_counter.documents import minutes_data as M
+from vote_counter.documents.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, pdf_text, register_fonts
+from vote_counter.domain.model import HeaderStyle, Meeting, Secrecy
+
+WARNING_RED = colors.HexColor("#B00000")
+HEADER_FILL = colors.HexColor("#E8E8E8")
+
+
+# ---------------------------------------------------------------- layout per header style
+
+
+@dataclass(frozen=True)
+class Layout:
+    left: float
+    right: float
+    top: float
+    bottom: float
+    body_size: float
+    pagesize: tuple[float, float] = A4
+
+    @property
+    def width(self) -> float:
+        return self.pagesize[0] - self.left - self.right
+
+
+# Nghị định 30/2020 Phụ lục I: left 30–35 mm, right 15–20 mm, top/bottom 20–25 mm, body 13–14 pt.
+# Hướng dẫn 36-HD/VPTW: left 30–35 mm, right 15 mm, top/bottom 20 mm, body 14 pt.
+# The top margin also holds the secrecy marking and the copy number, so both use 25 mm.
+LAYOUTS = {
+    HeaderStyle.STATE: Layout(left=30 * mm, right=15 * mm, top=25 * mm, bottom=20 * mm, body_size=13),
+    HeaderStyle.PARTY: Layout(left=30 * mm, right=15 * mm, top=25 * mm, bottom=20 * mm, body_size=14),
+}
+
+
+def text(s: str) -> str:
+    """Paragraph markup for user text: NFC, XML-escaped."""
+    return escape(pdf_text(s))
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    indent: ParagraphStyle
+    center: ParagraphStyle
+    center_small: ParagraphStyle
+    title: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    small: ParagraphStyle
+
+
+def make_styles(size: float) -> Styles:
+    register_fonts()
+    body = ParagraphStyle(
+        "body", fontName=SERIF, fontSize=size, leading=size * 1.25, alignment=TA_JUSTIFY, spaceAfter=3
+    )
+    cell_size = size - 1.5
+    return Styles(
+        body=body,
+        indent=ParagraphStyle("indent", parent=body, leftIndent=8 * mm, spaceAfter=1),
+        center=ParagraphStyle("center", parent=body, alignment=TA_CENTER, spaceAfter=0),
+        center_small=ParagraphStyle(
+            "center_small", parent=body, fontSize=size - 1, leading=(size - 1) * 1.2, alignment=TA_CENTER
+        ),
+        title=ParagraphStyle(
+            "title",
+            parent=body,
+            fontSize=size + 2,
+            leading=(size + 2) * 1.3,
+            alignment=TA_CENTER,
+            spaceAfter=2,
+        ),
+        cell=ParagraphStyle("cell", parent=body, fontSize=cell_size, leading=cell_size * 1.2, alignment=TA_LEFT),
+        cell_center=ParagraphStyle(
+            "cell_center",
+            parent=body,
+            fontSize=cell_size - 0.5,
+            leading=(cell_size - 0.5) * 1.15,
+            alignment=TA_CENTER,
+            spaceAfter=0,
+        ),
+        small=ParagraphStyle("small", parent=body, fontSize=size - 2, leading=(size - 2) * 1.2, spaceAfter=0),
+    )
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """What every page carries outside the frame."""
+
+    layout: Layout
+    secrecy: str | None
+    footer: str
+    watermark: bool
+    copies: int = 1  # > 1 prints "Bản số: 01/03"
+    copy_label: bool = True
+
+
+class _SetCopy(Flowable):  # type: ignore[misc]
+    """Zero-size marker at the start of each copy: tells the canvas which copy it is drawing."""
+
+    def __init__(self, copy: int) -> None:
+        super().__init__()
+        self.copy = copy
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.vc_copy = self.copy
+
+
+class FurnitureCanvas(Canvas):  # type: ignore[misc]
+    """Holds pages back until the end, then draws the furniture knowing each copy's page count."""
+
+    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vc_copy = 1
+        self._furniture = furniture
+        self._held: list[tuple[dict[str, Any], int]] = []
+        self.pages_per_copy: list[int] = []
+
+    def showPage(self) -> None:
+        self._held.append((dict(self.__dict__), self.vc_copy))
+        self._startPage()
+
+    def save(self) -> None:
+        per_copy: dict[int, int] = {}
+        for _, copy in self._held:
+            per_copy[copy] = per_copy.get(copy, 0) + 1
+        counts = [per_copy[c] for c in sorted(per_copy)]
+        page_in_copy: dict[int, int] = {}
+        for state, copy in self._held:
+            self.__dict__.update(state)
+            page_in_copy[copy] = page_in_copy.get(copy, 0) + 1
+            draw_furniture(self, self._furniture, copy, page_in_copy[copy], per_copy[copy])
+            super().showPage()
+        # Restoring page states above also restored this attribute: set it last.
+        self.pages_per_copy = counts
+        super().save()
+
+
+def furniture_canvas(furniture: Furniture) -> Callable[..., FurnitureCanvas]:
+    def make(*args: Any, **kwargs: Any) -> FurnitureCanvas:
+        return FurnitureCanvas(*args, furniture=furniture, **kwargs)
+
+    return make
+
+
+def draw_furniture(canv: Canvas, f: Furniture, copy: int, page: int, pages: int) -> None:
+    lay = f.layout
+    width, height = lay.pagesize
+    right = width - lay.right
+    canv.saveState()
+    if f.watermark:
+        canv.saveState()
+        canv.setFillColor(WARNING_RED)
+        canv.setFillAlpha(0.16)
+        canv.translate(width / 2, height / 2)
+        canv.rotate(50)
+        mark = pdf_text(L.TEST_WATERMARK)
+        size = 44.0
+        while stringWidth(mark, SERIF_BOLD, size) > 0.75 * (width**2 + height**2) ** 0.5 and size > 20:
+            size -= 2
+        canv.setFont(SERIF_BOLD, size)
+        canv.drawCentredString(0, -size / 3, mark)
+        canv.restoreState()
+
+    # Top right: the secrecy marking in a box, the copy number under it.
+    y = height - 8 * mm
+    if f.secrecy:
+        mark = pdf_text(f.secrecy)
+        canv.setFont(SERIF_BOLD, 13)
+        w = stringWidth(mark, SERIF_BOLD, 13) + 6 * mm
+        canv.setLineWidth(1)
+        canv.rect(right - w, y - 6.5 * mm, w, 6.5 * mm)
+        canv.drawCentredString(right - w / 2, y - 4.8 * mm, mark)
+        y -= 6.5 * mm
+    if f.copy_label and f.copies > 0:
+        canv.setFont(SERIF, 11)
+        canv.drawRightString(right, y - 5 * mm, pdf_text(L.COPY.format(copy=copy, copies=f.copies)))
+
+    # Bottom: a thin rule, the check code and audit head, "Trang x/y".
+    base = lay.bottom - 10 * mm
+    canv.setLineWidth(0.4)
+    canv.line(lay.left, base + 4 * mm, right, base + 4 * mm)
+    canv.setFont(SERIF, 9.5)
+    canv.drawString(lay.left, base, pdf_text(f.footer))
+    canv.setFont(SERIF, 10.5)
+    canv.drawRightString(right, base, pdf_text(L.PAGE.format(page=page, pages=pages)))
+    canv.restoreState()
+
+
+def document(out: BinaryIO, layout: Layout, furniture: Furniture, title: str) -> BaseDocTemplate:
+    doc = BaseDocTemplate(
+        out,
+        pagesize=layout.pagesize,
+        leftMargin=layout.left,
+        rightMargin=layout.right,
+        topMargin=layout.top,
+        bottomMargin=layout.bottom,
+        title=pdf_text(title),
+        author="Kiểm Phiếu",
+        creator="Kiểm Phiếu",
+        invariant=1,
+    )
+    frame = Frame(
+        layout.left,
+        layout.bottom,
+        layout.width,
+        layout.pagesize[1] - layout.top - layout.bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    return doc
+
+
+def build(doc: BaseDocTemplate, story: list[Flowable], furniture: Furniture) -> list[int]:
+    """Lay out the story; return the page count of each copy."""
+    made: list[FurnitureCanvas] = []
+    make = furniture_canvas(furniture)
+
+    def maker(*args: Any, **kwargs: Any) -> FurnitureCanvas:
+        canv = make(*args, **kwargs)
+        made.append(canv)
+        return canv
+
+    doc.build(story, canvasmaker=maker)
+    return made[-1].pages_per_copy
+
+
+# ---------------------------------------------------------------- the header block
+
+
+def _rule(width: float) -> HRFlowable:
+    return HRFlowable(width=width, thickness=0.7, color=colors.black, hAlign="CENTER", spaceBefore=2, spaceAfter=0)
+
+
+def header_block(meeting: Meeting, number_line: str, date_text: str, st: Styles, width: float) -> Table:
+    """Nghị định 30/2020 or Hướng dẫn 36-HD/VPTW header: issuer left, national/Party line right."""
+    size = st.body.fontSize
+    left_w, right_w = width * 0.42, width * 0.58
+    upper = ParagraphStyle("upper", parent=st.center, fontSize=size - 1, leading=(size - 1) * 1.2)
+    bold = ParagraphStyle("bold", parent=st.center, fontName=SERIF_BOLD, leading=size * 1.2)
+    left: list[Flowable] = []
+    if meeting.parent_body:
+        left.append(Paragraph(text(meeting.parent_body.upper()), upper))
+    org = meeting.organisation.upper()
+    if meeting.header_style is HeaderStyle.PARTY:
+        left.append(Paragraph(f"<b>{text(org)}</b>", bold))
+        left.append(Paragraph(L.PARTY_STAR, bold))
+        right: list[Flowable] = [Paragraph(f"<b>{text(L.PARTY)}</b>", bold)]
+        right.append(_rule(stringWidth(pdf_text(L.PARTY), SERIF_BOLD, size)))
+    else:
+        left.append(Paragraph(f"<b>{text(org)}</b>", bold))
+        # Nghị định 30/2020: the rule under the agency is 1/3 to 1/2 of its line, centred.
+        org_w = min(stringWidth(pdf_text(org), SERIF_BOLD, size), left_w)
+        left.append(_rule(org_w / 2))
+        rep_size = size - 1
+        rep = ParagraphStyle("rep", parent=bold, fontSize=rep_size, leading=rep_size * 1.25)
+        right = [
+            Paragraph(f"<b>{text(L.REPUBLIC)}</b>", rep),
+            Paragraph(f"<b>{text(L.MOTTO)}</b>", bold),
+            _rule(stringWidth(pdf_text(L.MOTTO), SERIF_BOLD, size)),
+        ]
+    number = Paragraph(text(number_line), ParagraphStyle("num", parent=st.center, fontSize=size - 0.5))
+    date = Paragraph(f"<i>{text(date_text)}</i>", st.center)
+    table = Table([[left, right], [number, date]], colWidths=[left_w, right_w])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 1), (-1, 1), 4),
+            ]
+        )
+    )
+    return table
+
+
+# ---------------------------------------------------------------- the minutes
+
+
+def secrecy_text(secrecy: Secrecy) -> str | None:
+    return L.secrecy_mark(secrecy)
+
+
+def results_table(spec: M.TableSpec, st: Styles, width: float) -> Table:
+    cols = spec.columns
+    cell_size = st.cell.fontSize
+    num_w = {8: 14 * mm, 7: 15 * mm, 4: 24 * mm}.get(cols, 15 * mm)
+    pct_w = {8: 17.5 * mm, 7: 19 * mm, 4: 26 * mm}.get(cols, 18 * mm)
+    widths = [12 * mm, 0.0]
+    for c in range(2, cols):
+        is_pct = any(row[c].endswith("%") or row[c] == "—" for row in spec.rows if row[c]) or (
+            spec.header[-1][c] == L.COL_PERCENT
+        )
+        widths.append(pct_w if is_pct else num_w)
+    widths[1] = width - sum(widths)
+
+    heading = [Paragraph(f"<b>{text(spec.base_heading)}</b>", st.cell_center)] + [""] * (cols - 1)
+    header = [[Paragraph(f"<b>{text(c)}</b>", st.cell_center) if c else "" for c in row] for row in spec.header]
+    body: list[list[Any]] = []
+    for i, row in enumerate(spec.rows):
+        if i == spec.write_in_row:
+            body.append([Paragraph(f"<i>{text(row[0])}</i>", st.cell)] + [""] * (cols - 1))
+            continue
+        body.append([pdf_text(row[0]), Paragraph(text(row[1]), st.cell)] + [pdf_text(c) for c in row[2:]])
+    head_rows = 1 + len(header)
+    table = Table([heading, *header, *body], colWidths=widths, repeatRows=head_rows)
+    style: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, head_rows - 1), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, head_rows), (-1, -1), SERIF),
+        ("FONTSIZE", (0, head_rows), (-1, -1), cell_size),
+        ("LEADING", (0, head_rows), (-1, -1), cell_size * 1.2),
+        ("ALIGN", (0, head_rows), (0, -1), "CENTER"),
+        ("ALIGN", (2, head_rows), (-1, -1), "RIGHT"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for (c0, r0), (c1, r1) in spec.spans:
+        style.append(("SPAN", (c0, r0 + 1), (c1, r1 + 1)))
+    if spec.write_in_row is not None:
+        r = head_rows + spec.write_in_row
+        style.append(("SPAN", (0, r), (-1, r)))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def signature_table(data: M.MinutesData, st: Styles, width: float) -> Table:
+    """The chair top right, the members filling in two columns; each with its hint and printed name."""
+    size = st.body.fontSize
+    title = ParagraphStyle("sigtitle", parent=st.center, fontName=SERIF_BOLD, fontSize=size - 0.5)
+    hint = ParagraphStyle("sighint", parent=st.center, fontName=SERIF_ITALIC, fontSize=size - 1.5)
+
+    def block(sig_title: str, name: str) -> list[Flowable]:
+        return [
+            Paragraph(f"<b>{text(sig_title)}</b>", title),
+            Paragraph(f"<i>{text(L.SIGN_HINT)}</i>", hint),
+            Spacer(1, 20 * mm),
+            Paragraph(f"<b>{text(name)}</b>", title),
+        ]
+
+    blocks = [block(t, n) for t, n in M.signatures(data)]
+    if not blocks:
+        return Table([[""]])
+    chair, members = blocks[0], blocks[1:]
+    rows: list[list[Any]] = [[members[0] if members else "", chair]]
+    rest = members[1:]
+    for i in range(0, len(rest), 2):
+        pair = rest[i : i + 2]
+        rows.append([pair[0], pair[1] if len(pair) > 1 else ""])
+    table = Table(rows, colWidths=[width / 2, width / 2])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5 * mm),
+            ]
+        )
+    )
+    return table
+
+
+def recipients_block(data: M.MinutesData, st: Styles) -> list[Flowable]:
+    size = st.body.fontSize
+    head = ParagraphStyle("rcpt", parent=st.body, fontSize=size - 1, leading=(size - 1) * 1.2, spaceAfter=0)
+    item = ParagraphStyle("rcpt_item", parent=head, fontSize=size - 2, leading=(size - 2) * 1.2)
+    items = list(data.recipients)
+    out: list[Flowable] = [Paragraph(f"<b><i>{text(L.RECIPIENTS)}</i></b>", head)]
+    for i, r in enumerate(items):
+        end = "." if i == len(items) - 1 else ";"
+        out.append(Paragraph(f"- {text(r.rstrip(';.'))}{end}", item))
+    return out
+
+
+def minutes_story(data: M.MinutesData, st: Styles, width: float, pages: int, copies: int) -> list[Flowable]:
+    result = data.result
+    body, indent = st.body, st.indent
+    keep = ParagraphStyle("keep", parent=body, keepWithNext=1)
+    story: list[Flowable] = [
+        header_block(data.meeting, M.document_number(data), M.date_line(data), st, width),
+        Spacer(1, 6 * mm),
+        Paragraph(f"<b>{text(L.TITLE)}</b>", st.title),
+    ]
+    sub = M.subtitle_lines(data)
+    story.append(Paragraph(f"<b>{text(sub[0])}</b>", st.center))
+    story += [Paragraph(text(s), st.center) for s in sub[1:]]
+    story.append(Spacer(1, 5 * mm))
+    story.append(Paragraph(text(M.counting_time_line(data)), body))
+    story += [Paragraph(text(line), indent) for line in M.board_lines(data)]
+    story.append(Spacer(1, 2 * mm))
+    story.append(Paragraph(text(L.COUNTS_INTRO), body))
+    for label, value, unit in M.count_lines(result):
+        story.append(Paragraph(f"- {text(label)}: <b>{value}</b> {text(unit)}", indent))
+    reasons = M.reason_lines(result)
+    if reasons:
+        story.append(Paragraph(f"<i>{text(L.INVALID_BREAKDOWN)}</i>", indent))
+        deeper = ParagraphStyle("deeper", parent=indent, leftIndent=16 * mm)
+        story += [Paragraph(f"+ {text(r)}: <b>{n}</b> {text(L.UNIT_BALLOTS)}", deeper) for r, n in reasons]
+    quorum = text(M.quorum_line(result))
+    if result.quorum:
+        story.append(Paragraph(quorum, body))
+    else:
+        warn = ParagraphStyle("warn", parent=body, textColor=WARNING_RED, spaceBefore=2, spaceAfter=4)
+        story.append(Paragraph(f"<b>{quorum}</b>", warn))
+    story.append(Spacer(1, 2 * mm))
+    # Room for the heading, the table's header rows and a few rows, else start on a new page
+    # (keepWithNext would move a many-page table whole to the next page).
+    story.append(CondPageBreak(45 * mm))
+    story.append(Paragraph(f"<b>{text(L.RESULTS_HEADING)}</b>", body))
+    story.append(results_table(M.results_table(result), st, width))
+    story.append(Spacer(1, 3 * mm))
+    story.append(Paragraph(f"<b>{text(L.OUTCOME_HEADING)}</b>", keep))
+    story += [Paragraph(f"- {text(line)}", indent) for line in M.outcome_lines(result)]
+    problems = M.problem_lines(result)
+    if problems:
+        warn = ParagraphStyle("problem", parent=indent, textColor=WARNING_RED)
+        story.append(Paragraph(f"<b>{text(L.PROBLEMS_HEADING)}</b>", keep))
+        story += [Paragraph(f"- {text(p)}", warn) for p in problems]
+    # The closing sentence, the signatures and the recipients travel together, so the
+    # signatures never stand alone on a page (SPEC §7).
+    ending: list[Flowable] = [
+        Spacer(1, 2 * mm),
+        Paragraph(text(M.closing_line(data, pages, copies)), body),
+        Spacer(1, 3 * mm),
+        signature_table(data, st, width),
+        *recipients_block(data, st),
+    ]
+    story.append(KeepTogether(ending))
+    return story
+
+
+def render_minutes(data: M.MinutesData, out: BinaryIO, *, copies: int = 3) -> int:
+    """Write the minutes, `copies` numbered copies in one PDF; return the page count of one copy."""
+    if copies < 1:
+        raise ValueError("copies must be at least 1")
+    layout = LAYOUTS[data.meeting.header_style]
+    st = make_styles(layout.body_size)
+    title = f"{L.TITLE} — {data.round.title}"
+
+    def furniture(n: int) -> Furniture:
+        return Furniture(
+            layout=layout,
+            secrecy=secrecy_text(data.meeting.secrecy),
+            footer=M.footer_line(data),
+            watermark=data.is_test,
+            copies=n,
+        )
+
+    # "gồm N trang" is part of the text: lay out one copy until N agrees with itself.
+    pages = 1
+    for _ in range(5):
+        scratch = io.BytesIO()
+        story = [_SetCopy(1), *minutes_story(data, st, layout.width, pages, copies)]
+        counted = build(document(scratch, layout, furniture(copies), title), story, furniture(copies))[0]
+        if counted == pages:
+            break
+        pages = counted
+
+    full: list[Flowable] = []
+    for copy in range(1, copies + 1):
+        if copy > 1:
+            full.append(PageBreak())
+        full.append(_SetCopy(copy))
+        full += minutes_story(data, st, layout.width, pages, copies)
+    per_copy = build(document(out, layout, furniture(copies), title), full, furniture(copies))
+    if per_copy != [pages] * copies:
+        raise RuntimeError(f"copies laid out unevenly: {per_copy} (expected {pages} each)")
+    return pages
