@@ -275,6 +275,19 @@ def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
     paths = ws.reports.write_minutes(RoundId(args.round), Path(args.out), reason=args.reason or "")
+    if args.annex:
+        paths.append(ws.reports.write_annex(RoundId(args.round), Path(args.out)))
+    for p in paths:
+        _out(f"Đã ghi: {p}")
+    return 0
+
+
+def cmd_results_files(ws: Workspace, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    paths = [
+        *ws.reports.write_results(MeetingId(args.meeting), out),
+        ws.reports.write_summary(MeetingId(args.meeting), out),
+    ]
     for p in paths:
         _out(f"Đã ghi: {p}")
     return 0
@@ -305,7 +318,11 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
         _out()
         ws.reports.print_sample(rid, out / f"PhieuMau_luot{rid}.pdf")
         ws.reports.write_minutes(rid, out)
-    for p in ws.reports.write_results(MeetingId(demo.meeting.id), out):
+        ws.reports.write_annex(rid, out)
+    for p in [
+        *ws.reports.write_results(MeetingId(demo.meeting.id), out),
+        ws.reports.write_summary(MeetingId(demo.meeting.id), out),
+    ]:
         _out(f"Đã ghi: {p}")
     _out(f"Các tệp của hội nghị mẫu nằm trong {out}")
     return 0
@@ -371,7 +388,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("round", type=int)
     s.add_argument("--out", required=True)
     s.add_argument("--reason", help="lý do in lại")
+    s.add_argument("--annex", action="store_true", help="kèm nhật ký nhập phiếu (không có số phiếu)")
     s.set_defaults(func=cmd_minutes)
+    s = sub.add_parser("results-files", help="kết quả của cả hội nghị: XLSX, JSON và bản tổng hợp PDF")
+    s.add_argument("meeting", type=int)
+    s.add_argument("--out", required=True)
+    s.set_defaults(func=cmd_results_files)
     s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
     s.set_defaults(func=cmd_verify_audit)
     s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from vote_counter.documents.annex import render_entry_log
 from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
+from vote_counter.documents.meeting_summary import render_meeting_summary
 from vote_counter.documents.minutes_data import MinutesData
 from vote_counter.documents.minutes_docx import write_minutes_docx
 from vote_counter.documents.minutes_pdf import render_minutes
@@ -166,6 +170,26 @@ class ReportService(ServiceBase):
                 },
             )
         return [pdf, docx]
+
+    def write_annex(self, round_id: RoundId, folder: Path) -> Path:
+        """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
+        data = self.minutes_data(round_id)
+        entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
+        nominees = self._setup.nominees(round_id)
+        # The order must not follow entry order: a system-seeded shuffle, never stored.
+        rng = random.Random(secrets.randbits(64))
+        path = folder / f"NhatKyNhapPhieu_luot{round_id}.pdf"
+        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng))
+        return path
+
+    def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
+        """One short PDF covering every round of the meeting."""
+        items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
+        if not items:
+            raise ServiceError(ErrorCode.NOT_FOUND, what="lượt bỏ phiếu nào của hội nghị")
+        path = folder / f"TongHop_hoinghi{meeting_id}.pdf"
+        _atomic_write(path, lambda fh: render_meeting_summary(items, fh))
+        return path
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
