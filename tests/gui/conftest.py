@@ -1,0 +1,152 @@
+"""A real window over a real SQLite file, and a board that acts through the keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from vote_counter.domain.model import Counts, Meeting, Nominee, Round, RoundId, RoundKind, Stage
+from vote_counter.services.register import IssuedBallot
+from vote_counter.services.workspace import Workspace
+from vote_counter.ui import dialogs
+from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui.main_window import MainWindow
+
+NAMES = ("Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Đức")
+
+
+@pytest.fixture(autouse=True)
+def app_font(qapp: QApplication) -> None:
+    # Offscreen Qt has no Vietnamese font of its own: without the bundled one it draws boxes.
+    apply_app_font(qapp)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    ws = Workspace.open(tmp_path / "db.sqlite3")
+    yield ws
+    ws.close()
+
+
+@dataclass
+class Seeded:
+    round_id: RoundId
+    ballots: list[IssuedBallot]
+
+
+def seed_round(
+    ws: Workspace,
+    *,
+    kind: RoundKind = RoundKind.CONFIDENCE,
+    names: tuple[str, ...] = NAMES,
+    ballots: int = 12,
+    double_entry: bool = False,
+    announced: bool = True,
+    counting: bool = True,
+    collected: int | None = None,
+    title: str = "Lấy phiếu tín nhiệm năm 2025",
+) -> Seeded:
+    """A meeting and a round set up through the services, ballots printed, counting open."""
+    meeting = ws.setup.create_meeting(Meeting(None, "Hội nghị cán bộ chủ chốt", "Sở Tài chính tỉnh Hà Giang"))
+    round_ = ws.setup.create_round(
+        Round(
+            None,
+            meeting.id,
+            title,
+            kind,
+            double_entry=double_entry,
+            announced=announced,
+            counts=Counts(summoned=ballots, present=ballots, issued=ballots, collected=collected),
+        )
+    )
+    assert round_.id is not None
+    ws.setup.add_nominees(
+        round_.id, [Nominee(None, round_.id, name, current_position="Phó Giám đốc") for name in names]
+    )
+    issued = ws.register.print_batch(round_.id, ballots)
+    if counting:
+        ws.stages.change(round_.id, Stage.COUNTING)
+    return Seeded(round_.id, issued)
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[], MainWindow]]:
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
+
+    windows: list[MainWindow] = []  # qtbot.addWidget keeps only a weak reference
+
+    def make() -> MainWindow:
+        window = MainWindow(workspace, settings)
+        windows.append(window)
+        qtbot.addWidget(window)
+        window.resize(1366, 768)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        # Activation and the focus it restores arrive through the event loop.
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+        return window
+
+    yield make
+    windows.clear()
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, Vietnamese included, as a Telex/VNI input method delivers it: one composed
+    character per key event (QTest.keyClicks only knows ASCII)."""
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClick(widget, ch)
+        else:
+            QTest.sendKeyEvent(QTest.KeyAction.Press, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
+            QTest.sendKeyEvent(QTest.KeyAction.Release, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
+
+
+class Board:
+    """A board member at the keyboard: every key goes to whatever has the focus, as on a real laptop."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.keys_sent = 0
+
+    def focus(self) -> QWidget:
+        widget = QApplication.focusWidget()
+        assert widget is not None, "nothing has the keyboard focus"
+        return widget
+
+    def type(self, text: str) -> None:
+        self.qtbot.keyClicks(self.focus(), text)
+        self.keys_sent += len(text)
+
+    def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.qtbot.keyClick(self.focus(), key, modifier)
+        self.keys_sent += 1
+
+    def digits(self, text: str) -> None:
+        """Marks, one key per row."""
+        for ch in text:
+            self.key(getattr(Qt.Key, f"Key_{ch}"))
+
+    def scan(self, payload: str) -> None:
+        """A keyboard-wedge scanner: the digits, then Enter."""
+        self.type(payload)
+        self.key(Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def board(qtbot: QtBot) -> Board:
+    return Board(qtbot)

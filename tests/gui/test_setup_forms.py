@@ -1,0 +1,136 @@
+"""Setting up a meeting through the forms, as the board's secretary would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import seed_round, type_text
+from vote_counter.domain.model import BoardRole, RoundKind, Stage
+from vote_counter.services.workspace import Workspace
+from vote_counter.ui.main_window import MainWindow
+from vote_counter.ui.widgets import set_combo
+
+MakeWindow = Callable[[], MainWindow]
+LEFT = Qt.MouseButton.LeftButton
+
+
+def test_create_meeting_round_nominees_board_counts_through_forms(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot
+) -> None:
+    window = make_window()
+    setup = window.setup_page
+    assert window.tabs.currentWidget() is setup
+    assert window.windowTitle() == "Kiểm Phiếu"
+    assert not window.next_button.isEnabled()
+    assert window.next_button.toolTip()
+
+    form = setup.meeting_form
+    type_text(form.title, "Hội nghị cán bộ chủ chốt năm 2025")
+    type_text(form.organisation, "Sở Tài chính")
+    type_text(form.place, "Hội trường tầng 3")
+    qtbot.mouseClick(form.save_button, LEFT)
+    meetings = workspace.setup.meetings()
+    assert [m.title for m in meetings] == ["Hội nghị cán bộ chủ chốt năm 2025"]
+    assert window.ctx.meeting_id == meetings[0].id
+    assert window.meeting_combo.currentText() == "Hội nghị cán bộ chủ chốt năm 2025"
+
+    setup.tabs.setCurrentWidget(setup.round_form)
+    rf = setup.round_form
+    type_text(rf.title, "Giới thiệu Phó Giám đốc")
+    set_combo(rf.kind, RoundKind.NOMINATION)
+    assert rf.seats.isEnabled() and not rf.level_preset.isEnabled()
+    rf.seats.setValue(1)
+    rf.announced.setChecked(False)
+    qtbot.mouseClick(rf.double_entry, LEFT, pos=QPoint(8, rf.double_entry.height() // 2))
+    qtbot.mouseClick(rf.save_button, LEFT)
+    rounds = workspace.setup.rounds(meetings[0].id)
+    assert len(rounds) == 1
+    r = rounds[0]
+    assert (r.kind, r.announced, r.double_entry, r.stage) == (RoundKind.NOMINATION, False, True, Stage.PREPARATION)
+    assert window.ctx.round_id == r.id
+    assert window.stage_label.text() == "Giai đoạn: Chuẩn bị"
+
+    setup.tabs.setCurrentWidget(setup.nominees)
+    panel = setup.nominees
+    # The last name is typed decomposed (NFD, as some input methods send it): it is stored as NFC.
+    for name in ("Trần Văn Ưng", "Nguyễn Thị Ánh", "Lê Văn Anh", "Phạm Đức A\u0302n"):
+        type_text(panel.full_name, name)
+        qtbot.keyClick(panel.full_name, Qt.Key.Key_Return)
+    assert [n.full_name for n in workspace.setup.nominees(r.id)] == [
+        "Trần Văn Ưng",
+        "Nguyễn Thị Ánh",
+        "Lê Văn Anh",
+        "Phạm Đức Ân",
+    ]
+    qtbot.mouseClick(panel.sort_button, LEFT)
+    assert [n.full_name for n in workspace.setup.nominees(r.id)] == [
+        "Lê Văn Anh",
+        "Nguyễn Thị Ánh",
+        "Phạm Đức Ân",
+        "Trần Văn Ưng",
+    ]
+    panel.table.selectRow(3)
+    qtbot.mouseClick(panel.up_button, LEFT)
+    assert workspace.setup.nominees(r.id)[2].full_name == "Trần Văn Ưng"
+    assert panel.model.rowCount() == 4
+
+    setup.tabs.setCurrentWidget(setup.board)
+    type_text(setup.board.name, "Hoàng Thị Lan")
+    set_combo(setup.board.role, BoardRole.CHAIR)
+    qtbot.mouseClick(setup.board.add_button, LEFT)
+    assert [(m.full_name, m.role) for m in workspace.setup.board(meetings[0].id)] == [
+        ("Hoàng Thị Lan", BoardRole.CHAIR)
+    ]
+
+    setup.tabs.setCurrentWidget(setup.counts)
+    counts = setup.counts
+    counts.summoned.setValue(30)
+    counts.present.setValue(19)
+    assert "KHÔNG ĐỦ" in counts.quorum.text()
+    counts.present.setValue(28)
+    counts.issued.setValue(28)
+    qtbot.mouseClick(counts.save_button, LEFT)
+    saved = workspace.setup.round(r.id).counts
+    assert (saved.summoned, saved.present, saved.issued, saved.collected) == (30, 28, 28, None)
+
+    # Forward to counting: the round definition locks, with a tooltip saying why.
+    qtbot.mouseClick(window.next_button, LEFT)
+    assert workspace.setup.round(r.id).stage is Stage.COUNTING
+    window.tabs.setCurrentWidget(setup)
+    setup.tabs.setCurrentWidget(setup.round_form)
+    assert not rf.title.isEnabled()
+    assert "Chuẩn bị" in rf.title.toolTip()
+    assert not panel.add_button.isEnabled()
+
+
+def test_going_back_asks_a_reason(make_window: MakeWindow, workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from vote_counter.ui import dialogs
+
+    seeded = seed_round(workspace)
+    window = make_window()
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: None)  # cancelled: nothing happens
+    window.back_button.click()
+    assert workspace.setup.round(seeded.round_id).stage is Stage.COUNTING
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "Sửa danh sách")
+    window.back_button.click()
+    assert workspace.setup.round(seeded.round_id).stage is Stage.PREPARATION
+    assert not window.back_button.isEnabled()
+    assert "Kiểm phiếu" in window.next_button.text()
+
+
+def test_reopens_the_last_round_shown(make_window: MakeWindow, workspace: Workspace) -> None:
+    first = seed_round(workspace)
+    meeting_id = workspace.setup.round(first.round_id).meeting_id
+    assert meeting_id is not None
+    second = seed_round(workspace, title="Lượt hai")
+    window = make_window()
+    window.select_round(first.round_id)
+    window.close()
+    again = make_window()
+    assert again.ctx.round_id == first.round_id
+    assert again.round_combo.currentText() == "Lấy phiếu tín nhiệm năm 2025"
+    again.select_round(second.round_id)
+    assert make_window().ctx.round_id == second.round_id

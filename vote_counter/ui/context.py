@@ -1,0 +1,61 @@
+"""What every page shares: the open workspace, the chosen meeting and round, and change signals.
+
+Pages never keep their own copy of the data: after every action they redraw from what the
+services return (the Anki way: the core is the truth, the window is a view of it).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from vote_counter.domain.model import Meeting, MeetingId, Nominee, Round, RoundId, Stage
+from vote_counter.services.workspace import Workspace
+
+
+class AppContext(QObject):
+    # The chosen meeting or round changed (the pages reload everything).
+    selectionChanged = Signal()
+    # Something in the current round changed (a ballot saved, a stage moved): pages refresh.
+    dataChanged = Signal()
+    # The list of meetings or rounds changed (the selectors reload).
+    structureChanged = Signal()
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.meeting_id: MeetingId | None = None
+        self.round_id: RoundId | None = None
+
+    # ------------------------------------------------------------ selection
+    def select(self, meeting_id: MeetingId | None, round_id: RoundId | None) -> None:
+        if (meeting_id, round_id) == (self.meeting_id, self.round_id):
+            return
+        self.meeting_id, self.round_id = meeting_id, round_id
+        self.selectionChanged.emit()
+
+    # ------------------------------------------------------------ reads
+    def meeting(self) -> Meeting | None:
+        if self.meeting_id is None:
+            return None
+        return self.workspace.setup.meeting(self.meeting_id)
+
+    def round(self) -> Round | None:
+        if self.round_id is None:
+            return None
+        return self.workspace.setup.round(self.round_id)
+
+    def nominees(self) -> list[Nominee]:
+        if self.round_id is None:
+            return []
+        return self.workspace.setup.nominees(self.round_id)
+
+    def stage(self) -> Stage | None:
+        r = self.round()
+        return r.stage if r is not None else None
+
+    # ------------------------------------------------------------ notifications
+    def changed(self) -> None:
+        self.dataChanged.emit()
+
+    def structure_changed(self) -> None:
+        self.structureChanged.emit()

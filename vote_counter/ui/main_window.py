@@ -1,0 +1,276 @@
+"""The main window: the meeting workflow as its spine (SPEC §1, §6, §9).
+
+Chuẩn bị → Phiếu → Kiểm phiếu → Kết quả → Biên bản và xuất, a meeting and round selector, and the
+round's stage always visible with the buttons that move it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vote_counter.domain.model import MeetingId, Mode, RoundId, Stage
+from vote_counter.services.errors import ServiceError
+from vote_counter.services.workspace import Workspace
+from vote_counter.ui import dialogs, texts
+from vote_counter.ui.context import AppContext
+from vote_counter.ui.pages.ballots_page import BallotsPage
+from vote_counter.ui.pages.base import Page, next_stage, previous_stage
+from vote_counter.ui.pages.entry_page import EntryPage
+from vote_counter.ui.pages.minutes_page import MinutesPage
+from vote_counter.ui.pages.results_page import ResultsPage
+from vote_counter.ui.pages.setup_page import SetupPage
+from vote_counter.ui.widgets import StatusLine, allow, heading
+
+SETTINGS_ORG = "KiemPhieu"
+SETTINGS_APP = "KiemPhieu"
+KEY_MEETING = "last/meeting"
+KEY_ROUND = "last/round"
+
+STAGE_STYLE = {
+    Stage.PREPARATION: "background: #e8eef8; color: #1b3a6b;",
+    Stage.COUNTING: "background: #fff1c9; color: #6b4e00;",
+    Stage.CLOSED: "background: #d7f5d7; color: #0b5d1e;",
+    Stage.SEALED: "background: #e2e2e2; color: #333;",
+}
+
+
+def default_settings() -> QSettings:
+    return QSettings(SETTINGS_ORG, SETTINGS_APP)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(texts.APP_TITLE)
+        self.settings = settings if settings is not None else default_settings()
+        self.ctx = AppContext(workspace, self)
+
+        # ---------------------------------------------------------- selector and stage bar
+        self.meeting_combo = QComboBox()
+        self.meeting_combo.setMinimumContentsLength(24)
+        self.meeting_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.round_combo = QComboBox()
+        self.round_combo.setMinimumContentsLength(24)
+        self.round_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.meeting_combo.currentIndexChanged.connect(self._meeting_picked)
+        self.round_combo.currentIndexChanged.connect(self._round_picked)
+        self.stage_label = heading("", size_delta=2)
+        self.stage_label.setContentsMargins(8, 2, 8, 2)
+        self.next_button = QPushButton()
+        self.back_button = QPushButton(texts.STAGE_BACK)
+        self.next_button.clicked.connect(self.advance_stage)
+        self.back_button.clicked.connect(self.stage_back)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(texts.MEETING))
+        bar.addWidget(self.meeting_combo, 2)
+        bar.addWidget(QLabel(texts.ROUND))
+        bar.addWidget(self.round_combo, 2)
+        bar.addSpacing(12)
+        bar.addWidget(self.stage_label)
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.next_button)
+        self.stage_status = StatusLine()
+        self.stage_status.hide()
+
+        # ---------------------------------------------------------- pages
+        self.setup_page = SetupPage(self.ctx)
+        self.ballots_page = BallotsPage(self.ctx)
+        self.entry_page = EntryPage(self.ctx)
+        self.results_page = ResultsPage(self.ctx)
+        self.minutes_page = MinutesPage(self.ctx)
+        self.tabs = QTabWidget()
+        for page, title in (
+            (self.setup_page, texts.PAGE_SETUP),
+            (self.ballots_page, texts.PAGE_BALLOTS),
+            (self.entry_page, texts.PAGE_ENTRY),
+            (self.results_page, texts.PAGE_RESULTS),
+            (self.minutes_page, texts.PAGE_MINUTES),
+        ):
+            self.tabs.addTab(page, title)
+        self.tabs.currentChanged.connect(self._page_changed)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.stage_status)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.setMinimumSize(1000, 640)
+        self.resize(1366, 768)
+
+        self.ctx.selectionChanged.connect(self._selection_changed)
+        self.ctx.dataChanged.connect(self._data_changed)
+        self.ctx.structureChanged.connect(self._reload_selectors)
+        self._restore()
+
+    # ------------------------------------------------------------ selection
+    def _restore(self) -> None:
+        """Reopen the meeting and round last shown: the database already holds every saved ballot."""
+        meetings = self.ctx.workspace.setup.meetings()
+        mid = _int(self.settings.value(KEY_MEETING))
+        rid = _int(self.settings.value(KEY_ROUND))
+        meeting_ids = [m.id for m in meetings]
+        if mid not in meeting_ids:
+            mid = meeting_ids[0] if meeting_ids else None
+        round_ids = [r.id for r in self.ctx.workspace.setup.rounds(MeetingId(mid))] if mid is not None else []
+        if rid not in round_ids:
+            rid = round_ids[0] if round_ids else None
+        self.ctx.meeting_id = MeetingId(mid) if mid is not None else None
+        self.ctx.round_id = RoundId(rid) if rid is not None else None
+        self._reload_selectors()
+        self._selection_changed()
+        if self.ctx.round_id is not None and self.ctx.stage() is Stage.COUNTING:
+            self.tabs.setCurrentWidget(self.entry_page)
+
+    def _reload_selectors(self) -> None:
+        setup = self.ctx.workspace.setup
+        self.meeting_combo.blockSignals(True)
+        self.meeting_combo.clear()
+        for m in setup.meetings():
+            self.meeting_combo.addItem(m.title, m.id)
+        if self.meeting_combo.count() == 0:
+            self.meeting_combo.addItem(texts.NO_MEETING, None)
+        self.meeting_combo.setCurrentIndex(max(self.meeting_combo.findData(self.ctx.meeting_id), 0))
+        self.meeting_combo.blockSignals(False)
+        self.round_combo.blockSignals(True)
+        self.round_combo.clear()
+        if self.ctx.meeting_id is not None:
+            for r in setup.rounds(self.ctx.meeting_id):
+                suffix = texts.STAGE_TEST_SUFFIX if r.mode is Mode.TEST else ""
+                self.round_combo.addItem(r.title + suffix, r.id)
+        if self.round_combo.count() == 0:
+            self.round_combo.addItem(texts.NO_ROUND, None)
+        self.round_combo.setCurrentIndex(max(self.round_combo.findData(self.ctx.round_id), 0))
+        self.round_combo.blockSignals(False)
+
+    def _meeting_picked(self) -> None:
+        mid = self.meeting_combo.currentData()
+        if mid is None:
+            return
+        rounds = self.ctx.workspace.setup.rounds(MeetingId(int(mid)))
+        self.ctx.select(MeetingId(int(mid)), rounds[0].id if rounds else None)
+
+    def _round_picked(self) -> None:
+        rid = self.round_combo.currentData()
+        if rid is not None:
+            self.ctx.select(self.ctx.meeting_id, RoundId(int(rid)))
+
+    def select_round(self, round_id: RoundId) -> None:
+        round_ = self.ctx.workspace.setup.round(round_id)
+        self.ctx.select(round_.meeting_id, round_id)
+
+    def _selection_changed(self) -> None:
+        self._reload_selectors()
+        self.settings.setValue(KEY_MEETING, self.ctx.meeting_id if self.ctx.meeting_id is not None else "")
+        self.settings.setValue(KEY_ROUND, self.ctx.round_id if self.ctx.round_id is not None else "")
+        self.settings.sync()
+        self._data_changed()
+
+    def _data_changed(self) -> None:
+        self._draw_stage()
+        page = self.tabs.currentWidget()
+        if isinstance(page, Page):
+            page.refresh()
+        for other in (self.setup_page, self.ballots_page, self.entry_page, self.results_page):
+            if other is not page:
+                other.setProperty("stale", True)
+
+    def _page_changed(self) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, Page):
+            page.refresh()
+            page.setProperty("stale", False)
+        if page is self.entry_page:
+            self.entry_page.focus_scan()
+
+    # ------------------------------------------------------------ stages
+    def _draw_stage(self) -> None:
+        round_ = self.ctx.round()
+        if round_ is None:
+            self.stage_label.setText(texts.STAGE_NONE)
+            self.stage_label.setStyleSheet("")
+            allow(self.next_button, False, texts.WHY_NO_ROUND)
+            self.next_button.setText(texts.STAGE_NEXT.format(stage="…"))
+            allow(self.back_button, False, texts.WHY_NO_ROUND)
+            return
+        suffix = texts.STAGE_TEST_SUFFIX if round_.mode is Mode.TEST else ""
+        self.stage_label.setText(texts.STAGE_NOW.format(stage=texts.STAGE[round_.stage]) + suffix)
+        self.stage_label.setStyleSheet(STAGE_STYLE[round_.stage] + " padding: 3px 8px;")
+        nxt, prev = next_stage(round_.stage), previous_stage(round_.stage)
+        self.next_button.setText(texts.STAGE_NEXT.format(stage=texts.STAGE[nxt]) if nxt else texts.STAGE[Stage.SEALED])
+        allow(self.next_button, nxt is not None, texts.STAGE_LAST)
+        allow(
+            self.back_button,
+            prev is not None and round_.stage is not Stage.SEALED,
+            texts.STAGE_LAST if round_.stage is Stage.SEALED else texts.STAGE_FIRST,
+            texts.STAGE_BACK_TIP.format(stage=texts.STAGE[prev]) if prev else "",
+        )
+
+    def advance_stage(self) -> None:
+        round_ = self.ctx.round()
+        if round_ is None or round_.id is None:
+            return
+        nxt = next_stage(round_.stage)
+        if nxt is None:
+            return
+        template = texts.STAGE_CONFIRM_SEAL if nxt is Stage.SEALED else texts.STAGE_CONFIRM
+        if not dialogs.confirm(
+            self, texts.STAGE_CONFIRM_TITLE, template.format(round=round_.title, stage=texts.STAGE[nxt])
+        ):
+            return
+        self._change_stage(round_.id, nxt, "")
+
+    def stage_back(self) -> None:
+        round_ = self.ctx.round()
+        if round_ is None or round_.id is None:
+            return
+        prev = previous_stage(round_.stage)
+        if prev is None:
+            return
+        reason = dialogs.ask_text(self, texts.STAGE_BACK_TITLE, texts.STAGE_BACK_PROMPT.format(stage=texts.STAGE[prev]))
+        if reason is None:
+            return
+        self._change_stage(round_.id, prev, reason)
+
+    def _change_stage(self, round_id: RoundId, to: Stage, reason: str) -> None:
+        try:
+            self.ctx.workspace.stages.change(round_id, to, reason)
+        except ServiceError as exc:
+            self.stage_status.show_error(exc.message)
+            self.stage_status.show()
+            return
+        self.stage_status.show_ok(texts.STAGE_CHANGED.format(stage=texts.STAGE[to]))
+        self.stage_status.show()
+        self.ctx.structure_changed()
+        self.ctx.changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.tabs.currentWidget() is self.entry_page:
+            self.entry_page.focus_scan()
+
+    # ------------------------------------------------------------ closing
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.results_page.projector is not None:
+            self.results_page.projector.close()
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value)) if value not in (None, "") else None
+    except ValueError:
+        return None

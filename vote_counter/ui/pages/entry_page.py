@@ -1,0 +1,383 @@
+"""Kiểm phiếu: scan → grid → keys → Enter, keyboard first (SPEC §6).
+
+The scan field takes a keyboard-wedge QR scanner (49 digits then Enter) or a typed 12-digit
+serial. The grid gets the focus with row 1 current; Enter saves and the focus returns to the scan
+field, so a board member never touches the mouse while counting.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vote_counter.domain.model import BallotMarks, Nominee, Reason, Round, RoundKind, Stage, nfc
+from vote_counter.domain.rules import Totals
+from vote_counter.domain.serials import format_serial
+from vote_counter.services.counting import EnteredBallot
+from vote_counter.services.errors import SET_ASIDE_REASON, ServiceError
+from vote_counter.ui import texts
+from vote_counter.ui.context import AppContext
+from vote_counter.ui.entry_grid import EntryGrid
+from vote_counter.ui.models import TotalsModel
+from vote_counter.ui.pages.base import Page, stage_block
+from vote_counter.ui.pages.entry_tabs import ComparePanel, FindPanel
+from vote_counter.ui.pages.tally_sheet import TallySheetPanel
+from vote_counter.ui.undo import CorrectBallotCommand, SaveBallotCommand
+from vote_counter.ui.widgets import StatusLine, allow, heading
+
+
+class EntryPage(Page):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.undo_stack = QUndoStack(self)
+        self._round: Round | None = None
+        self._nominee_list: list[Nominee] = []
+        self._scan_text = ""
+        self._serial: str | None = None
+        self._correcting: EnteredBallot | None = None
+        self._set_aside_reason: Reason | None = None
+
+        # ---------------------------------------------------------- scan row
+        self.scan = QLineEdit()
+        self.scan.setPlaceholderText(texts.SCAN_PLACEHOLDER)
+        scan_font = self.scan.font()
+        scan_font.setPointSize(scan_font.pointSize() + 4)
+        self.scan.setFont(scan_font)
+        self.scan.setMaxLength(80)
+        self.scan.returnPressed.connect(self.scan_entered)
+        self.pass_combo = QComboBox()
+        self.pass_combo.addItem(texts.PASS_N.format(n=1), 1)
+        self.pass_combo.addItem(texts.PASS_N.format(n=2), 2)
+        self.pass_combo.currentIndexChanged.connect(self._pass_changed)
+        self.counter = heading("", size_delta=2)
+        self.undo_button = QPushButton(texts.UNDO + " (Ctrl+Z)")
+        self.redo_button = QPushButton(texts.REDO + " (Ctrl+Y)")
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        for seq, slot in ((QKeySequence.StandardKey.Undo, self.undo_stack.undo), ("Ctrl+Y", self.undo_stack.redo)):
+            shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(QLabel(texts.SCAN_LABEL))
+        scan_row.addWidget(self.scan, 1)
+        scan_row.addWidget(QLabel(texts.PASS))
+        scan_row.addWidget(self.pass_combo)
+        second_row = QHBoxLayout()
+        second_row.addWidget(self.counter)
+        second_row.addStretch(1)
+        second_row.addWidget(self.undo_button)
+        second_row.addWidget(self.redo_button)
+
+        self.status = StatusLine()
+        self.set_aside_button = QPushButton(texts.SET_ASIDE)
+        self.set_aside_button.clicked.connect(self.set_aside)
+        self.set_aside_button.hide()
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.set_aside_button)
+
+        # ---------------------------------------------------------- per-ballot tab
+        self.grid_title = heading(texts.GRID_EMPTY)
+        self.grid = EntryGrid()
+        self.grid.saveRequested.connect(self.save)
+        self.grid.cancelRequested.connect(self.cancel)
+        self.grid.declaredToggled.connect(self._toggle_declared)
+        self.grid.writeInRequested.connect(self._focus_write_ins)
+        self.keys_hint = QLabel()
+        self.keys_hint.setWordWrap(True)
+        self.declared: dict[Reason, QCheckBox] = {}
+        declared_row = QHBoxLayout()
+        for reason, key in texts.DECLARED_KEYS.items():
+            box = QCheckBox(f"{key}: {texts.INVALID_REASON[reason]}")
+            box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.declared[reason] = box
+            declared_row.addWidget(box)
+        declared_row.addStretch(1)
+        self.write_ins_label = QLabel(texts.F_WRITE_INS_ENTRY)
+        self.write_ins = QLineEdit()
+        self.write_ins.returnPressed.connect(self.save)
+        write_row = QHBoxLayout()
+        write_row.addWidget(self.write_ins_label)
+        write_row.addWidget(self.write_ins, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.grid_title)
+        left.addWidget(self.grid, 1)
+        left.addLayout(declared_row)
+        left.addLayout(write_row)
+        left.addWidget(self.keys_hint)
+
+        self.totals_model = TotalsModel()
+        self.totals_view = QTableView()
+        self.totals_view.setModel(self.totals_model)
+        self.totals_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.totals_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.totals_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.totals_view.verticalHeader().setVisible(False)
+        self.valid_invalid = QLabel()
+        right = QVBoxLayout()
+        right.addWidget(heading(texts.TOTALS_TITLE, size_delta=1))
+        right.addWidget(self.totals_view, 1)
+        right.addWidget(self.valid_invalid)
+        per_ballot = QWidget()
+        split = QHBoxLayout(per_ballot)
+        split.addLayout(left, 3)
+        split.addLayout(right, 2)
+
+        # ---------------------------------------------------------- other tabs
+        self.compare = ComparePanel(ctx, self)
+        self.find_panel = FindPanel(ctx, self)
+        self.sheet = TallySheetPanel(ctx, self.status)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(per_ballot, texts.TAB_PER_BALLOT)
+        self.tabs.addTab(self.compare, texts.TAB_COMPARE)
+        self.tabs.addTab(self.find_panel, texts.TAB_FIND)
+        self.tabs.addTab(self.sheet, texts.TAB_SHEET)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(scan_row)
+        layout.addLayout(second_row)
+        layout.addLayout(status_row)
+        layout.addWidget(self.tabs, 1)
+        self._close_grid()
+
+    # ------------------------------------------------------------ drawing
+    @property
+    def pass_no(self) -> int:
+        return int(self.pass_combo.currentData())
+
+    def refresh(self) -> None:
+        previous = self._round.id if self._round is not None else None
+        self._round = self.ctx.round()
+        self._nominee_list = self.ctx.nominees()
+        if self._round is None or self._round.id != previous:
+            self.undo_stack.clear()
+            self._close_grid()
+            self.status.show_info("")
+        r = self._round
+        if r is not None and not r.double_entry and self.pass_no != 1:
+            self.pass_combo.setCurrentIndex(0)
+        allow(self.pass_combo, r is not None and r.double_entry, texts.WHY_NO_PASS2)
+        why = stage_block(r.stage if r else None, Stage.COUNTING, template=texts.WHY_NOT_COUNTING)
+        allow(self.scan, why is None, why or "")
+        self.tabs.setTabEnabled(1, r is not None and r.double_entry)
+        self.tabs.setTabToolTip(1, "" if r is not None and r.double_entry else texts.WHY_NO_PASS2)
+        self.refresh_totals()
+        current = self.tabs.currentWidget()
+        if current in (self.compare, self.find_panel, self.sheet):
+            self._tab_changed(self.tabs.currentIndex())
+
+    def refresh_totals(self, totals: Totals | None = None) -> None:
+        r = self._round
+        if r is None or r.id is None:
+            self.totals_model.set_totals(None, [], None)
+            self.counter.setText("")
+            self.valid_invalid.setText("")
+            return
+        if totals is None:
+            totals = self.ctx.workspace.counting.totals(r.id, self.pass_no)
+        self.totals_model.set_totals(r, self._nominees(), totals)
+        header = self.totals_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        collected = str(r.counts.collected) if r.counts.collected is not None else texts.COLLECTED_UNKNOWN
+        self.counter.setText(texts.ENTERED_OF.format(entered=totals.collected, collected=collected))
+        self.valid_invalid.setText(texts.VALID_INVALID.format(valid=totals.valid, invalid=totals.invalid))
+
+    def _nominees(self) -> list[Nominee]:
+        return self._nominee_list
+
+    def _tab_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, (ComparePanel, FindPanel, TallySheetPanel)):
+            widget.refresh()
+
+    def _pass_changed(self) -> None:
+        self._close_grid()
+        self.refresh_totals()
+        self.scan.setFocus()
+
+    def focus_scan(self) -> None:
+        self.scan.setFocus()
+        self.scan.selectAll()
+
+    # ------------------------------------------------------------ scanning
+    def scan_entered(self) -> None:
+        r = self._round
+        text = nfc(self.scan.text())
+        if r is None or r.id is None or not text:
+            return
+        self._close_grid()
+        try:
+            serial = self.ctx.workspace.counting.identify(r.id, text, self.pass_no)
+        except ServiceError as exc:
+            self.status.show_error(exc.message)
+            self._set_aside_reason = SET_ASIDE_REASON.get(exc.code)
+            self.set_aside_button.setVisible(self._set_aside_reason is not None)
+            self.focus_scan()
+            return
+        self._scan_text = text
+        self._open_grid(serial, None)
+
+    def _open_grid(self, serial: str, entered: EnteredBallot | None) -> None:
+        r = self._round
+        if r is None:
+            return
+        self._serial = serial
+        self._correcting = entered
+        self.set_aside_button.hide()
+        self.grid.load(r, self._nominees(), entered.marks if entered else None)
+        for reason, box in self.declared.items():
+            box.setChecked(entered is not None and reason in entered.marks.declared)
+        self.write_ins.setText("; ".join(entered.marks.write_ins) if entered else "")
+        if entered is None:
+            self.grid_title.setText(texts.GRID_TITLE.format(serial=format_serial(serial)))
+        else:
+            self.grid_title.setText(
+                texts.GRID_TITLE_CORRECT.format(serial=format_serial(serial), pass_no=entered.pass_no)
+            )
+        self._set_grid_enabled(True)
+        self.tabs.setCurrentIndex(0)
+        self.grid.setFocus()
+
+    def _close_grid(self) -> None:
+        self._serial = None
+        self._correcting = None
+        self._scan_text = ""
+        self.grid.load(None, [])
+        self.grid_title.setText(texts.GRID_EMPTY)
+        for box in self.declared.values():
+            box.setChecked(False)
+        self.write_ins.clear()
+        self._set_grid_enabled(False)
+        self._show_keys()
+
+    def _set_grid_enabled(self, on: bool) -> None:
+        self.grid.setEnabled(on)
+        for box in self.declared.values():
+            box.setEnabled(on)
+        allow_write_ins = on and self._round is not None and self._round.kind is RoundKind.NOMINATION
+        self.write_ins.setVisible(self._round is not None and self._round.write_ins)
+        self.write_ins_label.setVisible(self._round is not None and self._round.write_ins)
+        self.write_ins.setEnabled(allow_write_ins)
+
+    def _show_keys(self) -> None:
+        r = self._round
+        keys = {
+            RoundKind.CONFIDENCE: texts.KEYS_CONFIDENCE,
+            RoundKind.APPROVAL: texts.KEYS_APPROVAL,
+            RoundKind.NOMINATION: texts.KEYS_NOMINATION,
+        }
+        self.keys_hint.setText(f"{keys[r.kind]}. {texts.KEYS_COMMON}." if r is not None else "")
+
+    def _focus_write_ins(self) -> None:
+        if self.write_ins.isVisible() and self.write_ins.isEnabled():
+            self.write_ins.setFocus()
+
+    def _toggle_declared(self, reason: Reason) -> None:
+        box = self.declared.get(reason)
+        if box is not None:
+            box.setChecked(not box.isChecked())
+
+    # ------------------------------------------------------------ saving
+    def _marks(self) -> BallotMarks:
+        write_ins = tuple(nfc(w) for w in self.write_ins.text().split(";") if nfc(w))
+        declared = frozenset(r for r, box in self.declared.items() if box.isChecked())
+        return BallotMarks(self.grid.grid_model.marks(), write_ins, declared)
+
+    def save(self) -> None:
+        r = self._round
+        if r is None or r.id is None or self._serial is None:
+            self.status.show_error(texts.NOTHING_OPEN)
+            self.focus_scan()
+            return
+        if self.grid.suspicious:
+            self.grid.suspicious = False
+            self.status.show_error(texts.SUSPICIOUS)
+            self.grid.setFocus()
+            return
+        marks = self._marks()
+        counting = self.ctx.workspace.counting
+        serial = format_serial(self._serial)
+        try:
+            if self._correcting is not None:
+                before = self._correcting
+                counting.correct(before.id, marks, texts.CORRECTION_REASON)
+                self.undo_stack.push(
+                    CorrectBallotCommand(
+                        counting, before.id, serial, before.marks, marks, texts.CORRECTION_REASON, self.report
+                    )
+                )
+                self.status.show_ok(texts.SAVED_CORRECTED.format(serial=serial))
+                totals = None
+            else:
+                saved = counting.record(r.id, self._scan_text, marks, self.pass_no)
+                self.undo_stack.push(SaveBallotCommand(counting, saved.id, serial, self.report))
+                if saved.validity.valid:
+                    self.status.show_ok(texts.SAVED_VALID.format(serial=serial))
+                else:
+                    reasons = ", ".join(texts.INVALID_REASON[x] for x in sorted(saved.validity.reasons))
+                    self.status.show_ok(texts.SAVED_INVALID.format(serial=serial, reasons=reasons))
+                totals = saved.totals
+        except ServiceError as exc:
+            self.status.show_error(exc.message)
+            self.grid.setFocus()
+            return
+        self.set_aside_button.hide()
+        self._close_grid()
+        self.refresh_totals(totals)
+        self.scan.clear()
+        self.scan.setFocus()
+
+    def cancel(self) -> None:
+        if self._serial is not None:
+            self.status.show_info(texts.CANCELLED.format(serial=format_serial(self._serial)))
+        self._close_grid()
+        self.focus_scan()
+
+    def set_aside(self) -> None:
+        r = self._round
+        reason = self._set_aside_reason
+        if r is None or r.id is None or reason is None:
+            return
+        try:
+            self.ctx.workspace.counting.set_aside(r.id, reason, self.scan.text())
+        except ServiceError as exc:
+            self.status.show_error(exc.message)
+            return
+        self.status.show_ok(texts.SET_ASIDE_DONE.format(reason=texts.INVALID_REASON[reason]))
+        self.set_aside_button.hide()
+        self._set_aside_reason = None
+        self.scan.clear()
+        self.refresh_totals()
+        self.scan.setFocus()
+
+    def report(self, message: str, ok: bool) -> None:
+        self.status.report(message, ok)
+        self.refresh_totals()
+        self.find_panel.refresh()
+
+    # ------------------------------------------------------------ corrections (called by the panels)
+    def open_for_correction(self, entered: EnteredBallot) -> None:
+        if entered.serial is None:
+            return
+        self._open_grid(entered.serial, entered)

@@ -1,0 +1,392 @@
+"""Every Vietnamese string the window shows, in one table (STYLE habit 2).
+
+Codes live in the domain and the services; words for the screen live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from vote_counter.domain.model import (
+    BoardRole,
+    HeaderStyle,
+    InvalidPolicy,
+    LevelPreset,
+    Mode,
+    PercentBase,
+    Reason,
+    RoundKind,
+    Secrecy,
+    Stage,
+)
+from vote_counter.domain.rules import Approval, Band, ProblemCode, Selection
+
+APP_TITLE = "Kiểm Phiếu"
+
+# ---------------------------------------------------------------- standard buttons
+OK = "Đồng ý"
+CANCEL = "Hủy"
+YES = "Có"
+NO = "Không"
+CLOSE = "Đóng"
+SAVE = "Lưu"
+
+# ---------------------------------------------------------------- workflow (SPEC §1, §6)
+PAGE_SETUP = "1. Chuẩn bị"
+PAGE_BALLOTS = "2. Phiếu"
+PAGE_ENTRY = "3. Kiểm phiếu"
+PAGE_RESULTS = "4. Kết quả"
+PAGE_MINUTES = "5. Biên bản và xuất"
+
+MEETING = "Hội nghị:"
+ROUND = "Lượt bỏ phiếu:"
+NO_MEETING = "(chưa có hội nghị — hãy tạo ở trang Chuẩn bị)"
+NO_ROUND = "(chưa có lượt bỏ phiếu)"
+STAGE_NOW = "Giai đoạn: {stage}"
+STAGE_TEST_SUFFIX = " — THỬ NGHIỆM"
+STAGE_NEXT = "Chuyển sang “{stage}” →"
+STAGE_BACK = "← Quay lại"
+STAGE_BACK_TIP = "Quay lại giai đoạn “{stage}”: cần ghi lý do, thao tác được ghi vào nhật ký."
+STAGE_LAST = "Lượt đã niêm phong: chỉ được xem."
+STAGE_FIRST = "Đây là giai đoạn đầu tiên."
+STAGE_NONE = "Chưa chọn lượt bỏ phiếu."
+STAGE_CONFIRM_TITLE = "Chuyển giai đoạn"
+STAGE_CONFIRM = "Chuyển lượt “{round}” sang giai đoạn “{stage}”?"
+STAGE_CONFIRM_SEAL = "Niêm phong lượt “{round}”? Sau khi niêm phong, kết quả chỉ được xem, không được thay đổi."
+STAGE_BACK_TITLE = "Quay lại giai đoạn trước"
+STAGE_BACK_PROMPT = "Lý do quay lại giai đoạn “{stage}” (bắt buộc, được ghi vào nhật ký):"
+STAGE_CHANGED = "Đã chuyển sang giai đoạn “{stage}”."
+
+STAGE: Mapping[Stage, str] = {
+    Stage.PREPARATION: "Chuẩn bị",
+    Stage.COUNTING: "Kiểm phiếu",
+    Stage.CLOSED: "Đã kết thúc",
+    Stage.SEALED: "Niêm phong",
+}
+
+# Why a control is disabled (tooltips).
+WHY_NO_ROUND = "Hãy chọn hoặc tạo một lượt bỏ phiếu trước."
+WHY_NO_MEETING = "Hãy tạo hoặc chọn một hội nghị trước."
+WHY_NOT_PREPARATION = "Chỉ sửa được trong giai đoạn “Chuẩn bị”; lượt này đang ở giai đoạn “{stage}”."
+WHY_NOT_COUNTING = "Chỉ nhập phiếu trong giai đoạn “Kiểm phiếu”; lượt này đang ở giai đoạn “{stage}”."
+WHY_NOT_PRINTING = "Chỉ in hoặc đổi phiếu trong giai đoạn “Chuẩn bị” hoặc “Kiểm phiếu”; lượt đang ở “{stage}”."
+WHY_SEALED = "Lượt đã niêm phong: chỉ được xem, không được thay đổi."
+WHY_NOT_ANNOUNCED = "Kết quả lượt này không công bố tại hội nghị: không được trình chiếu."
+WHY_NO_PASS2 = "Lượt này không nhập hai lần."
+WHY_MINUTES = "Sẽ có khi hoàn thành mô-đun biên bản và xuất kết quả."
+
+# ---------------------------------------------------------------- set-up page
+TAB_MEETING = "Hội nghị"
+TAB_ROUNDS = "Lượt bỏ phiếu"
+TAB_NOMINEES = "Danh sách người"
+TAB_BOARD = "Ban kiểm phiếu"
+TAB_COUNTS = "Số liệu"
+
+F_MEETING_TITLE = "Tên hội nghị"
+F_ORGANISATION = "Tên cơ quan"
+F_PARENT = "Cơ quan cấp trên"
+F_PLACE = "Địa điểm"
+F_DATE = "Ngày họp"
+F_HEADER = "Kiểu tiêu đề văn bản"
+F_SECRECY = "Độ mật"
+F_DOC_CODE = "Ký hiệu văn bản"
+NEW_MEETING = "Tạo hội nghị mới"
+SAVE_MEETING = "Lưu thông tin hội nghị"
+MEETING_CREATED = "Đã tạo hội nghị “{title}”."
+MEETING_SAVED = "Đã lưu thông tin hội nghị."
+
+HEADER_STYLE: Mapping[HeaderStyle, str] = {
+    HeaderStyle.STATE: "Cơ quan nhà nước (Nghị định 30/2020)",
+    HeaderStyle.PARTY: "Cơ quan Đảng (Hướng dẫn 36-HD/VPTW)",
+}
+SECRECY: Mapping[Secrecy, str] = {
+    Secrecy.NONE: "Không đóng dấu mật",
+    Secrecy.MAT: "MẬT",
+    Secrecy.TOI_MAT: "TỐI MẬT",
+    Secrecy.TUYET_MAT: "TUYỆT MẬT",
+}
+
+F_ROUND_TITLE = "Tên lượt bỏ phiếu"
+F_KIND = "Hình thức"
+F_POSITION = "Chức danh"
+F_LEVELS = "Các mức tín nhiệm"
+F_BASE = "Tính tỷ lệ % trên"
+F_POLICY = "Phiếu đánh dấu sai"
+F_SEATS = "Số người được chọn"
+F_WRITE_INS = "Cho phép ghi thêm tên"
+F_ANNOUNCED = "Công bố kết quả tại hội nghị (trình chiếu)"
+F_DOUBLE = "Nhập mỗi phiếu hai lần (hai người nhập độc lập)"
+F_MODE = "Chế độ"
+F_BLANK_DISAGREE = "Phiếu trắng tính là không đồng ý"
+NEW_ROUND = "Thêm lượt mới"
+SAVE_ROUND = "Lưu lượt bỏ phiếu"
+ROUND_CREATED = "Đã thêm lượt “{title}”."
+ROUND_SAVED = "Đã lưu lượt bỏ phiếu."
+DEFAULT_ROUND_TITLE = "Lượt bỏ phiếu mới"
+
+KIND: Mapping[RoundKind, str] = {
+    RoundKind.CONFIDENCE: "Lấy phiếu tín nhiệm",
+    RoundKind.APPROVAL: "Biểu quyết (đồng ý / không đồng ý)",
+    RoundKind.NOMINATION: "Giới thiệu nhân sự",
+}
+LEVEL_PRESET: Mapping[LevelPreset, str] = {
+    LevelPreset.QD96: "Quy định 96-QĐ/TW: cao / tín nhiệm / thấp",
+    LevelPreset.LEGACY: "Cách cũ: tốt và khá / trung bình / thấp",
+}
+BASE: Mapping[PercentBase, str] = {
+    PercentBase.COLLECTED: "Tổng số phiếu thu về",
+    PercentBase.SUMMONED: "Tổng số người được triệu tập",
+    PercentBase.PRESENT: "Tổng số người có mặt",
+    PercentBase.ISSUED: "Tổng số phiếu phát ra",
+    PercentBase.VALID: "Tổng số phiếu hợp lệ",
+}
+BASE_HEADING: Mapping[PercentBase, str] = {
+    PercentBase.COLLECTED: "Tỷ lệ % trên tổng số phiếu thu về",
+    PercentBase.SUMMONED: "Tỷ lệ % trên tổng số người được triệu tập",
+    PercentBase.PRESENT: "Tỷ lệ % trên tổng số người có mặt",
+    PercentBase.ISSUED: "Tỷ lệ % trên tổng số phiếu phát ra",
+    PercentBase.VALID: "Tỷ lệ % trên tổng số phiếu hợp lệ",
+}
+POLICY: Mapping[InvalidPolicy, str] = {
+    InvalidPolicy.WHOLE_BALLOT: "Cả phiếu không hợp lệ",
+    InvalidPolicy.PER_ROW: "Chỉ dòng đó không được tính",
+}
+DEFAULT_CHOICE = "Mặc định theo hình thức"
+MODE: Mapping[Mode, str] = {Mode.LIVE: "Chính thức", Mode.TEST: "Thử nghiệm"}
+
+NOMINEE_HEADERS = ("STT", "Họ và tên", "Năm sinh", "Chức vụ hiện tại", "Chức vụ dự kiến", "Đơn vị")
+F_FULL_NAME = "Họ và tên"
+F_BIRTH_YEAR = "Năm sinh"
+F_CURRENT_POSITION = "Chức vụ hiện tại"
+F_PROPOSED_POSITION = "Chức vụ dự kiến"
+F_UNIT = "Đơn vị"
+ADD_NOMINEE = "Thêm người"
+SAVE_NOMINEE = "Lưu sửa đổi"
+REMOVE_NOMINEE = "Xóa"
+MOVE_UP = "Lên"
+MOVE_DOWN = "Xuống"
+SORT_BY_NAME = "Xếp theo tên (A → Y)"
+SORT_TIP = "Xếp theo tên (chữ cuối của họ và tên), rồi họ và tên đệm, theo thứ tự chữ cái tiếng Việt."
+REMOVE_NOMINEE_CONFIRM = "Xóa “{name}” khỏi danh sách?"
+NO_BIRTH_YEAR = "—"
+
+BOARD_HEADERS = ("Họ và tên", "Vai trò")
+ROLE: Mapping[BoardRole, str] = {BoardRole.CHAIR: "Trưởng ban", BoardRole.MEMBER: "Thành viên"}
+F_ROLE = "Vai trò"
+ADD_MEMBER = "Thêm thành viên"
+REMOVE_MEMBER = "Xóa thành viên"
+
+F_SUMMONED = "Số người được triệu tập (S)"
+F_PRESENT = "Số người có mặt (P)"
+F_ISSUED = "Số phiếu phát ra (I)"
+F_COLLECTED = "Số phiếu thu về do Ban đếm (C)"
+F_COLLECTED_KNOWN = "Đã đếm số phiếu thu về"
+SAVE_COUNTS = "Lưu số liệu"
+COUNTS_SAVED = "Đã lưu số liệu."
+QUORUM_OK = "Đủ số người có mặt theo quy định (ít nhất 2/3 số được triệu tập)."
+QUORUM_FAIL = "KHÔNG ĐỦ 2/3 số người được triệu tập có mặt: hội nghị chưa đủ điều kiện bỏ phiếu."
+
+# ---------------------------------------------------------------- ballots page
+REGISTER = "Sổ phiếu"
+REG_PRINTED = "Đã in"
+REG_COUNTED = "Đã nhập (đã kiểm)"
+REG_SPOILED = "Phiếu hỏng đã đổi"
+REG_UNUSED = "Không dùng (trả lại)"
+REG_OUTSTANDING = "Chưa thu về"
+PRINT_GROUP = "In phiếu"
+F_PRINT_COUNT = "Số phiếu cần in"
+F_PAGE_FORMAT = "Khổ giấy"
+PAGE_FORMAT_LABELS = {"a4_portrait": "A4 dọc", "a4_landscape": "A4 ngang", "a5_portrait": "A5 dọc"}
+F_UNUSED_SERIAL = "Số phiếu (12 chữ số)"
+PRINT = "In phiếu ra tệp PDF…"
+PRINT_SAVE_TITLE = "Lưu tệp phiếu để in"
+PDF_FILTER = "Tệp PDF (*.pdf)"
+PRINTED = "Đã tạo {count} phiếu, lưu ở {path}."
+PRINTING = "Đang tạo phiếu…"
+EXCHANGE_GROUP = "Đổi phiếu hỏng"
+F_SPOILED_SERIAL = "Số phiếu hỏng (12 chữ số)"
+EXCHANGE = "Đổi phiếu"
+EXCHANGED = "Đã ghi phiếu {old} là phiếu hỏng; phiếu mới số {new}."
+UNUSED_GROUP = "Phiếu không dùng"
+MARK_UNUSED = "Ghi là không dùng"
+MARKED_UNUSED = "Đã ghi phiếu {serial} là không dùng."
+PRINT_HINT = (
+    "Phiếu được in theo thứ tự số ngẫu nhiên. Số phiếu không gắn với người nhận phiếu. "
+    "Nên in số phiếu phát ra cộng thêm vài phiếu dự phòng."
+)
+
+# ---------------------------------------------------------------- entry page
+TAB_PER_BALLOT = "Nhập từng phiếu"
+TAB_COMPARE = "Đối chiếu hai lần nhập"
+TAB_FIND = "Tìm và sửa phiếu"
+TAB_SHEET = "Biên bản tổng hợp"
+SCAN_LABEL = "Quét mã QR hoặc gõ số phiếu (12 chữ số) rồi nhấn Enter:"
+SCAN_PLACEHOLDER = "Quét mã QR trên phiếu…"
+PASS = "Lần nhập:"
+PASS_N = "Lần {n}"
+ENTERED_OF = "Đã nhập {entered} / {collected} phiếu thu về"
+COLLECTED_UNKNOWN = "chưa đếm"
+GRID_TITLE = "Phiếu số {serial}"
+GRID_TITLE_CORRECT = "Sửa phiếu số {serial} (lần nhập {pass_no})"
+GRID_EMPTY = "Quét một phiếu để bắt đầu nhập."
+KEYS_CONFIDENCE = "Phím: 1 / 2 / 3 = mức tín nhiệm, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
+KEYS_APPROVAL = "Phím: 1 = Đồng ý, 2 = Không đồng ý, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
+KEYS_NOMINATION = "Phím: Cách (Space) = chọn / bỏ chọn, ↑ ↓ = di chuyển"
+KEYS_COMMON = "Enter = lưu phiếu, Esc = bỏ qua"
+F_WRITE_INS_ENTRY = "Tên ghi thêm (F9; nhiều tên cách nhau bằng dấu ;):"
+APPROVAL_LABELS = ("Đồng ý", "Không đồng ý")
+NOMINATION_LABEL = "Chọn"
+GRID_STT = "STT"
+GRID_NAME = "Họ và tên"
+MARK = "X"
+DECLARED_KEYS: Mapping[Reason, str] = {
+    Reason.CROSSED_NAME: "F6",
+    Reason.EXTRA_CONTENT: "F7",
+    Reason.UNREADABLE: "F8",
+}
+SAVED_VALID = "✔ Đã lưu phiếu {serial} — hợp lệ."
+SAVED_INVALID = "✔ Đã lưu phiếu {serial} — KHÔNG HỢP LỆ ({reasons})."
+SAVED_CORRECTED = "✔ Đã sửa phiếu {serial}."
+CANCELLED = "Đã bỏ qua phiếu {serial}, chưa lưu."
+READY = "Sẵn sàng. Quét phiếu tiếp theo."
+SUSPICIOUS = (
+    "Có phím thừa hoặc không dùng được (có thể quét mã QR khi phiếu trước chưa lưu). "
+    "Kiểm tra lại từng dòng với phiếu giấy; nhấn Enter lần nữa để lưu."
+)
+NOTHING_OPEN = "Chưa có phiếu nào đang nhập: hãy quét phiếu trước."
+SET_ASIDE = "Để riêng phiếu này (không hợp lệ)"
+SET_ASIDE_DONE = "✔ Đã để riêng phiếu, tính là phiếu không hợp lệ ({reason})."
+UNDO = "Hoàn tác"
+REDO = "Làm lại"
+UNDO_SAVE = "nhập phiếu {serial}"
+UNDO_CORRECT = "sửa phiếu {serial}"
+UNDO_VOID = "hủy phiếu {serial}"
+UNDO_REASON = "Hoàn tác"
+REDO_REASON = "Làm lại"
+CORRECTION_REASON = "Sửa sau khi kiểm tra phiếu giấy"
+UNDONE = "Đã hoàn tác: {what}."
+REDONE = "Đã làm lại: {what}."
+TOTALS_TITLE = "Kết quả tạm tính (lần nhập đang chọn)"
+TOTALS_NAME = "Họ và tên"
+TOTALS_NOT_COUNTED = "Không tính"
+TOTALS_VOTES = "Số phiếu"
+VALID_INVALID = "Hợp lệ: {valid} — Không hợp lệ: {invalid}"
+
+DIFF_HEADERS = ("Số phiếu", "Lần nhập 1", "Lần nhập 2", "Dòng khác nhau")
+DIFF_MISSING = "(chưa nhập)"
+DIFF_NONE = "Hai lần nhập khớp nhau."
+DIFF_COUNT = "{n} phiếu có hai lần nhập khác nhau. Xem lại phiếu giấy rồi sửa lần nhập sai."
+OPEN_PASS = "Mở lần nhập {n} để sửa"
+DIFF_NOT_ENTERED = "Phiếu {serial} chưa được nhập ở lần {n}: hãy quét phiếu này ở lần nhập {n}."
+REFRESH = "Làm mới"
+BLANK_ROW = "trống"
+
+FIND_LABEL = "Số phiếu (12 chữ số) hoặc quét mã:"
+FIND = "Tìm"
+FIND_HEADERS = ("Số phiếu", "Lần nhập", "Tình trạng", "Nội dung")
+FOUND_NONE = "Không có phiếu nào đã nhập với số này."
+STATUS_ACTIVE_VALID = "Đang tính — hợp lệ"
+STATUS_ACTIVE_INVALID = "Đang tính — không hợp lệ"
+STATUS_VOID = "Đã hủy"
+STATUS_SET_ASIDE = "Để riêng"
+CORRECT = "Sửa phiếu"
+VOID = "Hủy phiếu…"
+VOID_TITLE = "Hủy phiếu đã nhập"
+VOID_PROMPT = "Lý do hủy phiếu {serial} (bắt buộc, được ghi vào nhật ký):"
+VOIDED = "Đã hủy phiếu {serial}; số phiếu này có thể nhập lại."
+ONLY_ACTIVE = "Chỉ sửa được phiếu đang được tính (không sửa phiếu đã hủy hoặc để riêng)."
+SELECT_BALLOT = "Hãy chọn một phiếu trong danh sách."
+
+SHEET_NO = "Biên bản số"
+SHEET_VALID = "Số phiếu hợp lệ"
+SHEET_INVALID = "Phiếu không hợp lệ"
+SHEET_SAVE = "Lưu biên bản tổng hợp"
+SHEET_SAVED = "Đã lưu biên bản tổng hợp số {n}."
+SHEET_NOT_NUMBER = "Có ô không phải số nguyên (tô đỏ)."
+SHEET_OK = "Các con số khớp nhau."
+SHEET_WRITE_INS = "Tên ghi thêm và số phiếu (mỗi dòng: Họ và tên = số)"
+
+# ---------------------------------------------------------------- results page
+RESULTS_REFRESH = "Làm mới kết quả"
+PROJECT = "Trình chiếu"
+PROJECT_TIP = "Mở màn hình kết quả cỡ chữ lớn cho hội trường (Esc để đóng)."
+SUMMARY = (
+    "Triệu tập (S): {s}   Có mặt (P): {p}   Vắng: {absent}   Phát ra (I): {i}   "
+    "Thu về (C): {c}   Hợp lệ (V): {v}   Không hợp lệ (X): {x}"
+)
+NO_QUORUM = "CẢNH BÁO: không đủ 2/3 số người được triệu tập có mặt ({p}/{s}). Biên bản sẽ ghi rõ điều này."
+INVALID_REASONS = "Lý do phiếu không hợp lệ: {reasons}"
+PROBLEMS = "Số liệu chưa khớp — cần xử lý trước khi kết thúc kiểm phiếu:"
+NO_PROBLEMS = "Số liệu khớp nhau."
+TIE = "Có ngang phiếu — người đứng đầu xem xét, quyết định."
+TEST_WATERMARK = "THỬ NGHIỆM — KHÔNG CÓ GIÁ TRỊ"
+RESULT_NAME = "Họ và tên"
+RESULT_OUTCOME = "Kết luận"
+RESULT_NOT_COUNTED = "Không tính"
+RESULT_VOTES = "Số phiếu"
+WRITE_IN_SUFFIX = " (ghi thêm)"
+PROJECTOR_TITLE = "Kết quả kiểm phiếu"
+PROJECTOR_CLOSE_HINT = "Nhấn Esc để đóng"
+
+BAND: Mapping[Band, str] = {
+    Band.OVER_HALF: "Trên 50% đến dưới 2/3 phiếu tín nhiệm thấp",
+    Band.TWO_THIRDS: "Từ 2/3 phiếu tín nhiệm thấp trở lên",
+}
+APPROVAL: Mapping[Approval, str] = {
+    Approval.APPROVED: "Đạt trên 50% — được thông qua",
+    Approval.HALF: "Đạt 50% — người đứng đầu quyết định",
+    Approval.NOT_APPROVED: "Không đạt",
+}
+SELECTION: Mapping[Selection, str] = {
+    Selection.SELECTED: "Đạt trên 50%",
+    Selection.FORWARD: "Được giới thiệu sang bước tiếp theo",
+    Selection.TIED: "Ngang phiếu — người đứng đầu xem xét, quyết định",
+}
+PROBLEM: Mapping[ProblemCode, str] = {
+    ProblemCode.NO_QUORUM: "Không đủ 2/3 số người được triệu tập có mặt (cần {expected}, có {actual}).",
+    ProblemCode.COLLECTED_OVER_ISSUED: "Số phiếu thu về ({actual}) nhiều hơn số phiếu phát ra ({expected}).",
+    ProblemCode.ISSUED_OVER_PRESENT: "Số phiếu phát ra ({actual}) nhiều hơn số người có mặt ({expected}).",
+    ProblemCode.PRESENT_OVER_SUMMONED: "Số người có mặt ({actual}) nhiều hơn số được triệu tập ({expected}).",
+    ProblemCode.ENTERED_NOT_PHYSICAL: "Đã nhập {actual} phiếu nhưng Ban đếm được {expected} phiếu thu về.",
+    ProblemCode.NOMINEE_OVER_VALID: "Dòng “{name}”: tổng {actual} vượt số phiếu hợp lệ ({expected}).",
+    ProblemCode.VOTES_OVER_SEATS: "Tổng số phiếu bầu ({actual}) vượt quá mức tối đa ({expected}).",
+    ProblemCode.BASE_ZERO: "Cơ sở tính tỷ lệ bằng 0: chưa nhập số liệu.",
+    ProblemCode.NEGATIVE: "Có con số âm.",
+}
+
+INVALID_REASON: Mapping[Reason, str] = {
+    Reason.NOT_ISSUED: "Phiếu không do Ban kiểm phiếu phát ra",
+    Reason.DUPLICATE: "Phiếu trùng số",
+    Reason.CROSSED_NAME: "Gạch tên",
+    Reason.EXTRA_CONTENT: "Ghi thêm tên hoặc nội dung khác",
+    Reason.ROW_MARKS: "Đánh dấu không đúng quy định",
+    Reason.TOO_MANY: "Chọn quá số lượng",
+    Reason.UNREADABLE: "Không đọc được",
+}
+
+SHEET_PROBLEM = {
+    "negative": "Có con số âm.",
+    "unknown_nominee": "Dòng không có trong danh sách.",
+    "wrong_width": "Số cột không đúng.",
+    "row_over_valid": "Dòng “{name}”: tổng {actual} vượt số phiếu hợp lệ ({expected}).",
+    "row_not_valid": "Dòng “{name}”: tổng {actual} phải bằng số phiếu hợp lệ ({expected}).",
+    "votes_over_seats": "Tổng số phiếu bầu ({actual}) vượt quá mức tối đa ({expected}).",
+}
+
+# ---------------------------------------------------------------- minutes page
+MINUTES_INTRO = "Khi hoàn thành mô-đun biên bản và xuất kết quả, trang này sẽ tạo:"
+MINUTES_ITEMS = (
+    "Biên bản kiểm phiếu (PDF, khổ A4), ba bản đánh số 01/03, 02/03, 03/03 trong một lần in;",
+    "Biên bản dạng Word (.docx) để cơ quan chỉnh sửa và lưu;",
+    "Bảng kết quả dạng Excel (.xlsx);",
+    "Nhật ký nhập phiếu (phụ lục, không có số phiếu);",
+    "Gói kết quả ghi ra USB: biên bản, bảng kết quả, nhật ký, tệp kê khai có chữ ký số;",
+    "Mã kiểm tra kết quả in trên mỗi trang, khớp với tệp trên USB.",
+)
+MINUTES_PRINT = "In biên bản…"
+MINUTES_DOCX = "Xuất biên bản Word…"
+MINUTES_XLSX = "Xuất bảng kết quả Excel…"
+MINUTES_USB = "Ghi ra USB…"
+
+ERROR_TITLE = "Không thực hiện được"
+INFO_TITLE = "Thông báo"

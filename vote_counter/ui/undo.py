@@ -1,0 +1,102 @@
+"""Undo and redo as QUndoCommands that call the services (STYLE habit 7).
+
+A command is pushed after its first action has succeeded (the service may refuse), so its first
+redo() does nothing. Undo of a save voids the ballot with the reason "Hoàn tác"; redo restores it.
+Undo of a correction corrects it back. Every step goes through a service and so into the audit log.
+A service refusal during undo/redo (e.g. the round was closed meanwhile) is reported in the status
+line and the command is dropped from the stack (made obsolete), so it cannot be half-applied twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from vote_counter.domain.model import BallotId, BallotMarks
+from vote_counter.services.counting import CountingService
+from vote_counter.services.errors import ServiceError
+from vote_counter.ui import texts
+
+Report = Callable[[str, bool], None]  # (message, ok)
+
+
+class _ServiceCommand(QUndoCommand):
+    def __init__(self, counting: CountingService, text: str, report: Report) -> None:
+        super().__init__(text)
+        self._counting = counting
+        self._report = report
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._run(self._do, texts.REDONE)
+
+    def undo(self) -> None:
+        self._run(self._undo, texts.UNDONE)
+
+    def _run(self, action: Callable[[], None], template: str) -> None:
+        try:
+            action()
+        except ServiceError as exc:
+            self._report(exc.message, False)
+            self.setObsolete(True)
+            return
+        self._report(template.format(what=self.text()), True)
+
+    def _do(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+
+class SaveBallotCommand(_ServiceCommand):
+    def __init__(self, counting: CountingService, ballot_id: BallotId, serial: str, report: Report) -> None:
+        super().__init__(counting, texts.UNDO_SAVE.format(serial=serial), report)
+        self.ballot_id = ballot_id
+
+    def _do(self) -> None:
+        self._counting.restore(self.ballot_id, texts.REDO_REASON)
+
+    def _undo(self) -> None:
+        self._counting.void(self.ballot_id, texts.UNDO_REASON)
+
+
+class CorrectBallotCommand(_ServiceCommand):
+    def __init__(
+        self,
+        counting: CountingService,
+        ballot_id: BallotId,
+        serial: str,
+        before: BallotMarks,
+        after: BallotMarks,
+        reason: str,
+        report: Report,
+    ) -> None:
+        super().__init__(counting, texts.UNDO_CORRECT.format(serial=serial), report)
+        self.ballot_id = ballot_id
+        self._before, self._after, self._reason = before, after, reason
+
+    def _do(self) -> None:
+        self._counting.correct(self.ballot_id, self._after, f"{texts.REDO_REASON}: {self._reason}")
+
+    def _undo(self) -> None:
+        self._counting.correct(self.ballot_id, self._before, texts.UNDO_REASON)
+
+
+class VoidBallotCommand(_ServiceCommand):
+    def __init__(
+        self, counting: CountingService, ballot_id: BallotId, serial: str, reason: str, report: Report
+    ) -> None:
+        super().__init__(counting, texts.UNDO_VOID.format(serial=serial), report)
+        self.ballot_id = ballot_id
+        self._reason = reason
+
+    def _do(self) -> None:
+        self._counting.void(self.ballot_id, f"{texts.REDO_REASON}: {self._reason}")
+
+    def _undo(self) -> None:
+        self._counting.restore(self.ballot_id, texts.UNDO_REASON)
