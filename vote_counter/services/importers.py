@@ -10,7 +10,6 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,34 +193,3 @@ def read_nominee_file(path: Path, encoding: str | None = None) -> ImportPreview:
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return read_csv(raw, encoding)
     raise _bad("chỉ nhận tệp .csv hoặc .xlsx.")
-
-
-def given_name_key(full_name: str) -> tuple[str, ...]:
-    """Sort the Vietnamese way: by given name (the last word), then the rest, letters in Vietnamese order."""
-    words = nfc(full_name).split()
-    if not words:
-        return ("",)
-    return (vietnamese_key(words[-1]), *(vietnamese_key(w) for w in words[:-1]))
-
-
-# a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y; tones after the base letter.
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-# Dictionary order of the tones: ngang, huyền, hỏi, ngã, sắc, nặng.
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-
-
-def vietnamese_key(word: str) -> str:
-    """A string key that orders Vietnamese words: letters by the Vietnamese alphabet, then the tones."""
-    letters, tones = [], []
-    for ch in nfc(word).lower():
-        base = ch
-        tone = 0
-        decomposed = unicodedata.normalize("NFD", ch)
-        for mark, value in _TONES.items():
-            if mark in decomposed:
-                tone = value
-                base = unicodedata.normalize("NFC", decomposed.replace(mark, ""))
-        pos = _ALPHABET.find(base)
-        letters.append(chr(0x100 + pos) if pos >= 0 else base)
-        tones.append(str(tone))
-    return "".join(letters) + "\x00" + "".join(tones)

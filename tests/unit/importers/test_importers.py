@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from vote_counter.domain.collation import collation_key, name_key
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.services.importers import given_name_key, read_csv, read_nominee_file, vietnamese_key
+from vote_counter.services.importers import read_csv, read_nominee_file
 
 CSV = "STT,Họ và tên,Năm sinh,Chức vụ hiện tại,Đơn vị\n1,Nguyễn Thị Ánh Tuyết,1975,Phó Giám đốc Sở,Sở Tư pháp\n2,Trần Đức Ưng,1980,Chánh Văn phòng,Văn phòng\n"
 
@@ -102,7 +103,7 @@ def test_broken_xlsx_and_other_suffixes(tmp_path: Path) -> None:
 
 def test_vietnamese_order_by_given_name() -> None:
     names = ["Trần Văn Bình", "Nguyễn Thị Ánh", "Lê Đức Anh", "Phạm Văn Đông", "Hoàng Văn Dũng", "Vũ Thị Ấn", "Đỗ Ăn"]
-    ordered = sorted(names, key=given_name_key)
+    ordered = sorted(names, key=name_key)
     # Anh < Ánh (tone after the base word), then Ăn, Ấn (ă, â after a), Bình, Dũng, Đông (đ after d)
     assert ordered == [
         "Lê Đức Anh",
@@ -117,4 +118,4 @@ def test_vietnamese_order_by_given_name() -> None:
 
 def test_tones_in_dictionary_order() -> None:
     words = ["ma", "mà", "mả", "mã", "má", "mạ"]
-    assert sorted(reversed(words), key=vietnamese_key) == words
+    assert sorted(reversed(words), key=collation_key) == words

@@ -38,7 +38,7 @@ from vote_counter.domain.model import (
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.setup import MAX_SEATS
 from vote_counter.ui import dialogs, texts
-from vote_counter.ui.collation import name_key
+from vote_counter.domain.collation import name_key
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.models import NomineesModel
 from vote_counter.ui.pages.base import Page, stage_block

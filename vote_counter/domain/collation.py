@@ -1,4 +1,4 @@
-"""Vietnamese alphabetical order for names (no Qt needed; lives in ui because only the UI sorts).
+"""Vietnamese alphabetical order for names (pure: used by the nominee table and the importers).
 
 Letters in the Vietnamese order (a ă â b c d đ e ê …), tones compared only after the letters,
 in the order of CLDR's Vietnamese collation: no tone, huyền, hỏi, ngã, sắc, nặng. A name is

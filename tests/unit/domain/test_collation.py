@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from vote_counter.ui.collation import collation_key, name_key
+from vote_counter.domain.collation import collation_key, name_key
 
 
 def test_letters_in_vietnamese_order() -> None:
