@@ -24,6 +24,7 @@ from vote_counter.domain.model import (
     TallySheet,
 )
 from vote_counter.domain.rules import Result
+from vote_counter.exchange.commands import add_commands
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ServiceError
 from vote_counter.services.workspace import Workspace, default_database
@@ -324,6 +325,10 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
         ws.reports.write_summary(MeetingId(demo.meeting.id), out),
     ]:
         _out(f"Đã ghi: {p}")
+    from vote_counter.exchange.export import export_package
+
+    package = export_package(ws, MeetingId(demo.meeting.id), out)
+    _out(f"Gói kết quả USB: {package.folder} (dấu vân tay khóa {package.fingerprint})")
     _out(f"Các tệp của hội nghị mẫu nằm trong {out}")
     return 0
 
@@ -400,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--seed", type=int, default=2026)
     s.set_defaults(func=cmd_demo)
+    add_commands(sub)
     return p
 
 
@@ -413,8 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    db = Path(args.db) if args.db else None
-    ws = Workspace.open(db)
+    # `verify FOLDER` runs on any machine: it must not create a database there.
+    ws = Workspace.open(Path(args.db) if args.db else None) if getattr(args, "needs_workspace", True) else None
     try:
         return int(args.func(ws, args))
     except ServiceError as exc:
@@ -424,4 +430,5 @@ def run_command(args: argparse.Namespace) -> int:
         _err(f"Lỗi tệp nhập: {exc}. Chưa có gì được lưu.")
         return 1
     finally:
-        ws.close()
+        if ws is not None:
+            ws.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from vote_counter.services.base import ServiceBase
+from typing import Any
+
+from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase
 from vote_counter.storage import audit
 from vote_counter.storage.audit import AuditEntry, ChainReport
 
@@ -19,3 +21,8 @@ class AuditService(ServiceBase):
     def entries(self) -> list[AuditEntry]:
         with self._read() as s:
             return audit.entries(s)
+
+    def record(self, action: str, details: dict[str, Any], actor: str = DEFAULT_ACTOR) -> str:
+        """One entry in its own transaction, for actions outside the database (an export written)."""
+        with self._write() as s:
+            return audit.append(s, actor, action, details)

@@ -33,6 +33,7 @@ from vote_counter.domain.rules import (
     classify,
     compare_passes,
     decide,
+    set_aside_totals,
     sheet_totals,
     tally,
 )
@@ -232,10 +233,16 @@ class CountingService(ServiceBase):
                 status="active",
                 set_aside=True,
             )
+            seq_before = audit_seq(s)
             s.add(ballot)
             s.flush()
             audit.append(s, actor, "ballot_set_aside", {"round": row.id, "ballot": ballot.id, "reason": reason.value})
-            return BallotId(ballot.id)
+            seq_after = audit_seq(s)
+        # Keep the running totals warm: otherwise the next save recounts every ballot of the round.
+        before = self._live.cached(row.id, 1, seq_before)
+        if before is not None:
+            self._live.put(row.id, 1, seq_after, before + set_aside_totals([frozenset({reason})]))
+        return BallotId(ballot.id)
 
     def correct(
         self, ballot_id: BallotId, marks: BallotMarks, reason: str, actor: str = DEFAULT_ACTOR

@@ -28,6 +28,16 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"
     DEFINITION = "definition"
     STORAGE = "storage"
+    AUDIT_BROKEN = "audit_broken"
+    NOTHING_TO_EXPORT = "nothing_to_export"
+    EXPORT_FAILED = "export_failed"
+    EXPORT_READ_BACK = "export_read_back"
+    UNSAFE_NAME = "unsafe_name"
+    PACKAGE_INVALID = "package_invalid"
+    PACKAGE_MISMATCH = "package_mismatch"
+    BACKUP_FAILED = "backup_failed"
+    AUTO_BACKUP_FAILED = "auto_backup_failed"
+    BACKUP_INVALID = "backup_invalid"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -56,6 +66,21 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
     "hãy kiểm tra ổ đĩa rồi thử lại.",
+    ErrorCode.AUDIT_BROKEN: "Nhật ký bị sửa: chuỗi gãy tại mục số {seq}. Không được xuất kết quả; báo Trưởng ban.",
+    ErrorCode.NOTHING_TO_EXPORT: "Hội nghị chưa có lượt bỏ phiếu nào đã kết thúc kiểm phiếu: chưa có kết quả để xuất. "
+    "Hãy kết thúc kiểm phiếu (hoặc niêm phong) trước.",
+    ErrorCode.EXPORT_FAILED: "Không ghi được gói kết quả vào {where} ({detail}). Chưa có gói nào được ghi hoàn tất; "
+    "phần ghi dở đã được xóa. Hãy kiểm tra USB (còn chỗ trống, không bị khóa ghi) rồi thử lại.",
+    ErrorCode.EXPORT_READ_BACK: "Đã ghi nhưng đọc lại từ USB thấy khác ({detail}): USB có thể bị hỏng. "
+    "Gói ghi lỗi đã được xóa; hãy thử lại với USB khác. Chưa được rút USB để nộp.",
+    ErrorCode.UNSAFE_NAME: "Tên tệp “{name}” không an toàn: {detail}",
+    ErrorCode.PACKAGE_INVALID: "Gói dữ liệu không toàn vẹn, không được dùng: {detail}",
+    ErrorCode.PACKAGE_MISMATCH: "Gói dữ liệu không thuộc lượt bỏ phiếu này: {detail}",
+    ErrorCode.BACKUP_FAILED: "Không tạo được bản sao lưu ({detail}). Dữ liệu hiện tại vẫn nguyên; "
+    "hãy kiểm tra ổ đĩa rồi thử lại.",
+    ErrorCode.AUTO_BACKUP_FAILED: "Đã chuyển giai đoạn, nhưng không tạo được bản sao lưu tự động ({detail}). "
+    "Hãy kiểm tra ổ đĩa rồi sao lưu thủ công.",
+    ErrorCode.BACKUP_INVALID: "Bản sao lưu “{name}” không dùng được ({detail}). Cơ sở dữ liệu hiện tại không bị thay đổi.",
 }
 
 # A rejected scan whose paper is physically in the box is set aside with this reason.

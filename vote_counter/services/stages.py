@@ -5,6 +5,8 @@ Forward one step at a time; going back needs a reason and is logged. Accounts (w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import STAGE_ORDER, RoundId, Stage, nfc
@@ -23,6 +25,8 @@ class StageService(ServiceBase):
     def __init__(self, sessions: sessionmaker[Session], counting: CountingService) -> None:
         super().__init__(sessions)
         self._counting = counting
+        # Called after a change is committed (Workspace.open sets it to the automatic backup, SPEC §8).
+        self.on_stage_changed: Callable[[RoundId, Stage], None] | None = None
 
     def change(self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR) -> Stage:
         why = nfc(reason)
@@ -53,7 +57,9 @@ class StageService(ServiceBase):
                 "stage_changed",
                 {"round": round_id, "from": current.value, "to": to.value, "reason": why},
             )
-            return to
+        if self.on_stage_changed is not None:
+            self.on_stage_changed(round_id, to)
+        return to
 
     def _close_blockers(self, round_id: RoundId) -> list[str]:
         """What stands between the count and final results (reconciliation, double entry)."""

@@ -9,6 +9,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
 from vote_counter.services.audit_service import AuditService
+from vote_counter.services.backups import automatic_backup
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.live import LiveTotals
@@ -47,13 +48,16 @@ class Workspace:
         counting = CountingService(sessions, LiveTotals())
         setup = SetupService(sessions)
         register = RegisterService(sessions)
+        stages = StageService(sessions, counting)
+        if str(target) != ":memory:":
+            stages.on_stage_changed = automatic_backup(target)  # SPEC §8: a backup at each stage change
         return cls(
             path=target,
             engine=engine,
             setup=setup,
             register=register,
             counting=counting,
-            stages=StageService(sessions, counting),
+            stages=stages,
             audit=AuditService(sessions),
             definitions=DefinitionService(sessions),
             reports=ReportService(sessions, setup, register, counting),

@@ -1,0 +1,133 @@
+"""The exchange commands of `vote-counter`: export, verify, backup, backups, restore, export-entries,
+import-entries. cli.build_parser calls add_commands(sub); each command takes (workspace, args) -> exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vote_counter.domain.model import MeetingId, RoundId
+from vote_counter.exchange.backups import backup, list_backups, restore
+from vote_counter.exchange.export import export_package
+from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
+from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
+from vote_counter.exchange.verify import verify_package
+from vote_counter.services.workspace import Workspace
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
+    key_dir = Path(args.key_dir) if args.key_dir else None
+    result = export_package(ws, MeetingId(args.meeting), Path(args.out), encrypt=args.encrypt, key_dir=key_dir)
+    _out(f"Đã ghi gói kết quả: {result.folder}")
+    for rid, code in result.check_codes.items():
+        _out(f"  Lượt {rid}: mã kiểm tra kết quả {code}")
+    _out(f"  Dấu vân tay khóa ký: {result.fingerprint}")
+    if result.passphrase:
+        _out(f"  MẬT KHẨU mở KetQua.zip (chỉ hiện một lần, in ra giấy và giao riêng): {result.passphrase}")
+    _out(DONE)
+    return 0
+
+
+def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
+    report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
+    if not report.ok:
+        _err(VERIFY_BAD.format(folder=args.folder))
+        for problem in report.problems:
+            _err(f"  - {problem}")
+        return 1
+    _out(VERIFY_OK.format(folder=args.folder))
+    _out(f"  Dấu vân tay khóa ký: {report.fingerprint}")
+    for rid, code in report.check_codes.items():
+        _out(f"  Lượt {rid}: mã kiểm tra kết quả {code}")
+    if report.audit_head:
+        _out(f"  Đầu chuỗi nhật ký: {report.audit_head}")
+    if report.encrypted and not report.inner_checked:
+        _out("  Nội dung mã hóa chưa được kiểm tra: thêm --passphrase MẬT_KHẨU để kiểm tra cả bên trong KetQua.zip.")
+    return 0
+
+
+def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
+    path = backup(ws, args.reason)
+    _out(f"Đã sao lưu: {path}")
+    return 0
+
+
+def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
+    items = list_backups(ws.path)
+    if not items:
+        _out("Chưa có bản sao lưu nào.")
+    for item in items:
+        _out(f"{item.created:%d/%m/%Y %H:%M:%S}  {item.reason:<30}  {item.size:>10} byte  {item.path}")
+    return 0
+
+
+def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
+    ws.engine.dispose()  # no connection of ours holds the file while it is replaced
+    report = restore(ws.path, Path(args.file))
+    _out(f"Đã khôi phục từ {report.restored_from.name} ({report.entries} mục nhật ký, đầu chuỗi {report.head}).")
+    if report.replaced_copy is not None:
+        _out(f"Bản cơ sở dữ liệu trước khi khôi phục được giữ tại: {report.replaced_copy}")
+    return 0
+
+
+def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
+    _out(f"Đã ghi gói phiếu đã nhập: {folder}")
+    _out(DONE)
+    return 0
+
+
+def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    report = import_entries(
+        ws, RoundId(args.round), Path(args.folder), ImportMode(args.mode), expected_fingerprint=args.fingerprint
+    )
+    _out(f"Đã ghi {report.recorded} phiếu từ máy kiểm phiếu {report.fingerprint}.")
+    if report.overlaps:
+        _out(f"{len(report.overlaps)} phiếu đã được nhập ở máy này, không tính lần nữa: {', '.join(report.overlaps)}")
+    for item in report.rejected:
+        _err(f"Phiếu {item.serial} không được tính: {item.message}")
+    return 0 if not report.rejected else 1
+
+
+def add_commands(sub: Any) -> None:
+    """Register the exchange commands on the `vote-counter` subparsers."""
+    s = sub.add_parser("export", help="ghi gói kết quả (biên bản, kết quả, nhật ký, chữ ký) vào USB")
+    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục đích, ví dụ ổ USB")
+    s.add_argument("--encrypt", action="store_true", help="mã hóa AES-256 với mật khẩu tạo tự động")
+    s.add_argument("--key-dir", help="thư mục chứa khóa ký (mặc định: cạnh cơ sở dữ liệu)")
+    s.set_defaults(func=cmd_export)
+    s = sub.add_parser("verify", help="kiểm tra gói kết quả trên máy bất kỳ")
+    s.add_argument("folder")
+    s.add_argument("--fingerprint", help="dấu vân tay khóa ký cần có (16 chữ số hex)")
+    s.add_argument("--passphrase", help="mật khẩu của KetQua.zip (gói mã hóa)")
+    s.set_defaults(func=cmd_verify, needs_workspace=False)
+    s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay")
+    s.add_argument("--reason", default="thủ công", help="lý do, ghi vào tên tệp")
+    s.set_defaults(func=cmd_backup)
+    s = sub.add_parser("backups", help="liệt kê các bản sao lưu")
+    s.set_defaults(func=cmd_backups)
+    s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (có ghi nhật ký)")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_restore)
+    s = sub.add_parser("export-entries", help="ghi các phiếu đã nhập của một lượt để gộp vào máy khác")
+    s.add_argument("round", type=int)
+    s.add_argument("--out", required=True)
+    s.add_argument("--pass", dest="pass_no", type=int, default=1)
+    s.set_defaults(func=cmd_export_entries)
+    s = sub.add_parser("import-entries", help="nhập phiếu từ gói của máy kiểm phiếu khác")
+    s.add_argument("round", type=int)
+    s.add_argument("folder")
+    s.add_argument("--mode", choices=[m.value for m in ImportMode], default=ImportMode.SECOND_PASS.value)
+    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (khuyên dùng)")
+    s.set_defaults(func=cmd_import_entries)

@@ -1,0 +1,213 @@
+"""Merging a second counting station: a signed package of entered ballots, imported without counting twice.
+
+Both stations hold the same set-up (station B's database is a restored backup of station A's), so the
+round code, the HMAC key and the printed register are the same; nominees travel by order (STT), not id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId, Stage
+from vote_counter.domain.serials import SERIAL_DIGITS
+from vote_counter.exchange.manifest import sha256, sign_files
+from vote_counter.exchange.package import write_package
+from vote_counter.exchange.signing import fingerprint, load_or_create_key
+from vote_counter.exchange.standalone_verify import MANIFEST
+from vote_counter.exchange.verify import verify_package
+from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.services.workspace import Workspace
+
+ENTRIES = "PhieuDaNhap.jsonl"
+ROUND_FILE = "LuotBoPhieu.json"
+KIND = "entries"
+
+
+class ImportMode(StrEnum):
+    SECOND_PASS = "second_pass"  # station B's entries are the second entry of the same papers
+    ADDITIONAL = "additional"  # station B counted other papers of the same round
+
+
+@dataclass(frozen=True)
+class Rejected:
+    serial: str
+    code: str  # ErrorCode value, e.g. "not_issued"
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    recorded: int
+    overlaps: tuple[str, ...]  # serials already entered here: not recorded again
+    rejected: tuple[Rejected, ...]
+    fingerprint: str | None  # the key that signed the package (the other station)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def export_entries(
+    ws: Workspace,
+    round_id: RoundId,
+    folder: Path | str,
+    *,
+    pass_no: int = 1,
+    now: dt.datetime | None = None,
+    key_dir: Path | None = None,
+) -> Path:
+    """Write the round's counted ballots of `pass_no` (active, not set aside) as a signed package."""
+    round_ = ws.setup.round(round_id)
+    nominees = ws.setup.nominees(round_id)
+    stt_of = {n.id: i for i, n in enumerate(nominees, start=1)}
+    lines = []
+    for b in ws.counting.ballots(round_id, pass_no):
+        if b.set_aside or not b.serial:
+            continue
+        lines.append(
+            {
+                "serial": b.serial,
+                "marks": {str(stt_of[nid]): sorted(boxes) for nid, boxes in b.marks.rows.items()},
+                "write_ins": list(b.marks.write_ins),
+                "declared": sorted(r.value for r in b.marks.declared),
+            }
+        )
+    secrets.SystemRandom().shuffle(lines)  # the order of entry says nothing about who voted how
+    about = {
+        "round_code": round_.code,
+        "title": round_.title,
+        "kind": round_.kind.value,
+        "nominees": [n.full_name for n in nominees],
+        "pass": pass_no,
+        "ballots": len(lines),
+    }
+    files = {
+        ENTRIES: "".join(json.dumps(x, ensure_ascii=False, sort_keys=True) + "\n" for x in lines).encode("utf-8"),
+        ROUND_FILE: json.dumps(about, ensure_ascii=False, indent=2).encode("utf-8"),
+    }
+    created = (now or dt.datetime.now()).astimezone()
+    key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
+    fp = fingerprint(key.public_key())
+    signed = sign_files(
+        files, key, kind=KIND, created=created, extra={"round": {"code": round_.code, "title": round_.title}}
+    )
+    name = f"PhieuNhap_luot{round_.code}_{created:%Y%m%d-%H%M}"
+    written = write_package(Path(folder), name, signed, lambda f: verify_package(f, expected_fingerprint=fp).problems)
+    ws.audit.record(
+        "entries_exported",
+        {"round": round_id, "folder": written.name, "ballots": len(lines), "manifest_sha256": sha256(signed[MANIFEST])},
+    )
+    return written
+
+
+def _bad(detail: str) -> ServiceError:
+    return ServiceError(ErrorCode.PACKAGE_INVALID, detail=detail)
+
+
+def _parse_entry(raw: Any, count: int) -> tuple[str, dict[int, frozenset[int]], tuple[str, ...], frozenset[Reason]]:
+    if not isinstance(raw, dict):
+        raise _bad("một dòng phiếu không phải đối tượng JSON.")
+    serial = raw.get("serial")
+    if not isinstance(serial, str) or len(serial) != SERIAL_DIGITS or not serial.isdigit():
+        raise _bad(f"số phiếu “{str(serial)[:20]}” không hợp lệ.")
+    marks, write_ins, declared = raw.get("marks"), raw.get("write_ins", []), raw.get("declared", [])
+    if not isinstance(marks, dict) or not isinstance(write_ins, list) or not isinstance(declared, list):
+        raise _bad(f"phiếu {serial}: nội dung sai định dạng.")
+    rows: dict[int, frozenset[int]] = {}
+    for key, boxes in marks.items():
+        if not str(key).isdigit() or not 1 <= int(key) <= count:
+            raise _bad(f"phiếu {serial}: STT {key} không có trong danh sách.")
+        if not isinstance(boxes, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in boxes):
+            raise _bad(f"phiếu {serial}: ô đánh dấu sai định dạng.")
+        rows[int(key)] = frozenset(boxes)
+    if not all(isinstance(w, str) for w in write_ins):
+        raise _bad(f"phiếu {serial}: tên ghi thêm sai định dạng.")
+    try:
+        reasons = frozenset(Reason(r) for r in declared)
+    except ValueError as exc:
+        raise _bad(f"phiếu {serial}: lý do không hợp lệ.") from exc
+    return serial, rows, tuple(_nfc(w) for w in write_ins), reasons
+
+
+def import_entries(
+    ws: Workspace,
+    round_id: RoundId,
+    folder: Path | str,
+    mode: ImportMode | str = ImportMode.SECOND_PASS,
+    *,
+    expected_fingerprint: str | None = None,
+) -> ImportReport:
+    """Record the other station's ballots here, each once: serials already entered are reported as
+    overlaps, serials this register does not know (or spoiled, other round…) as rejected."""
+    mode = ImportMode(mode)
+    folder = Path(folder)
+    checked = verify_package(folder, expected_fingerprint=expected_fingerprint)
+    if not checked.ok:
+        raise _bad("; ".join(checked.problems[:5]))
+    if checked.manifest is None or checked.manifest.get("kind") != KIND:
+        raise _bad("đây không phải gói phiếu đã nhập của máy kiểm phiếu khác.")
+    round_ = ws.setup.round(round_id)
+    nominees = ws.setup.nominees(round_id)
+    listed = {f.get("path"): f.get("sha256") for f in checked.manifest["files"] if isinstance(f, dict)}
+    try:
+        # Read once and check these very bytes: the stick may change between the check and the read.
+        blobs = {name: (folder / name).read_bytes() for name in (ROUND_FILE, ENTRIES, MANIFEST)}
+        if any(listed.get(name) != sha256(blobs[name]) for name in (ROUND_FILE, ENTRIES)):
+            raise _bad("tệp trong gói vừa thay đổi trong lúc đọc.")
+        about = json.loads(blobs[ROUND_FILE].decode("utf-8"))
+        raw_entries = [json.loads(line) for line in blobs[ENTRIES].decode("utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise _bad(f"không đọc được nội dung gói ({exc}).") from exc
+    if not isinstance(about, dict) or about.get("round_code") != round_.code:
+        code = about.get("round_code") if isinstance(about, dict) else None
+        raise ServiceError(ErrorCode.PACKAGE_MISMATCH, detail=f"gói của lượt mã {code}, lượt này mã {round_.code}.")
+    theirs = about.get("nominees")
+    if not isinstance(theirs, list) or [_nfc(str(x)) for x in theirs] != [_nfc(n.full_name) for n in nominees]:
+        raise ServiceError(ErrorCode.PACKAGE_MISMATCH, detail="danh sách người trong gói khác danh sách của lượt này.")
+    if round_.stage is not Stage.COUNTING:
+        raise ServiceError(
+            ErrorCode.WRONG_STAGE, action="nhập phiếu từ máy khác", stage=STAGE_LABELS[round_.stage.value]
+        )
+    target = 2 if mode is ImportMode.SECOND_PASS else 1
+    if target == 2 and not round_.double_entry:
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần, không nhận lần nhập thứ hai.")
+    entries = [_parse_entry(raw, len(nominees)) for raw in raw_entries]  # all parsed before anything is saved
+    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
+    already = {b.serial for b in ws.counting.ballots(round_id, target) if b.serial and not b.set_aside}
+    recorded, overlaps, rejected = 0, [], []
+    for serial, rows, write_ins, declared in entries:
+        if serial in already:
+            overlaps.append(serial)
+            continue
+        marks = BallotMarks({by_stt[k]: v for k, v in rows.items()}, write_ins, declared)
+        try:
+            ws.counting.record(round_id, serial, marks, pass_no=target)
+        except ServiceError as exc:
+            if exc.code is ErrorCode.DUPLICATE:
+                overlaps.append(serial)
+            else:
+                rejected.append(Rejected(serial, exc.code.value, exc.message))
+            continue
+        already.add(serial)
+        recorded += 1
+    ws.audit.record(
+        "entries_imported",
+        {
+            "round": round_id,
+            "mode": mode.value,
+            "folder": folder.name,
+            "manifest_sha256": sha256(blobs[MANIFEST]),
+            "key_fingerprint": checked.fingerprint,
+            "recorded": recorded,
+            "overlaps": len(overlaps),
+            "rejected": len(rejected),
+        },
+    )
+    return ImportReport(recorded, tuple(overlaps), tuple(rejected), checked.fingerprint)
