@@ -97,19 +97,20 @@ def _key(header: str) -> str:
 
 
 def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str) -> ImportPreview:
-    rows = [[nfc(c) for c in r] for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    # Keep each row's line number in the file: warnings must point at the right line.
+    numbered = [(i, [nfc(c) for c in r]) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise _bad("tệp không có dữ liệu.")
-    header = rows[0]
+    header = numbered[0][1]
     columns = {h: _HEADERS[_key(h)] for h in header if _key(h) in _HEADERS}
     if "full_name" not in columns.values():
         raise _bad("không thấy cột “Họ và tên” ở dòng đầu của tệp.")
     index = {f: header.index(h) for h, f in columns.items()}
-    if len(rows) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise _bad(f"danh sách có hơn {MAX_ROWS} người.")
     nominees: list[Nominee] = []
     warnings: list[str] = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in numbered[1:]:
 
         def cell(name: str, row: Sequence[str] = row) -> str:
             i = index.get(name)

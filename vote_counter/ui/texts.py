@@ -390,3 +390,78 @@ MINUTES_USB = "Ghi ra USB…"
 
 ERROR_TITLE = "Không thực hiện được"
 INFO_TITLE = "Thông báo"
+
+# ---------------------------------------------------------------- minutes and export page (SPEC §7)
+MINUTES_TITLE = "Biên bản và xuất kết quả — {round}"
+MINUTES_NO_ROUND_TITLE = "Biên bản và xuất kết quả"
+WHY_MINUTES_NOT_CLOSED = (
+    "Kết thúc kiểm phiếu trước khi lập biên bản: lượt này đang ở giai đoạn “{stage}”. "
+    "Khi số liệu đã khớp, bấm nút chuyển giai đoạn ở thanh trên cùng."
+)
+CHECK_CODE_TITLE = "Mã kiểm tra kết quả"
+CHECK_CODE_HINT = (
+    "Mã này in ở cuối mỗi trang biên bản và ghi trong tệp kết quả. "
+    "Đọc to và so với bản giấy: khác một ký tự là kết quả đã khác."
+)
+CHECK_CODE_NONE = "—"
+ROUND_DOCS = "Tài liệu của lượt này"
+MEETING_DOCS = "Tài liệu của cả hội nghị"
+WRITE_MINUTES = "Lập biên bản (PDF 3 bản + Word)…"
+WRITE_MINUTES_TIP = (
+    "Biên bản kiểm phiếu khổ A4: một tệp PDF gồm ba bản đánh số 01/03, 02/03, 03/03 để in một lần, "
+    "và một tệp Word (.docx) để chỉnh sửa. Mỗi lần lập được ghi vào nhật ký."
+)
+WRITE_ANNEX = "Nhật ký nhập phiếu (phụ lục)…"
+WRITE_ANNEX_TIP = "Nội dung từng phiếu đã nhập, xếp theo thứ tự ngẫu nhiên, không có số phiếu (PDF)."
+WRITE_RESULTS = "Kết quả Excel + JSON…"
+WRITE_RESULTS_TIP = "Bảng kết quả mọi lượt của hội nghị: tệp Excel (.xlsx) và tệp JSON."
+WRITE_SUMMARY = "Bản tổng hợp hội nghị…"
+WRITE_SUMMARY_TIP = "Một tệp PDF ngắn tổng hợp kết quả mọi lượt bỏ phiếu của hội nghị."
+EXPORT_USB = "Xuất ra USB…"
+WHY_USB_LATER = "Có ở bản sau."
+CHOOSE_FOLDER = "Chọn thư mục lưu tệp"
+REPRINT_TITLE = "In lại biên bản"
+REPRINT_CANCELLED = "Chưa in lại biên bản: cần ghi rõ lý do in lại."
+REPRINT_PROMPT = "In lại biên bản — ghi rõ lý do (bắt buộc, được ghi vào nhật ký):"
+WRITING = "Đang tạo tệp…"
+WRITTEN_MINUTES = "Đã lập biên bản (mã kiểm tra {code}): {count} tệp."
+WRITTEN_ANNEX = "Đã tạo nhật ký nhập phiếu (phụ lục)."
+WRITTEN_RESULTS = "Đã xuất kết quả dạng Excel và JSON."
+WRITTEN_SUMMARY = "Đã tạo bản tổng hợp hội nghị."
+WRITE_FAILED = "Không ghi được tệp vào thư mục {folder} ({detail}). Hãy chọn thư mục khác hoặc kiểm tra ổ đĩa."
+PRINT_HELP = (
+    "Cách in biên bản: bấm “Lập biên bản”, chọn thư mục; tệp PDF vừa tạo được chọn sẵn trong danh sách "
+    "bên phải. Bấm “Mở bằng trình xem PDF để in” rồi in một lần cả tệp (Ctrl+P): đủ ba bản "
+    "01/03, 02/03, 03/03. Trưởng ban và các thành viên ký cả ba bản, đối chiếu mã kiểm tra ở cuối mỗi trang."
+)
+FILES_TITLE = "Các tệp đã tạo (đường dẫn đầy đủ):"
+FILE_ITEM = "{time}   {name}\n          trong thư mục {folder}"
+FILES_EMPTY = "Chưa tạo tệp nào trong lần mở này."
+OPEN_FILE = "Mở tệp"
+OPEN_TO_PRINT = "Mở bằng trình xem PDF để in"
+OPEN_TO_PRINT_TIP = "Mở tệp PDF đang chọn bằng trình xem PDF của máy; in từ trình xem đó (Ctrl+P)."
+WHY_SELECT_FILE = "Hãy chọn một tệp trong danh sách."
+WHY_SELECT_PDF = "Hãy chọn một tệp PDF trong danh sách."
+OPENED = "Đã mở {path}."
+
+# ---------------------------------------------------------------- nominee import (SPEC §1)
+IMPORT_NOMINEES = "Nhập từ tệp (CSV, Excel)…"
+IMPORT_NOMINEES_TIP = "Đọc danh sách từ tệp .csv hoặc .xlsx; xem trước rồi mới thêm vào danh sách."
+IMPORT_CHOOSE = "Chọn tệp danh sách"
+IMPORT_FILTER = "Danh sách (*.csv *.xlsx *.txt);;Tất cả các tệp (*)"
+IMPORT_TITLE = "Nhập danh sách từ tệp"
+IMPORT_FILE = "Tệp: {path}"
+IMPORT_ENCODING = "Bảng mã: {encoding}"
+IMPORT_COLUMNS = "Các cột đã đọc: {columns}. Cột có tên khác (không có ở đây) được bỏ qua."
+IMPORT_COUNT = "Sẽ thêm {count} người vào cuối danh sách của lượt “{round}”. Kiểm tra kỹ dấu tiếng Việt trước khi thêm."
+IMPORT_WARNINGS = "Lưu ý:"
+IMPORT_CONFIRM = "Thêm vào danh sách"
+IMPORT_RETRY_1258 = "Đọc bằng bảng mã Windows-1258"
+IMPORTED = "Đã thêm {count} người từ tệp {name}."
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8 (có BOM)",
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1258": "Windows-1258",
+    "xlsx": "Tệp Excel (.xlsx)",
+}

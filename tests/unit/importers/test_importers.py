@@ -119,3 +119,10 @@ def test_vietnamese_order_by_given_name() -> None:
 def test_tones_in_dictionary_order() -> None:
     words = ["ma", "mà", "mả", "mã", "má", "mạ"]
     assert sorted(reversed(words), key=collation_key) == words
+
+
+def test_warnings_name_the_line_in_the_file() -> None:
+    raw = "Họ và tên,Năm sinh\nAn,1970\n\n,1980\nBình,1981\n".encode()
+    preview = read_csv(raw)
+    assert [n.full_name for n in preview.nominees] == ["An", "Bình"]
+    assert preview.warnings == ("Dòng 4: không có họ tên, bỏ qua.",)

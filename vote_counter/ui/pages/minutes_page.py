@@ -1,32 +1,277 @@
-"""Biên bản và xuất: what the minutes and export module will produce (placeholder until it lands)."""
+"""Biên bản và xuất: the minutes, the entry-log annex and the meeting's results files (SPEC §7).
+
+Everything here reads a closed (or sealed) round: before that the page is disabled and says why. The
+result check code is shown in large type so the board can read it aloud against the printed minutes.
+Printing goes through the system PDF viewer (PySide6-Essentials has no QtPdf to render pages with).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from vote_counter.ui import texts
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vote_counter.domain.model import Stage
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.ui import dialogs, texts
 from vote_counter.ui.context import AppContext
-from vote_counter.ui.pages.base import Page
-from vote_counter.ui.widgets import allow, heading
+from vote_counter.ui.pages.base import Page, stage_block
+from vote_counter.ui.widgets import StatusLine, allow, heading
+
+CODE_STYLE = "QLabel { color: #1b3a6b; letter-spacing: 4px; }"
+NO_CODE_STYLE = "QLabel { color: #9aa3ad; }"
+LOCKED_STYLE = "color: #6b4e00; background: #fff1c9; padding: 6px;"
+HELP_STYLE = "QLabel { background: #eef2f7; color: #222; border: 1px solid #b8c2cc; padding: 8px; }"
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def choose_folder(parent: QWidget, start: Path | None = None) -> Path | None:
+    """The folder to write into, or None if the user cancelled (tests replace this)."""
+    folder = QFileDialog.getExistingDirectory(parent, texts.CHOOSE_FOLDER, str(start) if start else "")
+    return Path(folder) if folder else None
+
+
+def open_file(path: Path) -> None:
+    """Open a written file with the system's program for it (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _is_pdf(item: QListWidgetItem) -> bool:
+    return str(item.data(PATH_ROLE)).lower().endswith(".pdf")
 
 
 class MinutesPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._folder: Path | None = None
+        self.title = heading(texts.MINUTES_NO_ROUND_TITLE, size_delta=4)
+        self.locked_note = QLabel()
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setStyleSheet(LOCKED_STYLE)
+
+        code_box = QGroupBox(texts.CHECK_CODE_TITLE)
+        self.check_code = heading(texts.CHECK_CODE_NONE, size_delta=22)
+        self.check_code.setStyleSheet(CODE_STYLE)
+        self.check_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        hint = QLabel(texts.CHECK_CODE_HINT)
+        hint.setWordWrap(True)
+        code_layout = QVBoxLayout(code_box)
+        code_layout.addWidget(self.check_code)
+        code_layout.addWidget(hint)
+
+        self.minutes_button = self._button(texts.WRITE_MINUTES, self.write_minutes)
+        self.annex_button = self._button(texts.WRITE_ANNEX, self.write_annex)
+        self.results_button = self._button(texts.WRITE_RESULTS, self.write_results)
+        self.summary_button = self._button(texts.WRITE_SUMMARY, self.write_summary)
+        # The USB package is wired by the exchange module's own page; until then it says so.
+        self.usb_button = QPushButton(texts.EXPORT_USB)
+        allow(self.usb_button, False, texts.WHY_USB_LATER)
+        round_box = QGroupBox(texts.ROUND_DOCS)
+        round_layout = QVBoxLayout(round_box)
+        round_layout.addWidget(self.minutes_button)
+        round_layout.addWidget(self.annex_button)
+        round_layout.addStretch(1)
+        meeting_box = QGroupBox(texts.MEETING_DOCS)
+        meeting_layout = QVBoxLayout(meeting_box)
+        meeting_layout.addWidget(self.results_button)
+        meeting_layout.addWidget(self.summary_button)
+        meeting_layout.addWidget(self.usb_button)
+        meeting_layout.addStretch(1)
+
+        self.status = StatusLine()
+        self.files = QListWidget()
+        self.files.setAlternatingRowColors(True)
+        self.files.setWordWrap(True)
+        self.files.setSpacing(2)
+        self.files.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.files.currentItemChanged.connect(self._file_picked)
+        self.files.itemDoubleClicked.connect(self._open_item)
+        self.open_button = QPushButton(texts.OPEN_FILE)
+        self.print_button = QPushButton(texts.OPEN_TO_PRINT)
+        self.open_button.clicked.connect(self.open_selected)
+        self.print_button.clicked.connect(self.open_selected)
+        file_buttons = QHBoxLayout()
+        file_buttons.addWidget(self.open_button)
+        file_buttons.addWidget(self.print_button)
+        file_buttons.addStretch(1)
+        files_box = QGroupBox(texts.FILES_TITLE)
+        files_layout = QVBoxLayout(files_box)
+        files_layout.addWidget(self.files, 1)
+        files_layout.addLayout(file_buttons)
+
+        grid = QGridLayout()
+        grid.addWidget(code_box, 0, 0, 1, 2)
+        grid.addWidget(round_box, 1, 0)
+        grid.addWidget(meeting_box, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        how = QLabel(texts.PRINT_HELP)
+        how.setWordWrap(True)
+        how.setStyleSheet(HELP_STYLE)
+        left = QVBoxLayout()
+        left.addLayout(grid)
+        left.addWidget(how)
+        left.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(files_box, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(texts.MINUTES_INTRO))
-        for item in texts.MINUTES_ITEMS:
-            label = QLabel("• " + item)
-            label.setWordWrap(True)
-            layout.addWidget(label)
-        buttons = QHBoxLayout()
-        self.buttons: list[QPushButton] = []
-        for text in (texts.MINUTES_PRINT, texts.MINUTES_DOCX, texts.MINUTES_XLSX, texts.MINUTES_USB):
-            button = QPushButton(text)
-            allow(button, False, texts.WHY_MINUTES)
-            self.buttons.append(button)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addSpacing(12)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.locked_note)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.status)
+        self.status.show_info(texts.FILES_EMPTY)
+        self._file_picked()
+
+    def _button(self, text: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.setMinimumHeight(36)
+        button.clicked.connect(slot)
+        return button
+
+    # ------------------------------------------------------------ drawing
+    def refresh(self) -> None:
+        round_ = self.ctx.round()
+        self.title.setText(
+            texts.MINUTES_TITLE.format(round=round_.title) if round_ is not None else texts.MINUTES_NO_ROUND_TITLE
+        )
+        why = stage_block(
+            round_.stage if round_ is not None else None,
+            Stage.CLOSED,
+            Stage.SEALED,
+            template=texts.WHY_MINUTES_NOT_CLOSED,
+        )
+        self.locked_note.setText(why or "")
+        self.locked_note.setVisible(why is not None)
+        code = texts.CHECK_CODE_NONE
+        if why is None and self.ctx.round_id is not None:
+            code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+        self.check_code.setText(code)
+        self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
+        tips = (texts.WRITE_MINUTES_TIP, texts.WRITE_ANNEX_TIP, texts.WRITE_RESULTS_TIP, texts.WRITE_SUMMARY_TIP)
+        buttons = (self.minutes_button, self.annex_button, self.results_button, self.summary_button)
+        for button, tip in zip(buttons, tips, strict=True):
+            allow(button, why is None, why or "", tip)
+
+    def _file_picked(self, *_args: object) -> None:
+        path = self.selected_file()
+        allow(self.open_button, path is not None, texts.WHY_SELECT_FILE)
+        is_pdf = path is not None and path.suffix.lower() == ".pdf"
+        allow(self.print_button, is_pdf, texts.WHY_SELECT_PDF, texts.OPEN_TO_PRINT_TIP)
+
+    def written_files(self) -> list[Path]:
+        return [Path(self.files.item(i).data(PATH_ROLE)) for i in range(self.files.count())]
+
+    def selected_file(self) -> Path | None:
+        item = self.files.currentItem()
+        return Path(item.data(PATH_ROLE)) if item is not None else None
+
+    # ------------------------------------------------------------ actions
+    def write_minutes(self) -> None:
+        rid = self.ctx.round_id
+        if rid is None:
+            return
+        reports = self.ctx.workspace.reports
+
+        def write(folder: Path) -> list[Path]:
+            try:
+                return reports.write_minutes(rid, folder)
+            except ServiceError as exc:
+                if exc.code is not ErrorCode.REASON_REQUIRED:
+                    raise
+            reason = dialogs.ask_text(self, texts.REPRINT_TITLE, texts.REPRINT_PROMPT)
+            if reason is None:
+                return []
+            return reports.write_minutes(rid, folder, reason=reason)
+
+        code = reports.minutes_data(rid).check_code
+        self._write(write, lambda paths: texts.WRITTEN_MINUTES.format(code=code, count=len(paths)))
+
+    def write_annex(self) -> None:
+        rid = self.ctx.round_id
+        if rid is None:
+            return
+        self._write(lambda folder: [self.ctx.workspace.reports.write_annex(rid, folder)], texts.WRITTEN_ANNEX)
+
+    def write_results(self) -> None:
+        mid = self.ctx.meeting_id
+        if mid is None:
+            return
+        self._write(lambda folder: self.ctx.workspace.reports.write_results(mid, folder), texts.WRITTEN_RESULTS)
+
+    def write_summary(self) -> None:
+        mid = self.ctx.meeting_id
+        if mid is None:
+            return
+        self._write(lambda folder: [self.ctx.workspace.reports.write_summary(mid, folder)], texts.WRITTEN_SUMMARY)
+
+    def _write(self, write: Callable[[Path], list[Path]], done: str | Callable[[list[Path]], str]) -> None:
+        """Ask where, write, list what was written; every refusal is said in a message box."""
+        folder = choose_folder(self, self._folder)
+        if folder is None:
+            return
+        self._folder = folder
+        self.status.show_info(texts.WRITING)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            paths = write(folder)
+        except ServiceError as exc:
+            self._fail(exc.message)
+            return
+        except OSError as exc:
+            self._fail(texts.WRITE_FAILED.format(folder=folder, detail=exc.strerror or exc))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if not paths:  # the reprint reason was not given: nothing written
+            self.status.show_info(texts.REPRINT_CANCELLED)
+            return
+        self._list(paths)
+        message = done(paths) if callable(done) else done
+        self.status.show_ok(message + "\n" + "\n".join(str(p) for p in paths))
+
+    def _fail(self, message: str) -> None:
+        self.status.show_error(message)
+        dialogs.show_error(self, message)
+
+    def _list(self, paths: Sequence[Path]) -> None:
+        # The PDF is what gets printed next: select it, so "open to print" is one click away.
+        chosen: QListWidgetItem | None = None
+        at = dt.datetime.now().strftime("%H:%M")
+        for path in paths:
+            # Name first (what it is), then the folder on its own line: long paths stay readable.
+            item = QListWidgetItem(texts.FILE_ITEM.format(time=at, name=path.name, folder=path.parent))
+            item.setData(PATH_ROLE, str(path))
+            item.setToolTip(str(path))
+            self.files.addItem(item)
+            if chosen is None or (path.suffix.lower() == ".pdf" and not _is_pdf(chosen)):
+                chosen = item
+        if chosen is not None:
+            self.files.setCurrentItem(chosen)
+            self.files.scrollToItem(chosen)
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        self.files.setCurrentItem(item)
+        self.open_selected()
+
+    def open_selected(self) -> None:
+        path = self.selected_file()
+        if path is None:
+            return
+        open_file(path)
+        self.status.show_info(texts.OPENED.format(path=path))

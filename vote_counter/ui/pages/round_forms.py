@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vote_counter.domain.collation import name_key
 from vote_counter.domain.model import (
     InvalidPolicy,
     LevelPreset,
@@ -38,9 +39,9 @@ from vote_counter.domain.model import (
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.setup import MAX_SEATS
 from vote_counter.ui import dialogs, texts
-from vote_counter.domain.collation import name_key
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.models import NomineesModel
+from vote_counter.ui.pages import import_dialog
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.widgets import StatusLine, allow, combo_value, enum_combo, set_combo
 
@@ -263,6 +264,8 @@ class NomineesPanel(Page):
         self.up_button = QPushButton(texts.MOVE_UP)
         self.down_button = QPushButton(texts.MOVE_DOWN)
         self.sort_button = QPushButton(texts.SORT_BY_NAME)
+        self.import_button = QPushButton(texts.IMPORT_NOMINEES)
+        self.import_button.clicked.connect(self.import_file)
         self.add_button.clicked.connect(self.add)
         self.save_button.clicked.connect(self.save_selected)
         self.remove_button.clicked.connect(self.remove_selected)
@@ -281,6 +284,7 @@ class NomineesPanel(Page):
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
         self.locked_note = QLabel()
         self.locked_note.setWordWrap(True)
         self.locked_note.setStyleSheet("color: #6b4e00; background: #fff1c9; padding: 4px;")
@@ -301,6 +305,7 @@ class NomineesPanel(Page):
             self.up_button,
             self.down_button,
             self.sort_button,
+            self.import_button,
         )
         self.sort_button.setToolTip(texts.SORT_TIP)
 
@@ -315,8 +320,9 @@ class NomineesPanel(Page):
         why = self._why_locked()
         self.locked_note.setText(why or "")
         self.locked_note.setVisible(why is not None)
+        tips: dict[QWidget, str] = {self.sort_button: texts.SORT_TIP, self.import_button: texts.IMPORT_NOMINEES_TIP}
         for w in self._controls:
-            allow(w, why is None, why or "", texts.SORT_TIP if w is self.sort_button else "")
+            allow(w, why is None, why or "", tips.get(w, ""))
 
     def _why_locked(self) -> str | None:
         round_ = self.ctx.round()
@@ -373,6 +379,18 @@ class NomineesPanel(Page):
             self._status.show_error(exc.message)
             return
         self._clear_form()
+        self.refresh()
+        self.ctx.changed()
+
+    def import_file(self) -> None:
+        round_ = self.ctx.round()
+        if round_ is None or round_.id is None:
+            return
+        imported = import_dialog.import_nominees(self, self.ctx.workspace.setup, round_.id, round_.title)
+        if imported is None:
+            return
+        path, added = imported
+        self._status.show_ok(texts.IMPORTED.format(count=len(added), name=path.name))
         self.refresh()
         self.ctx.changed()
 

@@ -1,0 +1,203 @@
+"""The minutes and export page: closed rounds only, the check code on screen, every file it writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.conftest import NAMES, Seeded, seed_round
+from vote_counter.domain.model import BallotMarks, BoardMember, BoardRole, Stage
+from vote_counter.services.workspace import Workspace
+from vote_counter.ui import dialogs
+from vote_counter.ui.main_window import MainWindow
+from vote_counter.ui.pages import minutes_page
+
+MakeWindow = Callable[[], MainWindow]
+
+
+def count_ballots(ws: Workspace, seeded: Seeded, marks: str) -> None:
+    """Every issued ballot keyed through the counting service, one digit (box) per nominee."""
+    ids = [n.id for n in ws.setup.nominees(seeded.round_id) if n.id is not None]
+    for i, ballot in enumerate(seeded.ballots):
+        boxes = marks[i % 2 :] + marks[: i % 2]
+        rows = {nid: frozenset({int(b)}) for nid, b in zip(ids, boxes, strict=False)}
+        ws.counting.record(seeded.round_id, ballot.payload, BallotMarks(rows))
+
+
+def counted_round(ws: Workspace, names: tuple[str, ...] = NAMES, ballots: int = 4) -> Seeded:
+    """A round with the physical count typed in and every ballot entered: ready to close."""
+    seeded = seed_round(ws, names=names, ballots=ballots, collected=ballots)
+    meeting_id = ws.setup.round(seeded.round_id).meeting_id
+    assert meeting_id is not None
+    ws.setup.add_board_member(BoardMember(None, meeting_id, "Hoàng Thị Lan", BoardRole.CHAIR))
+    ws.setup.add_board_member(BoardMember(None, meeting_id, "Ngô Quốc Việt"))
+    count_ballots(ws, seeded, "01201201")
+    return seeded
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message: shown.append(message))
+    return shown
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    paths: list[Path] = []
+    monkeypatch.setattr(minutes_page, "open_file", paths.append)
+    return paths
+
+
+def test_disabled_until_the_count_is_closed(make_window: MakeWindow, workspace: Workspace) -> None:
+    seed_round(workspace)
+    window = make_window()
+    page = window.minutes_page
+    window.tabs.setCurrentWidget(page)
+    for button in (page.minutes_button, page.annex_button, page.results_button, page.summary_button):
+        assert not button.isEnabled()
+        assert "Kết thúc kiểm phiếu trước khi lập biên bản" in button.toolTip()
+    assert not page.locked_note.isHidden()
+    assert page.check_code.text() == "—"
+    assert not page.usb_button.isEnabled()
+    assert page.usb_button.toolTip() == "Có ở bản sau."
+    assert not page.open_button.isEnabled() and not page.print_button.isEnabled()
+
+
+def test_minutes_reprint_annex_results_summary(
+    make_window: MakeWindow,
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],
+    opened: list[Path],
+) -> None:
+    seeded = counted_round(workspace)
+    rid = seeded.round_id
+    out = tmp_path / "bien ban"
+    out.mkdir()
+    monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: out)
+    window = make_window()
+    page = window.minutes_page
+    window.tabs.setCurrentWidget(page)
+    assert not page.minutes_button.isEnabled()
+
+    window.next_button.click()  # close the count, as the board does (the confirmation is answered yes)
+    assert workspace.setup.round(rid).stage is Stage.CLOSED
+    assert page.minutes_button.isEnabled() and page.locked_note.isHidden()
+    code = workspace.reports.minutes_data(rid).check_code
+    assert page.check_code.text() == code
+
+    page.minutes_button.click()
+    pdf, docx = out / f"BienBan_luot{rid}.pdf", out / f"BienBan_luot{rid}.docx"
+    assert errors == []
+    assert pdf.read_bytes().startswith(b"%PDF") and docx.read_bytes().startswith(b"PK")
+    assert page.written_files() == [pdf, docx]
+    assert page.status.kind == "ok" and str(pdf) in page.status.text() and code in page.status.text()
+    text = pdf_text(pdf)
+    assert code in text  # the code on the screen is the one on the paper
+    assert all(copy in text for copy in ("01/03", "02/03", "03/03"))
+
+    # Opening the PDF for printing goes through the system viewer.
+    assert page.selected_file() == pdf and page.print_button.isEnabled()
+    page.print_button.click()
+    assert opened == [pdf]
+    page.files.setCurrentRow(1)
+    assert not page.print_button.isEnabled() and page.open_button.isEnabled()
+    page.open_button.click()
+    assert opened == [pdf, docx]
+
+    # A second print asks why; a cancelled prompt writes nothing.
+    prompts: list[str] = []
+
+    def ask(_parent: object, _title: str, prompt: str, *_a: object) -> str | None:
+        prompts.append(prompt)
+        return None if len(prompts) == 1 else "Cấp trên đề nghị gửi thêm bản"
+
+    monkeypatch.setattr(dialogs, "ask_text", ask)
+    page.minutes_button.click()
+    assert len(prompts) == 1 and "In lại biên bản — ghi rõ lý do" in prompts[0]
+    assert page.status.kind == "info" and len(page.written_files()) == 2
+    page.minutes_button.click()
+    assert len(prompts) == 2 and errors == []
+    assert page.status.kind == "ok"
+    assert page.written_files() == [pdf, docx, pdf, docx]
+    printed = [e for e in workspace.audit.entries() if e.action == "minutes_printed"]
+    assert len(printed) == 2
+    assert [e.details["reprint"] for e in printed] == [False, True]
+    assert printed[1].details["reason"] == "Cấp trên đề nghị gửi thêm bản"
+    assert printed[1].details["check_code"] == code
+
+    page.annex_button.click()
+    annex = out / f"NhatKyNhapPhieu_luot{rid}.pdf"
+    assert annex.read_bytes().startswith(b"%PDF")
+    assert seeded.ballots[0].serial not in pdf_text(annex)  # the annex carries no serials
+    page.results_button.click()
+    meeting_id = window.ctx.meeting_id
+    xlsx, js = out / f"KetQua_hoinghi{meeting_id}.xlsx", out / f"KetQua_hoinghi{meeting_id}.json"
+    assert xlsx.read_bytes().startswith(b"PK") and code in js.read_text(encoding="utf-8")
+    page.summary_button.click()
+    summary = out / f"TongHop_hoinghi{meeting_id}.pdf"
+    assert summary.read_bytes().startswith(b"%PDF")
+    assert page.written_files()[-4:] == [annex, xlsx, js, summary]
+    assert errors == []
+
+    # Sealed: still readable and printable.
+    window.next_button.click()
+    assert workspace.setup.round(rid).stage is Stage.SEALED
+    assert page.minutes_button.isEnabled() and page.check_code.text() == code
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_a_message_box(
+    make_window: MakeWindow, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errors: list[str]
+) -> None:
+    seeded = counted_round(workspace)
+    workspace.stages.change(seeded.round_id, Stage.CLOSED)
+    blocker = tmp_path / "not a folder"
+    blocker.write_text("x")
+    monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: blocker)
+    window = make_window()
+    page = window.minutes_page
+    window.tabs.setCurrentWidget(page)
+    page.annex_button.click()
+    assert len(errors) == 1 and str(blocker) in errors[0]
+    assert page.status.kind == "error" and page.written_files() == []
+
+    # Cancelling the folder dialog does nothing at all.
+    monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: None)
+    page.minutes_button.click()
+    assert len(errors) == 1 and not any(e.action == "minutes_printed" for e in workspace.audit.entries())
+
+
+def test_screenshot_after_closing(
+    make_window: MakeWindow, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errors: list[str]
+) -> None:
+    directory = Path(os.environ.get("KP_SCREENSHOTS") or tmp_path)
+    directory.mkdir(parents=True, exist_ok=True)
+    names = ("Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Đức", "Phạm Thị Thu Hương", "Hoàng Văn Ưng")
+    seeded = counted_round(workspace, names=names, ballots=12)
+    workspace.stages.change(seeded.round_id, Stage.CLOSED)
+    out = tmp_path / "Biên bản hội nghị"
+    monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: out)
+    window = make_window()
+    window.resize(1366, 768)
+    page = window.minutes_page
+    window.tabs.setCurrentWidget(page)
+    page.minutes_button.click()
+    page.results_button.click()
+    assert errors == []
+    QApplication.processEvents()
+    path = directory / "5_bien_ban_sau_ket_thuc.png"
+    assert window.grab().save(str(path))
+    assert path.stat().st_size > 10_000
