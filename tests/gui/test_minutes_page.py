@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QApplication
 
 from tests.gui.conftest import NAMES, Seeded, seed_round
 from vote_counter.domain.model import BallotMarks, BoardMember, BoardRole, Stage
+from vote_counter.exchange.verify import verify_package
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs
 from vote_counter.ui.main_window import MainWindow
-from vote_counter.ui.pages import minutes_page
+from vote_counter.ui.pages import minutes_page, usb_dialog
 
 MakeWindow = Callable[[], MainWindow]
 
@@ -70,8 +71,8 @@ def test_disabled_until_the_count_is_closed(make_window: MakeWindow, workspace: 
         assert "Kết thúc kiểm phiếu trước khi lập biên bản" in button.toolTip()
     assert not page.locked_note.isHidden()
     assert page.check_code.text() == "—"
-    assert not page.usb_button.isEnabled()
-    assert page.usb_button.toolTip() == "Có ở bản sau."
+    assert not page.usb_button.isEnabled() and not page.usb_encrypt.isEnabled()
+    assert "Kết thúc kiểm phiếu trước khi lập biên bản" in page.usb_button.toolTip()
     assert not page.open_button.isEnabled() and not page.print_button.isEnabled()
 
 
@@ -201,3 +202,46 @@ def test_screenshot_after_closing(
     path = directory / "5_bien_ban_sau_ket_thuc.png"
     assert window.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("encrypt", [False, True])
+def test_usb_export_is_verified_before_it_says_done(
+    make_window: MakeWindow,
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],
+    encrypt: bool,
+) -> None:
+    seeded = counted_round(workspace)
+    workspace.stages.change(seeded.round_id, Stage.CLOSED)
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    monkeypatch.setattr(usb_dialog, "choose_export_target", lambda _parent: stick)
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda _parent, _title, message: shown.append(message))
+    window = make_window()
+    page = window.minutes_page
+    window.tabs.setCurrentWidget(page)
+    assert page.usb_button.isEnabled()
+    page.usb_encrypt.setChecked(encrypt)
+    page.usb_button.click()
+    assert errors == []
+    (folder,) = [p for p in stick.iterdir() if p.is_dir()]
+    assert page.status.kind == "ok" and "có thể rút USB" in page.status.text() and str(folder) in page.status.text()
+    passphrase = None
+    if encrypt:
+        (message,) = shown
+        passphrase = message.split("\n\n")[1].strip()
+        assert (folder / "KetQua.zip").exists()
+    else:
+        assert shown == []
+    report = verify_package(folder, passphrase=passphrase)
+    assert report.ok, report.problems
+    assert page.check_code.text() in str(report.check_codes)  # the code on screen is the one in the package
+    assert [e.action for e in workspace.audit.entries()][-1] == "export_written"
+
+
+def test_removable_drives_lists_only_writable_external_volumes() -> None:
+    for label, root in usb_dialog.removable_drives():
+        assert str(root) not in {"/", "/home", "/boot"} and label

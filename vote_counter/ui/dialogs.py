@@ -34,6 +34,12 @@ def show_error(parent: QWidget | None, message: str) -> None:
     box.exec()
 
 
+def show_info(parent: QWidget | None, title: str, message: str) -> None:
+    box = _box(parent, QMessageBox.Icon.Information, title, message)
+    box.addButton(texts.CLOSE, QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
 def confirm(parent: QWidget | None, title: str, message: str) -> bool:
     box = _box(parent, QMessageBox.Icon.Question, title, message)
     yes = box.addButton(texts.YES, QMessageBox.ButtonRole.YesRole)

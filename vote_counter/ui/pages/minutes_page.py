@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -27,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from vote_counter.domain.model import Stage
+from vote_counter.exchange.export import export_package
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.ui import dialogs, texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.pages import usb_dialog
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.widgets import StatusLine, allow, heading
 
@@ -78,9 +81,8 @@ class MinutesPage(Page):
         self.annex_button = self._button(texts.WRITE_ANNEX, self.write_annex)
         self.results_button = self._button(texts.WRITE_RESULTS, self.write_results)
         self.summary_button = self._button(texts.WRITE_SUMMARY, self.write_summary)
-        # The USB package is wired by the exchange module's own page; until then it says so.
-        self.usb_button = QPushButton(texts.EXPORT_USB)
-        allow(self.usb_button, False, texts.WHY_USB_LATER)
+        self.usb_button = self._button(texts.EXPORT_USB, self.export_usb)
+        self.usb_encrypt = QCheckBox(texts.USB_ENCRYPT)
         round_box = QGroupBox(texts.ROUND_DOCS)
         round_layout = QVBoxLayout(round_box)
         round_layout.addWidget(self.minutes_button)
@@ -91,6 +93,7 @@ class MinutesPage(Page):
         meeting_layout.addWidget(self.results_button)
         meeting_layout.addWidget(self.summary_button)
         meeting_layout.addWidget(self.usb_button)
+        meeting_layout.addWidget(self.usb_encrypt)
         meeting_layout.addStretch(1)
 
         self.status = StatusLine()
@@ -163,8 +166,15 @@ class MinutesPage(Page):
             code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
         self.check_code.setText(code)
         self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
-        tips = (texts.WRITE_MINUTES_TIP, texts.WRITE_ANNEX_TIP, texts.WRITE_RESULTS_TIP, texts.WRITE_SUMMARY_TIP)
-        buttons = (self.minutes_button, self.annex_button, self.results_button, self.summary_button)
+        tips = (
+            texts.WRITE_MINUTES_TIP,
+            texts.WRITE_ANNEX_TIP,
+            texts.WRITE_RESULTS_TIP,
+            texts.WRITE_SUMMARY_TIP,
+            texts.USB_TIP,
+        )
+        buttons = (self.minutes_button, self.annex_button, self.results_button, self.summary_button, self.usb_button)
+        self.usb_encrypt.setEnabled(why is None)
         for button, tip in zip(buttons, tips, strict=True):
             allow(button, why is None, why or "", tip)
 
@@ -219,6 +229,30 @@ class MinutesPage(Page):
         if mid is None:
             return
         self._write(lambda folder: [self.ctx.workspace.reports.write_summary(mid, folder)], texts.WRITTEN_SUMMARY)
+
+    def export_usb(self) -> None:
+        """SPEC §8: write, fsync, rename, read back and verify; only then say the stick may be removed."""
+        mid = self.ctx.meeting_id
+        if mid is None:
+            return
+        target = usb_dialog.choose_export_target(self)
+        if target is None:
+            return
+        self.status.show_info(texts.USB_WRITING)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = export_package(self.ctx.workspace, mid, target, encrypt=self.usb_encrypt.isChecked())
+        except ServiceError as exc:
+            self._fail(exc.message)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._list([result.folder])
+        self.status.show_ok(texts.USB_DONE.format(folder=result.folder, fingerprint=result.fingerprint))
+        if result.passphrase is not None:
+            dialogs.show_info(
+                self, texts.USB_PASSPHRASE_TITLE, texts.USB_PASSPHRASE.format(passphrase=result.passphrase)
+            )
 
     def _write(self, write: Callable[[Path], list[Path]], done: str | Callable[[list[Path]], str]) -> None:
         """Ask where, write, list what was written; every refusal is said in a message box."""
