@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 from vote_counter.domain.model import (
     AGREE,
@@ -32,6 +33,8 @@ from vote_counter.domain.model import (
     Validity,
     nfc,
 )
+
+K = TypeVar("K")
 
 
 class BallotShapeError(ValueError):
@@ -231,18 +234,39 @@ class Totals:
         return self.valid + self.invalid
 
     def __add__(self, other: Totals) -> Totals:
+        return self._combine(other, 1)
+
+    def __sub__(self, other: Totals) -> Totals:
+        """Take back ballots that were added (a corrected or voided entry); exact, never below zero."""
+        return self._combine(other, -1)
+
+    def _combine(self, other: Totals, sign: int) -> Totals:
         rows: dict[NomineeId, tuple[int, ...]] = dict(self.rows)
         for nid, counts in other.rows.items():
-            mine = rows.get(nid)
-            rows[nid] = counts if mine is None else tuple(a + b for a, b in zip(mine, counts, strict=True))
-        return Totals(
-            valid=self.valid + other.valid,
-            invalid=self.invalid + other.invalid,
-            invalid_reasons=dict(Counter(self.invalid_reasons) + Counter(other.invalid_reasons)),
+            mine = rows.get(nid, (0,) * len(counts))
+            rows[nid] = tuple(a + sign * b for a, b in zip(mine, counts, strict=True))
+        totals = Totals(
+            valid=self.valid + sign * other.valid,
+            invalid=self.invalid + sign * other.invalid,
+            invalid_reasons=_merge(self.invalid_reasons, other.invalid_reasons, sign),
             rows=rows,
-            not_counted=dict(Counter(self.not_counted) + Counter(other.not_counted)),
-            write_ins=dict(Counter(self.write_ins) + Counter(other.write_ins)),
+            not_counted=_merge(self.not_counted, other.not_counted, sign),
+            write_ins=_merge(self.write_ins, other.write_ins, sign),
         )
+        negative = min([totals.valid, totals.invalid, *(x for r in rows.values() for x in r)], default=0)
+        if negative < 0:
+            raise ValueError("totals would go below zero: subtracting ballots that were never added")
+        return totals
+
+
+def _merge(a: Mapping[K, int], b: Mapping[K, int], sign: int) -> dict[K, int]:
+    """Counts by key, zero entries dropped (so equal totals compare equal however they were built)."""
+    out = dict(a)
+    for key, n in b.items():
+        out[key] = out.get(key, 0) + sign * n
+    if any(v < 0 for v in out.values()):
+        raise ValueError("totals would go below zero: subtracting ballots that were never added")
+    return {k: v for k, v in out.items() if v}
 
 
 def tally(round_: Round, nominees: Sequence[Nominee], ballots: Iterable[BallotMarks]) -> Totals:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import Stage
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema import MeetingRow, RoundRow
 
 DEFAULT_ACTOR = "Ban kiểm phiếu"
@@ -24,6 +25,7 @@ class ServiceBase:
         """One user action = one transaction; a storage failure becomes a Vietnamese message."""
         try:
             with self._sessions.begin() as session:
+                session.connection(execution_options=WRITE)
                 yield session
         except OperationalError as exc:
             raise ServiceError(ErrorCode.STORAGE, detail=str(exc.orig)) from exc

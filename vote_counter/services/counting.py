@@ -256,12 +256,20 @@ class CountingService(ServiceBase):
             if ballot.status != "active" or ballot.set_aside:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ sửa được phiếu đang được tính.")
             round_ = repositories.round_(row)
-            validity = self._classify(marks, round_, repositories.nominees_of(s, row.id))
+            seq_before = audit_seq(s)
+            nominees = self._live_nominees(s, round_, seq_before)
+            validity = self._classify(marks, round_, nominees)
+            old = repositories.marks_from_json(ballot.marks)
             ballot.marks = repositories.marks_to_json(marks)
             ballot.valid = validity.valid
             ballot.reasons = repositories.reasons_to_text(validity.reasons)
             audit.append(s, actor, "ballot_corrected", {"round": row.id, "ballot": ballot.id, "reason": why})
-            return _entered(ballot)
+            pending = self._shift(s, row.id, ballot.pass_no, seq_before, tally(round_, nominees, [marks]))
+            if pending is not None:
+                pending = (pending[0], pending[1] - tally(round_, nominees, [old]))
+            entered = _entered(ballot)
+        self._keep(row.id, ballot.pass_no, pending)
+        return entered
 
     def void(self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR) -> EnteredBallot:
         """Take a saved ballot out of the count (entered by mistake); its serial can be entered again."""
@@ -272,11 +280,16 @@ class CountingService(ServiceBase):
             require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
             if ballot.status != "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
+            seq_before = audit_seq(s)
+            delta = self._delta(s, row, ballot, seq_before)
             ballot.status = "void"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
             audit.append(s, actor, "ballot_voided", {"round": row.id, "ballot": ballot.id, "reason": why})
-            return _entered(ballot)
+            pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta, sign=-1)
+            entered = _entered(ballot)
+        self._keep(row.id, ballot.pass_no, pending)
+        return entered
 
     def restore(self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR) -> EnteredBallot:
         """Undo a void: the ballot counts again unless its serial has been entered since."""
@@ -289,11 +302,38 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
             if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
                 raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
+            seq_before = audit_seq(s)
+            delta = self._delta(s, row, ballot, seq_before)
             ballot.status = "active"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
             audit.append(s, actor, "ballot_restored", {"round": row.id, "ballot": ballot.id, "reason": why})
-            return _entered(ballot)
+            pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta)
+            entered = _entered(ballot)
+        self._keep(row.id, ballot.pass_no, pending)
+        return entered
+
+    # ------------------------------------------------------------ running totals kept warm
+    def _delta(self, s: Session, row: RoundRow, ballot: BallotRow, seq: int) -> Totals:
+        """What this one entry adds to its pass's totals."""
+        if ballot.set_aside:
+            return set_aside_totals([repositories.reasons_from_text(ballot.reasons)])
+        round_ = repositories.round_(row)
+        return tally(round_, self._live_nominees(s, round_, seq), [repositories.marks_from_json(ballot.marks)])
+
+    def _shift(
+        self, s: Session, round_id: int, pass_no: int, seq_before: int, delta: Totals, *, sign: int = 1
+    ) -> tuple[int, Totals] | None:
+        """The totals after this change, if the cached ones were current before it (else a recount later)."""
+        before = self._live.cached(round_id, pass_no, seq_before)
+        if before is None:
+            return None
+        return audit_seq(s), (before + delta if sign > 0 else before - delta)
+
+    def _keep(self, round_id: int, pass_no: int, pending: tuple[int, Totals] | None) -> None:
+        """Called after the commit: a failed transaction never touches the cache."""
+        if pending is not None:
+            self._live.put(round_id, pass_no, pending[0], pending[1])
 
     @staticmethod
     def _sync_register(s: Session, round_id: int, serial: str | None) -> None:
@@ -418,15 +458,31 @@ class CountingService(ServiceBase):
     def result(self, round_id: RoundId) -> Result:
         """SPEC §4 applied to pass 1 plus every tally sheet."""
         with self._read() as s:
-            row = get_round_row(s, round_id)
-            round_ = repositories.round_(row)
-            nominees = repositories.nominees_of(s, row.id)
-            totals = self._live.get(s, round_, nominees, 1)
-            for sheet_row in s.execute(select(TallySheetRow).where(TallySheetRow.round_id == row.id)).scalars():
-                totals = totals + sheet_totals(repositories.sheet_from_row(sheet_row))
-            return decide(round_, nominees, round_.counts, totals)
+            return self.result_in(s, get_round_row(s, round_id))
+
+    def result_in(self, s: Session, row: RoundRow) -> Result:
+        """The result as seen inside the caller's transaction (closing decides on exactly what it saw)."""
+        round_ = repositories.round_(row)
+        nominees = repositories.nominees_of(s, row.id)
+        totals = self._live.get(s, round_, nominees, 1)
+        for sheet_row in s.execute(select(TallySheetRow).where(TallySheetRow.round_id == row.id)).scalars():
+            totals = totals + sheet_totals(repositories.sheet_from_row(sheet_row))
+        return decide(round_, nominees, round_.counts, totals)
 
     def pass_differences(self, round_id: RoundId) -> tuple[PassDifference, ...]:
-        first = {b.serial: b.marks for b in self.ballots(round_id, 1) if b.serial and not b.set_aside}
-        second = {b.serial: b.marks for b in self.ballots(round_id, 2) if b.serial and not b.set_aside}
-        return compare_passes(first, second)
+        with self._read() as s:
+            get_round_row(s, round_id)
+            return self.differences_in(s, round_id)
+
+    @staticmethod
+    def differences_in(s: Session, round_id: int) -> tuple[PassDifference, ...]:
+        passes: dict[int, dict[str, BallotMarks]] = {1: {}, 2: {}}
+        rows = s.execute(
+            select(BallotRow).where(
+                BallotRow.round_id == round_id, BallotRow.status == "active", BallotRow.set_aside.is_(False)
+            )
+        ).scalars()
+        for r in rows:
+            if r.serial and r.pass_no in passes:
+                passes[r.pass_no][r.serial] = repositories.marks_from_json(r.marks)
+        return compare_passes(passes[1], passes[2])

@@ -9,12 +9,14 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from vote_counter.documents.labels import PROBLEM
 from vote_counter.domain.model import STAGE_ORDER, RoundId, Stage, nfc
-from vote_counter.domain.rules import ProblemCode, decide, has_quorum, sheet_totals
+from vote_counter.domain.rules import ProblemCode, has_quorum
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
-from vote_counter.storage import audit, repositories
+from vote_counter.storage import audit
+from vote_counter.storage.schema import RoundRow
 
 # Problems that must be resolved before results are final. No quorum is not one of them:
 # the minutes say so in words (SPEC §4.1).
@@ -30,7 +32,6 @@ class StageService(ServiceBase):
 
     def change(self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR) -> Stage:
         why = nfc(reason)
-        blockers = self._close_blockers(round_id) if to is Stage.CLOSED else []
         with self._write() as s:
             row = get_round_row(s, round_id)
             current = Stage(row.stage)
@@ -48,6 +49,8 @@ class StageService(ServiceBase):
             if to is Stage.COUNTING and target > now and not has_quorum(row.summoned, row.present) and not why:
                 # SPEC §4.1: below quorum the app warns and never silently proceeds.
                 raise ServiceError(ErrorCode.NO_QUORUM, present=row.present, summoned=row.summoned)
+            # Decided inside this write transaction: no ballot can be saved between the check and the close.
+            blockers = self._close_blockers(s, row) if to is Stage.CLOSED and target > now else []
             if blockers:
                 raise ServiceError(ErrorCode.CANNOT_CLOSE, detail="; ".join(blockers) + ".")
             row.stage = to.value
@@ -61,26 +64,18 @@ class StageService(ServiceBase):
             self.on_stage_changed(round_id, to)
         return to
 
-    def _close_blockers(self, round_id: RoundId) -> list[str]:
+    def _close_blockers(self, s: Session, row: RoundRow) -> list[str]:
         """What stands between the count and final results (reconciliation, double entry)."""
-        with self._read() as s:
-            row = get_round_row(s, round_id)
-            round_ = repositories.round_(row)
-            nominees = repositories.nominees_of(s, row.id)
-        totals = self._counting.totals(round_id, 1)
-        for sheet in self._counting.tally_sheets(round_id).values():
-            totals = totals + sheet_totals(sheet)
-        result = decide(round_, nominees, round_.counts, totals)
+        result = self._counting.result_in(s, row)
         out = []
-        if round_.counts.collected is None:
+        if row.collected is None:
             out.append("chưa nhập số phiếu thu về do Ban kiểm phiếu đếm")
         for p in result.problems:
             if p.code in BLOCKING:
-                out.append(
-                    f"{p.code.value} (cần {p.expected}, đang {p.actual})" if p.expected is not None else p.code.value
-                )
-        if round_.double_entry:
-            diffs = self._counting.pass_differences(round_id)
+                detail = f" (cần {p.expected}, đang {p.actual})" if p.expected is not None else ""
+                out.append(PROBLEM[p.code] + detail)
+        if row.double_entry:
+            diffs = self._counting.differences_in(s, row.id)
             if diffs:
                 out.append(f"{len(diffs)} phiếu có hai lần nhập khác nhau")
         return out

@@ -8,13 +8,19 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+WRITE = {"kp_write": True}
 
-def make_engine(path: Path | str) -> Engine:
-    """Open (or create) the database file. `path` may be ':memory:' only in tests."""
+
+def make_engine(path: Path | str, *, busy_timeout: float = 30.0) -> Engine:
+    """Open (or create) the database file. `path` may be ':memory:' only in tests.
+
+    Write transactions (a connection with the WRITE execution option) start with BEGIN IMMEDIATE, so two
+    writers queue instead of failing half-way; reads start with a plain BEGIN and, under WAL, never wait.
+    """
     target = str(path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite+pysqlite:///{target}", connect_args={"timeout": 30})
+    engine = create_engine(f"sqlite+pysqlite:///{target}", connect_args={"timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -28,7 +34,7 @@ def make_engine(path: Path | str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kp_write") else "BEGIN")
 
     return engine
 

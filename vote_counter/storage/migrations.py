@@ -27,7 +27,7 @@ class NewerDatabaseError(RuntimeError):
 
 
 def migrate(engine: Engine) -> int:
-    with engine.begin() as conn:
+    with engine.execution_options(kp_write=True).begin() as conn:
         version = int(conn.execute(text("PRAGMA user_version")).scalar_one())
         if version > SCHEMA_VERSION:
             raise NewerDatabaseError(f"database schema {version} > supported {SCHEMA_VERSION}")

@@ -23,6 +23,7 @@ from tests.helpers.builders import (
     expect_error,
     make_meeting,
     nomination_marks,
+    random_marks,
     raw,
     row_counts,
     snapshot,
@@ -570,3 +571,29 @@ def test_valid_marks_helper_really_is_valid(ws: Workspace) -> None:
         for ib in b.printed:
             assert ws.counting.record(b.round_id, ib.payload, valid_marks(rng, kind, b.ids)).validity.valid
     assert nomination_marks([]) == BallotMarks({})
+
+
+@pytest.mark.parametrize("kind", list(RoundKind))
+def test_corrections_keep_the_running_totals_warm_and_exact(tmp_path: Path, kind: RoundKind) -> None:
+    """Void, correct, restore and set-aside adjust the cached totals; they never force a recount."""
+    path = tmp_path / "kp.sqlite3"
+    with workspace_at(path) as ws:
+        b = build_round(ws, kind, nominees=4, printed=6)
+        rng = random.Random(7)
+        saved = [ws.counting.record(b.round_id, p.payload, random_marks(rng, kind, b.ids)) for p in b.printed[:4]]
+        ws.counting.set_aside(b.round_id, Reason.DUPLICATE, "x")
+        actions = [
+            lambda: ws.counting.void(saved[0].id, "Nhập nhầm"),
+            lambda: ws.counting.correct(saved[1].id, valid_marks(rng, kind, b.ids), "Sửa theo phiếu giấy"),
+            lambda: ws.counting.restore(saved[0].id, "Hoàn tác"),
+            lambda: ws.counting.void(saved[2].id, "Nhập nhầm"),
+        ]
+        for act in actions:
+            act()
+            # The cache is current for the new audit sequence: no recount was needed.
+            with ws.engine.connect() as conn:
+                seq = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar_one()
+            cached = ws.counting._live.cached(b.round_id, 1, seq)
+            assert cached is not None
+            with workspace_at(path) as fresh:
+                assert cached == fresh.counting.totals(b.round_id)

@@ -111,7 +111,7 @@ def test_cannot_close_when_physical_count_differs(counting: Built) -> None:
     _enter(counting, 4)
     _collected(counting, 5)
     err = expect_error(counting.ws, ErrorCode.CANNOT_CLOSE, counting.ws.stages.change, counting.round_id, Stage.CLOSED)
-    assert "entered_not_physical (cần 5, đang 4)" in err.message
+    assert "Số phiếu đã nhập khác số phiếu Ban kiểm phiếu đếm được (cần 5, đang 4)" in err.message
     _collected(counting, 4)
     assert counting.ws.stages.change(counting.round_id, Stage.CLOSED) is Stage.CLOSED
 
@@ -130,13 +130,13 @@ def test_cannot_close_with_more_ballots_than_issued(ws: Workspace) -> None:
     _enter(b, 4)
     _collected(b, 4)
     err = expect_error(ws, ErrorCode.CANNOT_CLOSE, ws.stages.change, b.round_id, Stage.CLOSED)
-    assert "collected_over_issued" in err.message
+    assert "Số phiếu thu về nhiều hơn số phiếu phát ra (cần 3, đang 4)" in err.message
 
 
 def test_cannot_close_a_confidence_round_with_no_ballots(counting: Built) -> None:
     _collected(counting, 0)
     err = expect_error(counting.ws, ErrorCode.CANNOT_CLOSE, counting.ws.stages.change, counting.round_id, Stage.CLOSED)
-    assert "base_zero" in err.message
+    assert "Số dùng để tính tỷ lệ bằng 0" in err.message
 
 
 def test_opening_counting_below_quorum_needs_a_reason(ws: Workspace) -> None:

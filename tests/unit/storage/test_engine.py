@@ -157,3 +157,38 @@ def test_raw_sqlite_sees_committed_data_only(tmp_path: Path) -> None:
         build_round(ws, nominees=2, printed=3)
         with raw(path) as conn:
             assert conn.execute("SELECT count(*) FROM ballot_register").fetchone()[0] == 3
+
+
+def test_reads_do_not_take_the_write_lock_but_writes_queue(tmp_path: Path) -> None:
+    """Under WAL a reader never waits for a writer; a writer that cannot get the lock fails before changing anything."""
+    import sqlite3
+
+    from vote_counter.domain.model import Meeting
+    from vote_counter.services.audit_service import AuditService
+    from vote_counter.services.errors import ErrorCode, ServiceError
+    from vote_counter.services.setup import SetupService
+    from vote_counter.storage.engine import make_engine, make_sessions
+    from vote_counter.storage.migrations import migrate
+
+    path = tmp_path / "kp.sqlite3"
+    engine = make_engine(path, busy_timeout=0.05)
+    migrate(engine)
+    sessions = make_sessions(engine)
+    setup, audit = SetupService(sessions), AuditService(sessions)
+    setup.create_meeting(Meeting(None, "Hội nghị", "Sở Tư pháp"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process is in the middle of saving a ballot
+    try:
+        assert [m.title for m in setup.meetings()] == ["Hội nghị"]  # reading goes on
+        assert audit.verify().ok
+        try:
+            setup.create_meeting(Meeting(None, "Hội nghị 2", "Sở Tư pháp"))
+        except ServiceError as exc:
+            assert exc.code is ErrorCode.STORAGE and "database is locked" in exc.message
+        else:
+            raise AssertionError("a second writer must wait for the lock, then fail cleanly")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [m.title for m in setup.meetings()] == ["Hội nghị"]
+    engine.dispose()
