@@ -26,7 +26,7 @@ from vote_counter.domain.model import (
 from vote_counter.domain.rules import Result
 from vote_counter.exchange.commands import add_commands
 from vote_counter.services.definition import parse_definition, read_definition
-from vote_counter.services.errors import STAGE_LABELS, ServiceError
+from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
 
 
@@ -299,7 +299,10 @@ def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
     if report.ok:
         _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
         return 0
-    _err(f"NHẬT KÝ BỊ SỬA: chuỗi gãy tại mục số {report.first_bad_seq}. Không được xuất kết quả; báo Trưởng ban.")
+    _err(
+        "CẢNH BÁO: "
+        + ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots)).message
+    )
     return 2
 
 

@@ -165,3 +165,25 @@ def test_print_exchange_unused_and_register(db: Path, tmp_path: Path, capsys: py
     assert main(["--db", str(db), "exchange", "1", serials[0], "--out", str(tmp_path / "x.pdf")]) == 1
     assert "không ở trạng thái đã in" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_verify_audit_finds_a_ballot_edited_in_the_file(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    from vote_counter.domain.model import BallotMarks, NomineeId
+
+    ws = Workspace.open(db)
+    printed = ws.register.print_batch(RoundId(1), 2)
+    ws.stages.change(RoundId(1), Stage.COUNTING)
+    ids = [NomineeId(n.id) for n in ws.setup.nominees(RoundId(1)) if n.id is not None]
+    saved = ws.counting.record(RoundId(1), printed[0].payload, BallotMarks({i: frozenset({0}) for i in ids}))
+    ws.close()
+    assert main(["--db", str(db), "verify-audit"]) == 0
+    assert "Nhật ký toàn vẹn" in capsys.readouterr().out
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE ballots SET valid = 0 WHERE id = ?", (saved.id,))
+    conn.close()
+    assert main(["--db", str(db), "verify-audit"]) == 2
+    err = capsys.readouterr().err
+    assert f"phiếu đã nhập số {saved.id} khác với lúc lưu" in err and "báo Trưởng ban" in err

@@ -26,7 +26,7 @@ from vote_counter.exchange.signing import fingerprint, load_or_create_key
 from vote_counter.exchange.standalone_verify import GENESIS, MANIFEST
 from vote_counter.exchange.texts import README, readme
 from vote_counter.exchange.verify import verify_package
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
 
 EXPORTABLE = (Stage.CLOSED, Stage.SEALED)
@@ -87,7 +87,7 @@ def export_package(
     """
     chain = ws.audit.verify()
     if not chain.ok:
-        raise ServiceError(ErrorCode.AUDIT_BROKEN, seq=chain.first_bad_seq)
+        raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots))
     meeting = ws.setup.meeting(meeting_id)
     rounds = [r for r in ws.setup.rounds(meeting_id) if r.stage in EXPORTABLE and r.id is not None]
     if not rounds:

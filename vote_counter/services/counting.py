@@ -86,6 +86,11 @@ def _entered(row: BallotRow) -> EnteredBallot:
     )
 
 
+def _seal(row: RoundRow, ballot: BallotRow) -> str:
+    """The keyed digest of the ballot row as saved: verify() finds any later edit made outside the app."""
+    return audit.ballot_digest(row.hmac_key, ballot)
+
+
 def _reason_text(reason: str) -> str:
     cleaned = nfc(reason)
     if not cleaned:
@@ -200,7 +205,13 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_saved",
-                {"round": row.id, "ballot": ballot.id, "pass": pass_no, "valid": validity.valid},
+                {
+                    "round": row.id,
+                    "ballot": ballot.id,
+                    "pass": pass_no,
+                    "valid": validity.valid,
+                    "digest": _seal(row, ballot),
+                },
             )
             seq_after = audit_seq(s)
             before = self._live.cached(row.id, pass_no, seq_before)
@@ -236,7 +247,12 @@ class CountingService(ServiceBase):
             seq_before = audit_seq(s)
             s.add(ballot)
             s.flush()
-            audit.append(s, actor, "ballot_set_aside", {"round": row.id, "ballot": ballot.id, "reason": reason.value})
+            audit.append(
+                s,
+                actor,
+                "ballot_set_aside",
+                {"round": row.id, "ballot": ballot.id, "reason": reason.value, "digest": _seal(row, ballot)},
+            )
             seq_after = audit_seq(s)
         # Keep the running totals warm: otherwise the next save recounts every ballot of the round.
         before = self._live.cached(row.id, 1, seq_before)
@@ -263,7 +279,13 @@ class CountingService(ServiceBase):
             ballot.marks = repositories.marks_to_json(marks)
             ballot.valid = validity.valid
             ballot.reasons = repositories.reasons_to_text(validity.reasons)
-            audit.append(s, actor, "ballot_corrected", {"round": row.id, "ballot": ballot.id, "reason": why})
+            s.flush()
+            audit.append(
+                s,
+                actor,
+                "ballot_corrected",
+                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+            )
             pending = self._shift(s, row.id, ballot.pass_no, seq_before, tally(round_, nominees, [marks]))
             if pending is not None:
                 pending = (pending[0], pending[1] - tally(round_, nominees, [old]))
@@ -285,7 +307,13 @@ class CountingService(ServiceBase):
             ballot.status = "void"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
-            audit.append(s, actor, "ballot_voided", {"round": row.id, "ballot": ballot.id, "reason": why})
+            s.flush()
+            audit.append(
+                s,
+                actor,
+                "ballot_voided",
+                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+            )
             pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta, sign=-1)
             entered = _entered(ballot)
         self._keep(row.id, ballot.pass_no, pending)
@@ -307,7 +335,13 @@ class CountingService(ServiceBase):
             ballot.status = "active"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
-            audit.append(s, actor, "ballot_restored", {"round": row.id, "ballot": ballot.id, "reason": why})
+            s.flush()
+            audit.append(
+                s,
+                actor,
+                "ballot_restored",
+                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+            )
             pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta)
             entered = _entered(ballot)
         self._keep(row.id, ballot.pass_no, pending)

@@ -66,7 +66,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
     "hãy kiểm tra ổ đĩa rồi thử lại.",
-    ErrorCode.AUDIT_BROKEN: "Nhật ký bị sửa: chuỗi gãy tại mục số {seq}. Không được xuất kết quả; báo Trưởng ban.",
+    ErrorCode.AUDIT_BROKEN: "Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban.",
     ErrorCode.NOTHING_TO_EXPORT: "Hội nghị chưa có lượt bỏ phiếu nào đã kết thúc kiểm phiếu: chưa có kết quả để xuất. "
     "Hãy kết thúc kiểm phiếu (hoặc niêm phong) trước.",
     ErrorCode.EXPORT_FAILED: "Không ghi được gói kết quả vào {where} ({detail}). Chưa có gói nào được ghi hoàn tất; "
@@ -92,6 +92,14 @@ SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
     ErrorCode.SPOILED: Reason.NOT_ISSUED,
     ErrorCode.DUPLICATE: Reason.DUPLICATE,
 }
+
+
+def tamper_place(first_bad_seq: int | None, bad_ballots: tuple[int, ...]) -> str:
+    """Where verification found the database changed behind the app's back, in words."""
+    if first_bad_seq is not None:
+        return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
+    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
+    return f"phiếu đã nhập số {shown} khác với lúc lưu"
 
 
 class ServiceError(Exception):

@@ -137,27 +137,47 @@ def test_deleted_entry_in_the_middle_is_found(counting: Built) -> None:
     assert report.first_bad_seq == 3
 
 
-def test_edited_ballot_row_leaves_no_audit_trace(counting: Built) -> None:
-    """Ballot rows are not hashed into the chain: an edit in the file is not detectable by verify()."""
+def test_edited_ballot_row_is_detected(counting: Built) -> None:
+    """Each ballot row is sealed by a keyed digest in its audit entry: an edit in the file breaks verify()."""
     ws = counting.ws
     saved = ws.counting.record(
         counting.round_id, counting.printed[0].payload, confidence_marks(counting.ids, [0, 0, 0, 0])
     )
-    entries_before = ws.audit.entries()
+    other = ws.counting.record(
+        counting.round_id, counting.printed[1].payload, confidence_marks(counting.ids, [1, 1, 1, 1])
+    )
+    ws.counting.correct(other.id, confidence_marks(counting.ids, [1, 1, 1, 2]), "Sửa theo phiếu giấy")
+    assert ws.audit.verify().ok
+    about = [e for e in ws.audit.entries() if e.details.get("ballot") == saved.id]
+    assert [e.action for e in about] == ["ballot_saved"]
+    assert "rows" not in json.dumps(about[0].details)  # the digest, never the marks
     with raw(ws.path) as conn:
         forged = json.dumps({"rows": {str(counting.ids[0]): [2]}, "write_ins": [], "declared": []})
         conn.execute("UPDATE ballots SET marks = ? WHERE id = ?", (forged, saved.id))
-    entries_after = ws.audit.entries()
-    assert entries_after == entries_before  # no entry records the change
-    about = [e for e in entries_after if e.details.get("ballot") == saved.id]
-    assert [e.action for e in about] == ["ballot_saved"]
-    # The chain alone cannot see it. If ballots are ever hashed into the chain, this line fails: turn the
-    # test round into `assert not ws.audit.verify().ok` and drop the skip.
-    assert ws.audit.verify().ok
-    pytest.skip(
-        "known limit: ballot marks are not hashed into the audit chain, so a direct edit of a ballot "
-        "row in the file is not detected by verify(); only the missing audit entry shows it"
+    report = ws.audit.verify()
+    assert not report.ok and report.bad_ballots == (saved.id,)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE ballots SET status = 'void' WHERE id = {id}",
+        "UPDATE ballots SET valid = 0, reasons = 'unreadable' WHERE id = {id}",
+        "UPDATE ballots SET serial = '000000000000' WHERE id = {id}",
+        "DELETE FROM ballots WHERE id = {id}",
+        "INSERT INTO ballots (round_id, serial, pass_no, marks, valid, reasons, status, set_aside) "
+        "SELECT round_id, serial, 2, marks, valid, reasons, status, set_aside FROM ballots WHERE id = {id}",
+    ],
+)
+def test_every_kind_of_ballot_tampering_is_detected(counting: Built, tamper: str) -> None:
+    ws = counting.ws
+    saved = ws.counting.record(
+        counting.round_id, counting.printed[0].payload, confidence_marks(counting.ids, [0, 1, 2, 0])
     )
+    assert ws.audit.verify().ok
+    with raw(ws.path) as conn:
+        conn.execute(tamper.format(id=saved.id))
+    assert not ws.audit.verify().ok
 
 
 # ------------------------------------------------------------------ one entry per action, same transaction
@@ -368,7 +388,8 @@ def test_details_never_hold_marks(ws: Workspace, kind: RoundKind) -> None:
     ws.counting.correct(saved[0].id, random_marks(rng, kind, b.ids), "sửa lại theo phiếu giấy")
     ws.counting.void(saved[1].id, "nhập nhầm")
     ws.counting.set_aside(b.round_id, Reason.DUPLICATE, b.printed[2].serial)
-    ballot_keys = {"round", "ballot", "pass", "valid", "reason"}
+    # "digest" is a keyed HMAC of the row (the round key stays in the database): it cannot be reversed to marks.
+    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "digest"}
     with raw(ws.path) as conn:
         rows = conn.execute("SELECT action, details FROM audit_log ORDER BY seq").fetchall()
     for action, details in rows:
