@@ -9,17 +9,47 @@ from pathlib import Path
 
 import pytest
 
-from vote_counter.cli import main
-from vote_counter.domain.model import RoundId, Stage
+from vote_counter import cli
+from vote_counter.domain.model import BoardMemberId, MeetingId, RoundId, Stage
+from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.workspace import Workspace
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "meeting.example.toml"
+# The example's board (docs/meeting.example.toml) and the passphrases the fixture gives them.
+CHAIR, MEMBER = "Nguyễn Thị Mai", "Trần Văn Bình"
+PASSPHRASES = {CHAIR: "mật khẩu của chị Mai", MEMBER: "mật khẩu của anh Bình"}
+
+
+def main(argv: list[str]) -> int:
+    """A command run by the chair with a second member, as the board does at the laptop (SPEC §9)."""
+    return cli.main(["--as", CHAIR, "--with", MEMBER, *argv])
+
+
+def _open(db: Path) -> Workspace:
+    """The database as the window would have it after the chair and a member signed in."""
+    ws = Workspace.open(db)
+    board = {b.full_name: b.id for b in ws.setup.board(MeetingId(1))}
+    ws.access.remember(
+        MeetingId(1),
+        Approval(
+            Credential(BoardMemberId(board[CHAIR] or 0), PASSPHRASES[CHAIR]),
+            Credential(BoardMemberId(board[MEMBER] or 0), PASSPHRASES[MEMBER]),
+        ),
+    )
+    return ws
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "kp.sqlite3"
-    assert main(["--db", str(path), "create-meeting", str(EXAMPLE)]) == 0
+    assert cli.main(["--db", str(path), "create-meeting", str(EXAMPLE)]) == 0
+    monkeypatch.setenv(cli.ENV_NEW_PASSPHRASE, PASSPHRASES[CHAIR])
+    assert cli.main(["--db", str(path), "passphrase", "1", CHAIR]) == 0
+    monkeypatch.setenv(cli.ENV_NEW_PASSPHRASE, PASSPHRASES[MEMBER])
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR])
+    assert cli.main(["--db", str(path), "--as", CHAIR, "passphrase", "1", MEMBER]) == 0
+    monkeypatch.delenv(cli.ENV_NEW_PASSPHRASE)
+    monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER])
     return path
 
 
@@ -36,7 +66,7 @@ def test_create_meeting_from_example(db: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_enter_ballots_and_results_json(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ws = Workspace.open(db)
+    ws = _open(db)
     printed = ws.register.print_batch(RoundId(1), 6)
     ws.stages.change(RoundId(1), Stage.COUNTING)
     ws.close()
@@ -75,7 +105,7 @@ def test_enter_ballots_and_results_json(db: Path, tmp_path: Path, capsys: pytest
 
 
 def test_malformed_ballot_file_changes_nothing(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ws = Workspace.open(db)
+    ws = _open(db)
     printed = ws.register.print_batch(RoundId(1), 2)
     ws.stages.change(RoundId(1), Stage.COUNTING)
     head = ws.audit.head()
@@ -88,14 +118,14 @@ def test_malformed_ballot_file_changes_nothing(db: Path, tmp_path: Path, capsys:
     unknown = _lines(tmp_path / "unknown.jsonl", [{"code": printed[0].payload, "marks": {"9": [0]}}])
     assert main(["--db", str(db), "enter-ballots", "1", str(unknown)]) == 1
     assert "STT “9” không có trong danh sách" in capsys.readouterr().err
-    ws = Workspace.open(db)
+    ws = _open(db)
     assert ws.counting.ballots(RoundId(1)) == []
     assert ws.audit.head() == head
     ws.close()
 
 
 def test_tally_sheet_file(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    ws = Workspace.open(db)
+    ws = _open(db)
     ws.stages.change(RoundId(2), Stage.COUNTING)
     ws.close()
     sheet = tmp_path / "sheet.json"
@@ -151,7 +181,7 @@ def test_print_exchange_unused_and_register(db: Path, tmp_path: Path, capsys: py
     assert main(["--db", str(db), "print-ballots", "1", "--count", "4", "--out", str(pdf)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
     capsys.readouterr()
-    ws = Workspace.open(db)
+    ws = _open(db)
     layout = json.loads(ws.register.layout(RoundId(1)) or "{}")
     with ws.engine.connect() as conn:
         serials = [s for (s,) in conn.exec_driver_sql("SELECT serial FROM ballot_register WHERE round_id = 1").all()]
@@ -172,7 +202,7 @@ def test_verify_audit_finds_a_ballot_edited_in_the_file(db: Path, capsys: pytest
 
     from vote_counter.domain.model import BallotMarks, NomineeId
 
-    ws = Workspace.open(db)
+    ws = _open(db)
     printed = ws.register.print_batch(RoundId(1), 2)
     ws.stages.change(RoundId(1), Stage.COUNTING)
     ids = [NomineeId(n.id) for n in ws.setup.nominees(RoundId(1)) if n.id is not None]
@@ -187,3 +217,38 @@ def test_verify_audit_finds_a_ballot_edited_in_the_file(db: Path, capsys: pytest
     assert main(["--db", str(db), "verify-audit"]) == 2
     err = capsys.readouterr().err
     assert f"phiếu đã nhập số {saved.id} khác với lúc lưu" in err and "báo Trưởng ban" in err
+
+
+def test_passphrases_and_who_acts_on_the_command_line(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`passphrase` sets it (asked twice, never echoed); `--as`/`--with` say who acts; services decide."""
+    capsys.readouterr()
+    # Nobody named: the meeting has accounts, so the live round does not open.
+    assert cli.main(["--db", str(db), "stage", "1", "counting"]) == 1
+    assert "Chưa đăng nhập" in capsys.readouterr().err
+    # A member alone cannot open counting; the chair can.
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[MEMBER])
+    assert cli.main(["--db", str(db), "--as", MEMBER, "stage", "1", "counting"]) == 1
+    assert "Trưởng ban" in capsys.readouterr().err
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, "đoán bừa một câu")
+    assert cli.main(["--db", str(db), "--as", CHAIR, "stage", "1", "counting"]) == 1
+    err = capsys.readouterr().err
+    assert "không đúng" in err and "đoán bừa" not in err
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR])
+    assert cli.main(["--db", str(db), "--as", CHAIR, "stage", "1", "counting"]) == 0
+    assert cli.main(["--db", str(db), "--as", "Không Có Ai", "list"]) == 2
+    assert "không có thành viên" in capsys.readouterr().err
+    # Typed at a prompt (getpass: no echo), twice; two different answers change nothing.
+    monkeypatch.delenv(cli.ENV_PASSPHRASE)
+    answers = iter([PASSPHRASES[CHAIR], "mật khẩu mới của Nhung", "gõ khác đi"])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(answers))
+    assert cli.main(["--db", str(db), "--as", CHAIR, "passphrase", "1", "Lê Thị Hồng Nhung"]) == 2
+    assert "không giống nhau" in capsys.readouterr().err
+    answers = iter([PASSPHRASES[CHAIR], "mật khẩu mới của Nhung", "mật khẩu mới của Nhung"])
+    assert cli.main(["--db", str(db), "--as", CHAIR, "passphrase", "1", "Lê Thị Hồng Nhung"]) == 0
+    ws = _open(db)
+    entries = ws.audit.entries()
+    ws.close()
+    assert entries[-1].action == "passphrase_set" and entries[-1].actor == CHAIR
+    assert not any("mật khẩu mới" in json.dumps(e.details, ensure_ascii=False) for e in entries)

@@ -16,7 +16,16 @@ import pytest
 import pyzipper
 from pypdf import PdfReader
 
-from tests.helpers.builders import build_round, count_and_close, make_meeting, snapshot, workspace_at
+from tests.helpers.builders import (
+    CHAIR_NAME,
+    MEMBER_NAME,
+    PASSPHRASES,
+    build_round,
+    count_and_close,
+    make_meeting,
+    snapshot,
+    workspace_at,
+)
 from vote_counter import cli
 from vote_counter.domain.model import BallotMarks, Meeting, RoundKind
 from vote_counter.exchange import package
@@ -228,7 +237,9 @@ def test_a_failed_export_leaves_nothing_and_changes_nothing(
     assert verify_package(export_package(ws, meeting.id, usb, now=NOW).folder).ok
 
 
-def test_backup_restore_and_merge_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_restore_and_merge_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     a_db, b_db, usb = tmp_path / "a" / "kp.sqlite3", tmp_path / "b" / "kp.sqlite3", tmp_path / "usb"
     usb.mkdir()
     with workspace_at(a_db) as ws:
@@ -251,7 +262,10 @@ def test_backup_restore_and_merge_commands(tmp_path: Path, capsys: pytest.Captur
     assert _run(b_db, "export-entries", str(rid), "--out", str(usb)) == 0
     capsys.readouterr()
     (package_folder,) = usb.iterdir()
-    assert _run(a_db, "import-entries", str(rid), str(package_folder), "--mode", "additional") == 0
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
+    signed = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
+    assert _run(a_db, *signed, "import-entries", str(rid), str(package_folder), "--mode", "additional") == 0
     out = capsys.readouterr().out
     assert "Đã ghi 2 phiếu" in out
     assert built.printed[2].serial in out and built.printed[3].serial in out

@@ -12,10 +12,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from vote_counter.domain.model import Counts, Meeting, Nominee, Round, RoundId, RoundKind, Stage
+from tests.helpers.builders import Accounts, board_accounts
+from vote_counter.domain.model import Counts, Meeting, MeetingId, Nominee, Round, RoundId, RoundKind, Stage
+from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs
+from vote_counter.ui import dialogs, sign_in
 from vote_counter.ui.fonts import apply_app_font
 from vote_counter.ui.main_window import MainWindow
 
@@ -44,6 +46,7 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
 class Seeded:
     round_id: RoundId
     ballots: list[IssuedBallot]
+    accounts: Accounts | None = None
 
 
 def seed_round(
@@ -57,9 +60,14 @@ def seed_round(
     counting: bool = True,
     collected: int | None = None,
     title: str = "Lấy phiếu tín nhiệm năm 2025",
+    accounts: bool = True,
 ) -> Seeded:
-    """A meeting and a round set up through the services, ballots printed, counting open."""
+    """A meeting and a round set up through the services, ballots printed, counting open.
+
+    With `accounts`, the board (chair Hoàng Thị Lan, member Ngô Quốc Việt) holds passphrases and both are
+    signed in at `ws`, as after the start-up sign-in; two-person dialogs are answered by make_window."""
     meeting = ws.setup.create_meeting(Meeting(None, "Hội nghị cán bộ chủ chốt", "Sở Tài chính tỉnh Hà Giang"))
+    board = board_accounts(ws, meeting, third=False) if accounts else None
     round_ = ws.setup.create_round(
         Round(
             None,
@@ -78,7 +86,18 @@ def seed_round(
     issued = ws.register.print_batch(round_.id, ballots)
     if counting:
         ws.stages.change(round_.id, Stage.COUNTING)
-    return Seeded(round_.id, issued)
+    return Seeded(round_.id, issued, board)
+
+
+def board_approval(ws: Workspace, meeting_id: MeetingId) -> Approval | None:
+    """The chair and member of a seeded board, as they would type their passphrases into the dialog."""
+    auth = ws.access.signed_in.get(meeting_id)
+    return auth if isinstance(auth, Approval) else None
+
+
+def board_chair(ws: Workspace, meeting_id: MeetingId) -> Credential | None:
+    approval = board_approval(ws, meeting_id)
+    return approval.first if approval is not None else None
 
 
 @pytest.fixture
@@ -86,6 +105,9 @@ def make_window(
     qtbot: QtBot, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[[], MainWindow]]:
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
+    # Two-person actions: the seeded chair and member confirm (tests of the dialogs themselves drive them).
+    monkeypatch.setattr(sign_in, "ask_approval", lambda _p, ws, mid, *_a, **_k: board_approval(ws, mid))
+    monkeypatch.setattr(sign_in, "ask_chair", lambda _p, ws, mid: board_chair(ws, mid))
 
     windows: list[MainWindow] = []  # qtbot.addWidget keeps only a weak reference
 

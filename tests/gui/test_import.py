@@ -14,6 +14,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import seed_round
+from tests.helpers.builders import board_accounts
 from vote_counter.domain.model import Meeting, Nominee, Round, RoundId, RoundKind, Stage
 from vote_counter.services.importers import read_nominee_file
 from vote_counter.services.workspace import Workspace
@@ -37,6 +38,7 @@ NAMES = ["Nguyễn Thị Ánh Tuyết", "Trần Văn Ưng", "Phạm Đức Ân"]
 def preparing_round(ws: Workspace) -> RoundId:
     """A round still in preparation, no ballots printed, one person already on the list."""
     meeting = ws.setup.create_meeting(Meeting(None, "Hội nghị cán bộ chủ chốt", "Sở Tài chính"))
+    board_accounts(ws, meeting, third=False)  # a live round opens for counting only with the chair's passphrase
     round_ = ws.setup.create_round(Round(None, meeting.id, "Lấy phiếu tín nhiệm năm 2025", RoundKind.CONFIDENCE))
     assert round_.id is not None
     ws.setup.add_nominee(Nominee(None, round_.id, "Lê Văn Anh"))

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.conftest import NAMES, Seeded, seed_round
-from vote_counter.domain.model import BallotMarks, BoardMember, BoardRole, Stage
+from vote_counter.domain.model import BallotMarks, Stage
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs
@@ -35,8 +35,8 @@ def counted_round(ws: Workspace, names: tuple[str, ...] = NAMES, ballots: int = 
     seeded = seed_round(ws, names=names, ballots=ballots, collected=ballots)
     meeting_id = ws.setup.round(seeded.round_id).meeting_id
     assert meeting_id is not None
-    ws.setup.add_board_member(BoardMember(None, meeting_id, "Hoàng Thị Lan", BoardRole.CHAIR))
-    ws.setup.add_board_member(BoardMember(None, meeting_id, "Ngô Quốc Việt"))
+    # seed_round's board: chair Hoàng Thị Lan, member Ngô Quốc Việt (with passphrases)
+    assert [m.full_name for m in ws.setup.board(meeting_id)] == ["Hoàng Thị Lan", "Ngô Quốc Việt"]
     count_ballots(ws, seeded, "01201201")
     return seeded
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
-from vote_counter.domain.model import BoardMember, BoardRole
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui.main_window import MainWindow
 
@@ -45,8 +44,8 @@ def test_screenshots_of_every_page(
     seeded = seed_round(workspace, names=NAMES, ballots=20, double_entry=True, collected=20)
     meeting_id = workspace.setup.round(seeded.round_id).meeting_id
     assert meeting_id is not None
-    workspace.setup.add_board_member(BoardMember(None, meeting_id, "Hoàng Thị Lan", BoardRole.CHAIR))
-    workspace.setup.add_board_member(BoardMember(None, meeting_id, "Ngô Quốc Việt"))
+    # seed_round's board: chair Hoàng Thị Lan, member Ngô Quốc Việt (with passphrases)
+    assert [m.full_name for m in workspace.setup.board(meeting_id)] == ["Hoàng Thị Lan", "Ngô Quốc Việt"]
     window = make_window()
     window.resize(1366, 768)
     for i, b in enumerate(seeded.ballots[:6]):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import seed_round, type_text
 from vote_counter.domain.model import BoardRole, RoundKind, Stage
 from vote_counter.services.workspace import Workspace
+from vote_counter.ui import sign_in
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.widgets import set_combo
 
@@ -18,7 +21,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 
 def test_create_meeting_round_nominees_board_counts_through_forms(
-    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
     setup = window.setup_page
@@ -84,6 +87,21 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
     assert [(m.full_name, m.role) for m in workspace.setup.board(meetings[0].id)] == [
         ("Hoàng Thị Lan", BoardRole.CHAIR)
     ]
+    # A live round opens for counting only once the chair has a passphrase (SPEC §9): she types her own,
+    # twice, in "Đặt mật khẩu…", and is signed in by it.
+    assert not workspace.setup.board(meetings[0].id)[0].has_passphrase
+
+    def type_passphrase(dialog: QDialog) -> bool:
+        assert isinstance(dialog, sign_in.PassphraseDialog)
+        type_text(dialog.new, "mật khẩu của chị Lan")
+        type_text(dialog.repeat, "mật khẩu của chị Lan")
+        return True
+
+    monkeypatch.setattr(sign_in, "run_dialog", type_passphrase)
+    setup.board.table.selectRow(0)
+    qtbot.mouseClick(setup.board.passphrase_button, LEFT)
+    assert workspace.setup.board(meetings[0].id)[0].has_passphrase
+    assert "Hoàng Thị Lan" in window.user_label.text()
 
     setup.tabs.setCurrentWidget(setup.counts)
     counts = setup.counts

@@ -20,6 +20,8 @@ import pytest
 from vote_counter.domain.model import (
     CHOSEN,
     BallotMarks,
+    BoardMember,
+    BoardRole,
     Counts,
     Meeting,
     Mode,
@@ -31,6 +33,7 @@ from vote_counter.domain.model import (
     RoundKind,
     Stage,
 )
+from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
@@ -68,6 +71,16 @@ ROUND_TITLES: Mapping[RoundKind, str] = {
     RoundKind.NOMINATION: "Giới thiệu nhân sự Phó Giám đốc Sở (bước 3)",
 }
 
+# The board every built meeting gets (SPEC §9): a chair and a member who can sign in.
+CHAIR_NAME = "Hoàng Thị Lan"
+MEMBER_NAME = "Ngô Quốc Việt"
+THIRD_NAME = "Đặng Thu Hà"
+PASSPHRASES: Mapping[str, str] = {
+    CHAIR_NAME: "trưởng ban kiểm phiếu",
+    MEMBER_NAME: "thành viên thứ hai",
+    THIRD_NAME: "thành viên thứ ba",
+}
+
 TABLES = ("meetings", "board_members", "rounds", "nominees", "ballot_register", "ballots", "tally_sheets", "audit_log")
 
 
@@ -83,9 +96,27 @@ def vietnamese_names(n: int) -> list[str]:
     return out
 
 
+def sign_in_known_boards(ws: Workspace) -> None:
+    """At a freshly opened workspace, sign in the chair and member of every meeting built with board_accounts."""
+    for m in ws.setup.meetings():
+        assert m.id is not None
+        board = {b.full_name: b for b in ws.setup.board(m.id) if b.has_passphrase and b.id is not None}
+        if CHAIR_NAME in board and MEMBER_NAME in board:
+            chair, member = board[CHAIR_NAME], board[MEMBER_NAME]
+            assert chair.id is not None and member.id is not None
+            ws.access.remember(
+                m.id,
+                Approval(
+                    Credential(chair.id, PASSPHRASES[CHAIR_NAME]), Credential(member.id, PASSPHRASES[MEMBER_NAME])
+                ),
+            )
+
+
 @contextlib.contextmanager
 def workspace_at(path: Path) -> Iterator[Workspace]:
+    """The workspace on `path`, with the built boards signed in (as the window would have them)."""
     ws = Workspace.open(path)
+    sign_in_known_boards(ws)
     try:
         yield ws
     finally:
@@ -94,6 +125,47 @@ def workspace_at(path: Path) -> Iterator[Workspace]:
 
 def make_meeting(ws: Workspace, title: str = MEETING_TITLE, organisation: str = ORGANISATION) -> Meeting:
     return ws.setup.create_meeting(Meeting(id=None, title=title, organisation=organisation))
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The board of a built meeting, each member with a passphrase."""
+
+    chair: BoardMember
+    member: BoardMember
+    third: BoardMember
+
+    def credential(self, who: BoardMember, passphrase: str | None = None) -> Credential:
+        assert who.id is not None
+        return Credential(who.id, PASSPHRASES[who.full_name] if passphrase is None else passphrase)
+
+    @property
+    def two(self) -> Approval:
+        """The chair and a member: enough for every action."""
+        return Approval(self.credential(self.chair), self.credential(self.member))
+
+
+def board_accounts(ws: Workspace, meeting: Meeting, *, sign_in: bool = True, third: bool = True) -> Accounts:
+    """Give the meeting a board whose members hold passphrases (once), and sign the chair and a member in
+    at this workspace: calls that pass no credentials then act as both, as the tests before accounts did."""
+    assert meeting.id is not None
+    have = {m.full_name: m for m in ws.setup.board(meeting.id)}
+    wanted = ((CHAIR_NAME, BoardRole.CHAIR), (MEMBER_NAME, BoardRole.MEMBER), (THIRD_NAME, BoardRole.MEMBER))
+    for name, role in wanted if third else wanted[:2]:
+        if name not in have:
+            have[name] = ws.setup.add_board_member(BoardMember(None, meeting.id, name, role))
+    holder: Credential | None = None  # once one member has a passphrase, a signed-in member sets the others'
+    for name, member in list(have.items()):
+        if name not in PASSPHRASES:
+            continue
+        assert member.id is not None
+        if not member.has_passphrase:
+            have[name] = ws.accounts.set_passphrase(member.id, PASSPHRASES[name], auth=holder)
+        holder = holder or Credential(member.id, PASSPHRASES[name])
+    accounts = Accounts(have[CHAIR_NAME], have[MEMBER_NAME], have.get(THIRD_NAME, have[MEMBER_NAME]))
+    if sign_in:
+        ws.access.remember(meeting.id, accounts.two)
+    return accounts
 
 
 @dataclass(frozen=True)
@@ -129,11 +201,17 @@ def build_round(
     counting: bool = True,
     mode: Mode = Mode.LIVE,
     counts: Counts | None = None,
+    accounts: bool = True,
     **settings: Any,
 ) -> Built:
-    """A round of `kind` with `nominees` persons and `printed` ballots; counting opened unless told."""
+    """A round of `kind` with `nominees` persons and `printed` ballots; counting opened unless told.
+
+    With `accounts` (the default) the meeting's board holds passphrases and the chair and a member are
+    signed in at `ws` (see board_accounts)."""
     m = meeting or make_meeting(ws)
     assert m.id is not None
+    if accounts:
+        board_accounts(ws, m)
     r = ws.setup.create_round(
         Round(
             id=None,

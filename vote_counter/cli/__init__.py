@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +17,7 @@ from vote_counter.documents.minutes_data import outcome_lines, results_table
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import (
     BallotMarks,
+    BoardMember,
     Counts,
     MeetingId,
     NomineeId,
@@ -22,9 +25,11 @@ from vote_counter.domain.model import (
     RoundId,
     Stage,
     TallySheet,
+    nfc,
 )
 from vote_counter.domain.rules import Result
 from vote_counter.exchange.commands import add_commands
+from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
@@ -32,6 +37,58 @@ from vote_counter.services.workspace import Workspace, default_database
 
 class InputError(Exception):
     """A malformed input file: reported with its line, nothing is saved."""
+
+
+class UsageError(Exception):
+    """A command given wrongly (an unknown board member, passphrases that differ): nothing is done."""
+
+
+# Passphrases: from these variables when set (scripts), else asked without echo. Never printed, never logged.
+ENV_PASSPHRASE = "KP_PASSPHRASE"  # of the member named by --as
+ENV_PASSPHRASE2 = "KP_PASSPHRASE2"  # of the member named by --with
+ENV_NEW_PASSPHRASE = "KP_NEW_PASSPHRASE"  # the new one, for `passphrase`
+
+
+def _secret(prompt: str, env: str) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    return getpass.getpass(prompt)
+
+
+def _members_named(ws: Workspace, name: str) -> list[BoardMember]:
+    wanted = nfc(name).casefold()
+    out = []
+    for m in ws.setup.meetings():
+        assert m.id is not None
+        out += [b for b in ws.setup.board(m.id) if nfc(b.full_name).casefold() == wanted]
+    return out
+
+
+def sign_in(ws: Workspace, as_name: str | None, with_name: str | None) -> None:
+    """`--as NAME [--with NAME]`: act as that board member (and a second one) in every meeting where they sit.
+
+    The passphrases are only collected here; each service call verifies them again."""
+    if with_name and not as_name:
+        raise UsageError("--with cần đi cùng --as (Trưởng ban hoặc thành viên thứ nhất)")
+    if not as_name:
+        return
+    first = _members_named(ws, as_name)
+    if not first:
+        raise UsageError(f"không có thành viên Ban kiểm phiếu nào tên “{as_name}” (--as)")
+    second = _members_named(ws, with_name) if with_name else []
+    if with_name and not second:
+        raise UsageError(f"không có thành viên Ban kiểm phiếu nào tên “{with_name}” (--with)")
+    pass1 = _secret(f"Mật khẩu của {first[0].full_name}: ", ENV_PASSPHRASE)
+    pass2 = _secret(f"Mật khẩu của {second[0].full_name}: ", ENV_PASSPHRASE2) if second else ""
+    for member in first:
+        assert member.id is not None and member.meeting_id is not None
+        cred = Credential(member.id, pass1)
+        other = next((b for b in second if b.meeting_id == member.meeting_id), None)
+        if other is not None and other.id is not None:
+            ws.access.remember(member.meeting_id, Approval(cred, Credential(other.id, pass2)))
+        else:
+            ws.access.remember(member.meeting_id, cred)
 
 
 def _out(text: str = "") -> None:
@@ -52,6 +109,38 @@ def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
     _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
     for r in ws.setup.rounds(MeetingId(meeting.id)):
         _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}, {len(ws.setup.nominees(RoundId(r.id or 0)))} người)")
+    return 0
+
+
+def cmd_passphrase(ws: Workspace, args: argparse.Namespace) -> int:
+    """Set or change a board member's passphrase (asked twice, never echoed)."""
+    meeting_id = MeetingId(args.meeting)
+    ws.setup.meeting(meeting_id)
+    wanted = nfc(args.name).casefold()
+    member = next((b for b in ws.setup.board(meeting_id) if nfc(b.full_name).casefold() == wanted), None)
+    if member is None or member.id is None:
+        raise UsageError(f"hội nghị {args.meeting} không có thành viên Ban kiểm phiếu tên “{args.name}”")
+    current: str | None = None
+    auth = None
+    if member.has_passphrase:
+        if args.reset:
+            auth = ws.access.signed_in.get(meeting_id)
+            if auth is None:
+                raise UsageError("đặt lại mật khẩu cần --as (Trưởng ban) và --with (một thành viên khác)")
+        else:
+            signed = ws.access.signed_in.get(meeting_id)
+            first = signed.first if isinstance(signed, Approval) else signed
+            if first is not None and first.member_id == member.id:
+                current = first.passphrase
+            else:
+                current = _secret(f"Mật khẩu hiện tại của {member.full_name}: ", ENV_PASSPHRASE)
+    new = os.environ.get(ENV_NEW_PASSPHRASE)
+    if new is None:
+        new = getpass.getpass(f"Mật khẩu mới của {member.full_name}: ")
+        if getpass.getpass("Nhập lại mật khẩu mới: ") != new:
+            raise UsageError("hai lần nhập mật khẩu mới không giống nhau")
+    ws.accounts.set_passphrase(member.id, new, current, auth=auth)
+    _out(f"Đã đặt mật khẩu cho {member.full_name}.")
     return 0
 
 
@@ -313,6 +402,9 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     demo = build_demo(ws, seed=args.seed, out=out)
     assert demo.meeting.id is not None
+    from vote_counter.services.demo import DEMO_BOARD
+
+    _out("Mật khẩu mẫu của Ban kiểm phiếu: " + "; ".join(f"{name}: {pw}" for name, _, pw in DEMO_BOARD))
     rounds = (demo.confidence, demo.approval, demo.nomination)
     for r in rounds:
         assert r.id is not None
@@ -342,12 +434,29 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vote-counter", description="Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến.")
     p.add_argument("--db", help=f"tệp cơ sở dữ liệu (mặc định: {default_database()})")
+    p.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="TÊN",
+        help=f"thành viên Ban kiểm phiếu thực hiện lệnh (mật khẩu: biến {ENV_PASSPHRASE} hoặc nhập khi được hỏi)",
+    )
+    p.add_argument(
+        "--with",
+        dest="with_name",
+        metavar="TÊN",
+        help=f"thành viên thứ hai cho thao tác cần Trưởng ban và một thành viên (mật khẩu: {ENV_PASSPHRASE2})",
+    )
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("gui", help="mở cửa sổ làm việc (mặc định)")
     s = sub.add_parser("create-meeting", help="tạo hội nghị từ tệp định nghĩa TOML hoặc JSON")
     s.add_argument("file")
     s.set_defaults(func=cmd_create_meeting)
+    s = sub.add_parser("passphrase", help="đặt hoặc đổi mật khẩu của một thành viên Ban kiểm phiếu")
+    s.add_argument("meeting", type=int)
+    s.add_argument("name", help="họ và tên thành viên, như trong Ban kiểm phiếu")
+    s.add_argument("--reset", action="store_true", help="đặt lại mật khẩu đã quên (cần --as Trưởng ban --with …)")
+    s.set_defaults(func=cmd_passphrase)
     s = sub.add_parser("list", help="liệt kê hội nghị và lượt bỏ phiếu")
     s.set_defaults(func=cmd_list)
     s = sub.add_parser("counts", help="ghi số triệu tập, có mặt, phát ra, thu về")
@@ -425,6 +534,8 @@ def run_command(args: argparse.Namespace) -> int:
     # `verify FOLDER` runs on any machine: it must not create a database there.
     ws = Workspace.open(Path(args.db) if args.db else None) if getattr(args, "needs_workspace", True) else None
     try:
+        if ws is not None:
+            sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None))
         return int(args.func(ws, args))
     except ServiceError as exc:
         _err(f"Lỗi: {exc.message}")
@@ -432,6 +543,9 @@ def run_command(args: argparse.Namespace) -> int:
     except InputError as exc:
         _err(f"Lỗi tệp nhập: {exc}. Chưa có gì được lưu.")
         return 1
+    except UsageError as exc:
+        _err(f"Lỗi: {exc}. Chưa có gì được thực hiện.")
+        return 2
     finally:
         if ws is not None:
             ws.close()

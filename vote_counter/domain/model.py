@@ -213,6 +213,7 @@ class BoardMember:
     full_name: str
     role: BoardRole = BoardRole.MEMBER
     order: int = 0
+    has_passphrase: bool = False  # the member can sign in (the hash itself never leaves storage)
 
 
 @dataclass(frozen=True)

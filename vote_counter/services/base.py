@@ -5,30 +5,49 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.domain.model import Stage
+from vote_counter.domain.model import Mode, Stage
+from vote_counter.services.accounts import DEFAULT_ACTOR, Access, Auth, Need
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
-from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema import MeetingRow, RoundRow
 
-DEFAULT_ACTOR = "Ban kiểm phiếu"
+__all__ = ["DEFAULT_ACTOR", "ServiceBase", "get_meeting_row", "get_round_row", "require_stage", "require_unsealed"]
 
 
 class ServiceBase:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], access: Access | None = None) -> None:
         self._sessions = sessions
+        # One per workspace (Workspace.open shares it): who signed in, and the checks of SPEC §9.
+        self._access = access if access is not None else Access(sessions)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One user action = one transaction; a storage failure becomes a Vietnamese message."""
-        try:
-            with self._sessions.begin() as session:
-                session.connection(execution_options=WRITE)
-                yield session
-        except OperationalError as exc:
-            raise ServiceError(ErrorCode.STORAGE, detail=str(exc.orig)) from exc
+        with self._access.transaction() as session:
+            yield session
+
+    def _authorise_meeting(
+        self, s: Session, meeting_id: int, auth: Auth | None, actor: str, need: Need = Need.MEMBER
+    ) -> str:
+        """The audit actor for an action on a meeting's set-up (credentials once the meeting has accounts)."""
+        return self._access.authorise(s, meeting_id, need, auth, fallback=actor)
+
+    def _authorise_round(
+        self,
+        s: Session,
+        row: RoundRow,
+        auth: Auth | None,
+        actor: str,
+        need: Need = Need.MEMBER,
+        *,
+        opening_live: bool = False,
+    ) -> str:
+        """The audit actor for an action on a round. A live round past preparation always needs credentials."""
+        live = row.mode == Mode.LIVE.value
+        required = opening_live or (live and row.stage != Stage.PREPARATION.value)
+        return self._access.authorise(s, row.meeting_id, need, auth, required=required, fallback=actor)
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -48,6 +67,13 @@ def get_meeting_row(session: Session, meeting_id: int) -> MeetingRow:
     if row is None:
         raise ServiceError(ErrorCode.NOT_FOUND, what=f"hội nghị số {meeting_id}")
     return row
+
+
+def require_unsealed(s: Session, meeting_id: int) -> None:
+    """The meeting's own data (title, board) is printed on the minutes: frozen once any round is sealed."""
+    stages = s.execute(select(RoundRow.stage).where(RoundRow.meeting_id == meeting_id)).scalars()
+    if any(st == Stage.SEALED.value for st in stages):
+        raise ServiceError(ErrorCode.SEALED)
 
 
 def require_stage(row: RoundRow, action: str, *allowed: Stage) -> None:

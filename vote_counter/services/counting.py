@@ -45,6 +45,7 @@ from vote_counter.domain.serials import (
     parse_typed_serial,
 )
 from vote_counter.domain.sheets import check_sheet
+from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.live import LiveTotals, audit_seq
@@ -99,8 +100,8 @@ def _reason_text(reason: str) -> str:
 
 
 class CountingService(ServiceBase):
-    def __init__(self, sessions: sessionmaker[Session], live: LiveTotals) -> None:
-        super().__init__(sessions)
+    def __init__(self, sessions: sessionmaker[Session], live: LiveTotals, access: Access | None = None) -> None:
+        super().__init__(sessions, access)
         self._live = live
 
     # ------------------------------------------------------------ verification
@@ -169,7 +170,14 @@ class CountingService(ServiceBase):
 
     # ------------------------------------------------------------ saving
     def record(
-        self, round_id: RoundId, text: str, marks: BallotMarks, pass_no: int = 1, actor: str = DEFAULT_ACTOR
+        self,
+        round_id: RoundId,
+        text: str,
+        marks: BallotMarks,
+        pass_no: int = 1,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
     ) -> SavedBallot:
         """Save one ballot's marks after verifying its payload or serial (SPEC §6)."""
         if pass_no not in (1, 2):
@@ -177,6 +185,7 @@ class CountingService(ServiceBase):
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập phiếu", Stage.COUNTING)
             if pass_no == 2 and not row.double_entry:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần.")
@@ -226,6 +235,8 @@ class CountingService(ServiceBase):
         reason: Reason,
         serial_text: str = "",
         actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
     ) -> BallotId:
         """Keep a rejected paper (not issued, duplicate) as an invalid ballot: it was in the box (C, X)."""
         if reason not in (Reason.NOT_ISSUED, Reason.DUPLICATE):
@@ -233,6 +244,7 @@ class CountingService(ServiceBase):
         digits = "".join(ch for ch in nfc(serial_text) if ch.isdigit())[:64]
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập phiếu", Stage.COUNTING)
             ballot = BallotRow(
                 round_id=row.id,
@@ -261,13 +273,20 @@ class CountingService(ServiceBase):
         return BallotId(ballot.id)
 
     def correct(
-        self, ballot_id: BallotId, marks: BallotMarks, reason: str, actor: str = DEFAULT_ACTOR
+        self,
+        ballot_id: BallotId,
+        marks: BallotMarks,
+        reason: str,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
     ) -> EnteredBallot:
         why = _reason_text(reason)
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
         with self._write() as s:
             ballot = self._ballot(s, ballot_id)
             row = get_round_row(s, ballot.round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "sửa phiếu", Stage.COUNTING)
             if ballot.status != "active" or ballot.set_aside:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ sửa được phiếu đang được tính.")
@@ -293,12 +312,17 @@ class CountingService(ServiceBase):
         self._keep(row.id, ballot.pass_no, pending)
         return entered
 
-    def void(self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR) -> EnteredBallot:
-        """Take a saved ballot out of the count (entered by mistake); its serial can be entered again."""
+    def void(
+        self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> EnteredBallot:
+        """Take a saved ballot out of the count (entered by mistake); its serial can be entered again.
+
+        The chair and one more member (SPEC §9)."""
         why = _reason_text(reason)
         with self._write() as s:
             ballot = self._ballot(s, ballot_id)
             row = get_round_row(s, ballot.round_id)
+            actor = self._authorise_round(s, row, auth, actor, Need.CHAIR_AND_MEMBER)
             require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
             if ballot.status != "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
@@ -319,12 +343,15 @@ class CountingService(ServiceBase):
         self._keep(row.id, ballot.pass_no, pending)
         return entered
 
-    def restore(self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR) -> EnteredBallot:
+    def restore(
+        self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> EnteredBallot:
         """Undo a void: the ballot counts again unless its serial has been entered since."""
         why = _reason_text(reason)
         with self._write() as s:
             ballot = self._ballot(s, ballot_id)
             row = get_round_row(s, ballot.round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "khôi phục phiếu", Stage.COUNTING)
             if ballot.status == "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
@@ -439,10 +466,17 @@ class CountingService(ServiceBase):
 
     # ------------------------------------------------------------ tally sheets
     def enter_tally_sheet(
-        self, round_id: RoundId, sheet_no: int, sheet: TallySheet, actor: str = DEFAULT_ACTOR
+        self,
+        round_id: RoundId,
+        sheet_no: int,
+        sheet: TallySheet,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
     ) -> TallySheet:
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập biên bản tổng hợp", Stage.COUNTING)
             round_ = repositories.round_(row)
             nominees = repositories.nominees_of(s, row.id)

@@ -30,6 +30,7 @@ from vote_counter.domain.model import (
     RoundKind,
     Stage,
 )
+from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
 
@@ -47,6 +48,14 @@ NOMINATION_NAMES = (
     ("Đỗ Thị Lan", "Phó Chánh Văn phòng"),
     ("Ngô Văn Thắng", "Phó Trưởng phòng Tổ chức cán bộ"),
     ("Dương Thị Ngọc Ánh", "Phó Chánh Thanh tra"),
+)
+
+
+# The sample board's passphrases, printed by `vote-counter demo` and shown by the window: a sample only.
+DEMO_BOARD = (
+    ("Nguyễn Thị Mai", BoardRole.CHAIR, "mai-truong-ban"),
+    ("Trần Văn Bình", BoardRole.MEMBER, "binh-thanh-vien"),
+    ("Lê Thị Hồng Nhung", BoardRole.MEMBER, "nhung-thanh-vien"),
 )
 
 
@@ -74,12 +83,14 @@ def build_demo(ws: Workspace, seed: int = 2026, voters: int = 120, out: Path | N
         )
     )
     assert meeting.id is not None
-    for name, role in (
-        ("Nguyễn Thị Mai", BoardRole.CHAIR),
-        ("Trần Văn Bình", BoardRole.MEMBER),
-        ("Lê Thị Hồng Nhung", BoardRole.MEMBER),
-    ):
-        ws.setup.add_board_member(BoardMember(None, meeting.id, name, role))
+    members = [ws.setup.add_board_member(BoardMember(None, meeting.id, name, role)) for name, role, _ in DEMO_BOARD]
+    credentials: list[Credential] = []
+    for member, (_, _, passphrase) in zip(members, DEMO_BOARD, strict=True):
+        assert member.id is not None
+        ws.accounts.set_passphrase(member.id, passphrase, auth=credentials[0] if credentials else None)
+        credentials.append(Credential(member.id, passphrase))
+    # The chair and a member sign in: counting, closing and the minutes below need them (SPEC §9).
+    ws.access.remember(meeting.id, Approval(credentials[0], credentials[1]))
     summoned, present = voters + 5, voters
     counts = Counts(summoned=summoned, present=present, issued=present)
     confidence = _round(ws, meeting, "Lấy phiếu tín nhiệm", RoundKind.CONFIDENCE, "", counts, CONFIDENCE_NAMES)

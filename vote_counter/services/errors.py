@@ -38,6 +38,15 @@ class ErrorCode(StrEnum):
     BACKUP_FAILED = "backup_failed"
     AUTO_BACKUP_FAILED = "auto_backup_failed"
     BACKUP_INVALID = "backup_invalid"
+    NOT_SIGNED_IN = "not_signed_in"
+    WRONG_PASSPHRASE = "wrong_passphrase"
+    LOCKED_OUT = "locked_out"
+    NEEDS_CHAIR = "needs_chair"
+    NEEDS_SECOND_MEMBER = "needs_second_member"
+    NO_PASSPHRASE = "no_passphrase"
+    ACCOUNTS_REQUIRED = "accounts_required"
+    WEAK_PASSPHRASE = "weak_passphrase"
+    CURRENT_PASSPHRASE = "current_passphrase"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -81,6 +90,22 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.AUTO_BACKUP_FAILED: "Đã chuyển giai đoạn, nhưng không tạo được bản sao lưu tự động ({detail}). "
     "Hãy kiểm tra ổ đĩa rồi sao lưu thủ công.",
     ErrorCode.BACKUP_INVALID: "Bản sao lưu “{name}” không dùng được ({detail}). Cơ sở dữ liệu hiện tại không bị thay đổi.",
+    ErrorCode.NOT_SIGNED_IN: "Chưa đăng nhập: hội nghị này có tài khoản Ban kiểm phiếu. Một thành viên Ban kiểm phiếu "
+    "của hội nghị chọn tên mình, nhập mật khẩu rồi làm lại thao tác.",
+    ErrorCode.WRONG_PASSPHRASE: "Mật khẩu của {name} không đúng. Hãy nhập lại (kiểm tra phím Caps Lock và bộ gõ "
+    "tiếng Việt).{wait}",
+    ErrorCode.LOCKED_OUT: "Đã nhập sai mật khẩu của {name} {failures} lần liên tiếp: phải chờ {wait} nữa mới được "
+    "thử lại. Trong lúc chờ, thành viên khác có thể đăng nhập.",
+    ErrorCode.NEEDS_CHAIR: "Thao tác này cần Trưởng ban Ban kiểm phiếu: Trưởng ban nhập mật khẩu của mình rồi làm lại.",
+    ErrorCode.NEEDS_SECOND_MEMBER: "Thao tác này cần Trưởng ban và thêm một thành viên khác của Ban kiểm phiếu: "
+    "hai người khác nhau, mỗi người nhập mật khẩu của mình.",
+    ErrorCode.NO_PASSPHRASE: "{name} chưa có mật khẩu. Hãy đặt mật khẩu ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”.",
+    ErrorCode.ACCOUNTS_REQUIRED: "Lượt bỏ phiếu chính thức chỉ được mở kiểm phiếu khi Trưởng ban đã có mật khẩu. "
+    "Hãy đặt mật khẩu cho Trưởng ban (và các thành viên) ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”.",
+    ErrorCode.WEAK_PASSPHRASE: "Mật khẩu phải có từ {minimum} đến {maximum} ký tự. Hãy chọn mật khẩu dài hơn, dễ nhớ "
+    "với mình nhưng người khác khó đoán.",
+    ErrorCode.CURRENT_PASSPHRASE: "{name} đã có mật khẩu: muốn đổi, hãy nhập mật khẩu hiện tại. Nếu đã quên, Trưởng ban "
+    "và một thành viên khác cùng nhập mật khẩu của mình để đặt lại.",
 }
 
 # A rejected scan whose paper is physically in the box is set aside with this reason.

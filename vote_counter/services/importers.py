@@ -1,7 +1,9 @@
 """Nominee lists from CSV or XLSX, read into a preview the user confirms before anything is saved.
 
-Text is decoded strictly (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1258 when the user picks
-it), normalised to NFC, and refused when it looks like mojibake: a wrong guess never reaches the database.
+Text is decoded strictly (UTF-8 with or without BOM, UTF-16 with a BOM or recognised by its NUL bytes),
+normalised to NFC, and refused when it looks like mojibake: a wrong guess never reaches the database.
+Files from before Unicode (Windows-1258, TCVN3 of the .VnTime fonts, VNI-Windows) are recognised and
+named in the message; they are converted only when the user chooses that encoding (SPEC §10).
 """
 
 from __future__ import annotations
@@ -10,15 +12,45 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from vote_counter.domain.model import Nominee, nfc
 from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.legacy_vn import (
+    CP1258,
+    LEGACY_NAMES,
+    TCVN3,
+    VNI,
+    LegacyDecodeError,
+    convert_text,
+    decode_bytes,
+    is_convertible,
+    plausibility,
+    readable,
+)
 
 MAX_ROWS = 500
 MAX_BYTES = 5 * 1024 * 1024
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024  # a zip bomb is refused before openpyxl unpacks it
+MAX_COLUMNS = 50
+_SAMPLE = 64 * 1024  # enough text to tell encodings apart
+
+LEGACY_ENCODINGS = (TCVN3, VNI, CP1258)
+_ALIASES = {
+    "tcvn3": TCVN3,
+    "tcvn": TCVN3,
+    "abc": TCVN3,
+    "vni": VNI,
+    "vni-windows": VNI,
+    "cp1258": CP1258,
+    "windows-1258": CP1258,
+}
+# What the user is told to choose, and the fonts that show the encoding is in use.
+CHOICE_LABEL = {TCVN3: "Đọc bằng TCVN3", VNI: "Đọc bằng VNI", CP1258: "Đọc bằng Windows-1258"}
+_FONTS = {TCVN3: "phông .VnTime", VNI: "phông VNI-Times", CP1258: "Excel cũ"}
 
 # Header words (NFC, lower case, without punctuation) → field.
 _HEADERS: dict[str, str] = {
@@ -55,36 +87,186 @@ class ImportPreview:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
+class EncodingGuessError(ServiceError):
+    """The file is not Unicode (or holds legacy-font text): `guess` is the encoding to offer, if any."""
+
+    def __init__(self, guess: str | None, detail: str) -> None:
+        super().__init__(ErrorCode.INVALID_INPUT, detail=detail)
+        self.guess = guess
+
+
 def _bad(detail: str) -> ServiceError:
     return ServiceError(ErrorCode.INVALID_INPUT, detail=detail)
 
 
-def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode strictly; returns (text, encoding used)."""
-    if encoding:
-        try:
-            return raw.decode(encoding), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise _bad(f"tệp không đọc được bằng bảng mã {encoding}.") from exc
+def _canonical(encoding: str) -> str:
+    return _ALIASES.get(encoding.strip().lower(), encoding)
+
+
+# ---------------------------------------------------------------- Unicode, or which legacy encoding
+
+
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a BOM: ASCII characters (digits, commas, line ends) leave a NUL in every other byte."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    half = len(raw) // 2
+    nul_even, nul_odd = raw[0::2].count(0), raw[1::2].count(0)
+    for codec, high, low in (("utf-16-le", nul_odd, nul_even), ("utf-16-be", nul_even, nul_odd)):
+        if 10 * high >= 3 * half and 20 * low <= half:
+            try:
+                return raw.decode(codec), codec
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _unicode_text(raw: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the bytes are Unicode; None when they are not."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _bad("tệp UTF-8 bị hỏng (có byte không hợp lệ).") from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise _bad("tệp UTF-16 bị hỏng.") from exc
+    found = _utf16_without_bom(raw)
+    if found is not None:
+        return found
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        raise _bad(
-            "tệp không phải mã Unicode (UTF-8). Nếu tệp được lưu từ Excel cũ, hãy lưu lại dạng "
-            "“CSV UTF-8”, hoặc chọn bảng mã Windows-1258 khi nhập."
-        ) from exc
+    except UnicodeDecodeError:
+        return None
+
+
+def _best_reading(readings: dict[str, tuple[int, int]], floor: int) -> str | None:
+    """The encoding whose reading is Vietnamese and clearly better than `floor`; first listed wins a tie."""
+    best, best_score = None, floor
+    for encoding, (good, bad) in readings.items():
+        score = good - 3 * bad
+        if readable(good, bad) and good > 0 and score > best_score:
+            best, best_score = encoding, score
+    return best
+
+
+def _guess_bytes(raw: bytes) -> str | None:
+    """Which single-byte Vietnamese encoding reads these (non-Unicode) bytes as Vietnamese, if any."""
+    sample = raw if len(raw) <= _SAMPLE else raw[: raw.rfind(b"\n", 0, _SAMPLE) + 1 or _SAMPLE]
+    readings: dict[str, tuple[int, int]] = {}
+    for encoding in (CP1258, TCVN3, VNI):
+        try:
+            good, bad, _ = plausibility(decode_bytes(sample, encoding))
+        except LegacyDecodeError:
+            continue
+        readings[encoding] = (good, bad)
+    return _best_reading(readings, floor=-(10**9))
+
+
+def guess_in_cells(cells: Sequence[str]) -> str | None:
+    """Unicode text that was typed with a legacy font ("NguyÔn", "Nguyeãn"): the encoding it came from."""
+    sample = [c for c in cells if c][:2000]
+    good, bad = 0, 0
+    for cell in sample:
+        g, b, _ = plausibility(cell)
+        good, bad = good + g, bad + b
+    if bad == 0:
+        return None
+    readings: dict[str, tuple[int, int]] = {}
+    for encoding in (TCVN3, VNI, CP1258):
+        try:
+            converted = [convert_text(c, encoding) if is_convertible(c) else c for c in sample]
+        except LegacyDecodeError:
+            continue
+        totals = [plausibility(c)[:2] for c in converted]
+        readings[encoding] = (sum(t[0] for t in totals), sum(t[1] for t in totals))
+    return _best_reading(readings, floor=good - 3 * bad)
+
+
+def guess_encoding(raw: bytes) -> str | None:
+    """The encoding of a nominee file's bytes: a Unicode one (read without asking) or a legacy one to
+    offer the user ("tcvn3", "vni", "cp1258"); None when nothing reads as Vietnamese."""
+    if raw.startswith(b"PK\x03\x04"):
+        try:
+            return guess_in_cells([c for row in _xlsx_rows(raw) for c in row]) or "xlsx"
+        except ServiceError:
+            return None
+    try:
+        found = _unicode_text(raw)
+    except ServiceError:
+        return None
+    if found is None:
+        return _guess_bytes(raw)
+    text, used = found
+    try:
+        rows = _parse_csv(text)
+    except ServiceError:
+        return used
+    return guess_in_cells([c for row in rows for c in row]) or used
+
+
+def _not_unicode(raw: bytes) -> EncodingGuessError:
+    guess = _guess_bytes(raw)
+    if guess in (TCVN3, VNI):
+        return EncodingGuessError(
+            guess,
+            f"tệp có vẻ dùng bảng mã {LEGACY_NAMES[guess]} ({_FONTS[guess]}), không phải Unicode. "
+            f"Hãy chọn “{CHOICE_LABEL[guess]}” để chuyển sang Unicode, hoặc dùng Unikey Toolkit chuyển tệp "
+            "sang Unicode rồi lưu lại dạng “CSV UTF-8”.",
+        )
+    return EncodingGuessError(
+        guess,
+        "tệp không phải mã Unicode (UTF-8). Nếu tệp được lưu từ Excel cũ, hãy lưu lại dạng "
+        "“CSV UTF-8”, hoặc chọn bảng mã Windows-1258 khi nhập.",
+    )
+
+
+def _legacy_in_unicode(guess: str, cells: Sequence[str]) -> EncodingGuessError:
+    example = next((w for c in cells if (w := plausibility(c)[2])), "")
+    return EncodingGuessError(
+        guess,
+        f"chữ trong tệp có vẻ được gõ bằng bảng mã {LEGACY_NAMES[guess]} ({_FONTS[guess]}) nên bị sai dấu"
+        + (f" (ví dụ “{example}”)" if example else "")
+        + f". Hãy chọn “{CHOICE_LABEL[guess]}” để chuyển sang Unicode.",
+    )
+
+
+def _check_readable(cells: Sequence[str], encoding: str) -> None:
+    """After a conversion the user chose: nearly every word must be Vietnamese, or nothing is kept."""
+    good = bad = 0
+    example = ""
+    for cell in cells:
+        g, b, first = plausibility(cell)
+        good, bad, example = good + g, bad + b, example or first
+    if not readable(good, bad):
+        raise EncodingGuessError(
+            None,
+            f"đọc bằng bảng mã {LEGACY_NAMES.get(encoding, encoding)} vẫn không ra chữ tiếng Việt "
+            f"(ví dụ “{example}”): tệp không dùng bảng mã này. Hãy chọn bảng mã khác.",
+        )
+
+
+def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode strictly; returns (text, encoding used)."""
+    if encoding:
+        encoding = _canonical(encoding)
+        try:
+            return decode_bytes(raw, encoding), encoding
+        except LegacyDecodeError as exc:
+            raise _bad(f"tệp không đọc được bằng bảng mã {LEGACY_NAMES.get(encoding, encoding)}.") from exc
+    found = _unicode_text(raw)
+    if found is None:
+        raise _not_unicode(raw)
+    return found
 
 
 def check_text(text: str) -> None:
     if "\ufffd" in text:
         raise _bad("tệp có ký tự hỏng (�): bảng mã không đúng.")
+    if "\x00" in text:
+        raise _bad("tệp có ký tự NUL: không phải tệp văn bản CSV.")
     if _MOJIBAKE.search(text):
         raise _bad(
             "chữ tiếng Việt trong tệp bị lỗi mã (ví dụ “Nguyá»…n”): tệp đã bị đọc sai bảng mã trước đó. "
@@ -96,7 +278,20 @@ def _key(header: str) -> str:
     return re.sub(r"[^\w ]", "", nfc(header).lower()).strip()
 
 
-def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str) -> ImportPreview:
+def _capitals_restored(cell: str, *, name: bool) -> str:
+    """TCVN3 (VN3) has no capitals with tones: .VnTimeH drew the lower-case codes as capitals.
+
+    A cell in capitals ("NGUYễN") is put back in capitals; in a name, every word starts with a capital.
+    """
+    capitals = any(sum(c.isupper() for c in word) >= 2 for word in cell.split())
+    if capitals and not any(c.islower() and c.isascii() for c in cell):
+        return cell.upper()
+    if name:
+        return " ".join(w[:1].upper() + w[1:] for w in cell.split(" "))
+    return cell
+
+
+def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_caps: bool = False) -> ImportPreview:
     # Keep each row's line number in the file: warnings must point at the right line.
     numbered = [(i, [nfc(c) for c in r]) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not numbered:
@@ -109,21 +304,28 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str) -> ImportPrev
     if len(numbered) - 1 > MAX_ROWS:
         raise _bad(f"danh sách có hơn {MAX_ROWS} người.")
     nominees: list[Nominee] = []
-    warnings: list[str] = []
+    warnings_: list[str] = []
     for number, row in numbered[1:]:
 
         def cell(name: str, row: Sequence[str] = row) -> str:
             i = index.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            if i is None or i >= len(row):
+                return ""
+            text = row[i].strip()
+            return _capitals_restored(text, name=name == "full_name") if legacy_caps else text
 
         name = cell("full_name")
         if not name:
-            warnings.append(f"Dòng {number}: không có họ tên, bỏ qua.")
+            warnings_.append(f"Dòng {number}: không có họ tên, bỏ qua.")
             continue
+        if legacy_caps and name != row[index["full_name"]].strip():
+            warnings_.append(
+                f"Dòng {number}: bảng mã TCVN3 không có chữ hoa có dấu; đã viết hoa thành “{name}”, hãy kiểm tra."
+            )
         year_text = cell("birth_year")
         year: int | None = None
         if year_text:
-            if not re.fullmatch(r"\d{4}(\.0)?", year_text):
+            if not re.fullmatch(r"[0-9]{4}(\.0)?", year_text):
                 raise _bad(f"dòng {number}: năm sinh “{year_text}” không phải số năm.")
             year = int(float(year_text))
         check_text(" ".join(row))
@@ -141,47 +343,124 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str) -> ImportPrev
         )
     if not nominees:
         raise _bad("tệp không có người nào có họ tên.")
-    return ImportPreview(tuple(nominees), encoding, columns, tuple(warnings))
+    return ImportPreview(tuple(nominees), encoding, columns, tuple(warnings_))
 
 
-def read_csv(raw: bytes, encoding: str | None = None) -> ImportPreview:
-    text, used = decode(raw, encoding)
-    check_text(text)
+def _parse_csv(text: str) -> list[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         raise _bad(f"tệp CSV sai định dạng: {exc}.") from exc
-    return _rows_to_preview(rows, used)
 
 
-def read_xlsx(raw: bytes) -> ImportPreview:
+def _convert_rows(rows: Sequence[Sequence[str]], encoding: str) -> tuple[list[list[str]], bool]:
+    """Legacy-font cells converted; whether any cell changed.
+
+    In a file that also holds real Unicode text (a header typed later), a cell that already reads as
+    Vietnamese ("Lê Hà") is Unicode too and is kept as it is.
+    """
+    mixed = any(not c.isascii() and not is_convertible(c) for r in rows for c in r)
+
+    def one(cell: str) -> str:
+        if not is_convertible(cell) or (mixed and plausibility(cell)[1] == 0):
+            return cell
+        return convert_text(cell, encoding)
+
+    try:
+        out = [[one(c) for c in r] for r in rows]
+    except LegacyDecodeError as exc:
+        raise _bad(f"tệp không đọc được bằng bảng mã {LEGACY_NAMES[encoding]} ({exc}).") from exc
+    return out, any(a != b for r, s in zip(rows, out, strict=True) for a, b in zip(r, s, strict=True))
+
+
+def read_csv(raw: bytes, encoding: str | None = None) -> ImportPreview:
+    chosen = _canonical(encoding) if encoding else None
+    if chosen not in LEGACY_ENCODINGS:
+        text, used = decode(raw, chosen)
+        check_text(text)
+        rows = _parse_csv(text)
+        cells = [c for r in rows for c in r]
+        if chosen is None and (guess := guess_in_cells(cells)):
+            raise _legacy_in_unicode(guess, cells)
+        return _rows_to_preview(rows, used)
+    found = _unicode_text(raw)
+    if found is None:
+        # The bytes themselves are in the legacy encoding.
+        text, used = decode(raw, chosen)
+        check_text(text)
+        rows = _parse_csv(text)
+    else:
+        # A Unicode file whose text was typed with a legacy font ("NguyÔn"): convert cell by cell.
+        rows, changed = _convert_rows(_parse_csv(found[0]), chosen)
+        used = chosen if changed else found[1]
+    _check_readable([c for r in rows for c in r], chosen)
+    return _rows_to_preview(rows, used, legacy_caps=chosen == TCVN3)
+
+
+def _xlsx_rows(raw: bytes) -> list[list[str]]:
     import zipfile
 
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise _bad("tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel.") from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise _bad("tệp Excel quá lớn khi giải nén: không phải một danh sách người được lấy phiếu.")
+    # A damaged workbook can fail anywhere inside openpyxl, zipfile or the XML parser, with any exception
+    # class; all of them mean the same to the user. Its warnings (unsupported extensions) are not errors.
     try:
-        sheet = book.worksheets[0]
-        rows = [
-            ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in r]
-            for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 20)
-        ]
-    finally:
-        book.close()
-    return _rows_to_preview(rows, "xlsx")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                return [
+                    [_cell_text(v) for v in r]
+                    for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 20, max_col=MAX_COLUMNS)
+                ]
+            finally:
+                book.close()
+    except Exception as exc:
+        raise _bad("tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel.") from exc
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(raw: bytes, encoding: str | None = None) -> ImportPreview:
+    rows = _xlsx_rows(raw)
+    if not encoding:
+        cells = [c for r in rows for c in r]
+        if guess := guess_in_cells(cells):
+            raise _legacy_in_unicode(guess, cells)
+        return _rows_to_preview(rows, "xlsx")
+    chosen = _canonical(encoding)
+    if chosen not in LEGACY_ENCODINGS:
+        raise _bad(f"tệp Excel không dùng bảng mã {encoding}.")
+    rows, changed = _convert_rows(rows, chosen)
+    _check_readable([c for r in rows for c in r], chosen)
+    return _rows_to_preview(rows, f"xlsx/{chosen}" if changed else "xlsx", legacy_caps=chosen == TCVN3)
 
 
 def read_nominee_file(path: Path, encoding: str | None = None) -> ImportPreview:
-    """A preview of the nominees in a CSV or XLSX file; nothing is saved."""
+    """A preview of the nominees in a CSV or XLSX file; nothing is saved.
+
+    `encoding` is None (Unicode, detected) or the encoding the user chose after being told which one the
+    file seems to use: "tcvn3", "vni", "cp1258" (an EncodingGuessError carries the guess).
+    """
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -190,7 +469,7 @@ def read_nominee_file(path: Path, encoding: str | None = None) -> ImportPreview:
     except OSError as exc:
         raise _bad(f"không mở được tệp {path.name} ({exc.strerror}).") from exc
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(raw)
+        return read_xlsx(raw, encoding)
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return read_csv(raw, encoding)
     raise _bad("chỉ nhận tệp .csv hoặc .xlsx.")

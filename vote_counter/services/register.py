@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
 from vote_counter.domain.serials import PayloadError, make_payload, new_serial, parse_typed_serial
+from vote_counter.services.accounts import Auth
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.storage import audit
@@ -56,7 +57,13 @@ def summary_of(s: Session, round_id: int) -> RegisterSummary:
 
 class RegisterService(ServiceBase):
     def print_batch(
-        self, round_id: RoundId, count: int, actor: str = DEFAULT_ACTOR, *, layout_json: str | None = None
+        self,
+        round_id: RoundId,
+        count: int,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        layout_json: str | None = None,
+        auth: Auth | None = None,
     ) -> list[IssuedBallot]:
         """Register `count` fresh serials as printed, in one transaction, in random order.
 
@@ -66,6 +73,7 @@ class RegisterService(ServiceBase):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "in phiếu", Stage.PREPARATION, Stage.COUNTING)
             has_nominees = s.execute(select(NomineeRow.id).where(NomineeRow.round_id == round_id)).first()
             if has_nominees is None:
@@ -77,11 +85,14 @@ class RegisterService(ServiceBase):
         secrets.SystemRandom().shuffle(issued)
         return issued
 
-    def exchange(self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR) -> IssuedBallot:
+    def exchange(
+        self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> IssuedBallot:
         """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed."""
         serial = _typed(serial_text)
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "đổi phiếu", Stage.PREPARATION, Stage.COUNTING)
             reg = self._serial(s, round_id, serial)
             if reg.status != SerialStatus.PRINTED.value:
@@ -94,10 +105,13 @@ class RegisterService(ServiceBase):
             audit.append(s, actor, "ballot_exchanged", {"round": round_id, "spoiled": serial, "new": fresh.serial})
             return fresh
 
-    def mark_unused(self, round_id: RoundId, serials: Sequence[str], actor: str = DEFAULT_ACTOR) -> int:
+    def mark_unused(
+        self, round_id: RoundId, serials: Sequence[str], actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> int:
         cleaned = [_typed(t) for t in serials]
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "ghi phiếu không dùng", Stage.PREPARATION, Stage.COUNTING)
             for serial in cleaned:
                 reg = self._serial(s, round_id, serial)

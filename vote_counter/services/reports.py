@@ -21,6 +21,7 @@ from vote_counter.documents.minutes_pdf import render_minutes
 from vote_counter.documents.results_xlsx import write_results_xlsx
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import MeetingId, RoundId, nfc
+from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import ErrorCode, ServiceError
@@ -49,8 +50,9 @@ class ReportService(ServiceBase):
         setup: SetupService,
         register: RegisterService,
         counting: CountingService,
+        access: Access | None = None,
     ) -> None:
-        super().__init__(sessions)
+        super().__init__(sessions, access)
         self._setup = setup
         self._register = register
         self._counting = counting
@@ -64,6 +66,7 @@ class ReportService(ServiceBase):
         *,
         page_format: PageFormat = PageFormat.A4_PORTRAIT,
         progress: Progress | None = None,
+        auth: Auth | None = None,
     ) -> list[PrintedBallot]:
         """Register `count` serials (one transaction) and draw them, in random order, into one PDF."""
         round_ = self._setup.round(round_id)
@@ -71,7 +74,7 @@ class ReportService(ServiceBase):
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
         layout = json.dumps(ballot_layout(meeting, round_, nominees, page_format).to_dict(), ensure_ascii=False)
-        issued = self._register.print_batch(round_id, count, layout_json=layout)
+        issued = self._register.print_batch(round_id, count, layout_json=layout, auth=auth)
         ballots = [PrintedBallot(b.serial, b.payload) for b in issued]
         _atomic_write(
             path,
@@ -82,14 +85,20 @@ class ReportService(ServiceBase):
         return ballots
 
     def exchange_ballot(
-        self, round_id: RoundId, spoiled_serial: str, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT
+        self,
+        round_id: RoundId,
+        spoiled_serial: str,
+        path: Path,
+        *,
+        page_format: PageFormat = PageFormat.A4_PORTRAIT,
+        auth: Auth | None = None,
     ) -> PrintedBallot:
         """Đổi phiếu: mark the spoiled serial and print one fresh ballot to `path`."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
-        fresh = self._register.exchange(round_id, spoiled_serial)
+        fresh = self._register.exchange(round_id, spoiled_serial, auth=auth)
         ballot = PrintedBallot(fresh.serial, fresh.payload)
         _atomic_write(path, lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
         return ballot
@@ -138,25 +147,50 @@ class ReportService(ServiceBase):
         return (counted or now), (closed or now)
 
     def write_minutes(
-        self, round_id: RoundId, folder: Path, *, reason: str = "", actor: str = DEFAULT_ACTOR
+        self,
+        round_id: RoundId,
+        folder: Path,
+        *,
+        reason: str = "",
+        actor: str = DEFAULT_ACTOR,
+        auth: Auth | None = None,
     ) -> list[Path]:
-        """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason; every print is logged."""
-        data = self.minutes_data(round_id)
-        with self._read() as s:
-            printed_before = any(
-                json.loads(r.details).get("round") == round_id
-                for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
-            )
+        """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
+        member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
         why = nfc(reason)
-        if printed_before and not why:
-            raise ServiceError(ErrorCode.REASON_REQUIRED)
+        self._minutes_print(round_id, why, auth, actor, check_only=True)
+        data = self.minutes_data(round_id)
         stem = f"BienBan_luot{round_id}"
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
         _atomic_write(pdf, lambda fh: pages.append(render_minutes(data, fh, copies=3)))
         _atomic_write(docx, lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
+        self._minutes_print(round_id, why, auth, actor, check_code=data.check_code)
+        return [pdf, docx]
+
+    def _minutes_print(
+        self,
+        round_id: RoundId,
+        why: str,
+        auth: Auth | None,
+        actor: str,
+        *,
+        check_only: bool = False,
+        check_code: str = "",
+    ) -> None:
+        """Who may print (a reprint: two people and a reason), and the log entry once the files are written."""
         with self._write() as s:
-            get_round_row(s, round_id)
+            row = get_round_row(s, round_id)
+            printed_before = any(
+                json.loads(r.details).get("round") == round_id
+                for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
+            )
+            need = Need.CHAIR_AND_MEMBER if printed_before else Need.MEMBER
+            actor = self._authorise_round(s, row, auth, actor, need)
+            if printed_before and not why:
+                raise ServiceError(ErrorCode.REASON_REQUIRED)
+            if check_only:
+                return
             audit.append(
                 s,
                 actor,
@@ -164,12 +198,11 @@ class ReportService(ServiceBase):
                 {
                     "round": round_id,
                     "copies": ["01/03", "02/03", "03/03"],
-                    "check_code": data.check_code,
+                    "check_code": check_code,
                     "reprint": printed_before,
                     "reason": why,
                 },
             )
-        return [pdf, docx]
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""

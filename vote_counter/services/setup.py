@@ -23,12 +23,14 @@ from vote_counter.domain.model import (
     nfc,
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
+from vote_counter.services.accounts import Auth, Need
 from vote_counter.services.base import (
     DEFAULT_ACTOR,
     ServiceBase,
     get_meeting_row,
     get_round_row,
     require_stage,
+    require_unsealed,
 )
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.storage import audit, repositories
@@ -109,14 +111,13 @@ class SetupService(ServiceBase):
             audit.append(s, actor, "meeting_created", {"meeting": row.id, "title": m.title})
             return repositories.meeting(row)
 
-    def update_meeting(self, meeting: Meeting, actor: str = DEFAULT_ACTOR) -> Meeting:
+    def update_meeting(self, meeting: Meeting, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Meeting:
         assert meeting.id is not None
         m = clean_meeting(meeting)
         with self._write() as s:
             row = get_meeting_row(s, meeting.id)
-            rounds = s.execute(select(RoundRow.stage).where(RoundRow.meeting_id == meeting.id)).scalars()
-            if any(st == Stage.SEALED.value for st in rounds):
-                raise ServiceError(ErrorCode.SEALED)
+            actor = self._authorise_meeting(s, row.id, auth, actor)
+            require_unsealed(s, row.id)
             repositories.fill_meeting(row, m)
             audit.append(s, actor, "meeting_updated", {"meeting": row.id})
             return repositories.meeting(row)
@@ -131,11 +132,15 @@ class SetupService(ServiceBase):
             return repositories.meeting(get_meeting_row(s, meeting_id))
 
     # ------------------------------------------------------------ board
-    def add_board_member(self, member: BoardMember, actor: str = DEFAULT_ACTOR) -> BoardMember:
+    def add_board_member(
+        self, member: BoardMember, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> BoardMember:
         assert member.meeting_id is not None
         name = _text(member.full_name, "họ và tên thành viên", limit=120)
         with self._write() as s:
             get_meeting_row(s, member.meeting_id)
+            actor = self._authorise_meeting(s, member.meeting_id, auth, actor)
+            require_unsealed(s, member.meeting_id)
             order = member.order or self._next_order(s, BoardMemberRow, BoardMemberRow.meeting_id, member.meeting_id)
             row = BoardMemberRow(meeting_id=member.meeting_id, full_name=name, role=member.role.value, order=order)
             s.add(row)
@@ -143,11 +148,17 @@ class SetupService(ServiceBase):
             audit.append(s, actor, "board_member_added", {"meeting": member.meeting_id, "name": name})
             return repositories.member(row)
 
-    def remove_board_member(self, member_id: BoardMemberId, actor: str = DEFAULT_ACTOR) -> None:
+    def remove_board_member(
+        self, member_id: BoardMemberId, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> None:
+        """Removing a member who holds a passphrase removes an account: the chair and another member."""
         with self._write() as s:
             row = s.get(BoardMemberRow, member_id)
             if row is None:
                 raise ServiceError(ErrorCode.NOT_FOUND, what="thành viên Ban kiểm phiếu")
+            need = Need.CHAIR_AND_MEMBER if row.passphrase_hash is not None else Need.MEMBER
+            actor = self._authorise_meeting(s, row.meeting_id, auth, actor, need)
+            require_unsealed(s, row.meeting_id)
             audit.append(s, actor, "board_member_removed", {"meeting": row.meeting_id, "name": row.full_name})
             s.delete(row)
 
@@ -156,11 +167,12 @@ class SetupService(ServiceBase):
             return repositories.board_of(s, meeting_id)
 
     # ------------------------------------------------------------ rounds
-    def create_round(self, round_: Round, actor: str = DEFAULT_ACTOR) -> Round:
+    def create_round(self, round_: Round, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Round:
         assert round_.meeting_id is not None
         r = clean_round(round_)
         with self._write() as s:
             get_meeting_row(s, round_.meeting_id)
+            actor = self._authorise_meeting(s, round_.meeting_id, auth, actor)
             order = r.order or self._next_order(s, RoundRow, RoundRow.meeting_id, round_.meeting_id)
             row = RoundRow(meeting_id=r.meeting_id, code=self._fresh_code(s), hmac_key=new_round_key())
             repositories.fill_round(row, dataclasses.replace(r, order=order))
@@ -171,11 +183,12 @@ class SetupService(ServiceBase):
             audit.append(s, actor, "round_created", {"round": row.id, "kind": r.kind.value, "title": r.title})
             return repositories.round_(row)
 
-    def update_round(self, round_: Round, actor: str = DEFAULT_ACTOR) -> Round:
+    def update_round(self, round_: Round, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Round:
         assert round_.id is not None
         r = clean_round(round_)
         with self._write() as s:
             row = get_round_row(s, round_.id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "sửa cách bỏ phiếu", Stage.PREPARATION)
             ballot_shape_changed = (row.kind, row.seats, row.write_ins, row.level_preset, row.mode) != (
                 r.kind.value,
@@ -190,10 +203,13 @@ class SetupService(ServiceBase):
             audit.append(s, actor, "round_updated", {"round": row.id})
             return repositories.round_(row)
 
-    def set_counts(self, round_id: RoundId, counts: Counts, actor: str = DEFAULT_ACTOR) -> Round:
+    def set_counts(
+        self, round_id: RoundId, counts: Counts, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> Round:
         c = clean_counts(counts)
         with self._write() as s:
             row = get_round_row(s, round_id)
+            actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "sửa số liệu", Stage.PREPARATION, Stage.COUNTING)
             repositories.fill_counts(row, c)
             audit.append(
@@ -216,14 +232,16 @@ class SetupService(ServiceBase):
             return repositories.round_(get_round_row(s, round_id))
 
     # ------------------------------------------------------------ nominees
-    def add_nominee(self, nominee: Nominee, actor: str = DEFAULT_ACTOR) -> Nominee:
+    def add_nominee(self, nominee: Nominee, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Nominee:
         assert nominee.round_id is not None
-        return self.add_nominees(nominee.round_id, [nominee], actor)[0]
+        return self.add_nominees(nominee.round_id, [nominee], actor, auth=auth)[0]
 
-    def add_nominees(self, round_id: RoundId, nominees: Sequence[Nominee], actor: str = DEFAULT_ACTOR) -> list[Nominee]:
+    def add_nominees(
+        self, round_id: RoundId, nominees: Sequence[Nominee], actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> list[Nominee]:
         cleaned = [clean_nominee(n) for n in nominees]
         with self._write() as s:
-            row = self._editable_list(s, round_id)
+            row, actor = self._editable_list(s, round_id, auth, actor)
             order = self._next_order(s, NomineeRow, NomineeRow.round_id, round_id)
             added = []
             for i, n in enumerate(cleaned):
@@ -235,30 +253,37 @@ class SetupService(ServiceBase):
             audit.append(s, actor, "nominees_added", {"round": round_id, "names": [n.full_name for n in cleaned]})
             return [repositories.nominee(r) for r in added]
 
-    def update_nominee(self, nominee: Nominee, actor: str = DEFAULT_ACTOR) -> Nominee:
+    def update_nominee(self, nominee: Nominee, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Nominee:
         assert nominee.id is not None
         n = clean_nominee(nominee)
         with self._write() as s:
             nrow = s.get(NomineeRow, nominee.id)
             if nrow is None:
                 raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
-            self._editable_list(s, nrow.round_id)
+            _, actor = self._editable_list(s, nrow.round_id, auth, actor)
             repositories.fill_nominee(nrow, dataclasses.replace(n, order=n.order or nrow.order))
             audit.append(s, actor, "nominee_updated", {"round": nrow.round_id, "nominee": nrow.id})
             return repositories.nominee(nrow)
 
-    def remove_nominee(self, nominee_id: NomineeId, actor: str = DEFAULT_ACTOR) -> None:
+    def remove_nominee(self, nominee_id: NomineeId, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> None:
         with self._write() as s:
             nrow = s.get(NomineeRow, nominee_id)
             if nrow is None:
                 raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
-            self._editable_list(s, nrow.round_id)
+            _, actor = self._editable_list(s, nrow.round_id, auth, actor)
             audit.append(s, actor, "nominee_removed", {"round": nrow.round_id, "name": nrow.full_name})
             s.delete(nrow)
 
-    def reorder_nominees(self, round_id: RoundId, ordered_ids: Sequence[NomineeId], actor: str = DEFAULT_ACTOR) -> None:
+    def reorder_nominees(
+        self,
+        round_id: RoundId,
+        ordered_ids: Sequence[NomineeId],
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
+    ) -> None:
         with self._write() as s:
-            self._editable_list(s, round_id)
+            _, actor = self._editable_list(s, round_id, auth, actor)
             rows = {r.id: r for r in s.execute(select(NomineeRow).where(NomineeRow.round_id == round_id)).scalars()}
             if sorted(rows) != sorted(ordered_ids):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="thứ tự mới không khớp với danh sách.")
@@ -272,12 +297,14 @@ class SetupService(ServiceBase):
             return repositories.nominees_of(s, round_id)
 
     # ------------------------------------------------------------ helpers
-    def _editable_list(self, s: Session, round_id: int) -> RoundRow:
+    def _editable_list(self, s: Session, round_id: int, auth: Auth | None, actor: str) -> tuple[RoundRow, str]:
+        """The round if its list may change, and the audit actor."""
         row = get_round_row(s, round_id)
+        actor = self._authorise_round(s, row, auth, actor)
         require_stage(row, "sửa danh sách", Stage.PREPARATION)
         if _printed_any(s, round_id):
             raise ServiceError(ErrorCode.LOCKED_AFTER_PRINT)
-        return row
+        return row, actor
 
     @staticmethod
     def _next_order(s: Session, table: type[BoardMemberRow | RoundRow | NomineeRow], column: Any, owner: int) -> int:

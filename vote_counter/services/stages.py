@@ -1,6 +1,8 @@
 """Stage transitions of a round (SPEC §9): Chuẩn bị → Kiểm phiếu → Đã kết thúc → Niêm phong.
 
-Forward one step at a time; going back needs a reason and is logged. Accounts (who may do it) come later.
+Forward one step at a time; going back needs a reason and is logged. Who may (services/accounts.py): the chair
+opens counting (a live round only once the chair has a passphrase); closing, sealing and going back need the chair
+and one more member.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.documents.labels import PROBLEM
-from vote_counter.domain.model import STAGE_ORDER, RoundId, Stage, nfc
+from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage, nfc
 from vote_counter.domain.rules import ProblemCode, has_quorum
+from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
@@ -24,13 +27,17 @@ BLOCKING = frozenset(ProblemCode) - {ProblemCode.NO_QUORUM}
 
 
 class StageService(ServiceBase):
-    def __init__(self, sessions: sessionmaker[Session], counting: CountingService) -> None:
-        super().__init__(sessions)
+    def __init__(
+        self, sessions: sessionmaker[Session], counting: CountingService, access: Access | None = None
+    ) -> None:
+        super().__init__(sessions, access)
         self._counting = counting
         # Called after a change is committed (Workspace.open sets it to the automatic backup, SPEC §8).
         self.on_stage_changed: Callable[[RoundId, Stage], None] | None = None
 
-    def change(self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR) -> Stage:
+    def change(
+        self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+    ) -> Stage:
         why = nfc(reason)
         with self._write() as s:
             row = get_round_row(s, round_id)
@@ -44,6 +51,15 @@ class StageService(ServiceBase):
                     action=f"chuyển sang “{STAGE_LABELS[to.value]}”",
                     stage=STAGE_LABELS[row.stage],
                 )
+            opening = to is Stage.COUNTING and target > now
+            actor = self._authorise_round(
+                s,
+                row,
+                auth,
+                actor,
+                Need.CHAIR if opening else Need.CHAIR_AND_MEMBER,
+                opening_live=opening and row.mode == Mode.LIVE.value,
+            )
             if target < now and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
             if to is Stage.COUNTING and target > now and not has_quorum(row.summoned, row.present) and not why:

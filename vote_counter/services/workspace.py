@@ -8,6 +8,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
 
+from vote_counter.services.accounts import Access, AccountService
 from vote_counter.services.audit_service import AuditService
 from vote_counter.services.backups import automatic_backup
 from vote_counter.services.counting import CountingService
@@ -38,6 +39,12 @@ class Workspace:
     audit: AuditService
     definitions: DefinitionService
     reports: ReportService
+    accounts: AccountService
+
+    @property
+    def access(self) -> Access:
+        """Who signed in at this machine; services act as them when a call passes no credentials."""
+        return self.accounts.access
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Workspace:
@@ -45,10 +52,11 @@ class Workspace:
         engine = make_engine(target)
         migrate(engine)
         sessions = make_sessions(engine)
-        counting = CountingService(sessions, LiveTotals())
-        setup = SetupService(sessions)
-        register = RegisterService(sessions)
-        stages = StageService(sessions, counting)
+        access = Access(sessions)
+        counting = CountingService(sessions, LiveTotals(), access)
+        setup = SetupService(sessions, access)
+        register = RegisterService(sessions, access)
+        stages = StageService(sessions, counting, access)
         if str(target) != ":memory:":
             stages.on_stage_changed = automatic_backup(target)  # SPEC §8: a backup at each stage change
         return cls(
@@ -58,9 +66,10 @@ class Workspace:
             register=register,
             counting=counting,
             stages=stages,
-            audit=AuditService(sessions),
-            definitions=DefinitionService(sessions),
-            reports=ReportService(sessions, setup, register, counting),
+            audit=AuditService(sessions, access),
+            definitions=DefinitionService(sessions, access),
+            reports=ReportService(sessions, setup, register, counting, access),
+            accounts=AccountService(access, sessions),
         )
 
     def close(self) -> None:

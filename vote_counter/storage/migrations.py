@@ -18,7 +18,22 @@ def _step_1(conn: Connection) -> None:
         )
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_step_1,)
+def _step_2(conn: Connection) -> None:
+    """Board member accounts (SPEC §9): passphrase hash, failures in a row, lockout end.
+
+    Step 1 builds the tables from the current schema, so on a new file the columns are already there.
+    """
+    have = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(board_members)")}
+    for name, ddl in (
+        ("passphrase_hash", "TEXT"),
+        ("failed_attempts", "INTEGER NOT NULL DEFAULT 0"),
+        ("locked_until", "VARCHAR(40)"),
+    ):
+        if name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE board_members ADD COLUMN {name} {ddl}")
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -133,6 +133,7 @@ def member(row: BoardMemberRow) -> BoardMember:
         full_name=row.full_name,
         role=BoardRole(row.role),
         order=row.order,
+        has_passphrase=row.passphrase_hash is not None,
     )
 
 

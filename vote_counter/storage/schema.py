@@ -30,6 +30,11 @@ class BoardMemberRow(Base):
     full_name: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(10))
     order: Mapped[int] = mapped_column(default=0)
+    # "scrypt$n$r$p$salt_hex$hash_hex" (SPEC §9); never leaves storage, never written to the audit log.
+    passphrase_hash: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    # Lockout survives a restart: failures in a row and the UTC time (ISO) before which no attempt is taken.
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[str | None] = mapped_column(String(40), nullable=True, default=None)
 
 
 class RoundRow(Base):

@@ -37,6 +37,7 @@ def run_gui(db_path: Path | None = None) -> int:
     try:
         window = MainWindow(workspace)
         window.show()
+        window.start()  # the audit chain checked, then sign-in (SPEC §8, §9)
         return int(app.exec())
     finally:
         workspace.close()

@@ -25,6 +25,8 @@ class AppContext(QObject):
         self.workspace = workspace
         self.meeting_id: MeetingId | None = None
         self.round_id: RoundId | None = None
+        # What the start-up check of the audit chain found broken (None: intact); export is refused then.
+        self.audit_problem: str | None = None
 
     # ------------------------------------------------------------ selection
     def select(self, meeting_id: MeetingId | None, round_id: RoundId | None) -> None:
@@ -48,6 +50,12 @@ class AppContext(QObject):
         if self.round_id is None:
             return []
         return self.workspace.setup.nominees(self.round_id)
+
+    def meeting_sealed(self) -> bool:
+        """A sealed round freezes its meeting's own data (title, board): they are printed on its minutes."""
+        if self.meeting_id is None:
+            return False
+        return any(r.stage is Stage.SEALED for r in self.workspace.setup.rounds(self.meeting_id))
 
     def stage(self) -> Stage | None:
         r = self.round()

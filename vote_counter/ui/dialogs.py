@@ -62,3 +62,11 @@ def ask_text(parent: QWidget | None, title: str, prompt: str, default: str = "")
     if dialog.exec() != QInputDialog.DialogCode.Accepted:
         return None
     return dialog.textValue()
+
+
+def alarm_box(parent: QWidget | None, title: str, message: str) -> QMessageBox:
+    """A red, critical message (the audit chain broken): not to be missed."""
+    box = _box(parent, QMessageBox.Icon.Critical, title, message)
+    box.setStyleSheet("QMessageBox { background: #fde8e8; } QLabel { color: #a40000; font-weight: bold; }")
+    box.addButton(texts.CLOSE, QMessageBox.ButtonRole.AcceptRole)
+    return box

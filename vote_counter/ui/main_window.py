@@ -7,8 +7,9 @@ round's stage always visible with the buttons that move it.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -19,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.domain.model import MeetingId, Mode, RoundId, Stage
-from vote_counter.services.errors import ServiceError
+from vote_counter.domain.model import BoardRole, MeetingId, Mode, RoundId, Stage
+from vote_counter.services.accounts import Auth
+from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, texts
+from vote_counter.ui import dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages.ballots_page import BallotsPage
 from vote_counter.ui.pages.base import Page, next_stage, previous_stage
@@ -36,6 +38,8 @@ SETTINGS_ORG = "KiemPhieu"
 SETTINGS_APP = "KiemPhieu"
 KEY_MEETING = "last/meeting"
 KEY_ROUND = "last/round"
+KEY_IDLE_MINUTES = "security/idle_minutes"
+DEFAULT_IDLE_MINUTES = 10
 
 STAGE_STYLE = {
     Stage.PREPARATION: "background: #e8eef8; color: #1b3a6b;",
@@ -83,6 +87,21 @@ class MainWindow(QMainWindow):
         self.stage_status = StatusLine()
         self.stage_status.hide()
 
+        # ---------------------------------------------------------- who is working (SPEC §9)
+        self.user_label = QLabel()
+        self.sign_in_button = QPushButton(texts.SIGN_IN_ACTION)
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.idle = sign_in.IdleWatcher(_minutes(self.settings.value(KEY_IDLE_MINUTES)), self)
+        self.idle.timer.timeout.connect(self.lock_screen)
+        self.lock_button = QPushButton(texts.LOCK_BUTTON)
+        self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
+        self.lock_button.clicked.connect(self.lock_screen)
+        user_bar = QHBoxLayout()
+        user_bar.addStretch(1)
+        user_bar.addWidget(self.user_label)
+        user_bar.addWidget(self.sign_in_button)
+        user_bar.addWidget(self.lock_button)
+
         # ---------------------------------------------------------- pages
         self.setup_page = SetupPage(self.ctx)
         self.ballots_page = BallotsPage(self.ctx)
@@ -103,6 +122,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 6, 8, 6)
+        layout.addLayout(user_bar)
         layout.addLayout(bar)
         layout.addWidget(self.stage_status)
         layout.addWidget(self.tabs, 1)
@@ -113,7 +133,68 @@ class MainWindow(QMainWindow):
         self.ctx.selectionChanged.connect(self._selection_changed)
         self.ctx.dataChanged.connect(self._data_changed)
         self.ctx.structureChanged.connect(self._reload_selectors)
+        self.lock_overlay = sign_in.LockOverlay(workspace, self)
+        self.lock_overlay.unlocked.connect(self._unlocked)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.idle.timer.start()
         self._restore()
+
+    # ------------------------------------------------------------ start-up: audit check, then sign-in
+    def start(self) -> None:
+        """After the window shows: verify the audit chain (a red alarm if broken; export refused, looking
+        still allowed), then ask a board member to sign in if the meeting has accounts."""
+        report = self.ctx.workspace.audit.verify()
+        if not report.ok:
+            where = tamper_place(report.first_bad_seq, report.bad_ballots)
+            self.ctx.audit_problem = where
+            sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
+            self.minutes_page.refresh()
+        mid = self.ctx.meeting_id
+        ws = self.ctx.workspace
+        if mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None:
+            sign_in.ask_sign_in(self, ws, mid)
+        self._draw_user()
+
+    def sign_in(self) -> None:
+        mid = self.ctx.meeting_id
+        if mid is not None and sign_in.ask_sign_in(self, self.ctx.workspace, mid):
+            self._draw_user()
+            self.ctx.changed()
+
+    def _draw_user(self) -> None:
+        ws, mid = self.ctx.workspace, self.ctx.meeting_id
+        accounts = sign_in.needs_accounts(ws, mid)
+        member = sign_in.signed_in_or_none(ws, mid)
+        if member is not None:
+            self.user_label.setText(texts.SIGNED_IN_AS.format(name=member.full_name, role=texts.ROLE[member.role]))
+        else:
+            self.user_label.setText(texts.SIGNED_IN_NONE if accounts else texts.SIGNED_IN_NO_ACCOUNTS)
+        allow(self.sign_in_button, accounts)
+        allow(self.lock_button, accounts)
+
+    # ------------------------------------------------------------ idle lock
+    def lock_screen(self) -> None:
+        """Cover the window; the same or another member's passphrase opens it (the timer's timeout slot)."""
+        ws, mid = self.ctx.workspace, self.ctx.meeting_id
+        if mid is None or not sign_in.needs_accounts(ws, mid):
+            self.idle.timer.start()
+            return
+        last = ws.accounts.signed_in_member(mid)
+        ws.accounts.sign_out()
+        self.lock_overlay.lock(mid, self.idle.minutes, last)
+        self._draw_user()
+
+    def _unlocked(self) -> None:
+        self.idle.timer.start()
+        self._draw_user()
+        self.ctx.changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.lock_overlay.isVisible():
+            self.lock_overlay.setGeometry(self.rect())
 
     # ------------------------------------------------------------ selection
     def _restore(self) -> None:
@@ -179,6 +260,7 @@ class MainWindow(QMainWindow):
         self._data_changed()
 
     def _data_changed(self) -> None:
+        self._draw_user()
         self._draw_stage()
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
@@ -213,8 +295,8 @@ class MainWindow(QMainWindow):
         allow(self.next_button, nxt is not None, texts.STAGE_LAST)
         allow(
             self.back_button,
-            prev is not None and round_.stage is not Stage.SEALED,
-            texts.STAGE_LAST if round_.stage is Stage.SEALED else texts.STAGE_FIRST,
+            prev is not None,  # from sealed too: the chair, another member and a reason (SPEC §9)
+            texts.STAGE_FIRST,
             texts.STAGE_BACK_TIP.format(stage=texts.STAGE[prev]) if prev else "",
         )
 
@@ -230,7 +312,22 @@ class MainWindow(QMainWindow):
             self, texts.STAGE_CONFIRM_TITLE, template.format(round=round_.title, stage=texts.STAGE[nxt])
         ):
             return
-        self._change_stage(round_.id, nxt, "")
+        ws, mid = self.ctx.workspace, round_.meeting_id
+        auth: Auth | None = None
+        if mid is not None and sign_in.needs_accounts(ws, mid):
+            if nxt is Stage.COUNTING:  # the chair opens counting
+                member = ws.accounts.signed_in_member(mid)
+                if member is None or member.role is not BoardRole.CHAIR:
+                    auth = sign_in.ask_chair(self, ws, mid)
+                    if auth is None:
+                        return
+            else:  # closing and sealing: the chair and another member
+                action = texts.ACTION_SEAL if nxt is Stage.SEALED else texts.ACTION_CLOSE
+                auth = sign_in.ask_approval(self, ws, mid, action)
+                if auth is None:
+                    self._stage_error(texts.APPROVAL_CANCELLED)
+                    return
+        self._change_stage(round_.id, nxt, "", auth)
 
     def stage_back(self) -> None:
         round_ = self.ctx.round()
@@ -242,14 +339,25 @@ class MainWindow(QMainWindow):
         reason = dialogs.ask_text(self, texts.STAGE_BACK_TITLE, texts.STAGE_BACK_PROMPT.format(stage=texts.STAGE[prev]))
         if reason is None:
             return
-        self._change_stage(round_.id, prev, reason)
+        ws, mid = self.ctx.workspace, round_.meeting_id
+        auth: Auth | None = None
+        if mid is not None and sign_in.needs_accounts(ws, mid):
+            action = texts.ACTION_BACK.format(stage=texts.STAGE[prev])
+            auth = sign_in.ask_approval(self, ws, mid, action, reason)
+            if auth is None:
+                self._stage_error(texts.APPROVAL_CANCELLED)
+                return
+        self._change_stage(round_.id, prev, reason, auth)
 
-    def _change_stage(self, round_id: RoundId, to: Stage, reason: str) -> None:
+    def _stage_error(self, message: str) -> None:
+        self.stage_status.show_error(message)
+        self.stage_status.show()
+
+    def _change_stage(self, round_id: RoundId, to: Stage, reason: str, auth: Auth | None = None) -> None:
         try:
-            self.ctx.workspace.stages.change(round_id, to, reason)
+            self.ctx.workspace.stages.change(round_id, to, reason, auth=auth)
         except ServiceError as exc:
-            self.stage_status.show_error(exc.message)
-            self.stage_status.show()
+            self._stage_error(exc.message)
             return
         self.stage_status.show_ok(texts.STAGE_CHANGED.format(stage=texts.STAGE[to]))
         self.stage_status.show()
@@ -267,6 +375,14 @@ class MainWindow(QMainWindow):
             self.results_page.projector.close()
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _minutes(value: object) -> float:
+    try:
+        minutes = float(str(value)) if value not in (None, "") else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
+    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
 
 
 def _int(value: object) -> int | None:

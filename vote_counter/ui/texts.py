@@ -170,7 +170,7 @@ SORT_TIP = "Xếp theo tên (chữ cuối của họ và tên), rồi họ và t
 REMOVE_NOMINEE_CONFIRM = "Xóa “{name}” khỏi danh sách?"
 NO_BIRTH_YEAR = "—"
 
-BOARD_HEADERS = ("Họ và tên", "Vai trò")
+BOARD_HEADERS = ("Họ và tên", "Vai trò", "Mật khẩu")
 ROLE: Mapping[BoardRole, str] = {BoardRole.CHAIR: "Trưởng ban", BoardRole.MEMBER: "Thành viên"}
 F_ROLE = "Vai trò"
 ADD_MEMBER = "Thêm thành viên"
@@ -478,3 +478,57 @@ ENCODING_NAMES = {
     "cp1258": "Windows-1258",
     "xlsx": "Tệp Excel (.xlsx)",
 }
+
+# ---------------------------------------------------------------- accounts, sign-in, screen lock (SPEC §9)
+SIGN_IN_TITLE = "Đăng nhập Ban kiểm phiếu"
+SIGN_IN_PROMPT = "Chọn tên của mình trong Ban kiểm phiếu của hội nghị “{meeting}” và nhập mật khẩu."
+SIGN_IN_CHAIR_PROMPT = "Thao tác này cần Trưởng ban: Trưởng ban nhập mật khẩu của mình."
+SIGN_IN_BUTTON = "Đăng nhập"
+SIGN_IN_SKIP = "Chỉ xem"
+F_MEMBER = "Thành viên:"
+F_PASSPHRASE = "Mật khẩu:"
+F_CHAIR = "Trưởng ban:"
+F_SECOND = "Thành viên thứ hai:"
+F_NEW_PASSPHRASE = "Mật khẩu mới:"
+F_REPEAT_PASSPHRASE = "Nhập lại mật khẩu mới:"
+F_CURRENT_PASSPHRASE = "Mật khẩu hiện tại:"
+SIGNED_IN_AS = "Đang làm việc: {name} ({role})"
+SIGNED_IN_NONE = "Chưa đăng nhập (chỉ xem)"
+SIGNED_IN_NO_ACCOUNTS = "Hội nghị chưa có mật khẩu Ban kiểm phiếu"
+SIGN_IN_ACTION = "Đăng nhập…"
+LOCK_BUTTON = "Khóa màn hình"
+LOCK_TIP = "Khóa ngay: muốn làm tiếp phải nhập lại mật khẩu. Màn hình tự khóa sau {minutes} phút không dùng."
+LOCKED_TITLE = "Màn hình đang khóa"
+LOCKED_TEXT = "Màn hình đã khóa vì không dùng trong {minutes} phút hoặc do một thành viên khóa. Chọn tên và nhập "
+LOCKED_TEXT += "mật khẩu để làm tiếp; dữ liệu đã lưu vẫn còn nguyên."
+UNLOCK_BUTTON = "Mở khóa"
+APPROVAL_TITLE = "Cần Trưởng ban và một thành viên"
+APPROVAL_PROMPT = (
+    "“{action}” cần Trưởng ban và một thành viên khác của Ban kiểm phiếu: mỗi người nhập mật khẩu của mình."
+)
+APPROVAL_REASON = "Lý do: {reason}"
+APPROVAL_SAME_PERSON = "Hai người phải khác nhau."
+APPROVAL_CANCELLED = "Chưa thực hiện: chưa đủ Trưởng ban và một thành viên xác nhận."
+SET_PASSPHRASE = "Đặt mật khẩu…"
+SET_PASSPHRASE_TIP = "Đặt hoặc đổi mật khẩu đăng nhập của thành viên đang chọn (ít nhất 8 ký tự)."
+SET_PASSPHRASE_TITLE = "Mật khẩu của {name}"
+SET_PASSPHRASE_PROMPT = "Người có tên tự nhập mật khẩu của mình (ít nhất 8 ký tự, không cho người khác xem)."
+PASSPHRASES_DIFFER = "Hai lần nhập mật khẩu mới không giống nhau."
+PASSPHRASE_SET = "Đã đặt mật khẩu cho {name}."
+BOARD_HAS_PASSPHRASE = "Đã có mật khẩu"
+BOARD_NO_PASSPHRASE = "Chưa có mật khẩu"
+WHY_SEALED_MEETING = "Hội nghị có lượt đã niêm phong: thông tin hội nghị và Ban kiểm phiếu chỉ được xem."
+ACTION_CLOSE = "Kết thúc kiểm phiếu"
+ACTION_SEAL = "Niêm phong"
+ACTION_BACK = "Quay lại giai đoạn “{stage}”"
+ACTION_VOID = "Hủy phiếu đã nhập số {serial}"
+ACTION_REPRINT = "In lại biên bản"
+ACTION_REMOVE_MEMBER = "Xóa thành viên có mật khẩu"
+AUDIT_ALARM_TITLE = "CẢNH BÁO: dữ liệu bị sửa ngoài phần mềm"
+AUDIT_ALARM = (
+    "Kiểm tra nhật ký lúc mở phần mềm phát hiện: {where}.\n\n"
+    "Không được xuất kết quả từ cơ sở dữ liệu này. Vẫn có thể mở để xem. Báo ngay Trưởng ban Ban kiểm phiếu; "
+    "chạy “vote-counter verify-audit” để xem lại."
+)
+WHY_AUDIT_BROKEN = "Nhật ký bị sửa ngoài phần mềm: không được xuất kết quả. Báo Trưởng ban."
+SELECT_MEMBER = "Hãy chọn một thành viên trong bảng trước."

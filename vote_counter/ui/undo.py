@@ -5,6 +5,8 @@ redo() does nothing. Undo of a save voids the ballot with the reason "Hoàn tác
 Undo of a correction corrects it back. Every step goes through a service and so into the audit log.
 A service refusal during undo/redo (e.g. the round was closed meanwhile) is reported in the status
 line and the command is dropped from the stack (made obsolete), so it cannot be half-applied twice.
+Voiding needs the chair and another member (SPEC §9): `approve` asks them, or returns None when the
+meeting has no accounts, and raises ServiceError when they do not confirm.
 """
 
 from __future__ import annotations
@@ -14,11 +16,17 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from vote_counter.domain.model import BallotId, BallotMarks
+from vote_counter.services.accounts import Approval
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import ServiceError
 from vote_counter.ui import texts
 
 Report = Callable[[str, bool], None]  # (message, ok)
+Approve = Callable[[str], Approval | None]  # (what is being done) → the two people's credentials
+
+
+def no_approval(_action: str) -> Approval | None:
+    return None
 
 
 class _ServiceCommand(QUndoCommand):
@@ -54,15 +62,23 @@ class _ServiceCommand(QUndoCommand):
 
 
 class SaveBallotCommand(_ServiceCommand):
-    def __init__(self, counting: CountingService, ballot_id: BallotId, serial: str, report: Report) -> None:
+    def __init__(
+        self,
+        counting: CountingService,
+        ballot_id: BallotId,
+        serial: str,
+        report: Report,
+        approve: Approve = no_approval,
+    ) -> None:
         super().__init__(counting, texts.UNDO_SAVE.format(serial=serial), report)
         self.ballot_id = ballot_id
+        self._approve = approve
 
     def _do(self) -> None:
         self._counting.restore(self.ballot_id, texts.REDO_REASON)
 
     def _undo(self) -> None:
-        self._counting.void(self.ballot_id, texts.UNDO_REASON)
+        self._counting.void(self.ballot_id, texts.UNDO_REASON, auth=self._approve(self.text()))
 
 
 class CorrectBallotCommand(_ServiceCommand):
@@ -89,14 +105,21 @@ class CorrectBallotCommand(_ServiceCommand):
 
 class VoidBallotCommand(_ServiceCommand):
     def __init__(
-        self, counting: CountingService, ballot_id: BallotId, serial: str, reason: str, report: Report
+        self,
+        counting: CountingService,
+        ballot_id: BallotId,
+        serial: str,
+        reason: str,
+        report: Report,
+        approve: Approve = no_approval,
     ) -> None:
         super().__init__(counting, texts.UNDO_VOID.format(serial=serial), report)
         self.ballot_id = ballot_id
         self._reason = reason
+        self._approve = approve
 
     def _do(self) -> None:
-        self._counting.void(self.ballot_id, f"{texts.REDO_REASON}: {self._reason}")
+        self._counting.void(self.ballot_id, f"{texts.REDO_REASON}: {self._reason}", auth=self._approve(self.text()))
 
     def _undo(self) -> None:
         self._counting.restore(self.ballot_id, texts.UNDO_REASON)

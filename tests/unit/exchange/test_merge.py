@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.builders import Built, build_round, expect_error, snapshot, valid_marks, workspace_at
+from tests.helpers.builders import (
+    Built,
+    build_round,
+    expect_error,
+    sign_in_known_boards,
+    snapshot,
+    valid_marks,
+    workspace_at,
+)
 from vote_counter.domain.model import BallotMarks, NomineeId, RoundKind
 from vote_counter.exchange.backups import backup, restore
 from vote_counter.exchange.merge import ENTRIES, ImportMode, export_entries, import_entries
@@ -34,6 +42,7 @@ def stations(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Station
     built = build_round(a, RoundKind.CONFIDENCE, nominees=4, printed=30, double_entry=double)
     restore(tmp_path / "b" / "kp.sqlite3", backup(a, "cho máy 2"))
     b = Workspace.open(tmp_path / "b" / "kp.sqlite3")
+    sign_in_known_boards(b)
     (tmp_path / "usb").mkdir()
     yield Stations(a, b, built, tmp_path)
     a.close()

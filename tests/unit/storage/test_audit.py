@@ -29,6 +29,7 @@ from vote_counter.domain.model import (
     BallotId,
     BallotMarks,
     BoardMember,
+    BoardRole,
     Counts,
     Meeting,
     Nominee,
@@ -38,6 +39,7 @@ from vote_counter.domain.model import (
     Stage,
     TallySheet,
 )
+from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.errors import ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import audit
@@ -203,6 +205,25 @@ def _actions(ws: Workspace) -> list[tuple[str, Callable[[], Any]]]:
     def remove_member() -> None:
         ws.setup.remove_board_member(state["bm"].id)
 
+    def chair() -> None:
+        state["chair"] = ws.setup.add_board_member(
+            BoardMember(id=None, meeting_id=state["m"].id, full_name="Phan Văn Trị", role=BoardRole.CHAIR)
+        )
+
+    def second() -> None:
+        state["second"] = ws.setup.add_board_member(
+            BoardMember(id=None, meeting_id=state["m"].id, full_name="Vũ Thị Sáu")
+        )
+
+    def chair_passphrase() -> None:
+        ws.accounts.set_passphrase(state["chair"].id, "mật khẩu trưởng ban")
+
+    def second_passphrase() -> None:
+        chair = Credential(state["chair"].id, "mật khẩu trưởng ban")
+        ws.accounts.set_passphrase(state["second"].id, "mật khẩu thành viên", auth=chair)
+        # From here on the meeting has accounts: the chair and the member sign in (SPEC §9).
+        ws.access.remember(state["m"].id, Approval(chair, Credential(state["second"].id, "mật khẩu thành viên")))
+
     def create_round() -> None:
         state["r"] = ws.setup.create_round(
             Round(
@@ -283,6 +304,10 @@ def _actions(ws: Workspace) -> list[tuple[str, Callable[[], Any]]]:
         ("meeting_updated", update_meeting),
         ("board_member_added", member),
         ("board_member_removed", remove_member),
+        ("board_member_added", chair),
+        ("board_member_added", second),
+        ("passphrase_set", chair_passphrase),
+        ("passphrase_set", second_passphrase),
         ("round_created", create_round),
         ("round_updated", update_round),
         ("counts_set", set_counts),

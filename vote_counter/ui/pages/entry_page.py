@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from vote_counter.domain.model import BallotMarks, Nominee, Reason, Round, RoundKind, Stage, nfc
 from vote_counter.domain.rules import Totals
 from vote_counter.domain.serials import format_serial
+from vote_counter.services.accounts import Approval
 from vote_counter.services.counting import EnteredBallot
-from vote_counter.services.errors import SET_ASIDE_REASON, ServiceError
-from vote_counter.ui import texts
+from vote_counter.services.errors import SET_ASIDE_REASON, ErrorCode, ServiceError
+from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.entry_grid import EntryGrid
 from vote_counter.ui.models import TotalsModel
@@ -304,6 +305,16 @@ class EntryPage(Page):
         declared = frozenset(r for r, box in self.declared.items() if box.isChecked())
         return BallotMarks(self.grid.grid_model.marks(), write_ins, declared)
 
+    def approve(self, action: str) -> Approval | None:
+        """Voiding a counted ballot: the chair and another member confirm (None: the meeting has no accounts)."""
+        ws, mid = self.ctx.workspace, self.ctx.meeting_id
+        if mid is None or not sign_in.needs_accounts(ws, mid):
+            return None
+        approval = sign_in.ask_approval(self, ws, mid, action)
+        if approval is None:
+            raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
+        return approval
+
     def save(self) -> None:
         r = self._round
         if r is None or r.id is None or self._serial is None:
@@ -331,7 +342,7 @@ class EntryPage(Page):
                 totals = None
             else:
                 saved = counting.record(r.id, self._scan_text, marks, self.pass_no)
-                self.undo_stack.push(SaveBallotCommand(counting, saved.id, serial, self.report))
+                self.undo_stack.push(SaveBallotCommand(counting, saved.id, serial, self.report, self.approve))
                 if saved.validity.valid:
                     self.status.show_ok(texts.SAVED_VALID.format(serial=serial))
                 else:

@@ -200,11 +200,13 @@ class FindPanel(Page):
             return
         counting = self.ctx.workspace.counting
         try:
-            counting.void(b.id, reason)
+            counting.void(b.id, reason, auth=self._entry.approve(texts.ACTION_VOID.format(serial=serial)))
         except ServiceError as exc:
             self._entry.status.show_error(exc.message)
             return
-        self._entry.undo_stack.push(VoidBallotCommand(counting, b.id, serial, reason, self._entry.report))
+        self._entry.undo_stack.push(
+            VoidBallotCommand(counting, b.id, serial, reason, self._entry.report, self._entry.approve)
+        )
         self._entry.status.show_ok(texts.VOIDED.format(serial=serial))
         self._entry.refresh_totals()
         self.search(quiet=True)

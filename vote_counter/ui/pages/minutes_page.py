@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from vote_counter.domain.model import Stage
 from vote_counter.exchange.export import export_package
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.ui import dialogs, texts
+from vote_counter.ui import dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages import usb_dialog
 from vote_counter.ui.pages.base import Page, stage_block
@@ -177,6 +177,9 @@ class MinutesPage(Page):
         self.usb_encrypt.setEnabled(why is None)
         for button, tip in zip(buttons, tips, strict=True):
             allow(button, why is None, why or "", tip)
+        if self.ctx.audit_problem is not None:  # found at start-up: nothing leaves the room from this file
+            allow(self.usb_button, False, texts.WHY_AUDIT_BROKEN)
+            self.usb_encrypt.setEnabled(False)
 
     def _file_picked(self, *_args: object) -> None:
         path = self.selected_file()
@@ -202,12 +205,19 @@ class MinutesPage(Page):
             try:
                 return reports.write_minutes(rid, folder)
             except ServiceError as exc:
-                if exc.code is not ErrorCode.REASON_REQUIRED:
+                # A reprint: a reason, and the chair with another member once the meeting has accounts.
+                if exc.code not in (ErrorCode.REASON_REQUIRED, ErrorCode.NEEDS_CHAIR, ErrorCode.NEEDS_SECOND_MEMBER):
                     raise
             reason = dialogs.ask_text(self, texts.REPRINT_TITLE, texts.REPRINT_PROMPT)
             if reason is None:
                 return []
-            return reports.write_minutes(rid, folder, reason=reason)
+            ws, mid = self.ctx.workspace, self.ctx.meeting_id
+            auth = None
+            if mid is not None and sign_in.needs_accounts(ws, mid):
+                auth = sign_in.ask_approval(self, ws, mid, texts.ACTION_REPRINT, reason)
+                if auth is None:
+                    raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
+            return reports.write_minutes(rid, folder, reason=reason, auth=auth)
 
         code = reports.minutes_data(rid).check_code
         self._write(write, lambda paths: texts.WRITTEN_MINUTES.format(code=code, count=len(paths)))

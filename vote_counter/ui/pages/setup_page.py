@@ -32,8 +32,9 @@ from vote_counter.domain.model import (
     Stage,
 )
 from vote_counter.domain.rules import has_quorum
+from vote_counter.services.accounts import Credential
 from vote_counter.services.errors import ServiceError
-from vote_counter.ui import texts
+from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.pages.round_forms import NomineesPanel, RoundForm
@@ -92,6 +93,8 @@ class MeetingForm(Page):
         meeting = self.ctx.meeting()
         self._new = meeting is None
         if meeting is None:
+            for w in self._fields():
+                allow(w, True)
             self.start_new()
             return
         self.title.setText(meeting.title)
@@ -103,6 +106,22 @@ class MeetingForm(Page):
         self.date.setDate(QDate(day.year, day.month, day.day))
         set_combo(self.header_style, meeting.header_style)
         set_combo(self.secrecy, meeting.secrecy)
+        sealed = self.ctx.meeting_sealed()
+        for w in self._fields():
+            allow(w, not sealed, texts.WHY_SEALED_MEETING)
+
+    def _fields(self) -> tuple[QWidget, ...]:
+        return (
+            self.title,
+            self.organisation,
+            self.parent_body,
+            self.place,
+            self.date,
+            self.header_style,
+            self.secrecy,
+            self.document_code,
+            self.save_button,
+        )
 
     def _meeting(self, meeting_id: MeetingId | None) -> Meeting:
         q = self.date.date()
@@ -150,8 +169,10 @@ class BoardPanel(Page):
         self.role = enum_combo(texts.ROLE)
         self.add_button = QPushButton(texts.ADD_MEMBER)
         self.remove_button = QPushButton(texts.REMOVE_MEMBER)
+        self.passphrase_button = QPushButton(texts.SET_PASSPHRASE)
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
+        self.passphrase_button.clicked.connect(self.set_passphrase)
         self.name.returnPressed.connect(self.add)
         form = QFormLayout()
         form.addRow(texts.F_FULL_NAME, self.name)
@@ -159,6 +180,7 @@ class BoardPanel(Page):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.passphrase_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
@@ -172,8 +194,12 @@ class BoardPanel(Page):
         for i, m in enumerate(self._members):
             self.table.setItem(i, 0, QTableWidgetItem(m.full_name))
             self.table.setItem(i, 1, QTableWidgetItem(texts.ROLE[m.role]))
+            has = texts.BOARD_HAS_PASSPHRASE if m.has_passphrase else texts.BOARD_NO_PASSPHRASE
+            self.table.setItem(i, 2, QTableWidgetItem(has))
+        sealed = self.ctx.meeting_sealed()
         for w in (self.add_button, self.remove_button, self.name, self.role):
-            allow(w, mid is not None, texts.WHY_NO_MEETING)
+            allow(w, mid is not None and not sealed, texts.WHY_NO_MEETING if mid is None else texts.WHY_SEALED_MEETING)
+        allow(self.passphrase_button, mid is not None, texts.WHY_NO_MEETING, texts.SET_PASSPHRASE_TIP)
 
     def add(self) -> None:
         if self.ctx.meeting_id is None:
@@ -193,13 +219,43 @@ class BoardPanel(Page):
         if not 0 <= row < len(self._members):
             return
         member = self._members[row]
-        assert member.id is not None
+        assert member.id is not None and member.meeting_id is not None
+        auth = None
+        if member.has_passphrase:  # removing an account: the chair and another member
+            auth = sign_in.ask_approval(self, self.ctx.workspace, member.meeting_id, texts.ACTION_REMOVE_MEMBER)
+            if auth is None:
+                self._status.show_error(texts.APPROVAL_CANCELLED)
+                return
         try:
-            self.ctx.workspace.setup.remove_board_member(member.id)
+            self.ctx.workspace.setup.remove_board_member(member.id, auth=auth)
         except ServiceError as exc:
             self._status.show_error(exc.message)
             return
         self.refresh()
+
+    def set_passphrase(self) -> None:
+        """The member types their own passphrase; the first one to set it is signed in at once."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._members):
+            self._status.show_error(texts.SELECT_MEMBER)
+            return
+        member = self._members[row]
+        assert member.id is not None and member.meeting_id is not None
+        values = sign_in.ask_new_passphrase(self, member)
+        if values is None:
+            return
+        new, current = values
+        ws = self.ctx.workspace
+        try:
+            ws.accounts.set_passphrase(member.id, new, current)
+            if ws.accounts.signed_in_member(member.meeting_id) is None:
+                ws.accounts.sign_in(Credential(member.id, new))
+        except ServiceError as exc:
+            self._status.show_error(exc.message)
+            return
+        self._status.show_ok(texts.PASSPHRASE_SET.format(name=member.full_name))
+        self.refresh()
+        self.ctx.changed()
 
 
 class CountsForm(Page):

@@ -1,0 +1,76 @@
+"""Test-mode commands: print a test deck with its expected result, compare, go live (SPEC §4.9, §9)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from vote_counter.domain.model import RoundId
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.test_mode import (
+    Expected,
+    compare,
+    go_live,
+    make_test_deck,
+    render_report,
+    report_lines,
+    write_deck,
+)
+from vote_counter.services.workspace import Workspace
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def cmd_test_deck(ws: Workspace, args: argparse.Namespace) -> int:
+    deck = make_test_deck(ws, RoundId(args.round), args.count, args.seed)
+    deck_path, expected_path = write_deck(deck, Path(args.out))
+    e = deck.expected
+    _out(f"Đã in {len(deck.ballots)} phiếu thử vào sổ phiếu của lượt {args.round} (hạt giống {args.seed}).")
+    _out(f"Dự kiến: thu về {e.collected}, hợp lệ {e.valid}, không hợp lệ {e.invalid}.")
+    _out(f"Phiếu thử: {deck_path}")
+    _out(f"Kết quả dự kiến: {expected_path}")
+    _out(f"Nhập: vote-counter enter-ballots {args.round} {deck_path}")
+    return 0
+
+
+def cmd_test_report(ws: Workspace, args: argparse.Namespace) -> int:
+    path = Path(args.expected)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"không đọc được tệp {path.name}.") from exc
+    report = compare(ws, RoundId(args.round), Expected.from_json(text))
+    for line in report_lines(report):
+        _out(line)
+    if args.out:
+        _out(f"Đã ghi: {render_report(report, Path(args.out))}")
+    return 0 if report.ok else 1
+
+
+def cmd_go_live(ws: Workspace, args: argparse.Namespace) -> int:
+    live = go_live(ws, RoundId(args.round))
+    _out(f"Đã tạo lượt chính thức {live.id}: {live.title} (giai đoạn Chuẩn bị, chưa có phiếu nào).")
+    _out(f"Lượt thử nghiệm {args.round} và kết quả của nó được giữ lại làm hồ sơ.")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """Register the test-mode commands on the main parser's subparsers."""
+    s = sub.add_parser("test-deck", help="in bộ phiếu thử (lượt thử nghiệm) kèm kết quả dự kiến")
+    s.add_argument("round", type=int)
+    s.add_argument("--count", type=int, required=True)
+    s.add_argument("--out", required=True, help="thư mục ghi deck.jsonl và expected.json")
+    s.add_argument("--seed", type=int, default=2026)
+    s.set_defaults(func=cmd_test_deck)
+    s = sub.add_parser("test-report", help="so kết quả lượt thử nghiệm với kết quả dự kiến")
+    s.add_argument("round", type=int)
+    s.add_argument("--expected", required=True)
+    s.add_argument("--out", help="ghi thêm báo cáo PDF (có chữ THỬ NGHIỆM)")
+    s.set_defaults(func=cmd_test_report)
+    s = sub.add_parser("go-live", help="chuyển sang chính thức: tạo lượt mới từ lượt thử nghiệm, đếm lại từ đầu")
+    s.add_argument("round", type=int)
+    s.set_defaults(func=cmd_go_live)
