@@ -17,7 +17,7 @@ import resource
 import signal
 import sys
 
-from vote_counter.domain.model import BallotMarks, NomineeId, RoundId
+from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId
 from vote_counter.services.errors import ServiceError
 from vote_counter.services.workspace import Workspace
 
@@ -68,14 +68,13 @@ def readonly(database: str, spec: dict[str, object]) -> int:
         say(f"openfail {type(exc).__module__}.{type(exc).__name__} {exc}")
         return 0
     round_id = RoundId(int(spec["round_id"]))  # type: ignore[call-overload]
-    ids = [NomineeId(int(i)) for i in spec["nominee_ids"]]  # type: ignore[attr-defined]
     try:
         say(f"read {ws.counting.totals(round_id).collected}")
     except Exception as exc:
         say(f"readfail {type(exc).__module__}.{type(exc).__name__} {exc}")
-    payload = spec["payloads"][-1]  # type: ignore[index]
     try:
-        ws.counting.record(round_id, payload, marks(ids, 0))
+        # Every printed ballot is already entered: setting a paper aside is a write that needs no free serial.
+        ws.counting.set_aside(round_id, Reason.NOT_ISSUED, "")
         say("wrote")
     except ServiceError as exc:
         say(f"fail {type(exc).__name__} {exc.code.value} {exc.message}")

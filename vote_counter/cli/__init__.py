@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
 from vote_counter.documents.ballots import PageFormat
 from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
@@ -518,6 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=2026)
     s.set_defaults(func=cmd_demo)
     add_commands(sub)
+    add_test_mode_commands(sub)
     return p
 
 
@@ -531,10 +533,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    # `verify FOLDER` runs on any machine: it must not create a database there.
-    ws = Workspace.open(Path(args.db) if args.db else None) if getattr(args, "needs_workspace", True) else None
+    ws: Workspace | None = None
     try:
-        if ws is not None:
+        # `verify FOLDER` runs on any machine: it must not create a database there.
+        if getattr(args, "needs_workspace", True):
+            ws = Workspace.open(Path(args.db) if args.db else None)
             sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None))
         return int(args.func(ws, args))
     except ServiceError as exc:

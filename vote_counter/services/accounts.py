@@ -32,7 +32,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import BoardMember, BoardMemberId, BoardRole, MeetingId, nfc
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.storage import audit, repositories
 from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema import BoardMemberRow
@@ -179,7 +179,7 @@ class Access:
         except PassphraseRejected as exc:
             raise self.record_failure(exc.member_id) from exc
         except OperationalError as exc:
-            raise ServiceError(ErrorCode.STORAGE, detail=str(exc.orig)) from exc
+            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
 
     def record_failure(self, member_id: int) -> ServiceError:
         """Count one failure (and start or lengthen the lockout); the error to show."""
@@ -207,7 +207,7 @@ class Access:
                 )
                 name, failures = row.full_name, row.failed_attempts
         except OperationalError as exc:
-            return ServiceError(ErrorCode.STORAGE, detail=str(exc.orig))
+            return ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc))
         wait = f" Đã sai {failures} lần liên tiếp: phải chờ {wait_text(delay)} mới được thử lại." if delay else ""
         return ServiceError(ErrorCode.WRONG_PASSPHRASE, name=name, wait=wait)
 

@@ -127,6 +127,25 @@ def tamper_place(first_bad_seq: int | None, bad_ballots: tuple[int, ...]) -> str
     return f"phiếu đã nhập số {shown} khác với lúc lưu"
 
 
+# SQLite's words for a storage failure, said so a board member knows what to do.
+_STORAGE_WORDS = {
+    "database or disk is full": "ổ đĩa đã đầy",
+    "disk i/o error": "lỗi đọc/ghi ổ đĩa, có thể ổ đầy hoặc hỏng",
+    "attempt to write a readonly database": "tệp dữ liệu chỉ cho phép đọc",
+    "unable to open database file": "không mở được tệp dữ liệu",
+    "database is locked": "tệp dữ liệu đang bị một chương trình khác giữ",
+}
+
+
+def storage_detail(exc: BaseException) -> str:
+    """A storage failure in Vietnamese, with SQLite's own words kept in brackets for the technician."""
+    original = str(getattr(exc, "orig", exc))
+    for words, vietnamese in _STORAGE_WORDS.items():
+        if words in original.lower():
+            return f"{vietnamese} — {original}"
+    return original
+
+
 class ServiceError(Exception):
     def __init__(self, code: ErrorCode, **details: Any) -> None:
         self.code = code

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from vote_counter.services.accounts import Access, AccountService
 from vote_counter.services.audit_service import AuditService
 from vote_counter.services.backups import automatic_backup
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
@@ -49,8 +51,11 @@ class Workspace:
     @classmethod
     def open(cls, path: Path | str | None = None) -> Workspace:
         target = Path(path) if path is not None else default_database()
-        engine = make_engine(target)
-        migrate(engine)
+        try:
+            engine = make_engine(target)
+            migrate(engine)
+        except OperationalError as exc:
+            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
         sessions = make_sessions(engine)
         access = Access(sessions)
         counting = CountingService(sessions, LiveTotals(), access)

@@ -42,6 +42,10 @@ class NewerDatabaseError(RuntimeError):
 
 
 def migrate(engine: Engine) -> int:
+    # A current file is only read: a read-only database (a sealed copy, a write-protected stick) still opens.
+    with engine.connect() as conn:
+        if int(conn.execute(text("PRAGMA user_version")).scalar_one()) == SCHEMA_VERSION:
+            return SCHEMA_VERSION
     with engine.execution_options(kp_write=True).begin() as conn:
         version = int(conn.execute(text("PRAGMA user_version")).scalar_one())
         if version > SCHEMA_VERSION:
