@@ -72,6 +72,7 @@ class Dialogs:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
         self.errors: list[str] = []
         self.offers: list[str] = []
+        self.labels: list[str] = []
         self.previews: list[PreviewDialog] = []
         self.accept_preview = True
         self.retry_1258 = True
@@ -81,8 +82,9 @@ class Dialogs:
         monkeypatch.setattr(import_dialog, "offer_cp1258", self._offer)
         monkeypatch.setattr(import_dialog, "run_dialog", self._run)
 
-    def _offer(self, _parent: object, message: str) -> bool:
+    def _offer(self, _parent: object, message: str, label: str = "Đọc bằng Windows-1258") -> bool:
         self.offers.append(message)
+        self.labels.append(label)
         return self.retry_1258
 
     def _run(self, dialog: PreviewDialog) -> bool:
@@ -242,3 +244,26 @@ def test_screenshot_of_the_preview(qtbot: QtBot, workspace: Workspace, tmp_path:
     assert dialog.grab().save(str(shot))
     assert shot.stat().st_size > 10_000
     dialog.reject()
+
+
+def test_tcvn3_file_is_converted_only_after_the_user_agrees(
+    make_window: MakeWindow, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.importers.test_legacy import to_tcvn3
+
+    rid = preparing_round(workspace)
+    path = tmp_path / "danh_sach_cu.csv"
+    path.write_bytes(to_tcvn3("Họ và tên,Chức vụ\nnguyễn thị ánh tuyết,phó giám đốc\ntrần đức ưng,chánh văn phòng\n"))
+    modals = Dialogs(monkeypatch, path)
+    modals.retry_1258 = False
+    window = make_window()
+    panel = open_panel(window)
+    panel.import_button.click()
+    assert modals.labels == ["Đọc bằng TCVN3"] and "TCVN3" in modals.offers[0]
+    assert modals.previews == [] and len(workspace.setup.nominees(rid)) == 1  # declined: nothing read, nothing added
+    modals.retry_1258 = True
+    panel.import_button.click()
+    (dialog,) = modals.previews
+    names = [r[1] for r in preview_rows(dialog)]
+    assert names == ["Nguyễn Thị Ánh Tuyết", "Trần Đức Ưng"]
+    assert [n.full_name for n in workspace.setup.nominees(rid)][1:] == names

@@ -167,9 +167,18 @@ class SetupService(ServiceBase):
             return repositories.board_of(s, meeting_id)
 
     # ------------------------------------------------------------ rounds
-    def create_round(self, round_: Round, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Round:
+    def create_round(
+        self,
+        round_: Round,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
+        nominees: Sequence[Nominee] = (),
+    ) -> Round:
+        """A new round in preparation, with its list if given, in one transaction (e.g. going live)."""
         assert round_.meeting_id is not None
         r = clean_round(round_)
+        people = [clean_nominee(n) for n in nominees]
         with self._write() as s:
             get_meeting_row(s, round_.meeting_id)
             actor = self._authorise_meeting(s, round_.meeting_id, auth, actor)
@@ -180,7 +189,14 @@ class SetupService(ServiceBase):
             row.stage = Stage.PREPARATION.value
             s.add(row)
             s.flush()
-            audit.append(s, actor, "round_created", {"round": row.id, "kind": r.kind.value, "title": r.title})
+            for i, n in enumerate(people, start=1):
+                nrow = NomineeRow(round_id=row.id)
+                repositories.fill_nominee(nrow, dataclasses.replace(n, order=i))
+                s.add(nrow)
+            details: dict[str, object] = {"round": row.id, "kind": r.kind.value, "title": r.title}
+            if people:
+                details["names"] = [n.full_name for n in people]
+            audit.append(s, actor, "round_created", details)
             return repositories.round_(row)
 
     def update_round(self, round_: Round, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None) -> Round:

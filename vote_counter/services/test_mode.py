@@ -433,8 +433,5 @@ def go_live(ws: Workspace, test_round_id: RoundId, *, auth: Auth | None = None) 
         code="",
         order=0,
     )
-    live = ws.setup.create_round(draft, auth=auth)
-    assert live.id is not None
-    people = [dataclasses.replace(n, id=None, round_id=live.id, order=0) for n in ws.setup.nominees(test_round_id)]
-    ws.setup.add_nominees(live.id, people, auth=auth)
-    return ws.setup.round(live.id)
+    people = [dataclasses.replace(n, id=None, round_id=None) for n in ws.setup.nominees(test_round_id)]
+    return ws.setup.create_round(draft, auth=auth, nominees=people)  # one transaction: never a live round half made

@@ -477,6 +477,12 @@ ENCODING_NAMES = {
     "utf-16": "UTF-16",
     "cp1258": "Windows-1258",
     "xlsx": "Tệp Excel (.xlsx)",
+    "tcvn3": "TCVN3 (ABC)",
+    "vni": "VNI-Windows",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "xlsx/tcvn3": "Excel, chữ TCVN3",
+    "xlsx/vni": "Excel, chữ VNI",
 }
 
 # ---------------------------------------------------------------- accounts, sign-in, screen lock (SPEC §9)

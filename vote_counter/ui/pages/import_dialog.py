@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from vote_counter.domain.model import Nominee, RoundId
 from vote_counter.services.errors import ServiceError
-from vote_counter.services.importers import ImportPreview, read_nominee_file
+from vote_counter.services.importers import CHOICE_LABEL, EncodingGuessError, ImportPreview, read_nominee_file
 from vote_counter.services.setup import SetupService
 from vote_counter.ui import dialogs, texts
 
@@ -146,10 +146,10 @@ def choose_file(parent: QWidget) -> Path | None:
     return Path(path) if path else None
 
 
-def offer_cp1258(parent: QWidget, message: str) -> bool:
-    """The file is not UTF-8: say so, and offer to read it as Windows-1258 (old Vietnamese Excel)."""
+def offer_cp1258(parent: QWidget, message: str, label: str = texts.IMPORT_RETRY_1258) -> bool:
+    """The file is not Unicode: say so, and offer to read it with the old encoding it seems to use."""
     box = QMessageBox(QMessageBox.Icon.Warning, texts.ERROR_TITLE, message, QMessageBox.StandardButton.NoButton, parent)
-    retry = box.addButton(texts.IMPORT_RETRY_1258, QMessageBox.ButtonRole.AcceptRole)
+    retry = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
     close = box.addButton(texts.CLOSE, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(close)
     box.exec()
@@ -165,6 +165,14 @@ def read_preview(parent: QWidget, path: Path) -> ImportPreview | None:
     """The file read into a preview, or None after telling the user why it could not be read."""
     try:
         return read_nominee_file(path)
+    except EncodingGuessError as exc:
+        # Legacy Vietnamese text (TCVN3, VNI, Windows-1258): converted only once the user says so.
+        if exc.guess is None:
+            dialogs.show_error(parent, exc.message)
+            return None
+        if not offer_cp1258(parent, exc.message, CHOICE_LABEL.get(exc.guess, texts.IMPORT_RETRY_1258)):
+            return None
+        encoding = exc.guess
     except ServiceError as exc:
         # Only an undecodable file is worth a second try with the old Vietnamese code page.
         if "1258" not in exc.message:
@@ -172,8 +180,9 @@ def read_preview(parent: QWidget, path: Path) -> ImportPreview | None:
             return None
         if not offer_cp1258(parent, exc.message):
             return None
+        encoding = CP1258
     try:
-        return read_nominee_file(path, CP1258)
+        return read_nominee_file(path, encoding)
     except ServiceError as exc:
         dialogs.show_error(parent, exc.message)
         return None
