@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.helpers.builders import build_round, workspace_at
+from tests.helpers.builders import build_round, sign_in_known_boards, workspace_at
 from vote_counter.domain.model import BallotMarks, Counts, NomineeId, RoundId, RoundKind
 from vote_counter.services.workspace import Workspace
 
@@ -117,6 +117,7 @@ def main(argv: list[str]) -> int:
         t0 = time.perf_counter()
         ws = Workspace.open(path)
         opened = time.perf_counter() - t0
+        sign_in_known_boards(ws)  # the board signs in, as at the window
         try:
             t0 = time.perf_counter()
             totals = ws.counting.totals(round_id)
