@@ -271,3 +271,26 @@ def test_backup_restore_and_merge_commands(
     assert built.printed[2].serial in out and built.printed[3].serial in out
     with workspace_at(a_db) as ws:
         assert len(ws.counting.ballots(rid, 1)) == 5
+
+
+def test_minutes_name_the_key_that_signs_the_package(tmp_path: Path) -> None:
+    """Paper and stick match twice: the check code, and the signing key's fingerprint on every page."""
+    import subprocess
+
+    from tests.helpers.builders import build_round, count_and_close, workspace_at
+    from vote_counter.exchange.export import export_package
+    from vote_counter.exchange.verify import verify_package
+
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        b = build_round(ws, nominees=3, printed=4)
+        count_and_close(b)
+        fp = ws.reports.key_fingerprint()
+        assert len(fp) == 16 and (tmp_path / "khoa_ky_xuat.pem").exists()
+        pdf, _docx = ws.reports.write_minutes(b.round_id, tmp_path / "in")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert text.count(f"Khóa ký: {fp}") == text.count("Trang ") > 0
+        stick = tmp_path / "usb"
+        stick.mkdir()
+        result = export_package(ws, b.meeting.id, stick)
+        assert result.fingerprint == fp
+        assert verify_package(result.folder).fingerprint == fp

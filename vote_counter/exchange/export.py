@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -22,11 +23,11 @@ from vote_counter.exchange import encrypted as enc
 from vote_counter.exchange.manifest import VERIFIER, sha256, sign_files, verifier_source
 from vote_counter.exchange.package import discard, write_package
 from vote_counter.exchange.safe_names import safe_name
-from vote_counter.exchange.signing import fingerprint, load_or_create_key
 from vote_counter.exchange.standalone_verify import GENESIS, MANIFEST
 from vote_counter.exchange.texts import README, readme
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
+from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
 EXPORTABLE = (Stage.CLOSED, Stage.SEALED)
@@ -96,7 +97,12 @@ def export_package(
     key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
     fp = fingerprint(key.public_key())
 
-    items = [ws.reports.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]
+    # The minutes inside the package name the key that signs it (also when a key_dir is given).
+    items = [
+        dataclasses.replace(ws.reports.minutes_data(RoundId(r.id)), key_fingerprint=fp)
+        for r in rounds
+        if r.id is not None
+    ]
     audit_log, head, audit_count = _audit_lines(ws)
     codes = {RoundId(d.round.id): d.check_code for d in items if d.round.id is not None}
     results = {

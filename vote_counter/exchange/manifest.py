@@ -12,8 +12,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import vote_counter
-from vote_counter.exchange.signing import fingerprint, public_pem
 from vote_counter.exchange.standalone_verify import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE
+from vote_counter.services.signing import fingerprint, public_pem
 
 VERIFIER = "verify.py"
 

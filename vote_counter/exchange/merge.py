@@ -19,10 +19,10 @@ from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId, S
 from vote_counter.domain.serials import SERIAL_DIGITS
 from vote_counter.exchange.manifest import sha256, sign_files
 from vote_counter.exchange.package import write_package
-from vote_counter.exchange.signing import fingerprint, load_or_create_key
 from vote_counter.exchange.standalone_verify import MANIFEST
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
 ENTRIES = "PhieuDaNhap.jsonl"

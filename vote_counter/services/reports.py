@@ -27,6 +27,7 @@ from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService
+from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
 
@@ -51,11 +52,15 @@ class ReportService(ServiceBase):
         register: RegisterService,
         counting: CountingService,
         access: Access | None = None,
+        key_dir: Path | None = None,
     ) -> None:
         super().__init__(sessions, access)
         self._setup = setup
         self._register = register
         self._counting = counting
+        # Where the installation's signing key lives (beside the database): its fingerprint is printed on
+        # the minutes so the paper can be matched with the signed USB package (SPEC §8).
+        self._key_dir = key_dir
 
     # ------------------------------------------------------------ ballots
     def print_ballots(
@@ -129,7 +134,13 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
+            key_fingerprint=self.key_fingerprint(),
         )
+
+    def key_fingerprint(self) -> str:
+        if self._key_dir is None:
+            return ""
+        return fingerprint(load_or_create_key(self._key_dir).public_key())
 
     @staticmethod
     def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:

@@ -73,7 +73,14 @@ class Workspace:
             stages=stages,
             audit=AuditService(sessions, access),
             definitions=DefinitionService(sessions, access),
-            reports=ReportService(sessions, setup, register, counting, access),
+            reports=ReportService(
+                sessions,
+                setup,
+                register,
+                counting,
+                access,
+                key_dir=None if str(target) == ":memory:" else target.parent,
+            ),
             accounts=AccountService(access, sessions),
         )
 

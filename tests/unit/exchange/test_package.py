@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vote_counter.exchange import package
 from vote_counter.exchange.manifest import sign_files
-from vote_counter.exchange.signing import fingerprint
 from vote_counter.exchange.standalone_verify import check_package
 from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.signing import fingerprint
 
 NAME = "KetQua_Hội_nghị_20261122-0930"
 STEPS = ("_mkdir", "_open_new", "_write", "_fsync", "_fsync_dir", "_rename", "_drop_cache")

@@ -20,9 +20,9 @@ from tests.helpers.builders import workspace_at
 from tests.unit.exchange.conftest import closed_meeting
 from vote_counter.exchange.export import export_package
 from vote_counter.exchange.manifest import sign_files
-from vote_counter.exchange.signing import fingerprint, public_pem
 from vote_counter.exchange.standalone_verify import MANIFEST, PUBLIC_KEY, SIGNATURE
 from vote_counter.exchange.verify import verify_package
+from vote_counter.services.signing import fingerprint, public_pem
 
 MUTATIONS = 1000
 
