@@ -14,6 +14,7 @@ import random
 import sys
 
 from vote_counter.domain.model import BallotMarks, NomineeId, RoundId
+from vote_counter.services.accounts import Credential
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.live import LiveTotals
@@ -28,6 +29,7 @@ def main(argv: list[str]) -> int:
     round_id = RoundId(spec["round_id"])
     ids = [NomineeId(i) for i in spec["nominee_ids"]]
     payloads: list[str] = spec["payloads"]
+    auth = Credential(spec["credential"]["member_id"], spec["credential"]["passphrase"])
 
     engine = make_engine(database)
     migrate(engine)
@@ -41,7 +43,7 @@ def main(argv: list[str]) -> int:
     for index in range(start, len(payloads)):
         marks = BallotMarks(rows={nid: frozenset({rng.randrange(3)}) for nid in ids})
         try:
-            saved = counting.record(round_id, payloads[index], marks)
+            saved = counting.record(round_id, payloads[index], marks, auth=auth)
         except ServiceError as exc:
             if exc.code is not ErrorCode.DUPLICATE:
                 raise

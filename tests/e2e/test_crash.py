@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.builders import build_round, raw, workspace_at
+from tests.helpers.builders import MEMBER_NAME, PASSPHRASES, build_round, raw, workspace_at
 from vote_counter.domain.model import Counts, RoundId, RoundKind
 
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -72,9 +72,19 @@ def test_killed_at_random_moments_loses_no_saved_ballot(tmp_path: Path) -> None:
         b = build_round(
             ws, RoundKind.CONFIDENCE, nominees=NOMINEES, printed=PRINTED, counts=Counts(PRINTED, PRINTED, PRINTED)
         )
+        member = next(m for m in ws.setup.board(b.meeting.id) if m.full_name == MEMBER_NAME)
     spec_path = tmp_path / "payloads.json"
+    # The child signs in as a board member, as the window would: a live round needs credentials.
+    credential = {"member_id": member.id, "passphrase": PASSPHRASES[MEMBER_NAME]}
     spec_path.write_text(
-        json.dumps({"round_id": b.round_id, "nominee_ids": b.ids, "payloads": [x.payload for x in b.printed]}),
+        json.dumps(
+            {
+                "round_id": b.round_id,
+                "nominee_ids": b.ids,
+                "payloads": [x.payload for x in b.printed],
+                "credential": credential,
+            }
+        ),
         encoding="utf-8",
     )
 
