@@ -1,7 +1,9 @@
-"""Composition root: `vote-counter` opens the window, `vote-counter COMMAND` runs a headless command."""
+"""Composition root: `vote-counter` opens the window, `vote-counter COMMAND` runs a headless command,
+`vote-counter --self-test` checks the installation offscreen and exits."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +12,23 @@ from vote_counter.cli import build_parser, run_command
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        return self_test()
     if args.command in (None, "gui"):
+        # The language is chosen before any window module is imported: they read the texts as they build.
+        from vote_counter.ui.language import apply_saved_language
+
+        apply_saved_language()
         from vote_counter.ui.app import run_gui
 
         return int(run_gui(Path(args.db) if args.db else None))
     return run_command(args)
+
+
+def self_test() -> int:
+    """Services, documents and export on a temporary database, then the window built offscreen (never shown)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from vote_counter.cli.self_test import run_self_test
+    from vote_counter.ui.self_check import check_window
+
+    return run_self_test([("Dựng cửa sổ chính (Qt, không hiển thị)", check_window)])

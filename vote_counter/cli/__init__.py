@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from vote_counter import __version__
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
 from vote_counter.documents.ballots import PageFormat
 from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
@@ -447,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TÊN",
         help=f"thành viên thứ hai cho thao tác cần Trưởng ban và một thành viên (mật khẩu: {ENV_PASSPHRASE2})",
     )
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="tự kiểm tra bản cài đặt trên một cơ sở dữ liệu tạm (không mở cửa sổ) rồi thoát: 0 là đạt",
+    )
+    p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}")
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("gui", help="mở cửa sổ làm việc (mặc định)")

@@ -6,18 +6,21 @@ from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessag
 
 from vote_counter.ui import texts
 
-STANDARD_TEXTS = {
-    QDialogButtonBox.StandardButton.Ok: texts.OK,
-    QDialogButtonBox.StandardButton.Cancel: texts.CANCEL,
-    QDialogButtonBox.StandardButton.Yes: texts.YES,
-    QDialogButtonBox.StandardButton.No: texts.NO,
-    QDialogButtonBox.StandardButton.Close: texts.CLOSE,
-    QDialogButtonBox.StandardButton.Save: texts.SAVE,
-}
+
+def standard_texts() -> dict[QDialogButtonBox.StandardButton, str]:
+    """Read when used: the language is chosen at start-up (ui/language.py)."""
+    return {
+        QDialogButtonBox.StandardButton.Ok: texts.OK,
+        QDialogButtonBox.StandardButton.Cancel: texts.CANCEL,
+        QDialogButtonBox.StandardButton.Yes: texts.YES,
+        QDialogButtonBox.StandardButton.No: texts.NO,
+        QDialogButtonBox.StandardButton.Close: texts.CLOSE,
+        QDialogButtonBox.StandardButton.Save: texts.SAVE,
+    }
 
 
 def translate_buttons(box: QDialogButtonBox) -> None:
-    for which, text in STANDARD_TEXTS.items():
+    for which, text in standard_texts().items():
         button = box.button(which)
         if button is not None:
             button.setText(text)

@@ -6,8 +6,10 @@ round's stage always visible with the buttons that move it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
+from functools import partial
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -15,13 +17,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from vote_counter.domain.model import BoardRole, MeetingId, Mode, RoundId, Stage
+from vote_counter.domain.model import BoardRole, Meeting, MeetingId, Mode, RoundId, Stage
+from vote_counter.paths import resource
 from vote_counter.services.accounts import Auth
+from vote_counter.services.demo import DEMO_BOARD, build_demo
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs, sign_in, texts
@@ -32,14 +37,24 @@ from vote_counter.ui.pages.entry_page import EntryPage
 from vote_counter.ui.pages.minutes_page import MinutesPage
 from vote_counter.ui.pages.results_page import ResultsPage
 from vote_counter.ui.pages.setup_page import SetupPage
+from vote_counter.ui.settings import (
+    DEFAULT_IDLE_MINUTES,
+    KEY_IDLE_MINUTES,
+    KEY_MEETING,
+    KEY_ROUND,
+    RECENT_LIMIT,
+    SETTINGS_APP,
+    SETTINGS_ORG,
+    default_settings,
+    recent_meetings,
+    remember_meeting,
+)
+from vote_counter.ui.settings_dialog import SettingsDialog, show_about
+from vote_counter.ui.welcome import WelcomePage
 from vote_counter.ui.widgets import StatusLine, allow, heading
 
-SETTINGS_ORG = "KiemPhieu"
-SETTINGS_APP = "KiemPhieu"
-KEY_MEETING = "last/meeting"
-KEY_ROUND = "last/round"
-KEY_IDLE_MINUTES = "security/idle_minutes"
-DEFAULT_IDLE_MINUTES = 10
+__all__ = ["SETTINGS_APP", "SETTINGS_ORG", "MainWindow"]
+
 
 STAGE_STYLE = {
     Stage.PREPARATION: "background: #e8eef8; color: #1b3a6b;",
@@ -47,10 +62,6 @@ STAGE_STYLE = {
     Stage.CLOSED: "background: #d7f5d7; color: #0b5d1e;",
     Stage.SEALED: "background: #e2e2e2; color: #333;",
 }
-
-
-def default_settings() -> QSettings:
-    return QSettings(SETTINGS_ORG, SETTINGS_APP)
 
 
 class MainWindow(QMainWindow):
@@ -119,14 +130,27 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self.work = QWidget()
+        layout = QVBoxLayout(self.work)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(user_bar)
         layout.addLayout(bar)
         layout.addWidget(self.stage_status)
         layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+
+        # ---------------------------------------------------------- first run: the welcome screen, menus
+        self.icon = QIcon(str(resource("icons", "kiem_phieu.png")))
+        self.setWindowIcon(self.icon)
+        self.welcome = WelcomePage(self.icon, workspace.path)
+        self.welcome.demoRequested.connect(self.open_demo)
+        self.welcome.newRequested.connect(self.new_meeting)
+        self.welcome.openRequested.connect(self.open_meeting)
+        self.welcome.continueRequested.connect(self.show_work)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.work)
+        self.setCentralWidget(self.stack)
+        self._build_menus()
         self.setMinimumSize(1000, 640)
         self.resize(1366, 768)
 
@@ -214,6 +238,10 @@ class MainWindow(QMainWindow):
         self._selection_changed()
         if self.ctx.round_id is not None and self.ctx.stage() is Stage.COUNTING:
             self.tabs.setCurrentWidget(self.entry_page)
+        if meetings:
+            self.show_work()
+        else:
+            self.show_welcome()
 
     def _reload_selectors(self) -> None:
         setup = self.ctx.workspace.setup
@@ -256,6 +284,8 @@ class MainWindow(QMainWindow):
         self._reload_selectors()
         self.settings.setValue(KEY_MEETING, self.ctx.meeting_id if self.ctx.meeting_id is not None else "")
         self.settings.setValue(KEY_ROUND, self.ctx.round_id if self.ctx.round_id is not None else "")
+        if self.ctx.meeting_id is not None:
+            remember_meeting(self.settings, self.ctx.workspace.path, self.ctx.meeting_id)
         self.settings.sync()
         self._data_changed()
 
@@ -368,6 +398,94 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if self.tabs.currentWidget() is self.entry_page:
             self.entry_page.focus_scan()
+
+    # ------------------------------------------------------------ first run, menus, settings
+    def _build_menus(self) -> None:
+        meeting_menu = self.menuBar().addMenu(texts.MENU_MEETING)
+        meeting_menu.addAction(texts.MENU_WELCOME, self.show_welcome)
+        self.recent_menu = meeting_menu.addMenu(texts.MENU_RECENT)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        meeting_menu.addSeparator()
+        meeting_menu.addAction(texts.MENU_SETTINGS, self.open_settings)
+        meeting_menu.addSeparator()
+        meeting_menu.addAction(texts.MENU_QUIT, self.close)
+        help_menu = self.menuBar().addMenu(texts.MENU_HELP)
+        help_menu.addAction(texts.MENU_ABOUT, lambda: show_about(self, self.icon, self.ctx.workspace.path))
+
+    def recent_meetings(self) -> list[Meeting]:
+        """The meetings last opened from this database, most recent first (deleted ones left out)."""
+        existing = {int(m.id): m for m in self.ctx.workspace.setup.meetings() if m.id is not None}
+        ids = recent_meetings(self.settings, self.ctx.workspace.path)
+        return [existing[i] for i in dict.fromkeys(ids) if i in existing][:RECENT_LIMIT]
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_meetings()
+        for meeting in recent:
+            action = self.recent_menu.addAction(meeting.title)
+            action.setData(meeting.id)
+            action.triggered.connect(partial(self.open_meeting, int(meeting.id or 0)))
+        if not recent:
+            self.recent_menu.addAction(texts.MENU_RECENT_NONE).setEnabled(False)
+
+    def show_welcome(self) -> None:
+        self.welcome.refresh(self.recent_meetings(), bool(self.ctx.workspace.setup.meetings()))
+        self.stack.setCurrentWidget(self.welcome)
+
+    def show_work(self) -> None:
+        self.stack.setCurrentWidget(self.work)
+
+    def open_meeting(self, meeting_id: int) -> None:
+        rounds = self.ctx.workspace.setup.rounds(MeetingId(meeting_id))
+        self.ctx.select(MeetingId(meeting_id), rounds[0].id if rounds else None)
+        self.show_work()
+        ws = self.ctx.workspace
+        if (
+            sign_in.needs_accounts(ws, MeetingId(meeting_id))
+            and ws.accounts.signed_in_member(MeetingId(meeting_id)) is None
+        ):
+            self.sign_in()
+
+    def new_meeting(self) -> None:
+        """Chuẩn bị → Hội nghị with empty fields; saving creates the meeting."""
+        self.show_work()
+        self.tabs.setCurrentWidget(self.setup_page)
+        self.setup_page.tabs.setCurrentWidget(self.setup_page.meeting_form)
+        self.setup_page.meeting_form.start_new()
+
+    def open_demo(self) -> None:
+        """The sample meeting on this database, its board's passphrases shown so that the user can sign in."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            demo = build_demo(self.ctx.workspace)
+        except ServiceError as exc:
+            dialogs.show_error(self, exc.message)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.ctx.structure_changed()
+        self.ctx.select(demo.meeting.id, demo.confidence.id)
+        self.show_work()
+        self.tabs.setCurrentWidget(self.results_page)
+        lines = "\n".join(
+            texts.DEMO_PASSPHRASE_LINE.format(name=name, role=texts.ROLE[role], passphrase=passphrase)
+            for name, role, passphrase in DEMO_BOARD
+        )
+        dialogs.show_info(
+            self, texts.DEMO_READY_TITLE, texts.DEMO_READY.format(title=demo.meeting.title, passphrases=lines)
+        )
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.ctx.workspace.path, self.idle.minutes, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        language_changed = dialog.save()
+        self.idle.minutes = _minutes(self.settings.value(KEY_IDLE_MINUTES))
+        self.idle.timer.setInterval(max(int(self.idle.minutes * 60_000), 1000))
+        self.idle.timer.start()
+        self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
+        if language_changed:
+            dialogs.show_info(self, texts.SETTINGS_TITLE, texts.LANGUAGE_CHANGED)
 
     # ------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:

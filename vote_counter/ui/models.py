@@ -80,10 +80,9 @@ class _ReadOnlyTable(QAbstractTableModel):
 
 
 class NomineesModel(_ReadOnlyTable):
-    headers = texts.NOMINEE_HEADERS
-
     def __init__(self) -> None:
         super().__init__()
+        self.headers = texts.NOMINEE_HEADERS  # read when built: the language is chosen at start-up
         self._nominees: list[Nominee] = []
 
     def set_nominees(self, nominees: Sequence[Nominee]) -> None:
@@ -238,10 +237,9 @@ class ResultsModel(_ReadOnlyTable):
 class DifferencesModel(_ReadOnlyTable):
     """Every serial whose two passes differ, side by side (SPEC §6 double entry)."""
 
-    headers = texts.DIFF_HEADERS
-
     def __init__(self) -> None:
         super().__init__()
+        self.headers = texts.DIFF_HEADERS
         self._diffs: list[PassDifference] = []
         self._round: Round | None = None
         self._nominees: list[Nominee] = []

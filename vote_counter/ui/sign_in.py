@@ -72,11 +72,11 @@ def _error_label() -> QLabel:
     return label
 
 
-def _buttons(dialog: QDialog, ok_text: str, cancel_text: str = texts.CANCEL) -> QDialogButtonBox:
+def _buttons(dialog: QDialog, ok_text: str, cancel_text: str | None = None) -> QDialogButtonBox:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
     ok.setText(ok_text)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text or texts.CANCEL)
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box

@@ -538,3 +538,62 @@ AUDIT_ALARM = (
 )
 WHY_AUDIT_BROKEN = "Nhật ký bị sửa ngoài phần mềm: không được xuất kết quả. Báo Trưởng ban."
 SELECT_MEMBER = "Hãy chọn một thành viên trong bảng trước."
+
+# ---------------------------------------------------------------- first run, menus, settings, about
+WELCOME_TITLE = "Chào mừng đến với Kiểm Phiếu"
+WELCOME_INTRO = (
+    "Phần mềm kiểm phiếu chạy ngoại tuyến trên máy của Ban kiểm phiếu. Để làm quen, mở hội nghị mẫu; "
+    "để chuẩn bị một hội nghị thật, tạo hội nghị mới."
+)
+WELCOME_DEMO = "Mở hội nghị mẫu"
+WELCOME_DEMO_TIP = "Tạo một hội nghị mẫu với ba lượt bỏ phiếu đã kiểm xong, kèm mật khẩu mẫu của Ban kiểm phiếu."
+WELCOME_NEW = "Tạo hội nghị mới"
+WELCOME_NEW_TIP = "Nhập tên hội nghị, cơ quan, ngày họp ở trang Chuẩn bị."
+WELCOME_RECENT = "Hội nghị mở gần đây"
+WELCOME_RECENT_NONE = "Chưa mở hội nghị nào trên máy này."
+WELCOME_OPEN = "Mở hội nghị đã chọn"
+WELCOME_CONTINUE = "Vào trang làm việc"
+WELCOME_DATABASE = "Tệp dữ liệu: {path}"
+WELCOME_VERSION = "Phiên bản {version}"
+DEMO_BUILDING = "Đang tạo hội nghị mẫu…"
+DEMO_READY_TITLE = "Hội nghị mẫu đã sẵn sàng"
+DEMO_READY = (
+    "Đã tạo hội nghị mẫu “{title}” với ba lượt bỏ phiếu đã kiểm xong.\n\n"
+    "Mật khẩu mẫu của Ban kiểm phiếu (chỉ dùng cho hội nghị mẫu, hãy ghi lại để đăng nhập):\n{passphrases}\n\n"
+    "Trưởng ban và một thành viên đang đăng nhập sẵn."
+)
+DEMO_PASSPHRASE_LINE = "• {name} ({role}): {passphrase}"
+
+MENU_MEETING = "&Hội nghị"
+MENU_WELCOME = "Trang bắt đầu"
+MENU_RECENT = "Hội nghị gần đây"
+MENU_RECENT_NONE = "(chưa có)"
+MENU_SETTINGS = "Cài đặt…"
+MENU_QUIT = "Thoát"
+MENU_HELP = "&Trợ giúp"
+MENU_ABOUT = "Giới thiệu Kiểm Phiếu"
+
+SETTINGS_TITLE = "Cài đặt"
+F_DATABASE = "Tệp cơ sở dữ liệu"
+DATABASE_HINT = "Mọi phiếu đã lưu nằm trong tệp này; bản sao lưu tự động nằm trong thư mục backups bên cạnh."
+OPEN_FOLDER = "Mở thư mục chứa tệp"
+F_IDLE_MINUTES = "Tự khóa màn hình sau"
+IDLE_SUFFIX = " phút không dùng"
+F_LANGUAGE = "Ngôn ngữ giao diện"
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+LANGUAGE_RESTART = "Đổi ngôn ngữ có hiệu lực khi mở lại phần mềm. Biên bản và phiếu luôn in bằng tiếng Việt."
+LANGUAGE_CHANGED = "Đã lưu. Hãy đóng và mở lại phần mềm để dùng ngôn ngữ mới."
+
+ABOUT_TITLE = "Giới thiệu Kiểm Phiếu"
+ABOUT_TEXT = (
+    "Kiểm Phiếu — phiên bản {version}\n"
+    "Phần mềm kiểm phiếu ngoại tuyến cho Ban kiểm phiếu.\n\n"
+    "Tệp dữ liệu: {path}\n"
+    "Phông chữ Liberation Serif (giấy phép SIL OFL 1.1). Phần mềm theo giấy phép MIT."
+)
+
+SELF_CHECK_FONT = "Phông chữ “{family}” chưa được nạp."
+SELF_CHECK_ICON = "Không nạp được biểu tượng của phần mềm."
+SELF_CHECK_DRAW = "Không vẽ được cửa sổ chính."
+SELF_CHECK_PAGES = "Cửa sổ chính thiếu trang."
+SELF_CHECK_MEETING = "Cửa sổ không mở được hội nghị mẫu."

@@ -18,7 +18,7 @@ class Page(QWidget):
         """Redraw from the services."""
 
 
-def stage_block(stage: Stage | None, *allowed: Stage, template: str = texts.WHY_NOT_PREPARATION) -> str | None:
+def stage_block(stage: Stage | None, *allowed: Stage, template: str | None = None) -> str | None:
     """Why the current stage does not allow an action, or None if it does."""
     if stage is None:
         return texts.WHY_NO_ROUND
@@ -26,7 +26,7 @@ def stage_block(stage: Stage | None, *allowed: Stage, template: str = texts.WHY_
         return None
     if stage is Stage.SEALED:
         return texts.WHY_SEALED
-    return template.format(stage=texts.STAGE[stage])
+    return (template or texts.WHY_NOT_PREPARATION).format(stage=texts.STAGE[stage])
 
 
 def next_stage(stage: Stage) -> Stage | None:

@@ -41,10 +41,9 @@ WARNING_STYLE = "color: #6b4e00; background: #fff1c9; padding: 4px;"
 class PreviewModel(QAbstractTableModel):
     """The nominees read from the file, as they will be added (read-only)."""
 
-    headers = texts.NOMINEE_HEADERS
-
     def __init__(self, nominees: Sequence[Nominee] = ()) -> None:
         super().__init__()
+        self.headers = texts.NOMINEE_HEADERS  # read when built: the language is chosen at start-up
         self._nominees = list(nominees)
 
     def nominees(self) -> list[Nominee]:
@@ -146,10 +145,10 @@ def choose_file(parent: QWidget) -> Path | None:
     return Path(path) if path else None
 
 
-def offer_cp1258(parent: QWidget, message: str, label: str = texts.IMPORT_RETRY_1258) -> bool:
+def offer_cp1258(parent: QWidget, message: str, label: str | None = None) -> bool:
     """The file is not Unicode: say so, and offer to read it with the old encoding it seems to use."""
     box = QMessageBox(QMessageBox.Icon.Warning, texts.ERROR_TITLE, message, QMessageBox.StandardButton.NoButton, parent)
-    retry = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+    retry = box.addButton(label or texts.IMPORT_RETRY_1258, QMessageBox.ButtonRole.AcceptRole)
     close = box.addButton(texts.CLOSE, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(close)
     box.exec()

@@ -1,0 +1,157 @@
+"""First run: the welcome screen, the sample meeting with its passphrases, a new meeting, recent meetings,
+the settings dialog, the About box and the English window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import seed_round
+from vote_counter import __version__
+from vote_counter.services.demo import DEMO_BOARD
+from vote_counter.services.workspace import Workspace
+from vote_counter.ui import dialogs, main_window, settings_dialog, texts, texts_en
+from vote_counter.ui.language import ENGLISH, VIETNAMESE, saved_language, use_language
+from vote_counter.ui.main_window import MainWindow
+from vote_counter.ui.settings import KEY_IDLE_MINUTES
+from vote_counter.ui.settings_dialog import SettingsDialog
+
+MakeWindow = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def infos(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "show_info", lambda _p, title, message: shown.append((title, message)))
+    return shown
+
+
+def test_an_empty_database_opens_on_the_welcome_screen(make_window: MakeWindow, workspace: Workspace) -> None:
+    window = make_window()
+    assert window.stack.currentWidget() is window.welcome
+    assert window.welcome.demo_button.text() == "Mở hội nghị mẫu"
+    assert window.welcome.new_button.text() == "Tạo hội nghị mới"
+    assert str(workspace.path) in window.welcome.database.text()
+    assert window.welcome.recent_none.isVisibleTo(window.welcome)
+    assert not window.welcome.continue_button.isVisibleTo(window.welcome)
+
+
+def test_sample_meeting_shows_its_passphrases_and_signs_the_board_in(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, infos: list[tuple[str, str]]
+) -> None:
+    window = make_window()
+    qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.work
+    assert window.tabs.currentWidget() is window.results_page
+    (meeting,) = workspace.setup.meetings()
+    assert window.ctx.meeting_id == meeting.id
+    ((title, message),) = infos
+    assert title == texts.DEMO_READY_TITLE
+    for name, _role, passphrase in DEMO_BOARD:
+        assert f"{name}" in message and passphrase in message
+    assert "Nguyễn Thị Mai" in window.user_label.text()  # signed in: the sign-in box has the same names
+    # the sample meeting is now a recent meeting, listed on the welcome screen and in the menu
+    window.show_welcome()
+    assert window.welcome.recent.count() == 1
+    assert window.welcome.recent.item(0).text() == meeting.title
+    assert window.welcome.continue_button.isVisibleTo(window.welcome)
+    window._fill_recent_menu()
+    assert [a.text() for a in window.recent_menu.actions()] == [meeting.title]
+    qtbot.mouseClick(window.welcome.open_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.work
+
+
+def test_new_meeting_goes_to_set_up_with_empty_fields(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot
+) -> None:
+    window = make_window()
+    qtbot.mouseClick(window.welcome.new_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.work
+    assert window.tabs.currentWidget() is window.setup_page
+    form = window.setup_page.meeting_form
+    assert window.setup_page.tabs.currentWidget() is form
+    assert form.title.text() == ""
+    qtbot.keyClicks(form.title, "Hoi nghi moi")
+    qtbot.keyClicks(form.organisation, "So Tu phap")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert [m.title for m in workspace.setup.meetings()] == ["Hoi nghi moi"], window.setup_page.status.text()
+
+
+def test_a_database_with_meetings_opens_on_the_work_pages(make_window: MakeWindow, workspace: Workspace) -> None:
+    seed_round(workspace, counting=False, accounts=False)
+    window = make_window()
+    assert window.stack.currentWidget() is window.work
+
+
+def test_settings_dialog_saves_idle_minutes_and_language(
+    make_window: MakeWindow, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+    opened: list[str] = []
+    monkeypatch.setattr(settings_dialog.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    dialog = SettingsDialog(settings, workspace.path, window.idle.minutes, window)
+    assert dialog.database.isReadOnly() and dialog.database.text() == str(workspace.path)
+    dialog.open_folder.click()
+    assert opened == [str(workspace.path.parent)]
+    assert dialog.idle.value() == 10
+    assert [dialog.language.itemText(i) for i in range(dialog.language.count())] == ["Tiếng Việt", "English"]
+    dialog.idle.setValue(3)
+    dialog.language.setCurrentIndex(1)
+    assert dialog.save() is True
+    assert int(str(settings.value(KEY_IDLE_MINUTES))) == 3
+    assert saved_language(settings) == ENGLISH
+    assert texts.PAGE_SETUP == "1. Chuẩn bị"  # applies at the next start only
+    dialog.deleteLater()
+
+
+def test_settings_from_the_menu_apply_the_idle_lock_at_once(
+    make_window: MakeWindow, infos: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window()
+
+    def accept(dialog: SettingsDialog) -> int:
+        dialog.idle.setValue(2)
+        dialog.language.setCurrentIndex(1)
+        return int(SettingsDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(main_window.SettingsDialog, "exec", accept)
+    window.open_settings()
+    assert window.idle.minutes == 2
+    assert window.idle.timer.interval() == 120_000
+    assert infos == [(texts.SETTINGS_TITLE, texts.LANGUAGE_CHANGED)]
+
+
+def test_about_shows_the_version(make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window()
+    seen: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: seen.append(box.text()) or 0)
+    (about,) = [a for a in window.menuBar().actions()[1].menu().actions() if a.text() == texts.MENU_ABOUT]
+    about.trigger()
+    assert seen and __version__ in seen[0]
+
+
+def test_the_window_in_english(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
+    seed_round(workspace, counting=False, accounts=False)
+    use_language(ENGLISH)
+    try:
+        window = MainWindow(workspace, QSettings(str(tmp_path / "en.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        assert tabs == [
+            texts_en.PAGE_SETUP,
+            texts_en.PAGE_BALLOTS,
+            texts_en.PAGE_ENTRY,
+            "4. Results",
+            "5. Minutes and export",
+        ]
+        assert window.setup_page.tabs.tabText(0) == "Meeting"
+        assert window.menuBar().actions()[0].text() == "&Meeting"
+        assert window.setup_page.nominees.model.headerData(1, Qt.Orientation.Horizontal) == "Full name"
+    finally:
+        use_language(VIETNAMESE)
+    assert texts.PAGE_SETUP == "1. Chuẩn bị"

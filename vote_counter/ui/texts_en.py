@@ -1,0 +1,599 @@
+"""The English table: the same names as texts.py (the Vietnamese source), chosen in Cài đặt → Ngôn ngữ.
+
+ui/language.py rebinds texts.* to these values at start-up. Keep the names and the {placeholders} in step with
+texts.py (tests/gui/test_texts.py checks both). Vietnamese legal terms keep their Vietnamese name in brackets
+where a board would look for it on paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from vote_counter.domain.model import (
+    BoardRole,
+    HeaderStyle,
+    InvalidPolicy,
+    LevelPreset,
+    Mode,
+    PercentBase,
+    Reason,
+    RoundKind,
+    Secrecy,
+    Stage,
+)
+from vote_counter.domain.rules import Approval, Band, ProblemCode, Selection
+
+APP_TITLE = "Kiểm Phiếu"
+
+# ---------------------------------------------------------------- standard buttons
+OK = "OK"
+CANCEL = "Cancel"
+YES = "Yes"
+NO = "No"
+CLOSE = "Close"
+SAVE = "Save"
+
+# ---------------------------------------------------------------- workflow (SPEC §1, §6)
+PAGE_SETUP = "1. Set-up"
+PAGE_BALLOTS = "2. Ballots"
+PAGE_ENTRY = "3. Counting"
+PAGE_RESULTS = "4. Results"
+PAGE_MINUTES = "5. Minutes and export"
+
+MEETING = "Meeting:"
+ROUND = "Round:"
+NO_MEETING = "(no meeting yet — create one on the Set-up page)"
+NO_ROUND = "(no round yet)"
+STAGE_NOW = "Stage: {stage}"
+STAGE_TEST_SUFFIX = " — TEST"
+STAGE_NEXT = "Move to “{stage}” →"
+STAGE_BACK = "← Back"
+STAGE_BACK_TIP = "Go back to the “{stage}” stage: a reason is required and the action is logged."
+STAGE_LAST = "The round is sealed: view only."
+STAGE_FIRST = "This is the first stage."
+STAGE_NONE = "No round selected."
+STAGE_CONFIRM_TITLE = "Change stage"
+STAGE_CONFIRM = "Move the round “{round}” to the “{stage}” stage?"
+STAGE_CONFIRM_SEAL = "Seal the round “{round}”? Once sealed, its results can be viewed but never changed."
+STAGE_BACK_TITLE = "Go back to the previous stage"
+STAGE_BACK_PROMPT = "Reason for going back to the “{stage}” stage (required, written to the log):"
+STAGE_CHANGED = "Moved to the “{stage}” stage."
+
+STAGE: Mapping[Stage, str] = {
+    Stage.PREPARATION: "Set-up",
+    Stage.COUNTING: "Counting",
+    Stage.CLOSED: "Closed",
+    Stage.SEALED: "Sealed",
+}
+
+# Why a control is disabled (tooltips).
+WHY_NO_ROUND = "Select or create a round first."
+WHY_NO_MEETING = "Create or select a meeting first."
+WHY_NOT_PREPARATION = "Editable only in the “Set-up” stage; this round is in the “{stage}” stage."
+WHY_NOT_COUNTING = "Ballots are entered only in the “Counting” stage; this round is in the “{stage}” stage."
+WHY_NOT_PRINTING = "Ballots are printed or exchanged only in “Set-up” or “Counting”; the round is in “{stage}”."
+WHY_SEALED = "The round is sealed: it can be viewed but not changed."
+WHY_NOT_ANNOUNCED = "This round's results are not announced at the meeting: they cannot be projected."
+WHY_NO_PASS2 = "This round is not entered twice."
+WHY_MINUTES = "Available once the minutes and export module is finished."
+
+# ---------------------------------------------------------------- set-up page
+TAB_MEETING = "Meeting"
+TAB_ROUNDS = "Rounds"
+TAB_NOMINEES = "People on the ballot"
+TAB_BOARD = "Counting board"
+TAB_COUNTS = "Counts"
+
+F_MEETING_TITLE = "Meeting title"
+F_ORGANISATION = "Organisation"
+F_PARENT = "Parent body"
+F_PLACE = "Place"
+F_DATE = "Date"
+F_HEADER = "Document header style"
+F_SECRECY = "Secrecy"
+F_DOC_CODE = "Document code"
+NEW_MEETING = "Create a new meeting"
+SAVE_MEETING = "Save meeting details"
+MEETING_CREATED = "Created the meeting “{title}”."
+MEETING_SAVED = "Meeting details saved."
+
+HEADER_STYLE: Mapping[HeaderStyle, str] = {
+    HeaderStyle.STATE: "State agency (Decree 30/2020)",
+    HeaderStyle.PARTY: "Party body (Guidance 36-HD/VPTW)",
+}
+SECRECY: Mapping[Secrecy, str] = {
+    Secrecy.NONE: "No secrecy stamp",
+    Secrecy.MAT: "CONFIDENTIAL",
+    Secrecy.TOI_MAT: "SECRET",
+    Secrecy.TUYET_MAT: "TOP SECRET",
+}
+
+F_ROUND_TITLE = "Round title"
+F_KIND = "Kind"
+F_POSITION = "Position"
+F_LEVELS = "Confidence levels"
+F_BASE = "Percentages of"
+F_POLICY = "Wrongly marked ballot"
+F_SEATS = "People to choose"
+F_WRITE_INS = "Allow written-in names"
+F_ANNOUNCED = "Announce results at the meeting (projector)"
+F_DOUBLE = "Enter every ballot twice (two people, independently)"
+F_MODE = "Mode"
+F_BLANK_DISAGREE = "A blank ballot counts as disagree"
+NEW_ROUND = "Add a round"
+SAVE_ROUND = "Save round"
+ROUND_CREATED = "Added the round “{title}”."
+ROUND_SAVED = "Round saved."
+DEFAULT_ROUND_TITLE = "New round"
+
+KIND: Mapping[RoundKind, str] = {
+    RoundKind.CONFIDENCE: "Confidence vote",
+    RoundKind.APPROVAL: "Approval vote (agree / disagree)",
+    RoundKind.NOMINATION: "Personnel nomination",
+}
+LEVEL_PRESET: Mapping[LevelPreset, str] = {
+    LevelPreset.QD96: "Regulation 96-QD/TW: high / confidence / low",
+    LevelPreset.LEGACY: "Former scale: good and fair / average / low",
+}
+BASE: Mapping[PercentBase, str] = {
+    PercentBase.COLLECTED: "Ballots collected",
+    PercentBase.SUMMONED: "People summoned",
+    PercentBase.PRESENT: "People present",
+    PercentBase.ISSUED: "Ballots issued",
+    PercentBase.VALID: "Valid ballots",
+}
+BASE_HEADING: Mapping[PercentBase, str] = {
+    PercentBase.COLLECTED: "Percentage of ballots collected",
+    PercentBase.SUMMONED: "Percentage of people summoned",
+    PercentBase.PRESENT: "Percentage of people present",
+    PercentBase.ISSUED: "Percentage of ballots issued",
+    PercentBase.VALID: "Percentage of valid ballots",
+}
+POLICY: Mapping[InvalidPolicy, str] = {
+    InvalidPolicy.WHOLE_BALLOT: "The whole ballot is invalid",
+    InvalidPolicy.PER_ROW: "Only that row is not counted",
+}
+DEFAULT_CHOICE = "Default for the kind"
+MODE: Mapping[Mode, str] = {Mode.LIVE: "Live", Mode.TEST: "Test"}
+
+NOMINEE_HEADERS = ("No.", "Full name", "Year of birth", "Current position", "Proposed position", "Unit")
+F_FULL_NAME = "Full name"
+F_BIRTH_YEAR = "Year of birth"
+F_CURRENT_POSITION = "Current position"
+F_PROPOSED_POSITION = "Proposed position"
+F_UNIT = "Unit"
+ADD_NOMINEE = "Add a person"
+SAVE_NOMINEE = "Save changes"
+REMOVE_NOMINEE = "Remove"
+MOVE_UP = "Up"
+MOVE_DOWN = "Down"
+SORT_BY_NAME = "Sort by name (A → Y)"
+SORT_TIP = "Sort by given name (the last word of the full name), then family and middle names, in Vietnamese order."
+REMOVE_NOMINEE_CONFIRM = "Remove “{name}” from the list?"
+NO_BIRTH_YEAR = "—"
+
+BOARD_HEADERS = ("Full name", "Role", "Passphrase")
+ROLE: Mapping[BoardRole, str] = {BoardRole.CHAIR: "Chair", BoardRole.MEMBER: "Member"}
+F_ROLE = "Role"
+ADD_MEMBER = "Add a member"
+REMOVE_MEMBER = "Remove member"
+
+F_SUMMONED = "People summoned (S)"
+F_PRESENT = "People present (P)"
+F_ISSUED = "Ballots issued (I)"
+F_COLLECTED = "Ballots collected, counted by the board (C)"
+F_COLLECTED_KNOWN = "Ballots collected have been counted"
+SAVE_COUNTS = "Save counts"
+COUNTS_SAVED = "Counts saved."
+QUORUM_OK = "Enough people present (at least 2/3 of those summoned)."
+QUORUM_FAIL = "FEWER THAN 2/3 of those summoned are present: the meeting cannot vote yet."
+
+# ---------------------------------------------------------------- ballots page
+REGISTER = "Ballot register"
+REG_PRINTED = "Printed"
+REG_COUNTED = "Entered (counted)"
+REG_SPOILED = "Spoiled, exchanged"
+REG_UNUSED = "Unused (returned)"
+REG_OUTSTANDING = "Not returned"
+PRINT_GROUP = "Print ballots"
+F_PRINT_COUNT = "Ballots to print"
+F_PAGE_FORMAT = "Paper"
+PAGE_FORMAT_LABELS = {"a4_portrait": "A4 portrait", "a4_landscape": "A4 landscape", "a5_portrait": "A5 portrait"}
+F_UNUSED_SERIAL = "Ballot serial (12 digits)"
+PRINT = "Print ballots to a PDF file…"
+PRINT_SAVE_TITLE = "Save the ballots to print"
+PDF_FILTER = "PDF files (*.pdf)"
+PRINTED = "Created {count} ballots, saved in {path}."
+PRINTING = "Creating ballots…"
+EXCHANGE_GROUP = "Exchange a spoiled ballot"
+F_SPOILED_SERIAL = "Spoiled ballot serial (12 digits)"
+EXCHANGE = "Exchange"
+EXCHANGED = "Ballot {old} recorded as spoiled; the new ballot is {new}."
+UNUSED_GROUP = "Unused ballots"
+MARK_UNUSED = "Mark as unused"
+MARKED_UNUSED = "Ballot {serial} recorded as unused."
+PRINT_HINT = (
+    "Ballots are printed in random serial order. A serial is never tied to the voter who receives it. "
+    "Print the number of ballots to issue plus a few spares."
+)
+
+# ---------------------------------------------------------------- entry page
+TAB_PER_BALLOT = "Enter ballots"
+TAB_COMPARE = "Compare the two entries"
+TAB_FIND = "Find and correct"
+TAB_SHEET = "Tally sheets"
+SCAN_LABEL = "Scan the QR code or type the serial (12 digits), then press Enter:"
+SCAN_PLACEHOLDER = "Scan the QR code on the ballot…"
+PASS = "Entry pass:"
+PASS_N = "Pass {n}"
+ENTERED_OF = "Entered {entered} / {collected} ballots collected"
+COLLECTED_UNKNOWN = "not counted yet"
+GRID_TITLE = "Ballot {serial}"
+GRID_TITLE_CORRECT = "Correct ballot {serial} (pass {pass_no})"
+GRID_EMPTY = "Scan a ballot to start."
+KEYS_CONFIDENCE = "Keys: 1 / 2 / 3 = confidence level, 0 = blank, Ctrl+digit = add a mark, ↑ ↓ = move"
+KEYS_APPROVAL = "Keys: 1 = Agree, 2 = Disagree, 0 = blank, Ctrl+digit = add a mark, ↑ ↓ = move"
+KEYS_NOMINATION = "Keys: Space = choose / unchoose, ↑ ↓ = move"
+KEYS_COMMON = "Enter = save the ballot, Esc = skip"
+F_WRITE_INS_ENTRY = "Written-in names (F9; separate names with ;):"
+APPROVAL_LABELS = ("Agree", "Disagree")
+NOMINATION_LABEL = "Chosen"
+GRID_STT = "No."
+GRID_NAME = "Full name"
+MARK = "X"
+DECLARED_KEYS: Mapping[Reason, str] = {
+    Reason.CROSSED_NAME: "F6",
+    Reason.EXTRA_CONTENT: "F7",
+    Reason.UNREADABLE: "F8",
+}
+SAVED_VALID = "✔ Ballot {serial} saved — valid."
+SAVED_INVALID = "✔ Ballot {serial} saved — INVALID ({reasons})."
+SAVED_CORRECTED = "✔ Ballot {serial} corrected."
+CANCELLED = "Skipped ballot {serial}; nothing saved."
+READY = "Ready. Scan the next ballot."
+SUSPICIOUS = (
+    "There were extra or unusable keys (perhaps a QR code was scanned before the previous ballot was saved). "
+    "Check every row against the paper ballot; press Enter again to save."
+)
+NOTHING_OPEN = "No ballot is being entered: scan a ballot first."
+SET_ASIDE = "Set this ballot aside (invalid)"
+SET_ASIDE_DONE = "✔ Ballot set aside and counted as invalid ({reason})."
+UNDO = "Undo"
+REDO = "Redo"
+UNDO_SAVE = "enter ballot {serial}"
+UNDO_CORRECT = "correct ballot {serial}"
+UNDO_VOID = "void ballot {serial}"
+UNDO_REASON = "Undo"
+REDO_REASON = "Redo"
+CORRECTION_REASON = "Corrected after checking the paper ballot"
+UNDONE = "Undone: {what}."
+REDONE = "Redone: {what}."
+TOTALS_TITLE = "Running totals (selected entry pass)"
+TOTALS_NAME = "Full name"
+TOTALS_NOT_COUNTED = "Not counted"
+TOTALS_VOTES = "Votes"
+VALID_INVALID = "Valid: {valid} — Invalid: {invalid}"
+
+DIFF_HEADERS = ("Serial", "Pass 1", "Pass 2", "Rows that differ")
+DIFF_MISSING = "(not entered)"
+DIFF_NONE = "The two entries agree."
+DIFF_COUNT = "{n} ballots were entered differently. Check the paper ballots, then correct the wrong entry."
+OPEN_PASS = "Open pass {n} to correct"
+DIFF_NOT_ENTERED = "Ballot {serial} was not entered in pass {n}: scan it in pass {n}."
+REFRESH = "Refresh"
+BLANK_ROW = "blank"
+
+FIND_LABEL = "Serial (12 digits) or scan the code:"
+FIND = "Find"
+FIND_HEADERS = ("Serial", "Pass", "Status", "Content")
+FOUND_NONE = "No entered ballot has this serial."
+STATUS_ACTIVE_VALID = "Counted — valid"
+STATUS_ACTIVE_INVALID = "Counted — invalid"
+STATUS_VOID = "Voided"
+STATUS_SET_ASIDE = "Set aside"
+CORRECT = "Correct ballot"
+VOID = "Void ballot…"
+VOID_TITLE = "Void an entered ballot"
+VOID_PROMPT = "Reason for voiding ballot {serial} (required, written to the log):"
+VOIDED = "Ballot {serial} voided; this serial can be entered again."
+ONLY_ACTIVE = "Only a counted ballot can be corrected (not a voided or set-aside one)."
+SELECT_BALLOT = "Select a ballot in the list."
+
+SHEET_NO = "Sheet number"
+SHEET_VALID = "Valid ballots"
+SHEET_INVALID = "Invalid ballots"
+SHEET_SAVE = "Save tally sheet"
+SHEET_SAVED = "Tally sheet {n} saved."
+SHEET_NOT_NUMBER = "Some cells are not whole numbers (in red)."
+SHEET_OK = "The figures agree."
+SHEET_WRITE_INS = "Written-in names and votes (one per line: Full name = number)"
+
+# ---------------------------------------------------------------- results page
+RESULTS_REFRESH = "Refresh results"
+PROJECT = "Project"
+PROJECT_TIP = "Open a large-print results screen for the hall (Esc to close)."
+SUMMARY = (
+    "Summoned (S): {s}   Present (P): {p}   Absent: {absent}   Issued (I): {i}   "
+    "Collected (C): {c}   Valid (V): {v}   Invalid (X): {x}"
+)
+NO_QUORUM = "WARNING: fewer than 2/3 of those summoned are present ({p}/{s}). The minutes will say so."
+INVALID_REASONS = "Reasons for invalid ballots: {reasons}"
+PROBLEMS = "The figures do not agree — resolve before closing the count:"
+NO_PROBLEMS = "The figures agree."
+TIE = "A tie — the head of the body considers and decides."
+TEST_WATERMARK = "TEST — NOT VALID"
+RESULT_NAME = "Full name"
+RESULT_OUTCOME = "Outcome"
+RESULT_NOT_COUNTED = "Not counted"
+RESULT_VOTES = "Votes"
+WRITE_IN_SUFFIX = " (written in)"
+PROJECTOR_TITLE = "Counting results"
+PROJECTOR_CLOSE_HINT = "Press Esc to close"
+
+BAND: Mapping[Band, str] = {
+    Band.OVER_HALF: "Over 50% and under 2/3 low-confidence votes",
+    Band.TWO_THIRDS: "2/3 or more low-confidence votes",
+}
+APPROVAL: Mapping[Approval, str] = {
+    Approval.APPROVED: "Over 50% — approved",
+    Approval.HALF: "Exactly 50% — the head of the body decides",
+    Approval.NOT_APPROVED: "Not approved",
+}
+SELECTION: Mapping[Selection, str] = {
+    Selection.SELECTED: "Over 50%",
+    Selection.FORWARD: "Put forward to the next step",
+    Selection.TIED: "Tied — the head of the body considers and decides",
+}
+PROBLEM: Mapping[ProblemCode, str] = {
+    ProblemCode.NO_QUORUM: "Fewer than 2/3 of those summoned are present (need {expected}, have {actual}).",
+    ProblemCode.COLLECTED_OVER_ISSUED: "Ballots collected ({actual}) exceed ballots issued ({expected}).",
+    ProblemCode.ISSUED_OVER_PRESENT: "Ballots issued ({actual}) exceed people present ({expected}).",
+    ProblemCode.PRESENT_OVER_SUMMONED: "People present ({actual}) exceed people summoned ({expected}).",
+    ProblemCode.ENTERED_NOT_PHYSICAL: "{actual} ballots entered but the board counted {expected} collected.",
+    ProblemCode.NOMINEE_OVER_VALID: "Row “{name}”: total {actual} exceeds the valid ballots ({expected}).",
+    ProblemCode.VOTES_OVER_SEATS: "Total votes ({actual}) exceed the maximum ({expected}).",
+    ProblemCode.BASE_ZERO: "The base for percentages is 0: no counts entered yet.",
+    ProblemCode.NEGATIVE: "A figure is negative.",
+}
+
+INVALID_REASON: Mapping[Reason, str] = {
+    Reason.NOT_ISSUED: "Ballot not issued by the counting board",
+    Reason.DUPLICATE: "Duplicate serial",
+    Reason.CROSSED_NAME: "Name crossed out",
+    Reason.EXTRA_CONTENT: "Extra name or other writing",
+    Reason.ROW_MARKS: "Marked against the rules",
+    Reason.TOO_MANY: "Too many chosen",
+    Reason.UNREADABLE: "Unreadable",
+}
+
+SHEET_PROBLEM = {
+    "negative": "A figure is negative.",
+    "unknown_nominee": "A row is not on the list.",
+    "wrong_width": "Wrong number of columns.",
+    "row_over_valid": "Row “{name}”: total {actual} exceeds the valid ballots ({expected}).",
+    "row_not_valid": "Row “{name}”: total {actual} must equal the valid ballots ({expected}).",
+    "votes_over_seats": "Total votes ({actual}) exceed the maximum ({expected}).",
+}
+
+# ---------------------------------------------------------------- minutes page
+MINUTES_INTRO = "Once the minutes and export module is finished, this page will create:"
+MINUTES_ITEMS = (
+    "The counting minutes (PDF, A4), three copies numbered 01/03, 02/03, 03/03 in one print;",
+    "The minutes as Word (.docx) for the agency to edit and file;",
+    "The results table as Excel (.xlsx);",
+    "The ballot-entry log (annex, without serials);",
+    "The results package on USB: minutes, results, log, and a signed manifest;",
+    "The results check code on every page, matching the files on the USB stick.",
+)
+MINUTES_PRINT = "Print minutes…"
+MINUTES_DOCX = "Export minutes as Word…"
+MINUTES_XLSX = "Export results as Excel…"
+MINUTES_USB = "Write to USB…"
+
+ERROR_TITLE = "Could not be done"
+INFO_TITLE = "Information"
+
+# ---------------------------------------------------------------- minutes and export page (SPEC §7)
+MINUTES_TITLE = "Minutes and export — {round}"
+MINUTES_NO_ROUND_TITLE = "Minutes and export"
+WHY_MINUTES_NOT_CLOSED = (
+    "Close the count before writing the minutes: this round is in the “{stage}” stage. "
+    "When the figures agree, press the stage button in the top bar."
+)
+CHECK_CODE_TITLE = "Results check code"
+CHECK_CODE_HINT = (
+    "This code is printed at the foot of every page of the minutes and written in the results file. "
+    "Read it aloud and compare with the paper: one different character means different results."
+)
+CHECK_CODE_NONE = "—"
+ROUND_DOCS = "Documents of this round"
+MEETING_DOCS = "Documents of the whole meeting"
+WRITE_MINUTES = "Write the minutes (PDF, 3 copies + Word)…"
+WRITE_MINUTES_TIP = (
+    "The counting minutes on A4: one PDF with three copies numbered 01/03, 02/03, 03/03 to print at once, "
+    "and a Word file (.docx) to edit. Every print is logged."
+)
+WRITE_ANNEX = "Ballot-entry log (annex)…"
+WRITE_ANNEX_TIP = "The content of every entered ballot, in random order, without serials (PDF)."
+WRITE_RESULTS = "Results as Excel + JSON…"
+WRITE_RESULTS_TIP = "The results of every round of the meeting: an Excel file (.xlsx) and a JSON file."
+WRITE_SUMMARY = "Meeting summary…"
+WRITE_SUMMARY_TIP = "A short PDF summing up the results of every round of the meeting."
+EXPORT_USB = "Export to USB…"
+USB_ENCRYPT = "Encrypt the package (ZIP AES-256; the passphrase is shown once, to write on paper)"
+USB_TIP = "Write the minutes, results, log and digital signature to USB, then read them back to check."
+USB_TITLE = "Choose the USB stick for the results"
+USB_HINT = "Choose a USB drive below. The package is written, read back and checked before it says done."
+USB_NONE = "No USB drive is plugged in. Plug one in and open this box again, or choose another folder."
+USB_OTHER_FOLDER = "Choose another folder…"
+USB_DRIVE_ITEM = "{name} ({root}) — {free} MB free, {fs}"
+USB_WRITING = "Writing and checking the results package… do not remove the USB stick."
+USB_DONE = "Done — the USB stick can be removed.\nFolder: {folder}\nSigning key fingerprint: {fingerprint}"
+USB_PASSPHRASE_TITLE = "Passphrase of the results package"
+USB_PASSPHRASE = (
+    "The results package is encrypted. Passphrase (shown only once, never stored):\n\n{passphrase}\n\n"
+    "Write it on paper, sign for it and hand it over separately from the USB stick."
+)
+CHOOSE_FOLDER = "Choose a folder for the files"
+REPRINT_TITLE = "Reprint the minutes"
+REPRINT_CANCELLED = "The minutes were not reprinted: a reason is required."
+REPRINT_PROMPT = "Reprint the minutes — give the reason (required, written to the log):"
+WRITING = "Creating files…"
+WRITTEN_MINUTES = "Minutes written (check code {code}): {count} files."
+WRITTEN_ANNEX = "Ballot-entry log (annex) created."
+WRITTEN_RESULTS = "Results exported as Excel and JSON."
+WRITTEN_SUMMARY = "Meeting summary created."
+WRITE_FAILED = "Could not write to the folder {folder} ({detail}). Choose another folder or check the drive."
+PRINT_HELP = (
+    "To print the minutes: press “Write the minutes”, choose a folder; the new PDF is selected in the list "
+    "on the right. Press “Open in the PDF viewer to print” and print the whole file once (Ctrl+P): all three "
+    "copies 01/03, 02/03, 03/03. The chair and members sign all three and compare the check code on every page."
+)
+FILES_TITLE = "Files created (full paths):"
+FILE_ITEM = "{time}   {name}\n          in the folder {folder}"
+FILES_EMPTY = "No files created since the app was opened."
+OPEN_FILE = "Open file"
+OPEN_TO_PRINT = "Open in the PDF viewer to print"
+OPEN_TO_PRINT_TIP = "Open the selected PDF in this computer's PDF viewer; print from there (Ctrl+P)."
+WHY_SELECT_FILE = "Select a file in the list."
+WHY_SELECT_PDF = "Select a PDF file in the list."
+OPENED = "Opened {path}."
+
+# ---------------------------------------------------------------- nominee import (SPEC §1)
+IMPORT_NOMINEES = "Import from a file (CSV, Excel)…"
+IMPORT_NOMINEES_TIP = "Read the list from a .csv or .xlsx file; preview it before adding."
+IMPORT_CHOOSE = "Choose the list file"
+IMPORT_FILTER = "Lists (*.csv *.xlsx *.txt);;All files (*)"
+IMPORT_TITLE = "Import the list from a file"
+IMPORT_FILE = "File: {path}"
+IMPORT_ENCODING = "Encoding: {encoding}"
+IMPORT_COLUMNS = "Columns read: {columns}. Columns with other names (not listed here) are ignored."
+IMPORT_COUNT = "{count} people will be added at the end of the list of the round “{round}”. Check the accents first."
+IMPORT_WARNINGS = "Notes:"
+IMPORT_CONFIRM = "Add to the list"
+IMPORT_RETRY_1258 = "Read as Windows-1258"
+IMPORTED = "Added {count} people from the file {name}."
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8 (with BOM)",
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16",
+    "cp1258": "Windows-1258",
+    "xlsx": "Excel file (.xlsx)",
+    "tcvn3": "TCVN3 (ABC)",
+    "vni": "VNI-Windows",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "xlsx/tcvn3": "Excel, TCVN3 text",
+    "xlsx/vni": "Excel, VNI text",
+}
+
+# ---------------------------------------------------------------- accounts, sign-in, screen lock (SPEC §9)
+SIGN_IN_TITLE = "Counting board sign-in"
+SIGN_IN_PROMPT = "Choose your name on the counting board of the meeting “{meeting}” and enter your passphrase."
+SIGN_IN_CHAIR_PROMPT = "This action needs the chair: the chair enters their passphrase."
+SIGN_IN_BUTTON = "Sign in"
+SIGN_IN_SKIP = "View only"
+F_MEMBER = "Member:"
+F_PASSPHRASE = "Passphrase:"
+F_CHAIR = "Chair:"
+F_SECOND = "Second member:"
+F_NEW_PASSPHRASE = "New passphrase:"
+F_REPEAT_PASSPHRASE = "Repeat the new passphrase:"
+F_CURRENT_PASSPHRASE = "Current passphrase:"
+SIGNED_IN_AS = "Working: {name} ({role})"
+SIGNED_IN_NONE = "Not signed in (view only)"
+SIGNED_IN_NO_ACCOUNTS = "The meeting has no board passphrases yet"
+SIGN_IN_ACTION = "Sign in…"
+LOCK_BUTTON = "Lock screen"
+LOCK_TIP = "Lock now: the passphrase is needed to go on. The screen locks itself after {minutes} idle minutes."
+LOCKED_TITLE = "The screen is locked"
+LOCKED_TEXT = "The screen locked after {minutes} idle minutes or because a member locked it. Choose a name and "
+LOCKED_TEXT += "enter the passphrase to go on; everything saved is still there."
+UNLOCK_BUTTON = "Unlock"
+APPROVAL_TITLE = "The chair and a member are needed"
+APPROVAL_PROMPT = "“{action}” needs the chair and another member of the counting board: each enters their passphrase."
+APPROVAL_REASON = "Reason: {reason}"
+APPROVAL_SAME_PERSON = "The two people must be different."
+APPROVAL_CANCELLED = "Not done: the chair and a member have not both confirmed."
+SET_PASSPHRASE = "Set passphrase…"
+SET_PASSPHRASE_TIP = "Set or change the sign-in passphrase of the selected member (at least 8 characters)."
+SET_PASSPHRASE_TITLE = "Passphrase of {name}"
+SET_PASSPHRASE_PROMPT = "The named person types their own passphrase (at least 8 characters, unseen by others)."
+PASSPHRASES_DIFFER = "The two new passphrases differ."
+PASSPHRASE_SET = "Passphrase set for {name}."
+BOARD_HAS_PASSPHRASE = "Has a passphrase"
+BOARD_NO_PASSPHRASE = "No passphrase yet"
+WHY_SEALED_MEETING = "The meeting has a sealed round: the meeting details and the board can only be viewed."
+ACTION_CLOSE = "Close the count"
+ACTION_SEAL = "Seal"
+ACTION_BACK = "Go back to the “{stage}” stage"
+ACTION_VOID = "Void entered ballot {serial}"
+ACTION_REPRINT = "Reprint the minutes"
+ACTION_REMOVE_MEMBER = "Remove a member who has a passphrase"
+AUDIT_ALARM_TITLE = "WARNING: the data was changed outside the app"
+AUDIT_ALARM = (
+    "The log check at start-up found: {where}.\n\n"
+    "Results must not be exported from this database. It can still be opened for viewing. Tell the chair of the "
+    "counting board at once; run “vote-counter verify-audit” to check again."
+)
+WHY_AUDIT_BROKEN = "The log was changed outside the app: results cannot be exported. Tell the chair."
+SELECT_MEMBER = "Select a member in the table first."
+
+# ---------------------------------------------------------------- first run, menus, settings, about
+WELCOME_TITLE = "Welcome to Kiểm Phiếu"
+WELCOME_INTRO = (
+    "Offline vote counting on the counting board's computer. To try it out, open the sample meeting; "
+    "to prepare a real meeting, create a new one."
+)
+WELCOME_DEMO = "Open the sample meeting"
+WELCOME_DEMO_TIP = "Creates a sample meeting with three counted rounds, and sample passphrases for its board."
+WELCOME_NEW = "Create a new meeting"
+WELCOME_NEW_TIP = "Enter the meeting title, organisation and date on the Set-up page."
+WELCOME_RECENT = "Recently opened meetings"
+WELCOME_RECENT_NONE = "No meeting has been opened on this computer yet."
+WELCOME_OPEN = "Open the selected meeting"
+WELCOME_CONTINUE = "Go to the workspace"
+WELCOME_DATABASE = "Data file: {path}"
+WELCOME_VERSION = "Version {version}"
+DEMO_BUILDING = "Creating the sample meeting…"
+DEMO_READY_TITLE = "The sample meeting is ready"
+DEMO_READY = (
+    "Created the sample meeting “{title}” with three counted rounds.\n\n"
+    "Sample passphrases of the counting board (for the sample meeting only; note them to sign in):\n"
+    "{passphrases}\n\nThe chair and one member are signed in."
+)
+DEMO_PASSPHRASE_LINE = "• {name} ({role}): {passphrase}"
+
+MENU_MEETING = "&Meeting"
+MENU_WELCOME = "Start page"
+MENU_RECENT = "Recent meetings"
+MENU_RECENT_NONE = "(none)"
+MENU_SETTINGS = "Settings…"
+MENU_QUIT = "Quit"
+MENU_HELP = "&Help"
+MENU_ABOUT = "About Kiểm Phiếu"
+
+SETTINGS_TITLE = "Settings"
+F_DATABASE = "Database file"
+DATABASE_HINT = "Every saved ballot is in this file; the automatic backups are in the backups folder beside it."
+OPEN_FOLDER = "Open its folder"
+F_IDLE_MINUTES = "Lock the screen after"
+IDLE_SUFFIX = " idle minutes"
+F_LANGUAGE = "Language"
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+LANGUAGE_RESTART = "A new language applies when the app is opened again. Ballots and minutes are always in Vietnamese."
+LANGUAGE_CHANGED = "Saved. Close and reopen the app to use the new language."
+
+ABOUT_TITLE = "About Kiểm Phiếu"
+ABOUT_TEXT = (
+    "Kiểm Phiếu — version {version}\n"
+    "Offline vote counting for a counting board.\n\n"
+    "Data file: {path}\n"
+    "Liberation Serif font (SIL OFL 1.1 licence). The software is under the MIT licence."
+)
+
+SELF_CHECK_FONT = "The font “{family}” is not loaded."
+SELF_CHECK_ICON = "The app icon could not be loaded."
+SELF_CHECK_DRAW = "The main window could not be drawn."
+SELF_CHECK_PAGES = "The main window is missing pages."
+SELF_CHECK_MEETING = "The window could not open the sample meeting."
