@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from vote_counter.domain.model import BallotMarks, Nominee, NomineeId, Reason, Round, RoundKind
 from vote_counter.ui import texts
-from vote_counter.ui.models import DISPLAY, Index, _ReadOnlyTable, option_labels
+from vote_counter.ui.models import DISPLAY, Index, ReadOnlyTable, option_labels
 
 MARKED_BRUSH = QBrush(QColor("#c8f0c8"))
 BAD_ROW_BRUSH = QBrush(QColor("#ffd6d6"))
@@ -30,7 +30,7 @@ DECLARED_KEYS: Mapping[int, Reason] = {
 DIGIT_KEYS = {int(getattr(Qt.Key, f"Key_{d}")): d for d in range(10)}
 
 
-class EntryGridModel(_ReadOnlyTable):
+class EntryGridModel(ReadOnlyTable):
     """The marks of the ballot being keyed. Columns: STT, name, one per box."""
 
     def __init__(self) -> None:

@@ -60,7 +60,7 @@ def row_keys(marks: BallotMarks | None, round_: Round, nominees: Sequence[Nomine
     return " ".join(parts)
 
 
-class _ReadOnlyTable(QAbstractTableModel):
+class ReadOnlyTable(QAbstractTableModel):
     headers: tuple[str, ...] = ()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's default)
@@ -79,7 +79,7 @@ class _ReadOnlyTable(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-class NomineesModel(_ReadOnlyTable):
+class NomineesModel(ReadOnlyTable):
     def __init__(self) -> None:
         super().__init__()
         self.headers = texts.NOMINEE_HEADERS  # read when built: the language is chosen at start-up
@@ -119,7 +119,7 @@ class NomineesModel(_ReadOnlyTable):
         return values[col] if 0 <= col < len(values) else None
 
 
-class TotalsModel(_ReadOnlyTable):
+class TotalsModel(ReadOnlyTable):
     """Running totals while ballots are entered: one row per nominee (and write-in)."""
 
     def __init__(self) -> None:
@@ -170,7 +170,7 @@ class TotalsModel(_ReadOnlyTable):
         return None
 
 
-class ResultsModel(_ReadOnlyTable):
+class ResultsModel(ReadOnlyTable):
     """A round's Result: counts and percentages per option, and the outcome in words."""
 
     def __init__(self) -> None:
@@ -234,7 +234,7 @@ class ResultsModel(_ReadOnlyTable):
         return str(nr.not_counted)
 
 
-class DifferencesModel(_ReadOnlyTable):
+class DifferencesModel(ReadOnlyTable):
     """Every serial whose two passes differ, side by side (SPEC §6 double entry)."""
 
     def __init__(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +30,7 @@ from vote_counter.services.errors import ServiceError
 from vote_counter.services.importers import CHOICE_LABEL, EncodingGuessError, ImportPreview, read_nominee_file
 from vote_counter.services.setup import SetupService
 from vote_counter.ui import dialogs, texts
+from vote_counter.ui.models import ReadOnlyTable
 
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -38,7 +39,7 @@ CP1258 = "cp1258"
 WARNING_STYLE = "color: #6b4e00; background: #fff1c9; padding: 4px;"
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(ReadOnlyTable):
     """The nominees read from the file, as they will be added (read-only)."""
 
     def __init__(self, nominees: Sequence[Nominee] = ()) -> None:
@@ -51,21 +52,6 @@ class PreviewModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008  (Qt's default)
         return 0 if parent.isValid() else len(self._nominees)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if role != DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return str(section + 1)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._nominees):
