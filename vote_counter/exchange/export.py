@@ -26,7 +26,7 @@ from vote_counter.exchange.safe_names import safe_name
 from vote_counter.exchange.standalone_verify import GENESIS, MANIFEST
 from vote_counter.exchange.texts import README, readme
 from vote_counter.exchange.verify import verify_package
-from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
@@ -86,15 +86,13 @@ def export_package(
     Only closed or sealed rounds are exported. Refused when the audit chain is broken. On failure
     nothing that looks complete is left and the database is unchanged; on success one audit entry.
     """
-    chain = ws.audit.verify()
-    if not chain.ok:
-        raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots))
+    ws.audit.require_intact(meeting_id)  # the chain and every sealed row of the meeting
     meeting = ws.setup.meeting(meeting_id)
     rounds = [r for r in ws.setup.rounds(meeting_id) if r.stage in EXPORTABLE and r.id is not None]
     if not rounds:
         raise ServiceError(ErrorCode.NOTHING_TO_EXPORT)
     created = (now or dt.datetime.now()).astimezone()
-    key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
+    key = load_or_create_key(Path(key_dir)) if key_dir is not None else ws.reports.signing_key(meeting_id)
     fp = fingerprint(key.public_key())
 
     # The minutes inside the package name the key that signs it (also when a key_dir is given).

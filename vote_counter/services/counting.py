@@ -87,11 +87,6 @@ def _entered(row: BallotRow) -> EnteredBallot:
     )
 
 
-def _seal(row: RoundRow, ballot: BallotRow) -> str:
-    """The keyed digest of the ballot row as saved: verify() finds any later edit made outside the app."""
-    return audit.ballot_digest(row.hmac_key, ballot)
-
-
 def _reason_text(reason: str) -> str:
     cleaned = nfc(reason)
     if not cleaned:
@@ -219,7 +214,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": pass_no,
                     "valid": validity.valid,
-                    "digest": _seal(row, ballot),
                 },
             )
             seq_after = audit_seq(s)
@@ -263,7 +257,7 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_set_aside",
-                {"round": row.id, "ballot": ballot.id, "reason": reason.value, "digest": _seal(row, ballot)},
+                {"round": row.id, "ballot": ballot.id, "reason": reason.value},
             )
             seq_after = audit_seq(s)
         # Keep the running totals warm: otherwise the next save recounts every ballot of the round.
@@ -303,7 +297,7 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_corrected",
-                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+                {"round": row.id, "ballot": ballot.id, "reason": why},
             )
             pending = self._shift(s, row.id, ballot.pass_no, seq_before, tally(round_, nominees, [marks]))
             if pending is not None:
@@ -336,7 +330,7 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_voided",
-                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+                {"round": row.id, "ballot": ballot.id, "reason": why},
             )
             pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta, sign=-1)
             entered = _entered(ballot)
@@ -367,7 +361,7 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_restored",
-                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+                {"round": row.id, "ballot": ballot.id, "reason": why},
             )
             pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta)
             entered = _entered(ballot)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.documents.annex import render_entry_log
@@ -27,7 +28,7 @@ from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService
-from vote_counter.services.signing import fingerprint, load_or_create_key
+from vote_counter.services.signing import fingerprint, load_or_create_key, meeting_signing_key
 from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
 
@@ -58,8 +59,9 @@ class ReportService(ServiceBase):
         self._setup = setup
         self._register = register
         self._counting = counting
-        # Where the installation's signing key lives (beside the database): its fingerprint is printed on
-        # the minutes so the paper can be matched with the signed USB package (SPEC §8).
+        # A folder holding a station's own signing key, when one is named; otherwise each meeting's key,
+        # kept encrypted in the database. Its fingerprint is printed on the minutes so the paper can be
+        # matched with the signed USB package (SPEC §8).
         self._key_dir = key_dir
 
     # ------------------------------------------------------------ ballots
@@ -117,8 +119,11 @@ class ReportService(ServiceBase):
 
     # ------------------------------------------------------------ minutes
     def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
+        """Everything the minutes, results files and export show; refused if the meeting's data was changed
+        behind the app's back (AUDIT_BROKEN naming the table and row)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
+        self.require_intact(round_.meeting_id)
         meeting = self._setup.meeting(round_.meeting_id)
         result = self._counting.result(round_id)
         with self._read() as s:
@@ -134,13 +139,16 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
-            key_fingerprint=self.key_fingerprint(),
+            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
         )
 
-    def key_fingerprint(self) -> str:
-        if self._key_dir is None:
-            return ""
-        return fingerprint(load_or_create_key(self._key_dir).public_key())
+    def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        if self._key_dir is not None:
+            return load_or_create_key(self._key_dir)
+        return meeting_signing_key(self._access, meeting_id)
+
+    def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
     def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:
@@ -169,6 +177,7 @@ class ReportService(ServiceBase):
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
         why = nfc(reason)
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
         self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
         stem = f"BienBan_luot{round_id}"
