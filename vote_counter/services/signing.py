@@ -16,9 +16,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from vote_counter.services.accounts import DEFAULT_ACTOR, Access
+from vote_counter.services.accounts import Access
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.storage import audit, keys
+from vote_counter.storage import keys
 
 KEY_FILE = "khoa_ky_xuat.pem"  # private key: never leaves this computer
 
@@ -69,7 +69,10 @@ def load_or_create_key(key_dir: Path) -> Ed25519PrivateKey:
 
 
 def meeting_signing_key(access: Access, meeting_id: int) -> Ed25519PrivateKey:
-    """The meeting's signing key, made on first use (logged with its fingerprint). KEYS_LOCKED if shut."""
+    """The meeting's signing key, made on first use. KEYS_LOCKED if the meeting key is shut.
+
+    Not logged, as the key file was not: its fingerprint is printed on the minutes and written in each
+    export, and making it must not move the audit head between the minutes and the export."""
     access.open_keys(meeting_id)
     with access.transaction() as s:
         secret = keys.signing_secret(s, meeting_id)
@@ -80,8 +83,4 @@ def meeting_signing_key(access: Access, meeting_id: int) -> Ed25519PrivateKey:
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )
         keys.store_signing_secret(s, meeting_id, raw)
-        actor = DEFAULT_ACTOR
-        audit.append(
-            s, actor, "signing_key_created", {"meeting": meeting_id, "fingerprint": fingerprint(key.public_key())}
-        )
         return key

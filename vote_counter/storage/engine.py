@@ -38,9 +38,11 @@ def make_engine(path: Path | str, *, busy_timeout: float = 30.0) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         write = bool(conn.get_execution_options().get("kp_write"))
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-        if write:  # note every change to a sealed table, for the audit entry to seal (storage/seals.py)
+        if write:
+            # Note every change to a sealed table, for the audit entry to seal (storage/seals.py). Before the
+            # BEGIN: TEMP objects made inside a transaction that rolls back would be gone with it.
             seals.install(conn.connection.dbapi_connection, conn.connection.info)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

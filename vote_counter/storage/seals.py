@@ -147,11 +147,14 @@ def _select(t: SealedTable, where: str = "") -> str:
 
 def install(dbapi_connection: Any, info: dict[Any, Any]) -> None:
     """TEMP triggers for every registered table that exists; called at the start of each write transaction."""
-    done: set[str] = info.setdefault("kp_sealed", set())
-    if done >= SEALED.keys():
-        return
     cur = dbapi_connection.cursor()
     try:
+        # What this connection has, asked each time: TEMP objects made in a transaction that rolled back are gone.
+        have = {r[0] for r in cur.execute("SELECT name FROM sqlite_temp_master WHERE type = 'trigger'")}
+        done: set[str] = {name for name in SEALED if f"kp_seal_{name}_delete" in have}
+        info["kp_sealed"] = done
+        if done >= SEALED.keys():
+            return
         existing = {r[0] for r in cur.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {TOUCHED} "
