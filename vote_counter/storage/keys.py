@@ -35,6 +35,9 @@ NONCE_BYTES = 12
 
 # key id -> key, for meetings unlocked in this process. Never written anywhere.
 _RING: dict[str, bytes] = {}
+# (member id, stored passphrase hash) -> key id their wrap opened: the check on every later call (each ballot
+# saved) skips the file. A hash copied onto another row is another pair, and is checked in full.
+_OPENED: dict[tuple[int, str], str] = {}
 
 
 class KeysLocked(Exception):
@@ -62,6 +65,7 @@ def derived(key: bytes, label: str) -> bytes:
 def forget_all() -> None:
     """The screen locked or everyone signed out: no meeting key stays in memory."""
     _RING.clear()
+    _OPENED.clear()
 
 
 def _aad(meeting_id: int, member_id: int, key_id: str) -> bytes:
@@ -149,6 +153,9 @@ def unlock(s: Session, member: BoardMemberRow, wrap_key: bytes) -> None:
     An older file (members had passphrases before keys were wrapped) keeps its key in the file until every
     account holder has signed in once: each gets a wrap then, and the last one takes the key out.
     """
+    opened = _OPENED.get((member.id, member.passphrase_hash or ""))
+    if opened is not None and opened in _RING:
+        return
     row = ensure(s, member.meeting_id)
     wrap = s.get(KeyWrapRow, member.id)
     if wrap is not None and wrap.meeting_id == member.meeting_id and wrap.key_id == row.key_id:
@@ -163,6 +170,8 @@ def unlock(s: Session, member: BoardMemberRow, wrap_key: bytes) -> None:
     if known is not None and not hmac.compare_digest(known, key):
         raise WrapRefused(member.meeting_id, member.id)  # two different keys under one id: a doctored file
     _RING[row.key_id] = key
+    if member.passphrase_hash:
+        _OPENED[(member.id, member.passphrase_hash)] = row.key_id
     if wrap is None or wrap.key_id != row.key_id:
         put_wrap(s, member, wrap_key, row.key_id, key)
         holders = s.execute(

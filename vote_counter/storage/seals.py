@@ -202,8 +202,12 @@ def _plain(value: Any) -> Any:
 
 
 def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
+    return _digest(keys.derived(key, "seal"), table, values)
+
+
+def _digest(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
     body = json.dumps([table, *(_plain(v) for v in values)], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(keys.derived(key, "seal"), body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return hmac.new(seal_key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
 
 
 def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
@@ -226,6 +230,15 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     for tbl, row_id, meeting in touched:
         by_table[tbl][row_id] = meeting
     digests: dict[int | None, dict[str, str | None]] = defaultdict(dict)
+    opened: dict[int, tuple[str, bytes]] = {}
+
+    def key_of(meeting_id: int) -> tuple[str, bytes]:
+        if meeting_id not in opened:
+            key_id, key = keys.require(session, meeting_id)
+            opened[meeting_id] = key_id, key
+        return opened[meeting_id]
+
+    seal_keys: dict[int, bytes] = {}
     for tbl, ids in by_table.items():
         t = SEALED[tbl]
         found: set[int] = set()
@@ -236,8 +249,9 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
             for row in conn.exec_driver_sql(_select(t, f"WHERE t.id IN ({marks})"), tuple(chunk)).all():
                 row_id, meeting = row[0], row[1]
                 found.add(row_id)
-                _key_id, key = keys.require(session, meeting)
-                digests[meeting][f"{tbl}:{row_id}"] = row_digest(key, tbl, row[2:])
+                if meeting not in seal_keys:
+                    seal_keys[meeting] = keys.derived(key_of(meeting)[1], "seal")
+                digests[meeting][f"{tbl}:{row_id}"] = _digest(seal_keys[meeting], tbl, row[2:])
         for row_id in ids.keys() - found:
             digests[ids[row_id]][f"{tbl}:{row_id}"] = None
     orphans = digests.pop(None, {})  # deleted with their round or meeting: part of that deletion's group
@@ -248,7 +262,7 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
             return [{"meeting": None, "digests": orphans}]
     groups = []
     for meeting_id in sorted(m for m in digests if m is not None):
-        key_id, key = keys.require(session, meeting_id)
+        key_id, key = key_of(meeting_id)
         rows = dict(sorted(digests[meeting_id].items()))
         groups.append(
             {
@@ -287,6 +301,7 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
     """Every row of every sealed table against the digest of the entry that last wrote it."""
     key_ids = {m: k for m, k in session.execute(select(MeetingKeyRow.meeting_id, MeetingKeyRow.key_id)).all()}
     open_keys: dict[int, bytes] = {}
+    seal_keys: dict[int, bytes] = {}
     locked: set[int] = set()
     for meeting_id in key_ids:
         got = keys.available(session, meeting_id)
@@ -294,6 +309,7 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
             locked.add(meeting_id)
         else:
             open_keys[meeting_id] = got[1]
+            seal_keys[meeting_id] = keys.derived(got[1], "seal")
     sealed: dict[str, tuple[int, str | None]] = {}
     bad_entries: list[int] = []
     query = select(AuditRow.seq, AuditRow.prev_hash, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.details)
@@ -335,10 +351,10 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
             seen.add(name)
             if meeting_id in locked:
                 continue
-            key = open_keys.get(meeting_id) if isinstance(meeting_id, int) else None
+            seal_key = seal_keys.get(meeting_id) if isinstance(meeting_id, int) else None
             expected = sealed.get(name)
             checked[tbl] += 1
-            if key is None or expected is None or expected[1] != row_digest(key, tbl, row[2:]):
+            if seal_key is None or expected is None or expected[1] != _digest(seal_key, tbl, row[2:]):
                 bad_rows.append((tbl, row_id))
     for name, (meeting_id, digest) in sealed.items():
         if digest is None or name in seen or meeting_id in locked:
