@@ -117,6 +117,29 @@ def percent_text(part: int, whole: int) -> str:
     return f"{value}%".replace(".", ",")
 
 
+# ---------------------------------------------------------------- thresholds (SPEC §4.1, §4.5, §4.7)
+
+
+def quorum(summoned: int, present: int) -> bool:
+    """At least two thirds of those summoned are present."""
+    return 3 * present >= 2 * summoned
+
+
+def band(low: int, base: int) -> str | None:
+    """Exactly half is in no band; two thirds and more is the upper band."""
+    if 3 * low >= 2 * base:
+        return BAND_TWO_THIRDS
+    if 2 * low > base:
+        return BAND_OVER_HALF
+    return None
+
+
+def approval(agree: int, base: int) -> str:
+    if 2 * agree > base:
+        return APPROVED
+    return HALF if 2 * agree == base else NOT_APPROVED
+
+
 # ---------------------------------------------------------------- one ballot
 
 
@@ -224,15 +247,9 @@ def count(setup: Setup, papers: list[Paper]) -> Outcome:
         if b <= 0:
             continue
         if setup.kind == "confidence":
-            low = line.counts[LOW]
-            # SPEC §4.5: exactly half is in no band; two thirds and more is the upper band.
-            if 3 * low >= 2 * b:
-                line.band = BAND_TWO_THIRDS
-            elif 2 * low > b:
-                line.band = BAND_OVER_HALF
+            line.band = band(line.counts[LOW], b)
         elif setup.kind == "approval":
-            agree = line.counts[AGREE]
-            line.approval = APPROVED if 2 * agree > b else HALF if 2 * agree == b else NOT_APPROVED
+            line.approval = approval(line.counts[AGREE], b)
     if setup.kind == "nomination" and b > 0:
         keyed = {_who(line): line.counts[0] for line in lines}
         said = choose(keyed, setup.seats, b)
@@ -240,7 +257,7 @@ def count(setup: Setup, papers: list[Paper]) -> Outcome:
             line.selection = said.get(_who(line))
 
     problems = set()
-    if 3 * p < 2 * s:
+    if not quorum(s, p):
         problems.add("no_quorum")
     if collected > i_:
         problems.add("collected_over_issued")
@@ -259,7 +276,7 @@ def count(setup: Setup, papers: list[Paper]) -> Outcome:
         reasons=dict(reasons),
         base=setup.base_name,
         base_value=b,
-        quorum=3 * p >= 2 * s,
+        quorum=quorum(s, p),
         problems=problems,
         lines=lines,
     )
