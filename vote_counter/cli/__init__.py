@@ -102,7 +102,7 @@ def _err(text: str) -> None:
 
 
 def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
-    plan = parse_definition(read_definition(Path(args.file)))
+    plan = parse_definition(read_definition(Path(args.file)), Path(args.file).name)
     meeting = ws.definitions.create(plan)
     assert meeting.id is not None
     _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
