@@ -43,7 +43,7 @@ def _marks(r: Reader, value: Any, where: str, round_: Round, count: int) -> dict
     table = r.mapping(value, where, limit=count)
     rows: dict[int, frozenset[int]] = {}
     for key, boxes in table.items():
-        stt = r.row_number(key, f"{where}, STT “{key}”", count)
+        stt = r.row_number(key, where, count)
         at = f"{where}[{stt}]"
         items = [boxes] if isinstance(boxes, int) and not isinstance(boxes, bool) else boxes
         items = r.listed(items, at, limit=round_.options)
@@ -111,7 +111,7 @@ def read_tally_file(path: Path, round_: Round, nominee_ids: list[NomineeId]) -> 
     rows_raw = r.mapping(data.get("rows", {}), "“rows”", limit=count)
     rows: dict[NomineeId, tuple[int, ...]] = {}
     for key, counts in rows_raw.items():
-        stt = r.row_number(key, f"“rows”, STT “{key}”", count)
+        stt = r.row_number(key, "“rows”", count)
         at = f"“rows”[{stt}]"
         items = r.listed(counts, at, limit=round_.options)
         rows[nominee_ids[stt - 1]] = tuple(r.integer(c, at, 0, MAX_COUNT) for c in items)
