@@ -423,8 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(args)
 
 
-# Commands whose purpose is a new database; every other command refuses a missing file unless --new is given.
-CREATES_DATABASE = frozenset({"create-meeting", "demo"})
+# Commands whose purpose is a new database (restore: the copy put in place of a missing file, on purpose);
+# every other command refuses a missing file unless --new is given.
+CREATES_DATABASE = frozenset({"create-meeting", "demo", "restore"})
 # How long a write waits for another program's lock before the command stops with one message.
 BUSY_TIMEOUT = 5.0
 

@@ -117,8 +117,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.DATABASE_REPLACED: "Tệp cơ sở dữ liệu {path} đã bị xóa, di chuyển hoặc thay bằng tệp khác trong lúc đang "
     "làm việc. Thao tác vừa rồi KHÔNG được ghi nhận; dừng lại, không nhập tiếp. Báo Trưởng ban: tìm lại tệp hoặc "
     "khôi phục từ bản sao lưu, rồi mở lại phần mềm.",
-    ErrorCode.PRINT_FAILED: "Không ghi được tệp phiếu {path} ({detail}). Chưa đăng ký số phiếu nào là đã in; "
-    "hãy kiểm tra ổ đĩa (còn chỗ trống, có quyền ghi) rồi in lại.",
+    ErrorCode.PRINT_FAILED: "Không ghi được tệp {path} ({detail}). Không có gì được ghi nhận là đã in (chưa đăng ký "
+    "số phiếu nào, chưa ghi nhật ký in) và không để lại tệp dở dang; hãy kiểm tra ổ đĩa (còn chỗ trống, có quyền "
+    "ghi) rồi làm lại.",
     ErrorCode.UNKNOWN_KEY: "Gói được ký bằng khóa chưa biết (dấu vân tay {fingerprint}). Không dùng gói này khi chưa "
     "đối chiếu: so dấu vân tay với máy kia (in trên biên bản hoặc hiện ở máy kia), rồi làm lại với "
     "--fingerprint {fingerprint}, hoặc Trưởng ban và một thành viên cùng xác nhận (--as … --with …).",
