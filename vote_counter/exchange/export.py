@@ -88,7 +88,9 @@ def export_package(
     """
     chain = ws.audit.verify()
     if not chain.ok:
-        raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots))
+        raise ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots, chain.bad_totals)
+        )
     meeting = ws.setup.meeting(meeting_id)
     rounds = [r for r in ws.setup.rounds(meeting_id) if r.stage in EXPORTABLE and r.id is not None]
     if not rounds:
