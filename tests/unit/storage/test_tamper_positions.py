@@ -102,8 +102,9 @@ SEALED = (
         "id",
         (
             "UPDATE ballots SET valid = 1 - valid WHERE id = {key}",
-            "UPDATE ballots SET marks = CASE WHEN instr(marks, '[0]') THEN replace(marks, '[0]', '[1]') "
-            "ELSE replace(replace(marks, '[1]', '[0]'), '[2]', '[0]') END WHERE id = {key}",
+            # The last mark's level changed, whatever the stored format (compact "n:l,…" or older JSON).
+            "UPDATE ballots SET marks = substr(marks, 1, length(marks) - 1) || "
+            "CASE WHEN substr(marks, -1) = '0' THEN '1' ELSE '0' END WHERE id = {key}",
             "UPDATE ballots SET status = 'void' WHERE id = {key}",
             "UPDATE ballots SET reasons = 'unreadable' WHERE id = {key}",
             "UPDATE ballots SET serial = '000000000000' WHERE id = {key}",
