@@ -154,7 +154,9 @@ def check_backup(path: Path) -> ChainReport:
     finally:
         engine.dispose()
     if not report.ok:
-        raise invalid(f"nhật ký hoặc dữ liệu bị sửa: {tamper_place(report.first_bad_seq, (), report.bad_rows)}")
+        raise invalid(
+            f"nhật ký hoặc dữ liệu bị sửa: {tamper_place(report.first_bad_seq, (), report.bad_totals, report.bad_rows)}"
+        )
     return report
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -129,6 +130,20 @@ def available(s: Session, meeting_id: int) -> tuple[str, bytes] | None:
     if row.plain is not None and not _has_wraps(s, meeting_id):
         return row.key_id, bytes(row.plain)
     return None
+
+
+def require_raw(cursor: sqlite3.Cursor, meeting_id: int) -> tuple[str, bytes]:
+    """require() on the SQLite cursor of the caller's transaction (the save's fast path; the meeting exists)."""
+    row = cursor.execute("SELECT key_id, plain FROM meeting_keys WHERE meeting_id = ?", (meeting_id,)).fetchone()
+    if row is None:
+        raise KeysLocked(meeting_id)
+    known = _RING.get(row[0])
+    if known is not None:
+        return str(row[0]), known
+    wraps = cursor.execute("SELECT 1 FROM key_wraps WHERE meeting_id = ? LIMIT 1", (meeting_id,)).fetchone()
+    if row[1] is not None and wraps is None:
+        return str(row[0]), bytes(row[1])
+    raise KeysLocked(meeting_id)
 
 
 def require(s: Session, meeting_id: int) -> tuple[str, bytes]:

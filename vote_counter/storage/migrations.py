@@ -7,7 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
-from vote_counter.storage.schema import Base, KeyWrapRow, MeetingKeyRow, MeetingRow
+from vote_counter.storage import audit, totals
+from vote_counter.storage.schema import Base, KeyWrapRow, MeetingKeyRow, MeetingRow, RoundRow, TotalsRow
 
 
 def _step_1(conn: Connection) -> None:
@@ -34,12 +35,26 @@ def _step_2(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE board_members ADD COLUMN {name} {ddl}")
 
 
+def _step_running_totals(conn: Connection) -> None:
+    """Running totals persisted per round and pass (issue 15): the table, then, for a database written before
+    it, every round's totals counted once from its stored ballots and sealed in the audit chain.
+
+    Idempotent: the table is created only if missing and only rounds and passes without totals are counted,
+    so the step can be renumbered or run again."""
+    Base.metadata.tables[TotalsRow.__tablename__].create(conn, checkfirst=True)
+    with Session(bind=conn) as s:
+        rounds = list(s.execute(select(RoundRow).order_by(RoundRow.id)).scalars())
+        for seal in totals.rebuild(s, rounds):
+            audit.append(s, "Kiểm Phiếu (nâng cấp dữ liệu)", "totals_rebuilt", seal)
+        s.flush()
+
+
 def _step_seal_every_table(conn: Connection) -> None:
     """Seal every table (issue 12): the meeting key and key wrap tables, and one "seals_established" entry per
     meeting that seals its rows as they are (storage/seals.py). Idempotent: the tables are created only if
     missing, and a meeting that already has a key is left alone. A file from before this step keeps its key
     in the file until every account holder has signed in once (storage/keys.py)."""
-    from vote_counter.storage import audit, keys, seals
+    from vote_counter.storage import keys, seals
 
     Base.metadata.create_all(
         conn, tables=[Base.metadata.tables[MeetingKeyRow.__tablename__], Base.metadata.tables[KeyWrapRow.__tablename__]]
@@ -59,7 +74,7 @@ def _step_seal_every_table(conn: Connection) -> None:
         session.close()
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_seal_every_table)
+STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_running_totals, _step_seal_every_table)
 SCHEMA_VERSION = len(STEPS)
 
 

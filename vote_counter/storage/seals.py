@@ -18,6 +18,8 @@ How it works:
 The keyed digest never reveals a row's content (the log leaves the room in the export, and a plain
 hash of a ballot's few possible marks could be reversed by trying them all).
 
+Rows are named by table and rowid ("ballots:12"; for a table with an INTEGER PRIMARY KEY the rowid is the id).
+
 Sealing a new table: call `register(SealedTable(...))` at import time of the module that defines the
 table (or add it to the list below), naming its columns and how a row finds its meeting: "meeting"
 (a `meeting_id` column), "round" (a `round_id` column) or "self" (the meetings table). Its rows are then
@@ -32,8 +34,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -121,6 +124,7 @@ for _t in (
         "round",
     ),
     SealedTable("tally_sheets", "phiếu tổng hợp", ("round_id", "sheet_no", "data"), "round"),
+    SealedTable("running_totals", "số cộng dồn", ("round_id", "pass_no", "basis", "data"), "round"),
 ):
     register(_t)
 
@@ -139,7 +143,7 @@ def _meeting_expr(t: SealedTable, alias: str) -> str:
 
 def _select(t: SealedTable, where: str = "") -> str:
     cols = ", ".join(f"t.{_q(c)}" for c in t.columns)
-    return f"SELECT t.id, {_meeting_expr(t, 't')}, {cols} FROM main.{_q(t.table)} t {where}"
+    return f"SELECT t.rowid, {_meeting_expr(t, 't')}, {cols} FROM main.{_q(t.table)} t {where}"
 
 
 # ---------------------------------------------------------------- noting changes (per connection)
@@ -170,7 +174,7 @@ def install(dbapi_connection: Any, info: dict[Any, Any]) -> None:
                     f"CREATE TEMP TRIGGER IF NOT EXISTS kp_seal_{name}_{event_name.lower()} "
                     f"AFTER {event_name}{of} ON main.{_q(name)} BEGIN "
                     f"INSERT OR REPLACE INTO {TOUCHED} (tbl, id, meeting) "
-                    f"VALUES ({lit}, {ref}.id, {_meeting_expr(t, ref)}); END"
+                    f"VALUES ({lit}, {ref}.rowid, {_meeting_expr(t, ref)}); END"
                 )
             done.add(name)
     finally:
@@ -189,7 +193,7 @@ def touch_meeting(session: Session, meeting_id: int) -> None:
             continue
         conn.exec_driver_sql(
             f"INSERT OR REPLACE INTO {TOUCHED} (tbl, id, meeting) "
-            f"SELECT ?, t.id, {_meeting_expr(t, 't')} FROM main.{_q(name)} t WHERE {_meeting_expr(t, 't')} = ?",
+            f"SELECT ?, t.rowid, {_meeting_expr(t, 't')} FROM main.{_q(name)} t WHERE {_meeting_expr(t, 't')} = ?",
             (name, meeting_id),
         )
 
@@ -222,10 +226,29 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     conn = session.connection()
     if not _noting(conn):
         return None
-    touched = conn.exec_driver_sql(f"SELECT tbl, id, meeting FROM {TOUCHED}").all()
+    return _seal(
+        lambda sql, params: list(conn.exec_driver_sql(sql, params).all()), lambda m: keys.require(session, m), place
+    )
+
+
+def seal_pending_raw(cursor: sqlite3.Cursor, place: list[Any]) -> list[dict[str, Any]] | None:
+    """seal_pending on the SQLite cursor of the caller's transaction (the save's fast path)."""
+    if cursor.execute("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (TOUCHED,)).fetchone() is None:
+        return None
+    return _seal(
+        lambda sql, params: cursor.execute(sql, params).fetchall(), lambda m: keys.require_raw(cursor, m), place
+    )
+
+
+def _seal(
+    run: Callable[[str, tuple[Any, ...]], list[Any]],
+    require: Callable[[int], tuple[str, bytes]],
+    place: list[Any],
+) -> list[dict[str, Any]] | None:
+    touched = run(f"SELECT tbl, id, meeting FROM {TOUCHED}", ())
     if not touched:
         return None
-    conn.exec_driver_sql(f"DELETE FROM {TOUCHED}")
+    run(f"DELETE FROM {TOUCHED}", ())
     by_table: dict[str, dict[int, int | None]] = defaultdict(dict)
     for tbl, row_id, meeting in touched:
         by_table[tbl][row_id] = meeting
@@ -234,8 +257,7 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
 
     def key_of(meeting_id: int) -> tuple[str, bytes]:
         if meeting_id not in opened:
-            key_id, key = keys.require(session, meeting_id)
-            opened[meeting_id] = key_id, key
+            opened[meeting_id] = require(meeting_id)
         return opened[meeting_id]
 
     seal_keys: dict[int, bytes] = {}
@@ -246,7 +268,7 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
         for start in range(0, len(id_list), 500):
             chunk = id_list[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in conn.exec_driver_sql(_select(t, f"WHERE t.id IN ({marks})"), tuple(chunk)).all():
+            for row in run(_select(t, f"WHERE t.rowid IN ({marks})"), tuple(chunk)):
                 row_id, meeting = row[0], row[1]
                 found.add(row_id)
                 if meeting not in seal_keys:
@@ -257,7 +279,7 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     orphans = digests.pop(None, {})  # deleted with their round or meeting: part of that deletion's group
     if orphans:
         if digests:
-            digests[min(digests)].update(orphans)  # type: ignore[type-var]
+            digests[min(m for m in digests if m is not None)].update(orphans)
         else:
             return [{"meeting": None, "digests": orphans}]
     groups = []

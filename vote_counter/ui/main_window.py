@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
             return
         report = self.ctx.workspace.audit.verify()
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals, report.bad_rows)
             self.ctx.audit_problem = where
             sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
             self.minutes_page.refresh()
