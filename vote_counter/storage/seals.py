@@ -226,9 +226,12 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     conn = session.connection()
     if not _noting(conn):
         return None
-    return _seal(
-        lambda sql, params: list(conn.exec_driver_sql(sql, params).all()), lambda m: keys.require(session, m), place
-    )
+
+    def run(sql: str, params: tuple[Any, ...]) -> list[Any]:
+        result = conn.exec_driver_sql(sql, params)
+        return list(result.all()) if result.returns_rows else []
+
+    return _seal(run, lambda m: keys.require(session, m), place)
 
 
 def seal_pending_raw(cursor: sqlite3.Cursor, place: list[Any]) -> list[dict[str, Any]] | None:
