@@ -69,6 +69,11 @@ def _ballot(r: Reader, item: Any, number: int, round_: Round, count: int) -> Bal
         reason = r.choice(item["set_aside"], f"{where}, “set_aside”", SET_ASIDE)
         note = r.text(item.get("code", ""), f"{where}, “code”", limit=TITLE_LIMIT)
         return BallotLine(number, note, {}, set_aside=reason)
+    return read_entry(r, item, where, round_, count, number)
+
+
+def read_entry(r: Reader, item: Any, where: str, round_: Round, count: int, number: int = 0) -> BallotLine:
+    """One entered ballot (code, marks, write-ins, declared reasons, pass) checked against the round."""
     table = r.table(item, where, BALLOT_KEYS, required=("code",))
     code = r.text(table["code"], f"{where}, “code”", limit=MAX_CODE, required=True)
     if not code.replace(" ", "").isascii() or not code.replace(" ", "").isdigit():

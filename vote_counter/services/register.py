@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vote_counter.domain.entry_tags import entries_key, entry_tag
 from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
 from vote_counter.domain.serials import PayloadError, make_payload, new_serial, parse_typed_serial
 from vote_counter.services.accounts import Auth
@@ -146,6 +147,15 @@ class RegisterService(ServiceBase):
                 reg.status = SerialStatus.UNUSED.value
             audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
             return len(cleaned)
+
+    def entry_tags(self, round_id: RoundId) -> dict[str, str]:
+        """tag → serial for every serial in the round's register: what an entries package carries instead of
+        the serial (domain.entry_tags), and how the importing station finds its own serial again."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            key = entries_key(row.hmac_key)
+            serials = s.execute(select(SerialRow.serial).where(SerialRow.round_id == round_id)).scalars()
+            return {entry_tag(key, serial): serial for serial in serials}
 
     def layout(self, round_id: RoundId) -> str | None:
         """The stored layout description of the round's printed ballots (JSON), if any were printed."""
