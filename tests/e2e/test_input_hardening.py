@@ -277,3 +277,15 @@ def test_file_size_is_read_from_the_file_system(tmp_path: Path) -> None:
     with path.open("wb") as fh:
         fh.truncate(5 * 1024 * 1024)
     assert _file_size(path) == 5 * 1024 * 1024 == os.stat(path).st_size
+
+
+def test_a_nominee_list_with_a_right_to_left_override_is_refused(tmp_path: Path) -> None:
+    from vote_counter.services.errors import ServiceError
+    from vote_counter.services.importers import read_nominee_file
+
+    path = tmp_path / "danh_sach.csv"
+    path.write_text("Họ và tên,Chức vụ\nNguyễn Văn An,Giám đốc\nTrần \u202eThị Bích,Phó Giám đốc\n", encoding="utf-8")
+    with pytest.raises(ServiceError) as info:
+        read_nominee_file(path)
+    assert "dòng 3, cột “Họ và tên”" in info.value.message and "đổi chiều" in info.value.message
+    assert_vietnamese(info.value.message)

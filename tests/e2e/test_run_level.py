@@ -284,3 +284,14 @@ def test_a_tampered_database_prints_and_exports_nothing(tmp_path: Path, capsys: 
         assert "Dữ liệu bị sửa ngoài phần mềm" in err, (argv, err)
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith("KetQua")]
     assert snapshot(db) == before
+
+
+def test_the_window_is_not_opened_on_a_new_file_in_place_of_a_missing_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vote_counter.app import main
+
+    missing = tmp_path / "usb" / "kp.sqlite3"
+    assert main(["--db", str(missing)]) == 2
+    assert "Không có tệp cơ sở dữ liệu" in capsys.readouterr().err
+    assert not missing.exists() and not missing.parent.exists()

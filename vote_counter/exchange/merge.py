@@ -23,7 +23,7 @@ from vote_counter.exchange.standalone_verify import MANIFEST
 from vote_counter.exchange.trust import trusted
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.accounts import Auth
-from vote_counter.services.ballot_files import read_entry
+from vote_counter.services.ballot_files import PER_BALLOT, read_entry
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
 from vote_counter.services.input_files import Reader
 from vote_counter.services.signing import fingerprint, load_or_create_key
@@ -219,6 +219,8 @@ def import_entries(
         try:
             ws.counting.record(round_id, serial, marks, pass_no=target, auth=auth)
         except ServiceError as exc:
+            if exc.code not in PER_BALLOT:
+                raise  # disk full, database gone, credentials refused: once, not once per ballot
             if exc.code is ErrorCode.DUPLICATE:
                 overlaps.append(serial)
             else:

@@ -12,6 +12,7 @@ from typing import Any
 
 from vote_counter.domain.model import DECLARABLE_REASONS, NomineeId, Reason, Round, RoundKind, TallySheet
 from vote_counter.domain.text_rules import NAME_LIMIT, TITLE_LIMIT
+from vote_counter.services.errors import ErrorCode
 from vote_counter.services.input_files import Reader
 
 MAX_BALLOT_FILE = 16 * 1024 * 1024  # about 20,000 ballots of 60 rows; a bigger file is not a ballot file
@@ -26,6 +27,23 @@ TALLY_KEYS = ("sheet", "valid", "invalid", "rows", "write_ins")
 SET_ASIDE = {"not_issued": Reason.NOT_ISSUED, "duplicate": Reason.DUPLICATE}
 DECLARED = {r.value: r for r in sorted(DECLARABLE_REASONS)}
 INVALID = {r.value: r for r in Reason}
+
+
+# Refusals that concern one paper (reported with its line; the run goes on). Any other error (disk full,
+# database locked or gone, credentials refused, wrong stage) ends the run once (issue 12).
+PER_BALLOT = frozenset(
+    {
+        ErrorCode.MALFORMED_CODE,
+        ErrorCode.BAD_CHECK_DIGIT,
+        ErrorCode.NOT_ISSUED,
+        ErrorCode.OTHER_ROUND,
+        ErrorCode.TEST_IN_LIVE,
+        ErrorCode.LIVE_IN_TEST,
+        ErrorCode.SPOILED,
+        ErrorCode.DUPLICATE,
+        ErrorCode.BAD_MARKS,
+    }
+)
 
 
 @dataclass(frozen=True)
