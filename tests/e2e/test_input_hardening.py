@@ -289,3 +289,14 @@ def test_a_nominee_list_with_a_right_to_left_override_is_refused(tmp_path: Path)
         read_nominee_file(path)
     assert "dòng 3, cột “Họ và tên”" in info.value.message and "đổi chiều" in info.value.message
     assert_vietnamese(info.value.message)
+
+
+def test_a_typed_reason_follows_the_text_rules(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db), "stage", "1", "counting"]) == 0
+    before = _state(db)
+    assert main(["--db", str(db), "stage", "1", "preparation", "--reason", "Sai số\x1b]0;x\x07"]) == 1
+    err = capsys.readouterr().err
+    assert "lý do có ký tự điều khiển" in err and "\x1b" not in err
+    assert main(["--db", str(db), "stage", "1", "preparation", "--reason", "x" * 501]) == 1
+    assert "lý do dài quá 500 ký tự" in capsys.readouterr().err
+    assert _state(db) == before

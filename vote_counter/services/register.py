@@ -111,9 +111,16 @@ class RegisterService(ServiceBase):
         return row, actor
 
     def exchange(
-        self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+        self,
+        round_id: RoundId,
+        serial_text: str,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
+        planned: IssuedBallot | None = None,
     ) -> IssuedBallot:
-        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed."""
+        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed
+        (`planned`: the fresh serial from plan_batch, already drawn into a PDF on the disk)."""
         serial = _typed(serial_text)
         with self._write() as s:
             row = get_round_row(s, round_id)
@@ -126,7 +133,11 @@ class RegisterService(ServiceBase):
                     detail=f"phiếu số {serial} không ở trạng thái đã in (đang: {reg.status}).",
                 )
             reg.status = SerialStatus.SPOILED.value
-            fresh = self._fresh(s, row, 1)[0]
+            if planned is None:
+                fresh = self._fresh(s, row, 1)[0]
+            else:
+                fresh = planned
+                self._insert(s, row, [planned])
             audit.append(s, actor, "ballot_exchanged", {"round": round_id, "spoiled": serial, "new": fresh.serial})
             return fresh
 
