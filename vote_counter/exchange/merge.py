@@ -199,7 +199,7 @@ def import_entries(
             if line.strip():
                 entries.append(_parse_entry(r, r.json(line, f"dòng {number}"), f"dòng {number}", round_, len(nominees)))
     except ServiceError as exc:
-        raise _bad(exc.message) from exc
+        raise _bad(f"{ENTRIES}, {exc.details.get('where', '')}: {exc.details.get('detail', exc.message)}") from exc
     by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
     serial_of = ws.register.entry_tags(round_id)
     already = {b.serial for b in ws.counting.ballots(round_id, target) if b.serial and not b.set_aside}

@@ -169,3 +169,42 @@ def test_verify_command_refuses_an_unknown_key(
         assert b_fp in ws.pairing.known() and own_fingerprint(ws) != b_fp
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        pytest.param({"marks": {"²": [0]}}, "STT “²”", id="superscript-row"),
+        pytest.param({"write_ins": ["Lê \ud800"]}, "write_ins", id="lone-surrogate"),
+        pytest.param({"serial": "482109375516"}, "khóa “serial”", id="serial-beside-marks"),
+        pytest.param({"declared": 5}, "declared", id="declared-5"),
+    ],
+)
+def test_a_malformed_line_signed_by_a_paired_station_saves_nothing(
+    stations: Stations, change: dict[str, object], words: str
+) -> None:
+    """Even from a trusted key, the entries are checked whole against the ballot schema first."""
+    from vote_counter.services.signing import load_or_create_key
+
+    a, rid = stations.a, stations.built.round_id
+    files = {name: (stations.package / name).read_bytes() for name in (ENTRIES, ROUND_FILE)}
+    lines = [json.loads(x) for x in files[ENTRIES].decode().splitlines()]
+    lines[-1].update(change)
+    files[ENTRIES] = "".join(json.dumps(x, sort_keys=True) + "\n" for x in lines).encode()
+    round_ = stations.built.round
+    signed = sign_files(
+        files,
+        load_or_create_key(stations.b.path.parent),  # B's own key: a genuine signature
+        kind="entries",
+        created=dt.datetime(2026, 11, 29, 22, 0).astimezone(),
+        extra={"round": {"code": round_.code, "title": round_.title}},
+    )
+    folder = stations.tmp / "usb" / "b_sai"
+    folder.mkdir()
+    for name, data in signed.items():
+        (folder / name).write_bytes(data)
+    b_fp = own_fingerprint(stations.b)
+    err = expect_error(
+        a, ErrorCode.PACKAGE_INVALID, import_entries, a, rid, folder, "additional", expected_fingerprint=b_fp
+    )
+    assert f"{ENTRIES}, dòng 5" in err.message and words in err.message, err.message
