@@ -280,7 +280,9 @@ def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
         return 0
     _err(
         "CẢNH BÁO: "
-        + ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots)).message
+        + ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
+        ).message
     )
     return 2
 

@@ -90,7 +90,9 @@ def export_package(
     """
     chain = ws.audit.verify()
     if not chain.ok:
-        raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots))
+        raise ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots, chain.bad_totals)
+        )
     # The package holds the minutes: the chair and another member, as for a print of the minutes.
     actor = ws.reports.authorise_export(meeting_id, auth=auth)
     meeting = ws.setup.meeting(meeting_id)

@@ -137,12 +137,20 @@ SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
 }
 
 
-def tamper_place(first_bad_seq: int | None, bad_ballots: tuple[int, ...]) -> str:
+def tamper_place(
+    first_bad_seq: int | None, bad_ballots: tuple[int, ...], bad_totals: tuple[tuple[int, int], ...] = ()
+) -> str:
     """Where verification found the database changed behind the app's back, in words."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-    return f"phiếu đã nhập số {shown} khác với lúc lưu"
+    places = []
+    if bad_ballots:
+        shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
+        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+    if bad_totals:
+        shown = ", ".join(f"lượt {r} lần nhập {p}" for r, p in bad_totals[:10]) + (" …" if len(bad_totals) > 10 else "")
+        places.append(f"tổng cộng dồn ({shown}) khác với lúc lưu")
+    return "; ".join(places)
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.

@@ -39,7 +39,9 @@ Progress = Callable[[int, int], None]
 def require_intact(s: Session) -> None:
     report = audit.verify(s)
     if not report.ok:
-        raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots))
+        raise ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
+        )
 
 
 def _rendered(write: Callable[[BinaryIO], object]) -> bytes:
