@@ -139,7 +139,7 @@ def test_a_200_mb_file_is_refused_by_its_size_without_reading_it(
         fh.truncate(200 * 1024 * 1024)  # sparse: 200 MB as the file system reports it
     tracemalloc.start()
     try:
-        _refused(db, ["enter-ballots", "1", str(huge)], capsys, "cả tệp", "quá giới hạn")
+        _refused(db, ["enter-ballots", "1", str(huge)], capsys, "cả tệp: tệp lớn 209.715.200 byte, quá giới hạn")
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

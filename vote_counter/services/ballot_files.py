@@ -115,7 +115,7 @@ def read_ballot_file(path: Path, round_: Round, count: int) -> list[BallotLine]:
         if not line.strip():
             continue
         if len(out) >= MAX_BALLOT_LINES:
-            raise r.fail(f"dòng {number}", f"tệp có hơn {MAX_BALLOT_LINES:,} phiếu.".replace(",", "."))
+            raise r.fail(f"dòng {number}", f"tệp có hơn {MAX_BALLOT_LINES // 1000}.000 phiếu.")
         out.append(_ballot(r, r.json(line, f"dòng {number}"), number, round_, count))
     if not out:
         raise r.fail("cả tệp", "tệp không có phiếu nào.")
