@@ -268,9 +268,11 @@ def test_a_tampered_database_prints_and_exports_nothing(tmp_path: Path, capsys: 
         b = build_round(ws, RoundKind.APPROVAL, nominees=2, printed=6)
         count_and_close(b, 4)
         rid, mid = b.round_id, b.meeting.id
-    with raw(db) as conn:  # a ballot's marks edited with sqlite3
+    with raw(db) as conn:  # a ballot's last mark changed with sqlite3 (compact "n:l,…" format)
         (bid, marks) = conn.execute("SELECT id, marks FROM ballots ORDER BY id LIMIT 1").fetchone()
-        conn.execute("UPDATE ballots SET marks = ? WHERE id = ?", (marks.replace("0", "1"), bid))
+        changed = marks[:-1] + ("1" if marks[-1] == "0" else "0")
+        assert changed != marks
+        conn.execute("UPDATE ballots SET marks = ? WHERE id = ?", (changed, bid))
     before = snapshot(db)
     out = tmp_path / "out"
     for argv in (
