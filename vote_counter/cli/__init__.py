@@ -32,6 +32,7 @@ from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
+from vote_counter.storage.file_identity import file_identity
 
 
 class InputError(Exception):
@@ -444,8 +445,13 @@ BUSY_TIMEOUT = 5.0
 def run_command(args: argparse.Namespace) -> int:
     ws: Workspace | None = None
     try:
-        # `verify FOLDER` runs on any machine: it must not create a database there.
-        if getattr(args, "needs_workspace", True):
+        # `verify FOLDER` runs on any machine: it must not create a database there; it uses one that exists
+        # (the stations paired with it, the two members who confirm a new key).
+        needs = getattr(args, "needs_workspace", True)
+        target = Path(args.db) if args.db else default_database()
+        if needs == "if_exists" and file_identity(target) is not None:
+            needs = True
+        if needs is True:
             # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
             create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
             ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)

@@ -15,8 +15,16 @@ from vote_counter.exchange.backups import backup, discard_plan, list_backups, pl
 from vote_counter.exchange.export import export_package
 from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
 from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
+from vote_counter.exchange.trust import own_fingerprint, trusted
 from vote_counter.exchange.verify import verify_package
+from vote_counter.services.accounts import Approval
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
+
+TRUST_HELP = (
+    "tin khóa chưa biết sau khi Trưởng ban và một thành viên đã đối chiếu dấu vân tay (cần --as … --with …); "
+    "khóa được ghi nhận để lần sau không phải hỏi lại"
+)
 
 
 def _out(text: str = "") -> None:
@@ -40,13 +48,19 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
+def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
     report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
     if not report.ok:
         _err(VERIFY_BAD.format(folder=args.folder))
         for problem in report.problems:
             _err(f"  - {problem}")
         return 1
+    if not args.fingerprint:
+        # Whole is not enough: anyone can re-sign a package with a key of their own (trust on first use).
+        known = ws is not None and report.fingerprint is not None and _known_key(ws, report.fingerprint, args)
+        if not known:
+            _err(ServiceError(ErrorCode.UNKNOWN_KEY, fingerprint=report.fingerprint or "?").message)
+            return 1
     _out(VERIFY_OK.format(folder=args.folder))
     _out(f"  Dấu vân tay khóa ký: {report.fingerprint}")
     for rid, code in report.check_codes.items():
@@ -56,6 +70,19 @@ def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
     if report.encrypted and not report.inner_checked:
         _out("  Nội dung mã hóa chưa được kiểm tra: thêm --passphrase MẬT_KHẨU để kiểm tra cả bên trong KetQua.zip.")
     return 0
+
+
+def _known_key(ws: Workspace, fp: str, args: argparse.Namespace) -> bool:
+    """The key is this station's or a paired one; or the chair and a member confirm it now (--trust-new-key)."""
+    pending = trusted(ws, fp, expected=None, trust_new_key=bool(args.trust_new_key))
+    if pending is None:
+        return True
+    meetings = [mid for mid, auth in ws.access.signed_in.items() if isinstance(auth, Approval)]
+    if not meetings:
+        raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
+    ws.pairing.pair(meetings[0], pending[0], pending[1])
+    _out(f"Đã ghi nhận khóa {pending[0]} là của máy kiểm phiếu đã đối chiếu (Trưởng ban và một thành viên xác nhận).")
+    return True
 
 
 def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
@@ -111,13 +138,19 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
     _out(f"Đã ghi gói phiếu đã nhập: {folder}")
+    _out(f"Dấu vân tay khóa của máy này: {own_fingerprint(ws)} (máy nhận gói đối chiếu dấu vân tay này)")
     _out(DONE)
     return 0
 
 
 def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
     report = import_entries(
-        ws, RoundId(args.round), Path(args.folder), ImportMode(args.mode), expected_fingerprint=args.fingerprint
+        ws,
+        RoundId(args.round),
+        Path(args.folder),
+        ImportMode(args.mode),
+        expected_fingerprint=args.fingerprint,
+        trust_new_key=args.trust_new_key,
     )
     _out(f"Đã ghi {report.recorded} phiếu từ máy kiểm phiếu {report.fingerprint}.")
     if report.overlaps:
@@ -139,7 +172,8 @@ def add_commands(sub: Any) -> None:
     s.add_argument("folder")
     s.add_argument("--fingerprint", help="dấu vân tay khóa ký cần có (16 chữ số hex)")
     s.add_argument("--passphrase", help="mật khẩu của KetQua.zip (gói mã hóa)")
-    s.set_defaults(func=cmd_verify, needs_workspace=False)
+    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
+    s.set_defaults(func=cmd_verify, needs_workspace="if_exists")
     s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay")
     s.add_argument("--reason", default="thủ công", help="lý do, ghi vào tên tệp")
     s.set_defaults(func=cmd_backup)
@@ -160,5 +194,6 @@ def add_commands(sub: Any) -> None:
     s.add_argument("round", type=int)
     s.add_argument("folder")
     s.add_argument("--mode", choices=[m.value for m in ImportMode], default=ImportMode.SECOND_PASS.value)
-    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (khuyên dùng)")
+    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (đọc trên màn hình máy kia)")
+    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
     s.set_defaults(func=cmd_import_entries)

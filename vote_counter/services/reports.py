@@ -22,14 +22,14 @@ from vote_counter.documents.minutes_docx import write_minutes_docx
 from vote_counter.documents.minutes_pdf import render_minutes
 from vote_counter.documents.results_xlsx import write_results_xlsx
 from vote_counter.domain.canonical import check_code, result_to_dict
-from vote_counter.domain.model import MeetingId, RoundId, nfc
+from vote_counter.domain.model import MeetingId, RoundId
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.durable_files import WriteFailed, place_then_commit
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
-from vote_counter.services.setup import SetupService
+from vote_counter.services.setup import SetupService, clean_reason
 from vote_counter.services.signing import fingerprint, load_or_create_key, meeting_signing_key
 from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
@@ -59,13 +59,8 @@ def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary name, flush, then rename: a crash never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        write(fh)
-        fh.flush()
-    tmp.replace(path)
+    """Render, then write whole: temporary name, fsync, read back, rename; a failure leaves nothing."""
+    _place({path: _rendered(write)}, lambda: None)
 
 
 class ReportService(ServiceBase):
@@ -133,9 +128,11 @@ class ReportService(ServiceBase):
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
-        fresh = self._register.exchange(round_id, spoiled_serial, auth=auth)
+        (fresh,) = self._register.plan_batch(round_id, 1, auth=auth)
         ballot = PrintedBallot(fresh.serial, fresh.payload)
-        _atomic_write(path, lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        pdf = _rendered(lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        # As for print_ballots: the exchange is recorded only with the fresh ballot's PDF on the disk.
+        _place({path: pdf}, lambda: self._register.exchange(round_id, spoiled_serial, auth=auth, planned=fresh))
         return ballot
 
     def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
@@ -210,7 +207,7 @@ class ReportService(ServiceBase):
     ) -> list[Path]:
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
-        why = nfc(reason)
+        why = clean_reason(reason)
         self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
         self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)

@@ -17,6 +17,7 @@ from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals
+from vote_counter.services.pairing import PairingService
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
 from vote_counter.services.setup import SetupService
@@ -44,6 +45,7 @@ class Workspace:
     definitions: DefinitionService
     reports: ReportService
     accounts: AccountService
+    pairing: PairingService
 
     @property
     def access(self) -> Access:
@@ -93,6 +95,7 @@ class Workspace:
                 access,
             ),
             accounts=AccountService(access, sessions),
+            pairing=PairingService(sessions, access),
         )
 
     def close(self) -> None:
