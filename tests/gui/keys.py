@@ -7,7 +7,17 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTabWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import type_text
@@ -104,3 +114,62 @@ class Modal:
         if self.left > 0:
             self._tries = 0
             QTimer.singleShot(0, self._poll)
+
+
+def open_tab(qtbot: QtBot, tabs: QTabWidget, page: QWidget) -> None:
+    """Click the page's tab in the tab bar."""
+    index = tabs.indexOf(page)
+    assert index >= 0, page
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(index).center())
+    assert tabs.currentWidget() is page, f"tab {tabs.tabText(index)!r} did not open"
+
+
+def edit_cell(qtbot: QtBot, table: QTableWidget, row: int, column: int, text: str) -> None:
+    """Double-click a cell, type over it, Tab to the next one."""
+    item = table.item(row, column)
+    assert item is not None
+    table.scrollToItem(item)
+    centre = table.visualItemRect(item).center()
+    qtbot.mouseClick(table.viewport(), LEFT, pos=centre)
+    qtbot.mouseDClick(table.viewport(), LEFT, pos=centre)
+    qtbot.keyClick(focused(), Qt.Key.Key_A, CTRL)
+    type_text(focused(), text)
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)  # commits and moves on, as a person fills a sheet row by row
+
+
+def clipped(root: QWidget) -> list[str]:
+    """Every visible label or button whose text does not fit the space its layout gave it, and every visible
+    widget that sticks out of its parent (scrolled contents excepted: they are meant to be larger)."""
+    problems: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root) or (widget.isWindow() and widget is not root):
+            continue
+        name = f"{type(widget).__name__} {getattr(widget, 'text', lambda: '')()!r}"[:90]
+        if isinstance(widget, QLabel) and widget.text() and widget.pixmap().isNull():
+            if widget.wordWrap():
+                need = widget.heightForWidth(widget.width())
+                if need > widget.height() + 1:
+                    problems.append(f"{name}: needs {need} px high, has {widget.height()}")
+            elif widget.sizeHint().width() > widget.width() + 1 or widget.sizeHint().height() > widget.height() + 1:
+                problems.append(f"{name}: needs {widget.sizeHint().toTuple()}, has {widget.size().toTuple()}")
+        elif (
+            isinstance(widget, QPushButton) and widget.text() and widget.minimumSizeHint().width() > widget.width() + 1
+        ):
+            problems.append(f"{name}: needs {widget.minimumSizeHint().width()} px wide, has {widget.width()}")
+        parent = widget.parentWidget()
+        if parent is None or widget is root or _scrolled(widget, root):
+            continue
+        if not parent.rect().contains(widget.geometry()):
+            problems.append(f"{name}: {widget.geometry().getRect()} outside its parent {parent.rect().getRect()}")
+    return problems
+
+
+def _scrolled(widget: QWidget, root: QWidget) -> bool:
+    """Inside a scroll area's viewport (or a view's): allowed past the visible part."""
+    w: QWidget | None = widget.parentWidget()
+    while w is not None and w is not root:
+        if isinstance(w.parentWidget(), QAbstractScrollArea) and w is w.parentWidget().viewport():  # type: ignore[union-attr]
+            return True
+        w = w.parentWidget()
+    return False
