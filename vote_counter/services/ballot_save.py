@@ -9,14 +9,17 @@ service's full check, which raises the right message; nothing here decides diffe
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from typing import Any, cast
 
+from sqlalchemy import Engine, PoolProxiedConnection
 from sqlalchemy.orm import Session
 
 from vote_counter.domain.model import BallotMarks, Mode, SerialStatus, Validity, nfc
-from vote_counter.domain.rules import Totals, tally
+from vote_counter.domain.rules import Totals
+from vote_counter.domain.running import add_ballot
 from vote_counter.domain.serials import PAYLOAD_DIGITS, PayloadError, parse_payload, parse_typed_serial
 from vote_counter.services.live import RoundContext
 from vote_counter.storage import audit, repositories
@@ -34,6 +37,33 @@ INSERT_BALLOT = (
 )
 COUNTED = "UPDATE ballot_register SET status = 'counted' WHERE round_id = ? AND serial = ?"
 _COUNTABLE = (SerialStatus.PRINTED.value, SerialStatus.COUNTED.value)
+
+
+class FastLane:
+    """One SQLite connection from the engine's pool kept for saves: a save then costs no session set-up (about
+    0.4 ms of CPU per save with the ORM session, measured). Closed with the workspace."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._proxy: PoolProxiedConnection | None = None
+
+    def connection(self) -> sqlite3.Connection:
+        if self._proxy is None:
+            self._proxy = self._engine.raw_connection()
+        return cast(sqlite3.Connection, self._proxy.dbapi_connection)
+
+    def close(self) -> None:
+        if self._proxy is not None:
+            self._proxy.close()
+            self._proxy = None
+
+
+def rollback_quietly(conn: sqlite3.Connection) -> None:
+    """After a failed step: SQLite may have rolled back already (a full disk), and a second failure must not
+    hide the first."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def raw_cursor(s: Session) -> sqlite3.Cursor:
@@ -90,7 +120,7 @@ def write_ballot(
     cur.execute(INSERT_BALLOT, (round_id, serial, pass_no, marks_text, validity.valid, reasons_text))
     ballot_id = int(cur.lastrowid or 0)
     cur.execute(COUNTED, (round_id, serial))
-    after = ctx.totals[pass_no] + tally(ctx.round, ctx.nominees, [marks])
+    after = add_ballot(ctx.totals[pass_no], ctx.round, ctx.nominee_ids, marks, validity)
     data = stored_totals.encode(after)
     cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, data))
     values: tuple[Any, ...] = (ballot_id, round_id, serial, pass_no, marks_text, validity.valid, reasons_text)

@@ -85,4 +85,5 @@ class Workspace:
         )
 
     def close(self) -> None:
+        self.counting.close()
         self.engine.dispose()

@@ -86,7 +86,8 @@ def basis(round_: Round, nominees: Sequence[Nominee]) -> str:
 
 
 def digest(key: bytes, round_id: int, pass_no: int, basis_text: str, data: str) -> str:
-    body = json.dumps([round_id, pass_no, basis_text, data], ensure_ascii=False, separators=(",", ":"))
+    """The keyed seal of one totals row (basis is hex and data JSON: neither holds the separator)."""
+    body = f"{round_id}|{pass_no}|{basis_text}|{data}"
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
