@@ -6,15 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vote_counter.domain.model import MeetingId, RoundId
-from vote_counter.exchange.backups import backup, list_backups, restore
-from vote_counter.exchange.export import export_package
-from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
 from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
-from vote_counter.exchange.verify import verify_package
-from vote_counter.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vote_counter.services.workspace import Workspace
+
+# Each command imports what it uses (issue 15): the package, signing and archive libraries load only for them.
+IMPORT_MODES = ("second_pass", "additional")  # exchange.merge.ImportMode, without importing it for the parser
 
 
 def _out(text: str = "") -> None:
@@ -26,6 +27,8 @@ def _err(text: str) -> None:
 
 
 def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.export import export_package
+
     key_dir = Path(args.key_dir) if args.key_dir else None
     result = export_package(ws, MeetingId(args.meeting), Path(args.out), encrypt=args.encrypt, key_dir=key_dir)
     _out(f"Đã ghi gói kết quả: {result.folder}")
@@ -39,6 +42,8 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.verify import verify_package
+
     report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
     if not report.ok:
         _err(VERIFY_BAD.format(folder=args.folder))
@@ -57,12 +62,16 @@ def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import backup
+
     path = backup(ws, args.reason)
     _out(f"Đã sao lưu: {path}")
     return 0
 
 
 def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import list_backups
+
     items = list_backups(ws.path)
     if not items:
         _out("Chưa có bản sao lưu nào.")
@@ -72,6 +81,8 @@ def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
 
 
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import restore
+
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
     report = restore(ws.path, Path(args.file))
     _out(f"Đã khôi phục từ {report.restored_from.name} ({report.entries} mục nhật ký, đầu chuỗi {report.head}).")
@@ -81,6 +92,8 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import export_entries
+
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
     _out(f"Đã ghi gói phiếu đã nhập: {folder}")
     _out(DONE)
@@ -88,6 +101,8 @@ def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import ImportMode, import_entries
+
     report = import_entries(
         ws, RoundId(args.round), Path(args.folder), ImportMode(args.mode), expected_fingerprint=args.fingerprint
     )
@@ -128,6 +143,6 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser("import-entries", help="nhập phiếu từ gói của máy kiểm phiếu khác")
     s.add_argument("round", type=int)
     s.add_argument("folder")
-    s.add_argument("--mode", choices=[m.value for m in ImportMode], default=ImportMode.SECOND_PASS.value)
+    s.add_argument("--mode", choices=IMPORT_MODES, default=IMPORT_MODES[0])
     s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (khuyên dùng)")
     s.set_defaults(func=cmd_import_entries)
