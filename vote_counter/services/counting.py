@@ -219,6 +219,8 @@ class CountingService(ServiceBase):
         countable; None sends it through the full path (which also says why a ballot is refused)."""
         if self._lane is None:
             return None
+        if self._access.writes_held:
+            raise ServiceError(ErrorCode.AUDIT_CHECKING)
         conn = self._lane.connection()
         committed = False
         try:

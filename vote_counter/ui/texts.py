@@ -530,6 +530,8 @@ ACTION_BACK = "Quay lại giai đoạn “{stage}”"
 ACTION_VOID = "Hủy phiếu đã nhập số {serial}"
 ACTION_REPRINT = "In lại biên bản"
 ACTION_REMOVE_MEMBER = "Xóa thành viên có mật khẩu"
+AUDIT_CHECKING = "Đang kiểm tra nhật ký… (chưa ghi được gì cho đến khi xong)"
+AUDIT_CHECK_FAILED = "Không kiểm tra được nhật ký: {detail}"
 AUDIT_ALARM_TITLE = "CẢNH BÁO: dữ liệu bị sửa ngoài phần mềm"
 AUDIT_ALARM = (
     "Kiểm tra nhật ký lúc mở phần mềm phát hiện: {where}.\n\n"

@@ -530,6 +530,8 @@ ACTION_BACK = "Go back to the “{stage}” stage"
 ACTION_VOID = "Void entered ballot {serial}"
 ACTION_REPRINT = "Reprint the minutes"
 ACTION_REMOVE_MEMBER = "Remove a member who has a passphrase"
+AUDIT_CHECKING = "Checking the audit log… (nothing can be saved until it is done)"
+AUDIT_CHECK_FAILED = "The audit log could not be checked: {detail}"
 AUDIT_ALARM_TITLE = "WARNING: the data was changed outside the app"
 AUDIT_ALARM = (
     "The log check at start-up found: {where}.\n\n"
