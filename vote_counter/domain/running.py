@@ -18,8 +18,8 @@ def add_ballot(
 ) -> Totals:
     zeros = (0,) * round_.options
     rows = dict(totals.rows)
-    for nid in ids:  # every nominee has a row, as tally gives them
-        rows.setdefault(nid, zeros)
+    for nid in [n for n in ids if n not in rows]:  # every nominee has a row, as tally gives them
+        rows[nid] = zeros
     if not validity.valid:
         reasons = dict(totals.invalid_reasons)
         for r in validity.reasons:
