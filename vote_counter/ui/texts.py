@@ -308,6 +308,18 @@ SHEET_WRITE_INS = "Tên ghi thêm và số phiếu (mỗi dòng: Họ và tên =
 
 # ---------------------------------------------------------------- results page
 RESULTS_REFRESH = "Làm mới kết quả"
+RECOUNT_CHECK = "Kiểm lại từng phiếu"
+RECOUNT_CHECK_TIP = (
+    "Đếm lại mọi phiếu đã nhập và so với tổng cộng dồn đã lưu (chạy nền, không chặn việc nhập phiếu). "
+    "Khi kết thúc kiểm phiếu, phần mềm cũng tự kiểm lại như vậy."
+)
+RECOUNT_RUNNING = "Đang kiểm lại từng phiếu…"
+RECOUNT_MATCHES = "Đã kiểm lại {count} phiếu: khớp với tổng cộng dồn đã lưu."
+RECOUNT_DIFFERS = (
+    "BÁO ĐỘNG: tổng cộng dồn đã lưu (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu. Có thể tệp dữ liệu "
+    "đã bị sửa ngoài phần mềm; không kết thúc được. Báo ngay Trưởng ban."
+)
+RECOUNT_FAILED = "Không kiểm lại được: {detail}"
 PROJECT = "Trình chiếu"
 PROJECT_TIP = "Mở màn hình kết quả cỡ chữ lớn cho hội trường (Esc để đóng)."
 SUMMARY = (

@@ -310,6 +310,18 @@ SHEET_WRITE_INS = "Written-in names and votes (one per line: Full name = number)
 
 # ---------------------------------------------------------------- results page
 RESULTS_REFRESH = "Refresh results"
+RECOUNT_CHECK = "Recount every ballot"
+RECOUNT_CHECK_TIP = (
+    "Count every entered ballot again and compare with the stored running totals (in the background; entry "
+    "goes on). Closing the count does the same check."
+)
+RECOUNT_RUNNING = "Recounting every ballot…"
+RECOUNT_MATCHES = "Recounted {count} ballots: they match the stored running totals."
+RECOUNT_DIFFERS = (
+    "ALARM: the stored running totals (entry pass {passes}) differ from the recount of every ballot. The data "
+    "file may have been changed outside the app; the count cannot be closed. Tell the chair now."
+)
+RECOUNT_FAILED = "The recount could not run: {detail}"
 PROJECT = "Project"
 PROJECT_TIP = "Open a large-print results screen for the hall (Esc to close)."
 SUMMARY = (
