@@ -14,9 +14,9 @@ from vote_counter import __version__
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
-from vote_counter.documents.ballots import PageFormat
 from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import (
     BoardMember,

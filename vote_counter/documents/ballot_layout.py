@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from vote_counter.documents import ballot_texts as texts
 from vote_counter.documents.fonts import SERIF, SERIF_BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC, register_fonts
 from vote_counter.documents.header import header_layout
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.documents.page_items import (
     ASCENT,
     Align,
@@ -47,12 +47,6 @@ CELL_PAD = 1.8  # mm of padding inside table cells, horizontally
 ROW_PAD = 1.2  # mm above and below wrapped text in a row
 GRID_WIDTH = 0.6  # pt
 BOX_WIDTH = 1.0  # pt: the boxes stand out from the grid
-
-
-class PageFormat(StrEnum):
-    A4_PORTRAIT = "a4_portrait"
-    A4_LANDSCAPE = "a4_landscape"
-    A5_PORTRAIT = "a5_portrait"
 
 
 @dataclass(frozen=True)

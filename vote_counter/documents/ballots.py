@@ -20,11 +20,11 @@ from vote_counter.documents import ballot_texts as texts
 from vote_counter.documents.ballot_layout import (
     BOX_WIDTH,
     BallotLayout,
-    PageFormat,
     PageLayout,
     ballot_layout,
 )
 from vote_counter.documents.fonts import SERIF_BOLD, pdf_text, register_fonts
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.documents.page_items import (
     Align,
     TextItem,

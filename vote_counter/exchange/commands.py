@@ -8,18 +8,17 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vote_counter.domain.model import MeetingId, RoundId
-from vote_counter.exchange.backups import backup, discard_plan, list_backups, plan_restore, restore
-from vote_counter.exchange.export import export_package
-from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
 from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
-from vote_counter.exchange.trust import own_fingerprint, trusted
-from vote_counter.exchange.verify import verify_package
-from vote_counter.services.accounts import Approval
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vote_counter.services.workspace import Workspace
+
+# Each command imports what it uses (issue 15): the package, signing and archive libraries load only for them.
+IMPORT_MODES = ("second_pass", "additional")  # exchange.merge.ImportMode, without importing it for the parser
 
 TRUST_HELP = (
     "tin khóa chưa biết sau khi Trưởng ban và một thành viên đã đối chiếu dấu vân tay (cần --as … --with …); "
@@ -36,6 +35,8 @@ def _err(text: str) -> None:
 
 
 def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.export import export_package
+
     key_dir = Path(args.key_dir) if args.key_dir else None
     result = export_package(ws, MeetingId(args.meeting), Path(args.out), encrypt=args.encrypt, key_dir=key_dir)
     _out(f"Đã ghi gói kết quả: {result.folder}")
@@ -49,6 +50,8 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.verify import verify_package
+
     report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
     if not report.ok:
         _err(VERIFY_BAD.format(folder=args.folder))
@@ -74,6 +77,9 @@ def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
 
 def _known_key(ws: Workspace, fp: str, args: argparse.Namespace) -> bool:
     """The key is this station's or a paired one; or the chair and a member confirm it now (--trust-new-key)."""
+    from vote_counter.exchange.trust import trusted
+    from vote_counter.services.accounts import Approval
+
     pending = trusted(ws, fp, expected=None, trust_new_key=bool(args.trust_new_key))
     if pending is None:
         return True
@@ -86,12 +92,16 @@ def _known_key(ws: Workspace, fp: str, args: argparse.Namespace) -> bool:
 
 
 def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import backup
+
     path = backup(ws, args.reason)
     _out(f"Đã sao lưu: {path}")
     return 0
 
 
 def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import list_backups
+
     items = list_backups(ws.path)
     if not items:
         _out("Chưa có bản sao lưu nào.")
@@ -112,6 +122,8 @@ def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
     """A dry run lists what would be dropped; `--confirm` with the chair and a member (--as, --with) restores."""
+    from vote_counter.exchange.backups import discard_plan, plan_restore, restore
+
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
     people = _people(args)
     if not args.confirm:
@@ -136,6 +148,9 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import export_entries
+    from vote_counter.exchange.trust import own_fingerprint
+
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
     _out(f"Đã ghi gói phiếu đã nhập: {folder}")
     _out(f"Dấu vân tay khóa của máy này: {own_fingerprint(ws)} (máy nhận gói đối chiếu dấu vân tay này)")
@@ -144,6 +159,8 @@ def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import ImportMode, import_entries
+
     report = import_entries(
         ws,
         RoundId(args.round),
@@ -193,7 +210,7 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser("import-entries", help="nhập phiếu từ gói của máy kiểm phiếu khác")
     s.add_argument("round", type=int)
     s.add_argument("folder")
-    s.add_argument("--mode", choices=[m.value for m in ImportMode], default=ImportMode.SECOND_PASS.value)
+    s.add_argument("--mode", choices=IMPORT_MODES, default=IMPORT_MODES[0])
     s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (đọc trên màn hình máy kia)")
     s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
     s.set_defaults(func=cmd_import_entries)

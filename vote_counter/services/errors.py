@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     KEY_REFUSED = "key_refused"
     RESTORE_CONFIRM = "restore_confirm"
     RESTORE_OTHER_MEETING = "restore_other_meeting"
+    AUDIT_CHECKING = "audit_checking"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -83,6 +84,8 @@ MESSAGES: dict[ErrorCode, str] = {
     "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này.",
     ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
+    ErrorCode.AUDIT_CHECKING: "Đang kiểm tra nhật ký khi mở tệp dữ liệu: chưa ghi được gì cho đến khi kiểm tra "
+    "xong. Chờ vài giây rồi thử lại; dữ liệu chưa bị thay đổi.",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
     "hãy kiểm tra ổ đĩa rồi thử lại.",
     ErrorCode.AUDIT_BROKEN: "Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban.",

@@ -9,18 +9,12 @@ import random
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.annex import render_entry_log
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
-from vote_counter.documents.meeting_summary import render_meeting_summary
 from vote_counter.documents.minutes_data import MinutesData
-from vote_counter.documents.minutes_docx import write_minutes_docx
-from vote_counter.documents.minutes_pdf import render_minutes
-from vote_counter.documents.results_xlsx import write_results_xlsx
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import MeetingId, RoundId
 from vote_counter.services.accounts import Access, Auth, Need
@@ -30,9 +24,16 @@ from vote_counter.services.durable_files import WriteFailed, place_then_commit
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService, clean_reason
-from vote_counter.services.signing import fingerprint, load_or_create_key, meeting_signing_key
 from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vote_counter.documents.ballots import PrintedBallot
+
+# The document libraries (ReportLab, python-docx, openpyxl, cryptography) are imported by the methods that
+# use them: opening the window or running a command that writes no document never loads them (issue 15).
 
 Progress = Callable[[int, int], None]
 
@@ -94,6 +95,8 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> list[PrintedBallot]:
         """Register `count` serials (one transaction) and draw them, in random order, into one PDF."""
+        from vote_counter.documents.ballots import PrintedBallot, ballot_layout, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -124,6 +127,8 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> PrintedBallot:
         """Đổi phiếu: mark the spoiled serial and print one fresh ballot to `path`."""
+        from vote_counter.documents.ballots import PrintedBallot, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -136,6 +141,8 @@ class ReportService(ServiceBase):
         return ballot
 
     def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
+        from vote_counter.documents.ballots import render_sample
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -174,11 +181,15 @@ class ReportService(ServiceBase):
         )
 
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        from vote_counter.services.signing import load_or_create_key, meeting_signing_key
+
         if self._key_dir is not None:
             return load_or_create_key(self._key_dir)
         return meeting_signing_key(self._access, meeting_id)
 
     def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        from vote_counter.services.signing import fingerprint
+
         return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
@@ -207,6 +218,9 @@ class ReportService(ServiceBase):
     ) -> list[Path]:
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
+        from vote_counter.documents.minutes_docx import write_minutes_docx
+        from vote_counter.documents.minutes_pdf import render_minutes
+
         why = clean_reason(reason)
         self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
         self._minutes_print(round_id, why, auth, actor, check_only=True)
@@ -264,6 +278,8 @@ class ReportService(ServiceBase):
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
+        from vote_counter.documents.annex import render_entry_log
+
         self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
         entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
@@ -276,6 +292,8 @@ class ReportService(ServiceBase):
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
         """One short PDF covering every round of the meeting."""
+        from vote_counter.documents.meeting_summary import render_meeting_summary
+
         self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
@@ -286,6 +304,8 @@ class ReportService(ServiceBase):
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
+        from vote_counter.documents.results_xlsx import write_results_xlsx
+
         self.require_intact(meeting_id)
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]

@@ -99,6 +99,7 @@ class Workspace:
         )
 
     def close(self) -> None:
+        self.counting.close()
         self.engine.dispose()
 
 

@@ -86,7 +86,7 @@ def run_gui(db_path: Path | None = None) -> int:
             if handle is not None:
                 handle.installEventFilter(_ShownProbe(app))
         window.show()
-        window.start()  # the audit chain checked, then sign-in (SPEC §8, §9)
+        window.start(background=True)  # the audit chain checked after first paint, then sign-in (SPEC §8, §9)
         return int(app.exec())
     finally:
         workspace.close()

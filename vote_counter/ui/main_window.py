@@ -6,9 +6,11 @@ round's stage always visible with the buttons that move it.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -65,6 +67,9 @@ STAGE_STYLE = {
 
 
 class MainWindow(QMainWindow):
+    auditChecked = Signal(object)  # the start-up check's report (or exception), from its thread
+    auditFinished = Signal()  # the check is done and its outcome shown
+
     def __init__(self, workspace: Workspace, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle(texts.APP_TITLE)
@@ -107,7 +112,10 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton(texts.LOCK_BUTTON)
         self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
         self.lock_button.clicked.connect(self.lock_screen)
+        self.audit_status = StatusLine()  # "Đang kiểm tra nhật ký…" while the start-up check runs
+        self.audit_status.hide()
         user_bar = QHBoxLayout()
+        user_bar.addWidget(self.audit_status, 4)
         user_bar.addStretch(1)
         user_bar.addWidget(self.user_label)
         user_bar.addWidget(self.sign_in_button)
@@ -166,16 +174,53 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
-    def start(self) -> None:
+    def start(self, *, background: bool = False) -> None:
         """After the window shows: verify the audit chain (a red alarm if broken; export refused, looking
-        still allowed), then ask a board member to sign in if the meeting has accounts."""
-        self._check_audit()
-        mid = self.ctx.meeting_id
+        still allowed), then ask a board member to sign in if the meeting has accounts; once signed in, the
+        meeting's sealed rows are checked too (their key opens with the member's passphrase, issue 12).
+
+        With `background` (the app itself) the check runs in a thread after first paint, so opening a file of
+        50,000 ballots shows the window at once: meanwhile the window says "Đang kiểm tra nhật ký…" and the
+        services refuse every write (Access.writes_held), sign-in included, until the check has finished."""
         ws = self.ctx.workspace
-        asked = mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None
-        if asked and mid is not None and sign_in.ask_sign_in(self, ws, mid):
+        if not background:
+            self._audit_checked(ws.audit.verify())
+            return
+        ws.access.writes_held = True
+        self.audit_status.show_info(texts.AUDIT_CHECKING)
+        self.audit_status.show()
+        self.auditChecked.connect(self._audit_checked, Qt.ConnectionType.QueuedConnection)
+
+        def check() -> None:
+            try:
+                report: object = ws.audit.verify()
+            except Exception as exc:
+                report = exc
+            self.auditChecked.emit(report)
+
+        threading.Thread(target=check, name="kp-audit-check", daemon=True).start()
+
+    def _audit_checked(self, report: Any) -> None:
+        ws = self.ctx.workspace
+        ws.access.writes_held = False
+        self.audit_status.hide()
+        if isinstance(report, Exception):
+            detail = report.message if isinstance(report, ServiceError) else str(report)
+            self.ctx.audit_problem = detail
+            sign_in.show_alarm(self, texts.AUDIT_CHECK_FAILED.format(detail=detail))
+            self.minutes_page.refresh()
+        elif not report.ok:
+            self._alarm(report)
+        mid = self.ctx.meeting_id
+        if (
+            mid is not None
+            and sign_in.needs_accounts(ws, mid)
+            and ws.accounts.signed_in_member(mid) is None
+            and sign_in.ask_sign_in(self, ws, mid)
+        ):
             self._check_audit()  # the meeting key is open now: its sealed rows are checked too
         self._draw_user()
+        self.auditFinished.emit()
 
     def _check_audit(self) -> None:
         """The chain, and every sealed row whose meeting key is open (issue 12); a red alarm if anything differs."""
@@ -183,10 +228,13 @@ class MainWindow(QMainWindow):
             return
         report = self.ctx.workspace.audit.verify()
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
-            self.ctx.audit_problem = where
-            sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
-            self.minutes_page.refresh()
+            self._alarm(report)
+
+    def _alarm(self, report: Any) -> None:
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        self.ctx.audit_problem = where
+        sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
+        self.minutes_page.refresh()
 
     def sign_in(self) -> None:
         mid = self.ctx.meeting_id

@@ -308,6 +308,18 @@ SHEET_WRITE_INS = "Tên ghi thêm và số phiếu (mỗi dòng: Họ và tên =
 
 # ---------------------------------------------------------------- results page
 RESULTS_REFRESH = "Làm mới kết quả"
+RECOUNT_CHECK = "Kiểm lại từng phiếu"
+RECOUNT_CHECK_TIP = (
+    "Đếm lại mọi phiếu đã nhập và so với tổng cộng dồn đã lưu (chạy nền, không chặn việc nhập phiếu). "
+    "Khi kết thúc kiểm phiếu, phần mềm cũng tự kiểm lại như vậy."
+)
+RECOUNT_RUNNING = "Đang kiểm lại từng phiếu…"
+RECOUNT_MATCHES = "Đã kiểm lại {count} phiếu: khớp với tổng cộng dồn đã lưu."
+RECOUNT_DIFFERS = (
+    "BÁO ĐỘNG: tổng cộng dồn đã lưu (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu. Có thể tệp dữ liệu "
+    "đã bị sửa ngoài phần mềm; không kết thúc được. Báo ngay Trưởng ban."
+)
+RECOUNT_FAILED = "Không kiểm lại được: {detail}"
 PROJECT = "Trình chiếu"
 PROJECT_TIP = "Mở màn hình kết quả cỡ chữ lớn cho hội trường (Esc để đóng)."
 SUMMARY = (
@@ -530,6 +542,8 @@ ACTION_BACK = "Quay lại giai đoạn “{stage}”"
 ACTION_VOID = "Hủy phiếu đã nhập số {serial}"
 ACTION_REPRINT = "In lại biên bản"
 ACTION_REMOVE_MEMBER = "Xóa thành viên có mật khẩu"
+AUDIT_CHECKING = "Đang kiểm tra nhật ký… (chưa ghi được gì cho đến khi xong)"
+AUDIT_CHECK_FAILED = "Không kiểm tra được nhật ký: {detail}"
 AUDIT_ALARM_TITLE = "CẢNH BÁO: dữ liệu bị sửa ngoài phần mềm"
 AUDIT_ALARM = (
     "Kiểm tra nhật ký lúc mở phần mềm phát hiện: {where}.\n\n"

@@ -310,6 +310,18 @@ SHEET_WRITE_INS = "Written-in names and votes (one per line: Full name = number)
 
 # ---------------------------------------------------------------- results page
 RESULTS_REFRESH = "Refresh results"
+RECOUNT_CHECK = "Recount every ballot"
+RECOUNT_CHECK_TIP = (
+    "Count every entered ballot again and compare with the stored running totals (in the background; entry "
+    "goes on). Closing the count does the same check."
+)
+RECOUNT_RUNNING = "Recounting every ballot…"
+RECOUNT_MATCHES = "Recounted {count} ballots: they match the stored running totals."
+RECOUNT_DIFFERS = (
+    "ALARM: the stored running totals (entry pass {passes}) differ from the recount of every ballot. The data "
+    "file may have been changed outside the app; the count cannot be closed. Tell the chair now."
+)
+RECOUNT_FAILED = "The recount could not run: {detail}"
 PROJECT = "Project"
 PROJECT_TIP = "Open a large-print results screen for the hall (Esc to close)."
 SUMMARY = (
@@ -530,6 +542,8 @@ ACTION_BACK = "Go back to the “{stage}” stage"
 ACTION_VOID = "Void entered ballot {serial}"
 ACTION_REPRINT = "Reprint the minutes"
 ACTION_REMOVE_MEMBER = "Remove a member who has a passphrase"
+AUDIT_CHECKING = "Checking the audit log… (nothing can be saved until it is done)"
+AUDIT_CHECK_FAILED = "The audit log could not be checked: {detail}"
 AUDIT_ALARM_TITLE = "WARNING: the data was changed outside the app"
 AUDIT_ALARM = (
     "The log check at start-up found: {where}.\n\n"

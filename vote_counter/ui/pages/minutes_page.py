@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from vote_counter.domain.model import Stage
-from vote_counter.exchange.export import export_package
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.ui import dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
@@ -248,6 +247,8 @@ class MinutesPage(Page):
         target = usb_dialog.choose_export_target(self)
         if target is None:
             return
+        from vote_counter.exchange.export import export_package  # the package libraries on first use
+
         self.status.show_info(texts.USB_WRITING)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

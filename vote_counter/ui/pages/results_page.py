@@ -21,6 +21,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.models import ResultsModel
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.projector import ProjectorView
+from vote_counter.ui.recount_check import RecountCheck
 from vote_counter.ui.widgets import allow, heading
 
 RED = "color: #c00000; font-weight: bold;"
@@ -63,7 +64,8 @@ class ResultsPage(Page):
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.project_button)
-        buttons.addStretch(1)
+        self.recount = RecountCheck(ctx)
+        buttons.addWidget(self.recount, 1)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.watermark)
