@@ -159,10 +159,15 @@ def tamper_place(
     """Where verification found the database changed behind the app's back, in words (table and row)."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    if bad_rows:
-        return f"dữ liệu khác với lúc niêm phong: {describe(bad_rows)}"
-    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-    return f"phiếu đã nhập số {shown} khác với lúc lưu"
+    places = []
+    ballots = sorted(set(bad_ballots) | {i for t, i in bad_rows if t == "ballots"})
+    if ballots:
+        shown = ", ".join(str(b) for b in ballots[:10]) + (" …" if len(ballots) > 10 else "")
+        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+    others = [(t, i) for t, i in bad_rows if t != "ballots"]
+    if others:
+        places.append(f"{describe(others)} khác với lúc niêm phong")
+    return "; ".join(places)
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.

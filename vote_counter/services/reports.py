@@ -25,6 +25,7 @@ from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService, clean_reason
 from vote_counter.storage import audit
+from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.schema import AuditRow
 
 if TYPE_CHECKING:
@@ -38,12 +39,13 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-def require_intact(s: Session) -> None:
+def require_intact(s: Session) -> ChainReport:
     report = audit.verify(s)
     if not report.ok:
         raise ServiceError(
             ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
         )
+    return report
 
 
 def _rendered(write: Callable[[BinaryIO], object]) -> bytes:

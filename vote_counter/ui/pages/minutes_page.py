@@ -162,7 +162,12 @@ class MinutesPage(Page):
         self.locked_note.setVisible(why is not None)
         code = texts.CHECK_CODE_NONE
         if why is None and self.ctx.round_id is not None:
-            code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+            try:
+                code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+            except ServiceError as exc:  # a doctored file, or the meeting key shut: no figures, nothing printed
+                why = exc.message
+                self.locked_note.setText(why)
+                self.locked_note.setVisible(True)
         self.check_code.setText(code)
         self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
         tips = (
