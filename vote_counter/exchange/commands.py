@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter.domain.model import MeetingId, RoundId
+from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.backups import backup, list_backups, restore
 from vote_counter.exchange.export import export_package
 from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
@@ -93,9 +94,10 @@ def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
     )
     _out(f"Đã ghi {report.recorded} phiếu từ máy kiểm phiếu {report.fingerprint}.")
     if report.overlaps:
-        _out(f"{len(report.overlaps)} phiếu đã được nhập ở máy này, không tính lần nữa: {', '.join(report.overlaps)}")
+        shown = ", ".join(format_serial(s) for s in report.overlaps)
+        _out(f"{len(report.overlaps)} phiếu đã được nhập ở máy này, không tính lần nữa: {shown}")
     for item in report.rejected:
-        _err(f"Phiếu {item.serial} không được tính: {item.message}")
+        _err(f"Phiếu {format_serial(item.serial)} không được tính: {item.message}")
     return 0 if not report.rejected else 1
 
 
@@ -108,26 +110,31 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--key-dir", help="thư mục chứa khóa ký (mặc định: cạnh cơ sở dữ liệu)")
     s.set_defaults(func=cmd_export)
     s = sub.add_parser("verify", help="kiểm tra gói kết quả trên máy bất kỳ")
-    s.add_argument("folder")
+    s.add_argument("folder", help="thư mục gói kết quả (KetQua_…) trên USB")
     s.add_argument("--fingerprint", help="dấu vân tay khóa ký cần có (16 chữ số hex)")
     s.add_argument("--passphrase", help="mật khẩu của KetQua.zip (gói mã hóa)")
-    s.set_defaults(func=cmd_verify, needs_workspace=False)
+    s.set_defaults(func=cmd_verify, needs_workspace=False, read_only=True)
     s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay")
     s.add_argument("--reason", default="thủ công", help="lý do, ghi vào tên tệp")
     s.set_defaults(func=cmd_backup)
     s = sub.add_parser("backups", help="liệt kê các bản sao lưu")
-    s.set_defaults(func=cmd_backups)
+    s.set_defaults(func=cmd_backups, read_only=True)
     s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (có ghi nhật ký)")
-    s.add_argument("file")
+    s.add_argument("file", help="tệp sao lưu (.sqlite3, xem lệnh backups)")
     s.set_defaults(func=cmd_restore)
     s = sub.add_parser("export-entries", help="ghi các phiếu đã nhập của một lượt để gộp vào máy khác")
-    s.add_argument("round", type=int)
-    s.add_argument("--out", required=True)
-    s.add_argument("--pass", dest="pass_no", type=int, default=1)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục đích, ví dụ ổ USB")
+    s.add_argument("--pass", dest="pass_no", type=int, default=1, help="lần nhập cần ghi (mặc định 1)")
     s.set_defaults(func=cmd_export_entries)
     s = sub.add_parser("import-entries", help="nhập phiếu từ gói của máy kiểm phiếu khác")
-    s.add_argument("round", type=int)
-    s.add_argument("folder")
-    s.add_argument("--mode", choices=[m.value for m in ImportMode], default=ImportMode.SECOND_PASS.value)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("folder", help="thư mục gói phiếu của máy kia")
+    s.add_argument(
+        "--mode",
+        choices=[m.value for m in ImportMode],
+        default=ImportMode.SECOND_PASS.value,
+        help="second_pass: lần nhập thứ hai để đối chiếu; additional: phiếu khác, cộng thêm",
+    )
     s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (khuyên dùng)")
     s.set_defaults(func=cmd_import_entries)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId, Stage
-from vote_counter.domain.serials import SERIAL_DIGITS
+from vote_counter.domain.serials import SERIAL_DIGITS, format_serial
 from vote_counter.exchange.manifest import sha256, sign_files
 from vote_counter.exchange.package import write_package
 from vote_counter.exchange.standalone_verify import MANIFEST
@@ -119,20 +119,20 @@ def _parse_entry(raw: Any, count: int) -> tuple[str, dict[int, frozenset[int]], 
         raise _bad(f"số phiếu “{str(serial)[:20]}” không hợp lệ.")
     marks, write_ins, declared = raw.get("marks"), raw.get("write_ins", []), raw.get("declared", [])
     if not isinstance(marks, dict) or not isinstance(write_ins, list) or not isinstance(declared, list):
-        raise _bad(f"phiếu {serial}: nội dung sai định dạng.")
+        raise _bad(f"phiếu {format_serial(serial)}: nội dung sai định dạng.")
     rows: dict[int, frozenset[int]] = {}
     for key, boxes in marks.items():
         if not str(key).isdigit() or not 1 <= int(key) <= count:
-            raise _bad(f"phiếu {serial}: STT {key} không có trong danh sách.")
+            raise _bad(f"phiếu {format_serial(serial)}: STT {key} không có trong danh sách.")
         if not isinstance(boxes, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in boxes):
-            raise _bad(f"phiếu {serial}: ô đánh dấu sai định dạng.")
+            raise _bad(f"phiếu {format_serial(serial)}: ô đánh dấu sai định dạng.")
         rows[int(key)] = frozenset(boxes)
     if not all(isinstance(w, str) for w in write_ins):
-        raise _bad(f"phiếu {serial}: tên ghi thêm sai định dạng.")
+        raise _bad(f"phiếu {format_serial(serial)}: tên ghi thêm sai định dạng.")
     try:
         reasons = frozenset(Reason(r) for r in declared)
     except ValueError as exc:
-        raise _bad(f"phiếu {serial}: lý do không hợp lệ.") from exc
+        raise _bad(f"phiếu {format_serial(serial)}: lý do không hợp lệ.") from exc
     return serial, rows, tuple(_nfc(w) for w in write_ins), reasons
 
 
