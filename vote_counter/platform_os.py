@@ -13,6 +13,7 @@ Reviewed and found portable without a wrapper (docs/BUILD_WINDOWS.md lists them)
 from __future__ import annotations
 
 import ctypes
+import ntpath
 import os
 import sys
 from pathlib import Path
@@ -73,7 +74,7 @@ def long_path(path: Path | str) -> str:
     text = str(path)
     if not is_windows() or text.startswith(_WIN_PREFIX):
         return text
-    absolute = os.path.abspath(text)
+    absolute = ntpath.abspath(text)  # \\?\ turns off Windows' own normalising: give it a clean absolute path
     if len(absolute) < WIN_MAX_PATH:
         return text
     if absolute.startswith("\\\\"):
@@ -109,7 +110,7 @@ def _windows_drive_type(root: str) -> int:
 
 def windows_drive_root(path: Path | str) -> str:
     """ "E:\\" for E:\\KetQua\\…; "" for a network path or one without a drive letter."""
-    drive, _ = os.path.splitdrive(str(path))
+    drive, _ = ntpath.splitdrive(str(path))
     if len(drive) == 2 and drive[1] == ":":
         return drive.upper() + "\\"
     return ""

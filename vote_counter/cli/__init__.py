@@ -135,6 +135,8 @@ def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
     _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
     for r in ws.setup.rounds(MeetingId(meeting.id)):
         _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}, {len(ws.setup.nominees(RoundId(r.id or 0)))} người)")
+        for warning in ws.setup.name_warnings(RoundId(r.id or 0)):
+            _err(f"  Cảnh báo (lượt {r.id}): {warning}")
     return 0
 
 

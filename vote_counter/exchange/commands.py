@@ -13,7 +13,7 @@ from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.backups import backup, list_backups, restore
 from vote_counter.exchange.export import export_package
 from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
-from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
+from vote_counter.exchange.texts import VERIFY_BAD, VERIFY_OK, done_message
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.workspace import Workspace
 
@@ -35,7 +35,7 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
     _out(f"  Dấu vân tay khóa ký: {result.fingerprint}")
     if result.passphrase:
         _out(f"  MẬT KHẨU mở KetQua.zip (chỉ hiện một lần, in ra giấy và giao riêng): {result.passphrase}")
-    _out(DONE)
+    _out(done_message(result.folder))
     return 0
 
 
@@ -84,7 +84,7 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
     _out(f"Đã ghi gói phiếu đã nhập: {folder}")
-    _out(DONE)
+    _out(done_message(folder))
     return 0
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,6 +32,17 @@ from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
 
 Progress = Callable[[int, int], None]
+
+
+def free_stem(folder: Path, stem: str, suffixes: Sequence[str], *, start: int = 1) -> str:
+    """`stem` for the first print (start 1), `stem_in2`, `stem_in3`… for reprints; moved on past any name
+    that is already taken in `folder` with one of `suffixes`, so no file there is ever overwritten."""
+    n = max(start, 1)
+    while True:
+        candidate = stem if n == 1 else f"{stem}_in{n}"
+        if not any((folder / f"{candidate}{suffix}").exists() for suffix in suffixes):
+            return candidate
+        n += 1
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -169,9 +180,11 @@ class ReportService(ServiceBase):
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
         why = nfc(reason)
-        self._minutes_print(round_id, why, auth, actor, check_only=True)
+        earlier = self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
-        stem = f"BienBan_luot{round_id}"
+        # A reprint never replaces the signed print's files: BienBan_luot1_in2.pdf, _in3…, and never a file
+        # already in the folder (another database's minutes, a copy kept by hand).
+        stem = free_stem(folder, f"BienBan_luot{round_id}", (".pdf", ".docx"), start=earlier + 1)
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
         _atomic_write(pdf, lambda fh: pages.append(render_minutes(data, fh, copies=3)))
@@ -188,20 +201,23 @@ class ReportService(ServiceBase):
         *,
         check_only: bool = False,
         check_code: str = "",
-    ) -> None:
-        """Who may print (a reprint: two people and a reason), and the log entry once the files are written."""
+    ) -> int:
+        """Who may print (a reprint: two people and a reason), and the log entry once the files are written.
+        Returns how many times the minutes were printed before."""
         with self._write() as s:
             row = get_round_row(s, round_id)
-            printed_before = any(
-                json.loads(r.details).get("round") == round_id
+            prints = sum(
+                1
                 for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
+                if json.loads(r.details).get("round") == round_id
             )
+            printed_before = prints > 0
             need = Need.CHAIR_AND_MEMBER if printed_before else Need.MEMBER
             actor = self._authorise_round(s, row, auth, actor, need)
             if printed_before and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
             if check_only:
-                return
+                return prints
             audit.append(
                 s,
                 actor,
@@ -214,6 +230,7 @@ class ReportService(ServiceBase):
                     "reason": why,
                 },
             )
+            return prints
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
