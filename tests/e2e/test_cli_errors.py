@@ -165,3 +165,25 @@ def test_every_argument_has_vietnamese_help() -> None:
     assert not missing, missing
     described = {a.dest: a.help for a in sub._choices_actions}
     assert set(described) == set(sub.choices) and all(described.values())
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["stage", "1", "xyz"], "giá trị 'xyz' không hợp lệ"),
+        (["counts", "một"], "cần một số nguyên"),
+        (["exchange", "1"], "thiếu tham số: serial, --out"),
+        (["list", "--thừa"], "không hiểu tham số: --thừa"),
+    ],
+)
+def test_a_mistyped_command_line_is_answered_in_vietnamese(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cách dùng: vote-counter") and ": lỗi: " in err and said in err
+    cli.build_parser().print_help()
+    out = capsys.readouterr().out
+    assert "tùy chọn:" in out and "in hướng dẫn này rồi thoát" in out and "show this help" not in out

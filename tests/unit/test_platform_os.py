@@ -15,6 +15,9 @@ import pytest
 from vote_counter import platform_os
 
 VIETNAMESE_DIR = "Biên bản kiểm phiếu — Đảng ủy"
+ON_WINDOWS = os.name == "nt"
+posix_only = pytest.mark.skipif(ON_WINDOWS, reason="the POSIX path (the Windows runner runs the real Windows one)")
+windows_only = pytest.mark.skipif(not ON_WINDOWS, reason="real Win32 calls: run by .github/workflows/windows.yml")
 
 
 @pytest.fixture
@@ -25,6 +28,7 @@ def windows(monkeypatch: pytest.MonkeyPatch) -> None:
 # ---------------------------------------------------------------- flushing
 
 
+@posix_only
 def test_directory_fsync_runs_on_posix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[object] = []
     real_open = os.open
@@ -68,6 +72,7 @@ def test_new_files_are_binary_exclusive_and_take_vietnamese_names(
 # ---------------------------------------------------------------- long paths
 
 
+@posix_only
 def test_long_paths_unchanged_on_posix(tmp_path: Path) -> None:
     deep = tmp_path.joinpath(*(["thư_mục_rất_dài_" * 3] * 6), "BienBan.pdf")
     assert len(str(deep)) > platform_os.WIN_MAX_PATH
@@ -120,6 +125,7 @@ def test_plain_folder_is_not_removable_on_posix(tmp_path: Path) -> None:
     assert platform_os.is_removable(tmp_path) is False
 
 
+@posix_only
 def test_posix_mount_decides_removable(monkeypatch: pytest.MonkeyPatch) -> None:
     mounts = [("/", "/dev/sda2"), ("/media/mai/USB KP", "/dev/sdb1"), ("/srv/data", "/dev/sdc1")]
     monkeypatch.setattr(platform_os, "_mount_points", lambda: mounts)
@@ -151,10 +157,12 @@ def test_windows_asks_the_drive_type(monkeypatch: pytest.MonkeyPatch, windows: N
     assert asked == ["E:\\", "C:\\"]
 
 
+@posix_only
 def test_windows_drive_type_without_windll_is_unknown() -> None:
     assert platform_os._windows_drive_type("E:\\") == 0  # here ctypes has no windll: never "removable"
 
 
+@posix_only
 def test_export_targets_listed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert platform_os.system_drive() == "/"
     assert platform_os.looks_like_usb_volume("/media/mai/USB", "/") is True
@@ -164,3 +172,24 @@ def test_export_targets_listed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert platform_os.system_drive() == "C:"
     assert platform_os.looks_like_usb_volume("E:/", "C:") is True
     assert platform_os.looks_like_usb_volume("C:/", "C:") is False
+
+
+# ---------------------------------------------------------------- for real on Windows (the hosted runner)
+
+
+@windows_only
+def test_real_windows_calls(tmp_path: Path) -> None:
+    assert platform_os.fsync_directory(tmp_path) is False
+    system_root = platform_os.system_drive() + "\\"
+    assert platform_os._windows_drive_type(system_root) == 3  # DRIVE_FIXED
+    assert platform_os.is_removable(tmp_path) is False
+    deep = tmp_path.joinpath(*(["thư_mục_rất_dài_" * 3] * 6), "BienBan.pdf")
+    assert len(str(deep)) > platform_os.WIN_MAX_PATH
+    os.makedirs(platform_os.long_path(deep.parent))
+    fd = platform_os.open_new_file(deep)  # works past MAX_PATH, with or without LongPathsEnabled
+    try:
+        os.write(fd, b"a\nb")
+    finally:
+        os.close(fd)
+    with open(platform_os.long_path(deep), "rb") as fh:
+        assert fh.read() == b"a\nb"  # O_BINARY: no \r added

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter import __version__
+from vote_counter.cli import argparse_vi
 from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
 from vote_counter.documents.ballots import PageFormat
@@ -463,6 +464,7 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()  # argparse's own words (usage, errors) in Vietnamese
     p = argparse.ArgumentParser(prog="vote-counter", description="Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến.")
     p.add_argument("--db", help=f"tệp cơ sở dữ liệu (mặc định: {default_database()})")
     p.add_argument(
