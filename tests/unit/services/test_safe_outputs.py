@@ -143,3 +143,13 @@ def test_one_serial_form() -> None:
     assert format_serial("4821-0937-5516") == "4821-0937-5516"
     assert format_serial("photocopy") == "photocopy"  # not a serial: shown as given
     assert format_serial("48210937551") == "48210937551"  # 11 digits: not a serial
+
+
+def test_create_meeting_warns_about_a_duplicate_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[3] / "docs" / "meeting.example.toml"
+    text = example.read_text(encoding="utf-8").replace('name = "Trần Thị Ánh Tuyết"', 'name = "Nguyễn Văn Hùng"')
+    definition = tmp_path / "trung_ten.toml"
+    definition.write_text(text, encoding="utf-8")
+    assert cli.main(["--db", str(tmp_path / "kp.sqlite3"), "create-meeting", str(definition)]) == 0
+    err = capsys.readouterr().err
+    assert "Cảnh báo (lượt 1): Có 2 người cùng tên “Nguyễn Văn Hùng” (STT 1, 2)" in err
