@@ -125,6 +125,8 @@ class CountingService(ServiceBase):
             if payload.round_code != row.code:
                 other = s.execute(select(RoundRow).where(RoundRow.code == payload.round_code)).scalar_one_or_none()
                 if other is not None and payload.verifies(other.hmac_key):
+                    # A test ballot in the live round made from it: the title is the same, say what it is.
+                    self._check_mode(payload.mode, round_mode)
                     raise ServiceError(ErrorCode.OTHER_ROUND, other=other.title)
                 raise ServiceError(ErrorCode.NOT_ISSUED)
             if not payload.verifies(row.hmac_key):
@@ -141,6 +143,8 @@ class CountingService(ServiceBase):
             select(SerialRow).where(SerialRow.round_id == row.id, SerialRow.serial == serial)
         ).scalar_one_or_none()
         if reg is None:
+            if round_mode is Mode.LIVE and self._is_test_serial(s, serial):
+                raise ServiceError(ErrorCode.TEST_IN_LIVE)
             raise ServiceError(ErrorCode.NOT_ISSUED)
         self._check_mode(Mode(reg.mode), round_mode)
         if reg.status == SerialStatus.SPOILED.value:
@@ -150,6 +154,14 @@ class CountingService(ServiceBase):
         if self._active_entry(s, row.id, serial, pass_no) is not None:
             raise ServiceError(ErrorCode.DUPLICATE, serial=serial)
         return serial
+
+    @staticmethod
+    def _is_test_serial(s: Session, serial: str) -> bool:
+        """A serial typed by hand that a test round printed (only looked up on the refusal path)."""
+        found = s.execute(
+            select(SerialRow.id).where(SerialRow.serial == serial, SerialRow.mode == Mode.TEST.value).limit(1)
+        ).first()
+        return found is not None
 
     @staticmethod
     def _check_mode(ballot: Mode, round_mode: Mode) -> None:

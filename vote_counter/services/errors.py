@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from vote_counter.domain.model import Reason
+from vote_counter.domain.serials import format_serial
 from vote_counter.storage.seals import describe
 
 
@@ -71,7 +72,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NOT_ISSUED: "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu "
     "hoặc mã không khớp). Không được tính; để riêng phiếu này.",
     ErrorCode.OTHER_ROUND: "Đây là phiếu của lượt bỏ phiếu khác (“{other}”). Không được tính vào lượt này.",
-    ErrorCode.TEST_IN_LIVE: "Đây là phiếu THỬ NGHIỆM, không có giá trị trong lượt bỏ phiếu chính thức.",
+    ErrorCode.TEST_IN_LIVE: "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt "
+    "bỏ phiếu chính thức. Không được tính; để riêng phiếu này.",
     ErrorCode.LIVE_IN_TEST: "Đây là phiếu chính thức, không dùng trong lượt thử nghiệm.",
     ErrorCode.SPOILED: "Phiếu số {serial} đã được đổi (phiếu hỏng), không được tính.",
     ErrorCode.DUPLICATE: "Phiếu số {serial} đã được nhập rồi. Không tính lần nữa; nếu là phiếu thật thứ hai "
@@ -192,8 +194,10 @@ def storage_detail(exc: BaseException) -> str:
 class ServiceError(Exception):
     def __init__(self, code: ErrorCode, **details: Any) -> None:
         self.code = code
-        self.details = details
         template = MESSAGES[code]
+        if isinstance(details.get("serial"), str):
+            details = {**details, "serial": format_serial(details["serial"])}  # one form for people: xxxx-xxxx-xxxx
+        self.details = details
         try:
             self.message = template.format(**details)
         except (KeyError, IndexError):

@@ -7,7 +7,7 @@ import io
 import json
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -37,6 +37,17 @@ if TYPE_CHECKING:
 # use them: opening the window or running a command that writes no document never loads them (issue 15).
 
 Progress = Callable[[int, int], None]
+
+
+def free_stem(folder: Path, stem: str, suffixes: Sequence[str], *, start: int = 1) -> str:
+    """`stem` for the first print (start 1), `stem_in2`, `stem_in3`… for reprints; moved on past any name
+    that is already taken in `folder` with one of `suffixes`, so no file there is ever overwritten."""
+    n = max(start, 1)
+    while True:
+        candidate = stem if n == 1 else f"{stem}_in{n}"
+        if not any((folder / f"{candidate}{suffix}").exists() for suffix in suffixes):
+            return candidate
+        n += 1
 
 
 def require_intact(s: Session) -> ChainReport:
@@ -225,9 +236,11 @@ class ReportService(ServiceBase):
 
         why = clean_reason(reason)
         self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
-        self._minutes_print(round_id, why, auth, actor, check_only=True)
+        earlier = self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
-        stem = f"BienBan_luot{round_id}"
+        # A reprint never replaces the signed print's files: BienBan_luot1_in2.pdf, _in3…, and never a file
+        # already in the folder (another database's minutes, a copy kept by hand).
+        stem = free_stem(folder, f"BienBan_luot{round_id}", (".pdf", ".docx"), start=earlier + 1)
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
         # Both files rendered in memory, then placed whole (or neither) and logged: a failed run leaves no
@@ -248,15 +261,18 @@ class ReportService(ServiceBase):
         *,
         check_only: bool = False,
         check_code: str = "",
-    ) -> None:
-        """Who may print (two people; a reprint also a reason), and the log entry once the files are written."""
+    ) -> int:
+        """Who may print (two people; a reprint also a reason), and the log entry once the files are written.
+        Returns how many times the minutes were printed before."""
         with self._write() as s:
             require_intact(s)
             row = get_round_row(s, round_id)
-            printed_before = any(
-                json.loads(r.details).get("round") == round_id
+            prints = sum(
+                1
                 for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
+                if json.loads(r.details).get("round") == round_id
             )
+            printed_before = prints > 0
             # Every print of the minutes, the first one too, needs the chair and another member (as a reprint
             # does): copies must not be made around the two-person rule (issue 12).
             need = Need.CHAIR_AND_MEMBER
@@ -264,7 +280,7 @@ class ReportService(ServiceBase):
             if printed_before and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
             if check_only:
-                return
+                return prints
             audit.append(
                 s,
                 actor,
@@ -277,6 +293,7 @@ class ReportService(ServiceBase):
                     "reason": why,
                 },
             )
+            return prints
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""

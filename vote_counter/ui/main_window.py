@@ -31,7 +31,7 @@ from vote_counter.services.accounts import Auth
 from vote_counter.services.demo import DEMO_BOARD, build_demo
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, sign_in, texts
+from vote_counter.ui import dialogs, once_shown, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages.ballots_page import BallotsPage
 from vote_counter.ui.pages.base import Page, next_stage, previous_stage
@@ -527,8 +527,12 @@ class MainWindow(QMainWindow):
             texts.DEMO_PASSPHRASE_LINE.format(name=name, role=texts.ROLE[role], passphrase=passphrase)
             for name, role, passphrase in DEMO_BOARD
         )
-        dialogs.show_info(
-            self, texts.DEMO_READY_TITLE, texts.DEMO_READY.format(title=demo.meeting.title, passphrases=lines)
+        once_shown.show_once(
+            self,
+            texts.DEMO_READY_TITLE,
+            texts.DEMO_READY.format(title=demo.meeting.title),
+            lines,
+            texts.DEMO_READY_AFTER,
         )
 
     def open_settings(self) -> None:

@@ -439,11 +439,15 @@ USB_OTHER_FOLDER = "Chọn thư mục khác…"
 USB_DRIVE_ITEM = "{name} ({root}) — còn trống {free} MB, {fs}"
 USB_WRITING = "Đang ghi và kiểm tra gói kết quả… không rút USB."
 USB_DONE = "Đã ghi xong — có thể rút USB.\nThư mục: {folder}\nDấu vân tay khóa ký: {fingerprint}"
+# Said instead of USB_DONE when the target is not a removable drive (a plain folder, a network share).
+USB_DONE_FOLDER = "Đã ghi xong vào thư mục {folder}\nDấu vân tay khóa ký: {fingerprint}"
 USB_PASSPHRASE_TITLE = "Mật khẩu của gói kết quả"
-USB_PASSPHRASE = (
-    "Gói kết quả đã được mã hóa. Mật khẩu (chỉ hiện một lần, phần mềm không lưu):\n\n{passphrase}\n\n"
-    "Ghi mật khẩu ra giấy, ký nhận và bàn giao riêng với USB."
-)
+USB_PASSPHRASE_INTRO = "Gói kết quả đã được mã hóa. Mật khẩu (chỉ hiện một lần, phần mềm không lưu):"
+USB_PASSPHRASE_AFTER = "Ghi mật khẩu ra giấy, ký nhận và bàn giao riêng với USB."
+ONCE_COPY = "Sao chép"
+ONCE_COPIED = "Đã sao chép vào bộ nhớ tạm."
+ONCE_DONE = "Tôi đã ghi lại"
+NAME_WARNING = "Cảnh báo: {detail}"
 CHOOSE_FOLDER = "Chọn thư mục lưu tệp"
 REPRINT_TITLE = "In lại biên bản"
 REPRINT_CANCELLED = "Chưa in lại biên bản: cần ghi rõ lý do in lại."
@@ -573,9 +577,9 @@ DEMO_BUILDING = "Đang tạo hội nghị mẫu…"
 DEMO_READY_TITLE = "Hội nghị mẫu đã sẵn sàng"
 DEMO_READY = (
     "Đã tạo hội nghị mẫu “{title}” với ba lượt bỏ phiếu đã kiểm xong.\n\n"
-    "Mật khẩu mẫu của Ban kiểm phiếu (chỉ dùng cho hội nghị mẫu, hãy ghi lại để đăng nhập):\n{passphrases}\n\n"
-    "Trưởng ban và một thành viên đang đăng nhập sẵn."
+    "Mật khẩu mẫu của Ban kiểm phiếu (chỉ dùng cho hội nghị mẫu, hãy ghi lại để đăng nhập):"
 )
+DEMO_READY_AFTER = "Trưởng ban và một thành viên đang đăng nhập sẵn."
 DEMO_PASSPHRASE_LINE = "• {name} ({role}): {passphrase}"
 
 MENU_MEETING = "&Hội nghị"

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vote_counter import platform_os
 from vote_counter.domain.model import Stage
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.ui import dialogs, sign_in, texts
+from vote_counter.ui import dialogs, once_shown, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages import usb_dialog
 from vote_counter.ui.pages.base import Page, stage_block
@@ -264,10 +265,16 @@ class MinutesPage(Page):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self._list([result.folder])
-        self.status.show_ok(texts.USB_DONE.format(folder=result.folder, fingerprint=result.fingerprint))
+        # "có thể rút USB" only when it is one: a plain folder or a network share is just "written".
+        done = texts.USB_DONE if platform_os.is_removable(result.folder) else texts.USB_DONE_FOLDER
+        self.status.show_ok(done.format(folder=result.folder, fingerprint=result.fingerprint))
         if result.passphrase is not None:
-            dialogs.show_info(
-                self, texts.USB_PASSPHRASE_TITLE, texts.USB_PASSPHRASE.format(passphrase=result.passphrase)
+            once_shown.show_once(
+                self,
+                texts.USB_PASSPHRASE_TITLE,
+                texts.USB_PASSPHRASE_INTRO,
+                result.passphrase,
+                texts.USB_PASSPHRASE_AFTER,
             )
 
     def _write(self, write: Callable[[Path], list[Path]], done: str | Callable[[list[Path]], str]) -> None:
