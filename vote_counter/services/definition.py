@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from vote_counter.domain.documents import DocumentDetails
 from vote_counter.domain.model import (
     BoardRole,
     Counts,
@@ -29,6 +30,8 @@ from vote_counter.domain.model import (
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase
+from vote_counter.services.documents import clean_details, parse_documents
+from vote_counter.services.documents import save_in as save_documents
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.setup import clean_counts, clean_meeting, clean_nominee, clean_round
 from vote_counter.storage import audit, repositories
@@ -39,6 +42,7 @@ from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, 
 class RoundPlan:
     round: Round
     nominees: tuple[Nominee, ...]
+    document_number: str = ""  # số of the round's minutes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +50,7 @@ class MeetingPlan:
     meeting: Meeting
     board: tuple[tuple[str, BoardRole], ...]
     rounds: tuple[RoundPlan, ...]
+    documents: DocumentDetails = dataclasses.field(default_factory=DocumentDetails)  # [meeting.documents]
 
 
 def _bad(detail: str) -> ServiceError:
@@ -129,6 +134,7 @@ def parse_definition(data: dict[str, Any]) -> MeetingPlan:
     )
     try:
         meeting = clean_meeting(meeting)
+        documents = parse_documents(m.get("documents"))
     except ServiceError as exc:
         raise _bad(exc.message) from exc
     board = []
@@ -199,8 +205,9 @@ def parse_definition(data: dict[str, Any]) -> MeetingPlan:
             nominees = [clean_nominee(n) for n in nominees]
         except ServiceError as exc:
             raise _bad(f"{where}: {exc.message}") from exc
-        rounds.append(RoundPlan(round_, tuple(nominees)))
-    return MeetingPlan(meeting, tuple(board), tuple(rounds))
+        number = _str(r.get("document_number"), f"{where}.document_number")
+        rounds.append(RoundPlan(round_, tuple(nominees), number))
+    return MeetingPlan(meeting, tuple(board), tuple(rounds), documents)
 
 
 class DefinitionService(ServiceBase):
@@ -214,6 +221,7 @@ class DefinitionService(ServiceBase):
             for order, (name, role) in enumerate(plan.board, start=1):
                 s.add(BoardMemberRow(meeting_id=mrow.id, full_name=name, role=role.value, order=order))
             used: set[str] = set()
+            numbers: dict[int, str] = {}
             for rp in plan.rounds:
                 code = new_round_code()
                 while code in used or s.query(RoundRow.id).filter(RoundRow.code == code).first():
@@ -224,11 +232,16 @@ class DefinitionService(ServiceBase):
                 repositories.fill_counts(rrow, rp.round.counts)
                 s.add(rrow)
                 s.flush()
+                if rp.document_number:
+                    numbers[rrow.id] = rp.document_number
                 for n in rp.nominees:
                     nrow = NomineeRow(round_id=rrow.id)
                     repositories.fill_nominee(nrow, n)
                     s.add(nrow)
             s.flush()
+            if plan.documents != DocumentDetails() or numbers:
+                details = clean_details(dataclasses.replace(plan.documents, numbers=numbers))
+                save_documents(s, mrow.id, details, actor)
             audit.append(
                 s,
                 actor,

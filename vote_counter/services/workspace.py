@@ -14,6 +14,7 @@ from vote_counter.services.audit_service import AuditService
 from vote_counter.services.backups import automatic_backup
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
+from vote_counter.services.documents import DocumentService
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.register import RegisterService
@@ -42,6 +43,7 @@ class Workspace:
     definitions: DefinitionService
     reports: ReportService
     accounts: AccountService
+    documents: DocumentService  # document details: number, issuer, place, recipients, signers (issue 13)
 
     @property
     def access(self) -> Access:
@@ -82,6 +84,7 @@ class Workspace:
                 key_dir=None if str(target) == ":memory:" else target.parent,
             ),
             accounts=AccountService(access, sessions),
+            documents=DocumentService(sessions, access),
         )
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, text
 
+from vote_counter.storage.document_details import DocumentDetailsRow
 from vote_counter.storage.schema import Base
 
 
@@ -33,7 +34,13 @@ def _step_2(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE board_members ADD COLUMN {name} {ddl}")
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2)
+def _step_document_details(conn: Connection) -> None:
+    """Document details of a meeting (issue 13): number, issuer, place, recipients, signers, one JSON row per
+    meeting in a table of its own. Idempotent: a file made by step 1 of this version already has the table."""
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[DocumentDetailsRow.__tablename__]])
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_document_details)
 SCHEMA_VERSION = len(STEPS)
 
 
