@@ -178,6 +178,8 @@ SUMMARY_COUNTS = (
     "hợp lệ {valid}; không hợp lệ {invalid}."
 )
 SUMMARY_SHEET = "Tổng hợp"
+# A round's sheet is a results table, not the signed minutes: its title says so.
+XLSX_ROUND_TITLE = "KẾT QUẢ KIỂM PHIẾU — {title}"
 
 ANNEX_LABEL = "PHỤ LỤC"
 ANNEX_TITLE = "NHẬT KÝ NHẬP PHIẾU"

@@ -38,7 +38,7 @@ from vote_counter.domain.model import Secrecy
 
 # Highest marking first: the summary carries the strictest marking of its rounds' meeting.
 _SECRECY_RANK = (Secrecy.TUYET_MAT, Secrecy.TOI_MAT, Secrecy.MAT, Secrecy.NONE)
-TABLE_FLOOR = 6.5  # pt: the smallest the tables go to keep one page (45 people and more)
+TABLE_FLOOR = 6.0  # pt: the smallest the tables go to keep one page (45 people and more)
 
 
 def summary_table(data: M.MinutesData, st: Styles, width: float, size: float) -> Table:
@@ -46,7 +46,7 @@ def summary_table(data: M.MinutesData, st: Styles, width: float, size: float) ->
     spec = M.results_table(data.result)
     outcomes = [M.outcome_label(n) for n in data.result.nominees]
     cols = spec.columns + 1
-    cell = ParagraphStyle("scell", parent=st.cell, fontSize=size, leading=size * 1.15, alignment=TA_LEFT)
+    cell = ParagraphStyle("scell", parent=st.cell, fontSize=size, leading=size * 1.12, alignment=TA_LEFT)
     head_size = size - 0.5
     head = ParagraphStyle("shead", parent=st.cell_center, fontSize=head_size, leading=head_size * 1.1)
     header = [[Paragraph(f"<b>{text(c)}</b>", head) if c else "" for c in [*row, ""]] for row in spec.header]
@@ -77,12 +77,12 @@ def summary_table(data: M.MinutesData, st: Styles, width: float, size: float) ->
         ("BACKGROUND", (0, 0), (-1, head_rows - 1), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONTSIZE", (0, head_rows), (-1, -1), size),
-        ("LEADING", (0, head_rows), (-1, -1), size * 1.15),
+        ("LEADING", (0, head_rows), (-1, -1), size * 1.12),
         ("FONTNAME", (0, head_rows), (-1, -1), st.body.fontName),
         ("ALIGN", (0, head_rows), (0, -1), "CENTER"),
         ("ALIGN", (2, head_rows), (-2, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 0.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0.9),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]
@@ -148,7 +148,7 @@ def render_meeting_summary(items: Sequence[M.MinutesData], out: BinaryIO) -> int
     first = items[0]
     meeting = first.meeting
     # The summary is a working sheet: narrower margins than the minutes, the same header and type scale.
-    layout = replace(LAYOUTS[meeting.header_style], left=20 * mm, right=15 * mm, top=18 * mm, bottom=18 * mm)
+    layout = replace(LAYOUTS[meeting.header_style], left=20 * mm, right=15 * mm, top=17 * mm, bottom=15 * mm)
     st = make_styles(scale(meeting.header_style))
     marks = {d.meeting.secrecy for d in items}
     secrecy = next((s for s in _SECRECY_RANK if s in marks), Secrecy.NONE)
