@@ -26,6 +26,7 @@ from vote_counter.documents.minutes_pdf import (
     Layout,
     SetCopy,
     build,
+    centred,
     document,
     header_block,
     make_styles,
@@ -148,7 +149,7 @@ def render_entry_log(
             Paragraph(f"<b>{text(L.ANNEX_TITLE)}</b>", st.title),
             Paragraph(f"<i>{text(annex_subtitle(data))}</i>", st.center),
         ]
-        parts += [Paragraph(text(s), st.center) for s in M.subtitle_lines(data)]
+        parts += [centred(s, st.center, layout.width) for s in M.subtitle_lines(data)]
         parts.append(Spacer(1, 3 * mm))
         parts.append(Paragraph(text(L.ANNEX_NOTE), left))
         parts.append(Paragraph(text(_legend(kind, data.round.level_labels)), left))

@@ -27,6 +27,7 @@ from vote_counter.documents.minutes_pdf import (
     Furniture,
     Styles,
     build,
+    centred,
     document,
     header_block,
     make_styles,
@@ -67,7 +68,7 @@ def summary_table(data: M.MinutesData, st: Styles, width: float, size: float) ->
     # Wide enough that "STT", "Số phiếu" and "Không" never break inside a word at the heading size.
     number_w, count_w, pct_w = 10 * mm, 14 * mm, 15 * mm
     values = [pct_w if spec.header[-1][c] == L.COL_PERCENT else count_w for c in range(2, spec.columns)]
-    outcome_w = 42 * mm if any(outcomes) else 14 * mm
+    outcome_w = 36 * mm if any(outcomes) else 14 * mm
     widths = [number_w, width - number_w - sum(values) - outcome_w, *values, outcome_w]
     head_rows = 1 + len(header)
     table = Table([heading, *header, *body], colWidths=widths, repeatRows=head_rows, hAlign="LEFT")
@@ -110,7 +111,7 @@ def _story(items: Sequence[M.MinutesData], st: Styles, width: float, size: float
         header_block(meeting, "", M.date_line(first), st, width, first.issuer),
         Spacer(1, 3 * mm),
         Paragraph(f"<b>{text(L.SUMMARY_TITLE)}</b>", st.title),
-        Paragraph(text(meeting_line), st.center),
+        centred(meeting_line, st.center, width),
         Spacer(1, 1.5 * mm),
     ]
     for no, data in enumerate(items, start=1):

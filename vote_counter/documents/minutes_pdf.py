@@ -79,6 +79,12 @@ def text(s: str) -> str:
     return escape(pdf_text(s))
 
 
+def centred(s: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A centred line that breaks into even lines (no lone "2026" left on the second line)."""
+    lines = balanced_wrap(s, style.fontName, style.fontSize, mm_of(width) - 1)
+    return Paragraph("<br/>".join(text(line) for line in lines), style)
+
+
 @dataclass(frozen=True)
 class Styles:
     scale: TypeScale
@@ -488,7 +494,7 @@ def minutes_story(data: M.MinutesData, st: Styles, width: float, pages: int, cop
     sub = M.subtitle_lines(data)
     subtitle = ParagraphStyle("subtitle", parent=st.center, fontSize=st.scale.subtitle, leading=st.scale.subtitle * 1.2)
     story.append(Paragraph(f"<b>{text(sub[0])}</b>", subtitle))
-    story += [Paragraph(text(s), st.center) for s in sub[1:]]
+    story += [centred(s, st.center, width) for s in sub[1:]]
     story.append(Spacer(1, 5 * mm))
     story.append(Paragraph(text(M.counting_time_line(data)), body))
     story += [Paragraph(text(line), indent) for line in M.board_lines(data)]
