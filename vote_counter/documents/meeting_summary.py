@@ -21,18 +21,20 @@ from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import pdf_text
 from vote_counter.documents.minutes_pdf import (
-    HEADER_FILL,
-    LAYOUTS,
-    WARNING_RED,
-    Furniture,
     Styles,
-    build,
     centred,
-    document,
     header_block,
     make_styles,
     secrecy_text,
     text,
+)
+from vote_counter.documents.pdf_pages import (
+    HEADER_FILL,
+    LAYOUTS,
+    WARNING_RED,
+    Furniture,
+    build,
+    document,
 )
 from vote_counter.documents.typescale import scale
 from vote_counter.domain.model import Secrecy

@@ -21,7 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import SERIF_BOLD, pdf_text, register_fonts
-from vote_counter.documents.minutes_pdf import LAYOUTS, LEFT_SHARE
+from vote_counter.documents.pdf_pages import LAYOUTS, LEFT_SHARE
 from vote_counter.documents.typescale import scale
 from vote_counter.domain.model import HeaderStyle
 
