@@ -16,7 +16,7 @@ from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
 from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
-from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
+from vote_counter.documents.labels import INVALID_REASON, KIND, MISSING_DETAILS, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
 from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
@@ -288,6 +288,9 @@ def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
+    missing = ws.reports.missing_details(RoundId(args.round))
+    if missing:  # printed all the same (dots to fill in by hand), but the board is told what is missing
+        _err("Cảnh báo: " + MISSING_DETAILS.format(items=", ".join(missing)))
     paths = ws.reports.write_minutes(RoundId(args.round), Path(args.out), reason=args.reason or "")
     if args.annex:
         paths.append(ws.reports.write_annex(RoundId(args.round), Path(args.out)))

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.minutes_data import MinutesData
+from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing_details
 from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
-from vote_counter.domain.model import MeetingId, RoundId
+from vote_counter.domain.model import MeetingId, Reason, RoundId
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
@@ -24,7 +24,7 @@ from vote_counter.services.durable_files import WriteFailed, place_then_commit
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService, clean_reason
-from vote_counter.storage import audit
+from vote_counter.storage import audit, document_details
 from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.schema import AuditRow
 
@@ -179,7 +179,8 @@ class ReportService(ServiceBase):
         result = self._counting.result(round_id)
         with self._read() as s:
             head = audit.head(s)
-            counted_at, closed_at = self._stage_times(s, round_id)
+            counted_at, closed_at, quorum_reason = self._stage_times(s, round_id)
+            details = document_details.load(s, round_.meeting_id)
         return MinutesData(
             meeting=meeting,
             round=round_,
@@ -191,7 +192,23 @@ class ReportService(ServiceBase):
             closed_at=closed_at,
             document_number=document_number,
             key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
+            details=details,
+            invalid_decisive=self._decisive(round_id, result.invalid),
+            quorum_reason=quorum_reason,
         )
+
+    def _decisive(self, round_id: RoundId, invalid: int) -> dict[Reason, int] | None:
+        """Invalid ballots by their one decisive reason (pass 1 and the tally sheets, as the result counts them)."""
+        reason_sets = [b.reasons for b in self._counting.ballots(round_id, 1) if not b.valid]
+        counts = decisive_counts(reason_sets)
+        for sheet in self._counting.tally_sheets(round_id).values():
+            for reason, n in sheet.invalid.items():  # a tally sheet already counts one reason per ballot
+                counts[reason] = counts.get(reason, 0) + n
+        return counts if sum(counts.values()) == invalid else None
+
+    def missing_details(self, round_id: RoundId) -> list[str]:
+        """The document details the minutes of this round still lack, in words (empty: ready to print)."""
+        return missing_details(self.minutes_data(round_id))
 
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
         from vote_counter.services.signing import load_or_create_key, meeting_signing_key
@@ -206,19 +223,22 @@ class ReportService(ServiceBase):
         return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
-    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:
+    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime, str]:
+        """When counting opened and closed, and the reason the chair gave for opening it (below quorum)."""
         now = dt.datetime.now().astimezone()
         counted = closed = None
+        reason = ""
         for row in s.query(AuditRow).filter(AuditRow.action == "stage_changed").order_by(AuditRow.seq):
             details = json.loads(row.details)
             if details.get("round") != round_id:
                 continue
             at = dt.datetime.fromisoformat(row.at).astimezone()
-            if details.get("to") == "counting":
+            if details.get("to") == "counting" and details.get("from") == "preparation":
                 counted = at
+                reason = str(details.get("reason") or "")
             if details.get("to") == "closed":
                 closed = at
-        return (counted or now), (closed or now)
+        return (counted or now), (closed or now), reason
 
     def write_minutes(
         self,
@@ -301,12 +321,14 @@ class ReportService(ServiceBase):
 
         self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
-        entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
+        ballots = self._counting.ballots(round_id, 1)
+        entries = [b.marks for b in ballots if not b.set_aside]
+        set_aside = [b.reasons for b in ballots if b.set_aside]
         nominees = self._setup.nominees(round_id)
         # The order must not follow entry order: a system-seeded shuffle, never stored.
         rng = random.Random(secrets.randbits(64))
         path = folder / f"NhatKyNhapPhieu_luot{round_id}.pdf"
-        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng))
+        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng, set_aside=set_aside))
         return path
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:

@@ -15,6 +15,7 @@ from vote_counter.services.audit_service import AuditService
 from vote_counter.services.backups import automatic_backup
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
+from vote_counter.services.documents import DocumentService
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
@@ -46,6 +47,7 @@ class Workspace:
     reports: ReportService
     accounts: AccountService
     pairing: PairingService
+    documents: DocumentService  # document details: number, issuer, place, recipients, signers (issue 13)
 
     @property
     def access(self) -> Access:
@@ -96,6 +98,7 @@ class Workspace:
             ),
             accounts=AccountService(access, sessions),
             pairing=PairingService(sessions, access),
+            documents=DocumentService(sessions, access),
         )
 
     def close(self) -> None:

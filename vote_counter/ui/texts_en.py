@@ -614,3 +614,30 @@ SELF_CHECK_ICON = "The app icon could not be loaded."
 SELF_CHECK_DRAW = "The main window could not be drawn."
 SELF_CHECK_PAGES = "The main window is missing pages."
 SELF_CHECK_MEETING = "The window could not open the sample meeting."
+
+# ---------------------------------------------------------------- document details (issue 13)
+TAB_DOCUMENTS = "Document details"
+DOC_ISSUER = "Issuing body"
+DOC_ISSUER_HINT = "Empty: the meeting's organisation"
+DOC_PLACE = "Place (date line)"
+DOC_SYMBOL = "Minutes symbol"
+DOC_SYMBOL_HINT = "For example: BB-STP; empty: BB- and the meeting's document code"
+DOC_NUMBERS = "Number of each round's minutes"
+DOC_COL_ROUND = "Round"
+DOC_COL_NUMBER = "Number"
+DOC_RECIPIENTS = "Recipients"
+DOC_RECIPIENTS_HINT = "One recipient per line: name | copies, for example: Archive | 1"
+DOC_SIGNERS = "Signers"
+DOC_SIGNERS_HINT = "Empty: the counting board signs. One per line: TITLE | Full name"
+DOC_SAVE = "Save document details"
+DOC_SAVED = "Document details saved."
+DOC_MISSING = "The minutes of the selected round still lack: {items}."
+DOC_COMPLETE = "The minutes of the selected round have every document detail."
+DOC_WHY_NO_MEETING = "Choose or create a meeting first."
+DOC_BAD_RECIPIENT = (
+    "Recipients, line {line}: the copies must be a whole number (for example: Archive | 1). Nothing saved."
+)
+DOC_BAD_SIGNER = "Signers, line {line} must read: TITLE | Full name. Nothing saved."
+MINUTES_MISSING = (
+    "Document details missing: {items}. Fill them in under Preparation → Document details (printing still works)."
+)

@@ -136,6 +136,10 @@ class MinutesPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.locked_note)
+        self.missing_note = QLabel()
+        self.missing_note.setWordWrap(True)
+        self.missing_note.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        layout.addWidget(self.missing_note)
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
         self.status.show_info(texts.FILES_EMPTY)
@@ -171,6 +175,12 @@ class MinutesPage(Page):
                 self.locked_note.setVisible(True)
         self.check_code.setText(code)
         self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
+        # Before printing: which document details the minutes still lack (SPEC §7, issue 13).
+        missing = (
+            self.ctx.workspace.reports.missing_details(self.ctx.round_id) if why is None and self.ctx.round_id else []
+        )
+        self.missing_note.setText(texts.MINUTES_MISSING.format(items=", ".join(missing)) if missing else "")
+        self.missing_note.setVisible(bool(missing))
         tips = (
             texts.WRITE_MINUTES_TIP,
             texts.WRITE_ANNEX_TIP,
