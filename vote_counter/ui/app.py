@@ -15,6 +15,7 @@ from vote_counter.paths import resource
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
 from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui.geometry import show_fitted
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
@@ -85,7 +86,7 @@ def run_gui(db_path: Path | None = None) -> int:
             handle = window.windowHandle()
             if handle is not None:
                 handle.installEventFilter(_ShownProbe(app))
-        window.show()
+        show_fitted(window)
         window.start()  # the audit chain checked, then sign-in (SPEC §8, §9)
         return int(app.exec())
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -31,12 +31,15 @@ from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.geometry import fit_to_screen
+from vote_counter.ui.lock_screen import LockOverlay
 from vote_counter.ui.pages.ballots_page import BallotsPage
 from vote_counter.ui.pages.base import Page, next_stage, previous_stage
 from vote_counter.ui.pages.entry_page import EntryPage
 from vote_counter.ui.pages.minutes_page import MinutesPage
 from vote_counter.ui.pages.results_page import ResultsPage
 from vote_counter.ui.pages.setup_page import SetupPage
+from vote_counter.ui.scanner import KEY_MAX_GAP, KEY_PREFIX, Clock, ScanFilter, parse_gap, parse_prefix
 from vote_counter.ui.settings import (
     DEFAULT_IDLE_MINUTES,
     KEY_IDLE_MINUTES,
@@ -65,7 +68,7 @@ STAGE_STYLE = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace, settings: QSettings | None = None) -> None:
+    def __init__(self, workspace: Workspace, settings: QSettings | None = None, clock: Clock | None = None) -> None:
         super().__init__()
         self.setWindowTitle(texts.APP_TITLE)
         self.settings = settings if settings is not None else default_settings()
@@ -129,6 +132,9 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
+        for i in range(self.tabs.count()):  # Ctrl+1 … Ctrl+5: the workflow pages, as the tab titles number them
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            shortcut.activated.connect(partial(self.tabs.setCurrentIndex, i))
 
         self.work = QWidget()
         layout = QVBoxLayout(self.work)
@@ -151,17 +157,26 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.work)
         self.setCentralWidget(self.stack)
         self._build_menus()
-        self.setMinimumSize(1000, 640)
-        self.resize(1366, 768)
+        self.setMinimumSize(980, 600)
+        fit_to_screen(self)
 
         self.ctx.selectionChanged.connect(self._selection_changed)
         self.ctx.dataChanged.connect(self._data_changed)
         self.ctx.structureChanged.connect(self._reload_selectors)
-        self.lock_overlay = sign_in.LockOverlay(workspace, self)
+        self.lock_overlay = LockOverlay(workspace, self)
         self.lock_overlay.unlocked.connect(self._unlocked)
+        # One application-level filter turns scanner bursts into scan events and makes the lock hold (SPEC §6, §9).
+        self.scan_filter = ScanFilter(
+            clock,
+            max_gap_ms=parse_gap(self.settings.value(KEY_MAX_GAP)),
+            prefix=parse_prefix(self.settings.value(KEY_PREFIX)),
+            parent=self,
+        )
+        self.scan_filter.owners = [self.lock_overlay, self.entry_page.scans]
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.installEventFilter(self.idle)
+            self.scan_filter.install(app)
         self.idle.timer.start()
         self._restore()
 
@@ -207,13 +222,24 @@ class MainWindow(QMainWindow):
             return
         last = ws.accounts.signed_in_member(mid)
         ws.accounts.sign_out()
+        self.scan_filter.flush()
+        # Nothing behind the lock takes input: disabled widgets cannot get the focus by Tab, and the scan
+        # filter drops every event aimed outside the lock (a grab that also holds offscreen and on Windows).
+        self.stack.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.scan_filter.grab = self.lock_overlay
         self.lock_overlay.lock(mid, self.idle.minutes, last)
         self._draw_user()
 
     def _unlocked(self) -> None:
+        self.scan_filter.grab = None
+        self.stack.setEnabled(True)
+        self.menuBar().setEnabled(True)
         self.idle.timer.start()
         self._draw_user()
         self.ctx.changed()
+        if self.tabs.currentWidget() is self.entry_page:
+            self.entry_page.focus_scan()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -232,7 +232,7 @@ GRID_EMPTY = "Quét một phiếu để bắt đầu nhập."
 KEYS_CONFIDENCE = "Phím: 1 / 2 / 3 = mức tín nhiệm, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
 KEYS_APPROVAL = "Phím: 1 = Đồng ý, 2 = Không đồng ý, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
 KEYS_NOMINATION = "Phím: Cách (Space) = chọn / bỏ chọn, ↑ ↓ = di chuyển"
-KEYS_COMMON = "Enter = lưu phiếu, Esc = bỏ qua"
+KEYS_COMMON = "Enter = lưu phiếu, Ctrl+Enter = lưu phiếu trắng, Esc = bỏ qua"
 F_WRITE_INS_ENTRY = "Tên ghi thêm (F9; nhiều tên cách nhau bằng dấu ;):"
 APPROVAL_LABELS = ("Đồng ý", "Không đồng ý")
 NOMINATION_LABEL = "Chọn"
@@ -597,3 +597,31 @@ SELF_CHECK_ICON = "Không nạp được biểu tượng của phần mềm."
 SELF_CHECK_DRAW = "Không vẽ được cửa sổ chính."
 SELF_CHECK_PAGES = "Cửa sổ chính thiếu trang."
 SELF_CHECK_MEETING = "Cửa sổ không mở được hội nghị mẫu."
+
+# ---------------------------------------------------------------- entry that counts only what a person keyed (issue 11)
+UNDO_BUTTON = "&Hoàn tác (Ctrl+Z)"
+REDO_BUTTON = "&Làm lại (Ctrl+Y)"
+UNDO_WITH_MARKS = "{action} (các dấu: {marks})"
+NOTHING_TO_UNDO = "Không có thao tác nào để hoàn tác."
+NOTHING_TO_REDO = "Không có thao tác nào để làm lại."
+HISTORY_WHILE_OPEN = (
+    "Phiếu {serial} đang mở, chưa lưu: lưu (Enter) hoặc bỏ qua (Esc) phiếu này trước khi hoàn tác hay làm lại."
+)
+SCAN_WHILE_OPEN = (
+    "Vừa quét một phiếu khác khi phiếu {serial} đang mở, chưa lưu: phiếu vừa quét KHÔNG được nhập, phiếu đang mở "
+    "giữ nguyên. Nhấn Enter để lưu hoặc Esc để bỏ qua phiếu đang mở, rồi quét lại."
+)
+BLANK_NEEDS_KEY = (
+    "Phiếu {serial} chưa có dấu nào nên CHƯA lưu. Nếu phiếu thật sự để trống, nhấn Ctrl+Enter để lưu phiếu trắng; "
+    "nếu không, nhập các dấu rồi nhấn Enter."
+)
+VIEW_ONLY_SCAN = (
+    "Chỉ xem: chưa có thành viên Ban kiểm phiếu nào đăng nhập nên không nhập được phiếu. Bấm “Đăng nhập” ở trên "
+    "cùng rồi quét lại phiếu."
+)
+LOCK_SCAN = (
+    "Máy quét vừa đọc một phiếu khi màn hình đang khóa: phiếu không được nhập và không tính là nhập sai mật khẩu. "
+    "Mở khóa rồi quét lại."
+)
+F_MEMBER_ACCEL = "&Thành viên:"
+F_PASSPHRASE_ACCEL = "&Mật khẩu:"

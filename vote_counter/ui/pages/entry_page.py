@@ -2,15 +2,19 @@
 
 The scan field takes a keyboard-wedge QR scanner (49 digits then Enter) or a typed 12-digit
 serial. The grid gets the focus with row 1 current; Enter saves and the focus returns to the scan
-field, so a board member never touches the mouse while counting.
+field, so a board member never touches the mouse while counting. A scan landing anywhere else on the
+page is recognised by the window's scan filter (ui/scanner.py, pages/entry_scans.py), never as marks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -33,8 +37,9 @@ from vote_counter.services.errors import SET_ASIDE_REASON, ErrorCode, ServiceErr
 from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.entry_grid import EntryGrid
-from vote_counter.ui.models import TotalsModel
+from vote_counter.ui.models import TotalsModel, row_keys
 from vote_counter.ui.pages.base import Page, stage_block
+from vote_counter.ui.pages.entry_scans import EntryScans
 from vote_counter.ui.pages.entry_tabs import ComparePanel, FindPanel
 from vote_counter.ui.pages.tally_sheet import TallySheetPanel
 from vote_counter.ui.undo import CorrectBallotCommand, SaveBallotCommand
@@ -65,18 +70,17 @@ class EntryPage(Page):
         self.pass_combo.addItem(texts.PASS_N.format(n=2), 2)
         self.pass_combo.currentIndexChanged.connect(self._pass_changed)
         self.counter = heading("", size_delta=2)
-        self.undo_button = QPushButton(texts.UNDO + " (Ctrl+Z)")
-        self.redo_button = QPushButton(texts.REDO + " (Ctrl+Y)")
-        self.undo_button.clicked.connect(self.undo_stack.undo)
-        self.redo_button.clicked.connect(self.undo_stack.redo)
+        # Ctrl+Z / Ctrl+Y reach undo()/redo() from anywhere on the page through the scan filter
+        # (entry_scans.py); the buttons never keep the focus: the next scan must land in the scan field.
+        self.undo_button = QPushButton(texts.UNDO_BUTTON)
+        self.redo_button = QPushButton(texts.REDO_BUTTON)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
-        for seq, slot in ((QKeySequence.StandardKey.Undo, self.undo_stack.undo), ("Ctrl+Y", self.undo_stack.redo)):
-            shortcut = QShortcut(QKeySequence(seq), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        self.scans = EntryScans(self)
         scan_row = QHBoxLayout()
         scan_row.addWidget(QLabel(texts.SCAN_LABEL))
         scan_row.addWidget(self.scan, 1)
@@ -90,6 +94,8 @@ class EntryPage(Page):
 
         self.status = StatusLine()
         self.set_aside_button = QPushButton(texts.SET_ASIDE)
+        for button in (self.undo_button, self.redo_button, self.set_aside_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.set_aside_button.clicked.connect(self.set_aside)
         self.set_aside_button.hide()
         status_row = QHBoxLayout()
@@ -100,6 +106,7 @@ class EntryPage(Page):
         self.grid_title = heading(texts.GRID_EMPTY)
         self.grid = EntryGrid()
         self.grid.saveRequested.connect(self.save)
+        self.grid.saveBlankRequested.connect(self.save_blank)
         self.grid.cancelRequested.connect(self.cancel)
         self.grid.declaredToggled.connect(self._toggle_declared)
         self.grid.writeInRequested.connect(self._focus_write_ins)
@@ -228,6 +235,14 @@ class EntryPage(Page):
         if r is None or r.id is None or not text:
             return
         self._close_grid()
+        ws, mid = self.ctx.workspace, self.ctx.meeting_id
+        if sign_in.needs_accounts(ws, mid) and sign_in.signed_in_or_none(ws, mid) is None:
+            # View-only: refused at the scan, before anyone keys a ballot that cannot be saved.
+            self.status.show_error(texts.VIEW_ONLY_SCAN)
+            QApplication.beep()
+            self.scan.clear()
+            self.focus_scan()
+            return
         try:
             serial = self.ctx.workspace.counting.identify(r.id, text, self.pass_no)
         except ServiceError as exc:
@@ -259,6 +274,12 @@ class EntryPage(Page):
         self._set_grid_enabled(True)
         self.tabs.setCurrentIndex(0)
         self.grid.setFocus()
+
+    def ballot_open(self) -> bool:
+        return self._serial is not None
+
+    def open_serial(self) -> str | None:
+        return self._serial
 
     def _close_grid(self) -> None:
         self._serial = None
@@ -315,34 +336,55 @@ class EntryPage(Page):
             raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
         return approval
 
-    def save(self) -> None:
+    def save_blank(self) -> None:
+        """Ctrl+Enter: a ballot with no marks, saved because a member chose to."""
+        self.save(blank=True)
+
+    def save(self, blank: bool = False) -> None:
         r = self._round
         if r is None or r.id is None or self._serial is None:
             self.status.show_error(texts.NOTHING_OPEN)
             self.focus_scan()
+            return
+        marks = self._marks()
+        if not blank and not (marks.declared or marks.write_ins or any(marks.rows.values())):
+            # An Enter on a ballot nobody keyed (a CR+LF scanner, a member following "… rồi nhấn Enter")
+            # never saves: a blank ballot is recorded with its own key.
+            self.status.show_error(texts.BLANK_NEEDS_KEY.format(serial=format_serial(self._serial)))
+            QApplication.beep()
+            self.grid.setFocus()
             return
         if self.grid.suspicious:
             self.grid.suspicious = False
             self.status.show_error(texts.SUSPICIOUS)
             self.grid.setFocus()
             return
-        marks = self._marks()
         counting = self.ctx.workspace.counting
         serial = format_serial(self._serial)
+        keyed = row_keys(marks, r, self._nominees())
         try:
             if self._correcting is not None:
                 before = self._correcting
                 counting.correct(before.id, marks, texts.CORRECTION_REASON)
                 self.undo_stack.push(
                     CorrectBallotCommand(
-                        counting, before.id, serial, before.marks, marks, texts.CORRECTION_REASON, self.report
+                        counting,
+                        before.id,
+                        serial,
+                        before.marks,
+                        marks,
+                        texts.CORRECTION_REASON,
+                        self.report,
+                        marks_text=keyed,
                     )
                 )
                 self.status.show_ok(texts.SAVED_CORRECTED.format(serial=serial))
                 totals = None
             else:
                 saved = counting.record(r.id, self._scan_text, marks, self.pass_no)
-                self.undo_stack.push(SaveBallotCommand(counting, saved.id, serial, self.report, self.approve))
+                self.undo_stack.push(
+                    SaveBallotCommand(counting, saved.id, serial, self.report, self.approve, marks_text=keyed)
+                )
                 if saved.validity.valid:
                     self.status.show_ok(texts.SAVED_VALID.format(serial=serial))
                 else:
@@ -381,6 +423,26 @@ class EntryPage(Page):
         self.scan.clear()
         self.refresh_totals()
         self.scan.setFocus()
+
+    def undo(self) -> None:
+        self._history(self.undo_stack.canUndo(), self.undo_stack.undo, texts.NOTHING_TO_UNDO)
+
+    def redo(self) -> None:
+        self._history(self.undo_stack.canRedo(), self.undo_stack.redo, texts.NOTHING_TO_REDO)
+
+    def _history(self, can: bool, step: Callable[[], None], nothing: str) -> None:
+        """Undo/redo from a button or Ctrl+Z/Ctrl+Y anywhere on the page; the focus goes back to the scan field,
+        except over an open ballot, which keeps it."""
+        if self._serial is not None:
+            self.status.show_error(texts.HISTORY_WHILE_OPEN.format(serial=format_serial(self._serial)))
+            QApplication.beep()
+            self.grid.setFocus()
+            return
+        if can:
+            step()
+        else:
+            self.status.show_info(nothing)
+        self.focus_scan()
 
     def report(self, message: str, ok: bool) -> None:
         self.status.report(message, ok)
