@@ -17,7 +17,7 @@ from vote_counter.domain.model import Counts, Meeting, MeetingId, Nominee, Round
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, sign_in
+from vote_counter.ui import close_check, dialogs, sign_in
 from vote_counter.ui.fonts import apply_app_font
 from vote_counter.ui.main_window import MainWindow
 
@@ -126,6 +126,8 @@ def make_window(
     qtbot: QtBot, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> Iterator[Callable[[], MainWindow]]:
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
+    # The list of what blocks closing: closed at once (tests of the list itself press its buttons).
+    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
     # Two-person actions: the seeded chair and member confirm (tests of the dialogs themselves drive them).
     monkeypatch.setattr(sign_in, "ask_approval", lambda _p, ws, mid, *_a, **_k: board_approval(ws, mid))
     monkeypatch.setattr(sign_in, "ask_chair", lambda _p, ws, mid: board_chair(ws, mid))

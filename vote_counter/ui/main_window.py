@@ -29,7 +29,7 @@ from vote_counter.services.accounts import Auth
 from vote_counter.services.demo import DEMO_BOARD, build_demo
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, sign_in, texts
+from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.geometry import fit_to_screen
 from vote_counter.ui.lock_screen import LockOverlay
@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
         self.ctx.select(round_.meeting_id, round_id)
 
     def _selection_changed(self) -> None:
+        self.stage_status.hide()  # a status line belongs to its round: none stays behind on another
         self._reload_selectors()
         self.settings.setValue(KEY_MEETING, self.ctx.meeting_id if self.ctx.meeting_id is not None else "")
         self.settings.setValue(KEY_ROUND, self.ctx.round_id if self.ctx.round_id is not None else "")
@@ -363,6 +364,8 @@ class MainWindow(QMainWindow):
         nxt = next_stage(round_.stage)
         if nxt is None:
             return
+        if nxt is Stage.CLOSED and not self._checks_pass(round_.id, texts.ACTION_CLOSE_SHORT):
+            return
         template = texts.STAGE_CONFIRM_SEAL if nxt is Stage.SEALED else texts.STAGE_CONFIRM
         if not dialogs.confirm(
             self, texts.STAGE_CONFIRM_TITLE, template.format(round=round_.title, stage=texts.STAGE[nxt])
@@ -384,6 +387,36 @@ class MainWindow(QMainWindow):
                     self._stage_error(texts.APPROVAL_CANCELLED)
                     return
         self._change_stage(round_.id, nxt, "", auth)
+
+    def _checks_pass(self, round_id: RoundId, action: str) -> bool:
+        """Checks before passphrases: what blocks the action is listed first, with a way to go and fix it."""
+        ws = self.ctx.workspace
+        lines = ws.stages.close_blockers(round_id)
+        if not lines:
+            return True
+        round_ = ws.setup.round(round_id)
+        fixes = []
+        if round_.counts.collected is None:
+            fixes.append(close_check.FIX_COUNTS)
+        if round_.double_entry and ws.counting.pass_differences(round_id):
+            fixes.append(close_check.FIX_COMPARE)
+        fixes.append(close_check.FIX_RESULTS)
+        self._stage_error(texts.BLOCKERS_TITLE.format(action=action) + ": " + "; ".join(lines))
+        choice = close_check.run_dialog(close_check.BlockersDialog(action, lines, fixes, self))
+        self.go_fix(choice)
+        return False
+
+    def go_fix(self, choice: str | None) -> None:
+        if choice == close_check.FIX_COUNTS:
+            self.tabs.setCurrentWidget(self.setup_page)
+            self.setup_page.tabs.setCurrentWidget(self.setup_page.counts)
+            counts = self.setup_page.counts
+            (counts.collected if counts.collected.isEnabled() else counts.collected_known).setFocus()
+        elif choice == close_check.FIX_COMPARE:
+            self.tabs.setCurrentWidget(self.entry_page)
+            self.entry_page.tabs.setCurrentWidget(self.entry_page.compare)
+        elif choice == close_check.FIX_RESULTS:
+            self.tabs.setCurrentWidget(self.results_page)
 
     def stage_back(self) -> None:
         round_ = self.ctx.round()

@@ -625,3 +625,14 @@ LOCK_SCAN = (
 )
 F_MEMBER_ACCEL = "&Thành viên:"
 F_PASSPHRASE_ACCEL = "&Mật khẩu:"
+BLOCKERS_TITLE = "Chưa thể {action}"
+BLOCKERS_INTRO = (
+    "Chưa thể {action}: còn những việc dưới đây phải xử lý trước. Chưa ai cần nhập mật khẩu; hãy xử lý rồi thử lại."
+)
+FIX_COUNTS = "&Nhập số phiếu thu về"
+FIX_COMPARE = "&Xem phiếu hai lần nhập khác nhau"
+FIX_RESULTS = "Xem &kết quả"
+C_MISSING = "Chưa nhập số phiếu thu về (C) do Ban kiểm phiếu đếm: chưa thể đối chiếu số phiếu đã nhập."
+PASSES_DISAGREE = "{n} phiếu có hai lần nhập khác nhau."
+ACTION_CLOSE_SHORT = "kết thúc kiểm phiếu"
+ACTION_SEAL_SHORT = "niêm phong"

@@ -623,3 +623,15 @@ LOCK_SCAN = (
 )
 F_MEMBER_ACCEL = "&Member:"
 F_PASSPHRASE_ACCEL = "&Passphrase:"
+BLOCKERS_TITLE = "Cannot {action} yet"
+BLOCKERS_INTRO = (
+    "Cannot {action} yet: the items below must be resolved first. Nobody needs to type a passphrase yet; resolve "
+    "them and try again."
+)
+FIX_COUNTS = "&Enter ballots collected"
+FIX_COMPARE = "&See ballots whose two passes differ"
+FIX_RESULTS = "See &results"
+C_MISSING = "The ballots collected (C) counted by the board are not entered: the entered ballots cannot be checked."
+PASSES_DISAGREE = "{n} ballots whose two passes differ."
+ACTION_CLOSE_SHORT = "close counting"
+ACTION_SEAL_SHORT = "seal"
