@@ -27,7 +27,7 @@ class BlockersDialog(QDialog):
         intro = QLabel(texts.BLOCKERS_INTRO.format(action=action))
         intro.setWordWrap(True)
         self.list = QListWidget()
-        self.list.addItems(list(lines))
+        self.list.addItems([line[:1].upper() + line[1:] for line in lines])
         self.list.setStyleSheet("QListWidget { color: #9b0000; font-weight: bold; }")
         self.list.setWordWrap(True)
         self.fix_buttons: dict[str, QPushButton] = {}

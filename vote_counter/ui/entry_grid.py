@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from vote_counter.domain.model import BallotMarks, Nominee, NomineeId, Reason, Round, RoundKind
 from vote_counter.ui import texts
+from vote_counter.ui.geometry import compact_rows
 from vote_counter.ui.models import DISPLAY, Index, ReadOnlyTable, option_labels
 
 MARKED_BRUSH = QBrush(QColor("#c8f0c8"))
@@ -29,6 +30,9 @@ DECLARED_KEYS: Mapping[int, Reason] = {
     int(Qt.Key.Key_F8): Reason.UNREADABLE,
 }
 DIGIT_KEYS = {int(getattr(Qt.Key, f"Key_{d}")): d for d in range(10)}
+# Up to 30 rows must all be visible at 1366×768 (issue 11): past this many, rows get compact.
+COMPACT_FROM = 12
+DENSE_FROM = 20
 
 
 class EntryGridModel(ReadOnlyTable):
@@ -59,6 +63,10 @@ class EntryGridModel(ReadOnlyTable):
 
     def round(self) -> Round | None:
         return self._round
+
+    def set_font(self, font: QFont) -> None:
+        self._bold = QFont(font)
+        self._bold.setBold(True)
 
     @property
     def options(self) -> int:
@@ -159,9 +167,21 @@ class EntryGrid(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
         self.setStyleSheet("QTableView::item:selected { background: #9ec5ff; color: black; }")
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._normal_font = QFont(self.font())
+
+    def fit_rows(self, rows: int) -> None:
+        """Compact rows for long ballots: a point smaller and little padding, so 30 rows fit at 1366×768."""
+        font = QFont(self._normal_font)
+        if rows > DENSE_FROM:
+            font.setPointSizeF(font.pointSizeF() - 1)
+        self.setFont(font)
+        self.grid_model.set_font(font)
+        compact_rows(self, 0 if rows > DENSE_FROM else 4 if rows > COMPACT_FROM else 10)
 
     def load(self, round_: Round | None, nominees: Sequence[Nominee], marks: BallotMarks | None = None) -> None:
         self.grid_model.load(round_, nominees, marks)
+        self.fit_rows(self.grid_model.rowCount())
         self.suspicious = False
         header = self.horizontalHeader()
         cols = self.grid_model.columnCount()

@@ -7,8 +7,8 @@ available geometry in device-independent pixels, so the same rule holds at every
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QScreen
+from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 PREFERRED = QSize(1366, 768)
 
@@ -44,3 +44,13 @@ def show_fitted(window: QWidget) -> None:
         window.showMaximized()
     else:
         window.show()
+
+
+def compact_rows(view: QTableView, padding: int = 4) -> int:
+    """Rows as tall as the view's text plus `padding` pixels (Qt's default is far taller): the row height."""
+    height = QFontMetrics(view.font()).height() + padding
+    header = view.verticalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header.setMinimumSectionSize(height)
+    header.setDefaultSectionSize(height)
+    return height

@@ -8,7 +8,7 @@ member is told, and no passphrase is tried (a wrong try would lock the member ou
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -19,6 +19,8 @@ from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
 from vote_counter.ui.scanner import within
 from vote_counter.ui.sign_in import password_field, select_member
+
+PANEL_WIDTH = 560
 
 
 class LockOverlay(QFrame):
@@ -52,7 +54,7 @@ class LockOverlay(QFrame):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #ffd0d0; font-weight: bold;")
         self.panel = QWidget()
-        self.panel.setMaximumWidth(560)
+        self.panel.setFixedWidth(PANEL_WIDTH)
         column = QVBoxLayout(self.panel)
         column.addWidget(self.title)
         column.addWidget(self.text)
@@ -90,10 +92,15 @@ class LockOverlay(QFrame):
         self.passphrase.clear()
         parent = self.parentWidget()
         assert parent is not None
-        self.setGeometry(parent.rect())
+        self.fit(parent.rect())
         self.show()
         self.raise_()
         self.passphrase.setFocus()
+
+    def fit(self, rect: QRect) -> None:
+        """Cover the window; the panel keeps its width unless the window is narrower (1024×768, 150 %)."""
+        self.setGeometry(rect)
+        self.panel.setFixedWidth(min(PANEL_WIDTH, max(rect.width() - 40, 280)))
 
     def unlock(self) -> None:
         member_id = self.member.currentData()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -31,6 +32,7 @@ from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.elided import ElidedCombo
 from vote_counter.ui.geometry import fit_to_screen
 from vote_counter.ui.lock_screen import LockOverlay
 from vote_counter.ui.pages.ballots_page import BallotsPage
@@ -75,16 +77,17 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(workspace, self)
 
         # ---------------------------------------------------------- selector and stage bar
-        self.meeting_combo = QComboBox()
-        self.meeting_combo.setMinimumContentsLength(24)
+        self.meeting_combo = ElidedCombo()
+        self.meeting_combo.setMinimumContentsLength(14)
         self.meeting_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.round_combo = QComboBox()
-        self.round_combo.setMinimumContentsLength(24)
+        self.round_combo = ElidedCombo()
+        self.round_combo.setMinimumContentsLength(14)
         self.round_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.meeting_combo.currentIndexChanged.connect(self._meeting_picked)
         self.round_combo.currentIndexChanged.connect(self._round_picked)
         self.stage_label = heading("", size_delta=2)
         self.stage_label.setContentsMargins(8, 2, 8, 2)
+        self.stage_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.next_button = QPushButton()
         self.back_button = QPushButton(texts.STAGE_BACK)
         self.next_button.clicked.connect(self.advance_stage)
@@ -110,8 +113,10 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton(texts.LOCK_BUTTON)
         self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
         self.lock_button.clicked.connect(self.lock_screen)
-        user_bar = QHBoxLayout()
-        user_bar.addStretch(1)
+        # Who is working sits in the menu bar's corner: the row it took belongs to the ballot (issue 11).
+        self.user_bar = QWidget()
+        user_bar = QHBoxLayout(self.user_bar)
+        user_bar.setContentsMargins(0, 0, 4, 0)
         user_bar.addWidget(self.user_label)
         user_bar.addWidget(self.sign_in_button)
         user_bar.addWidget(self.lock_button)
@@ -132,14 +137,15 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
+        self.tabs.setDocumentMode(True)
         for i in range(self.tabs.count()):  # Ctrl+1 … Ctrl+5: the workflow pages, as the tab titles number them
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(partial(self.tabs.setCurrentIndex, i))
 
         self.work = QWidget()
         layout = QVBoxLayout(self.work)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.addLayout(user_bar)
+        layout.setContentsMargins(6, 2, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addWidget(self.stage_status)
         layout.addWidget(self.tabs, 1)
@@ -157,6 +163,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.work)
         self.setCentralWidget(self.stack)
         self._build_menus()
+        self.menuBar().setCornerWidget(self.user_bar, Qt.Corner.TopRightCorner)
         self.setMinimumSize(980, 600)
         fit_to_screen(self)
 
@@ -244,7 +251,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.lock_overlay.isVisible():
-            self.lock_overlay.setGeometry(self.rect())
+            self.lock_overlay.fit(self.rect())
 
     # ------------------------------------------------------------ selection
     def _restore(self) -> None:
@@ -347,6 +354,8 @@ class MainWindow(QMainWindow):
         suffix = texts.STAGE_TEST_SUFFIX if round_.mode is Mode.TEST else ""
         self.stage_label.setText(texts.STAGE_NOW.format(stage=texts.STAGE[round_.stage]) + suffix)
         self.stage_label.setStyleSheet(STAGE_STYLE[round_.stage] + " padding: 3px 8px;")
+        # Whole, never cut mid-word on a narrow screen: the style sheet's padding is not in the label's size hint.
+        self.stage_label.setMinimumWidth(self.stage_label.fontMetrics().horizontalAdvance(self.stage_label.text()) + 36)
         nxt, prev = next_stage(round_.stage), previous_stage(round_.stage)
         self.next_button.setText(texts.STAGE_NEXT.format(stage=texts.STAGE[nxt]) if nxt else texts.STAGE[Stage.SEALED])
         allow(self.next_button, nxt is not None, texts.STAGE_LAST)

@@ -143,6 +143,7 @@ class ApprovalDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, texts.OK))
+        self.chair_passphrase.setFocus()  # opens ready for typing: the chair's passphrase first
 
     def approval(self) -> Approval | None:
         chair, second = self.chair.currentData(), self.second.currentData()
