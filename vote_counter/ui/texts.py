@@ -221,7 +221,7 @@ TAB_COMPARE = "Đối chiếu hai lần nhập"
 TAB_FIND = "Tìm và sửa phiếu"
 TAB_SHEET = "Biên bản tổng hợp"
 SCAN_LABEL = "Quét mã QR hoặc gõ số phiếu (12 chữ số) rồi nhấn Enter:"
-SCAN_PLACEHOLDER = "Quét mã QR trên phiếu…"
+SCAN_PLACEHOLDER = "Quét mã QR trên phiếu, hoặc gõ số phiếu (12 chữ số) rồi nhấn Enter"
 PASS = "Lần nhập:"
 PASS_N = "Lần {n}"
 ENTERED_OF = "Đã nhập {entered} / {collected} phiếu thu về"
@@ -232,7 +232,7 @@ GRID_EMPTY = "Quét một phiếu để bắt đầu nhập."
 KEYS_CONFIDENCE = "Phím: 1 / 2 / 3 = mức tín nhiệm, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
 KEYS_APPROVAL = "Phím: 1 = Đồng ý, 2 = Không đồng ý, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
 KEYS_NOMINATION = "Phím: Cách (Space) = chọn / bỏ chọn, ↑ ↓ = di chuyển"
-KEYS_COMMON = "Enter = lưu phiếu, Esc = bỏ qua"
+KEYS_COMMON = "Enter = lưu phiếu, Ctrl+Enter = lưu phiếu trắng, Esc = bỏ qua"
 F_WRITE_INS_ENTRY = "Tên ghi thêm (F9; nhiều tên cách nhau bằng dấu ;):"
 APPROVAL_LABELS = ("Đồng ý", "Không đồng ý")
 NOMINATION_LABEL = "Chọn"
@@ -638,3 +638,43 @@ DOC_WHY_NO_MEETING = "Hãy chọn hoặc tạo một hội nghị trước."
 DOC_BAD_RECIPIENT = "Dòng {line} của nơi nhận: số bản phải là số nguyên (ví dụ: Lưu | 1). Chưa lưu gì."
 DOC_BAD_SIGNER = "Dòng {line} của người ký cần dạng: CHỨC DANH | Họ và tên. Chưa lưu gì."
 MINUTES_MISSING = "Chưa đủ thông tin văn bản: {items}. Điền trong Chuẩn bị → Thông tin văn bản (vẫn có thể in)."
+
+# ---------------------------------------------------------------- entry that counts only what a person keyed (issue 11)
+UNDO_BUTTON = "&Hoàn tác (Ctrl+Z)"
+REDO_BUTTON = "&Làm lại (Ctrl+Y)"
+UNDO_WITH_MARKS = "{action} (các dấu: {marks})"
+NOTHING_TO_UNDO = "Không có thao tác nào để hoàn tác."
+NOTHING_TO_REDO = "Không có thao tác nào để làm lại."
+HISTORY_WHILE_OPEN = (
+    "Phiếu {serial} đang mở, chưa lưu: lưu (Enter) hoặc bỏ qua (Esc) phiếu này trước khi hoàn tác hay làm lại."
+)
+SCAN_WHILE_OPEN = (
+    "Vừa quét một phiếu khác khi phiếu {serial} đang mở, chưa lưu: phiếu vừa quét KHÔNG được nhập, phiếu đang mở "
+    "giữ nguyên. Nhấn Enter để lưu hoặc Esc để bỏ qua phiếu đang mở, rồi quét lại."
+)
+BLANK_NEEDS_KEY = (
+    "Phiếu {serial} chưa có dấu nào nên CHƯA lưu. Nếu phiếu thật sự để trống, nhấn Ctrl+Enter để lưu phiếu trắng; "
+    "nếu không, nhập các dấu rồi nhấn Enter."
+)
+VIEW_ONLY_SCAN = (
+    "Chỉ xem: chưa có thành viên Ban kiểm phiếu nào đăng nhập nên không nhập được phiếu. Bấm “Đăng nhập” ở trên "
+    "cùng rồi quét lại phiếu."
+)
+LOCK_SCAN = (
+    "Máy quét vừa đọc một phiếu khi màn hình đang khóa: phiếu không được nhập và không tính là nhập sai mật khẩu. "
+    "Mở khóa rồi quét lại."
+)
+F_MEMBER_ACCEL = "&Thành viên:"
+F_PASSPHRASE_ACCEL = "&Mật khẩu:"
+BLOCKERS_TITLE = "Chưa thể {action}"
+BLOCKERS_INTRO = (
+    "Chưa thể {action}: còn những việc dưới đây phải xử lý trước. Chưa ai cần nhập mật khẩu; hãy xử lý rồi thử lại."
+)
+FIX_COUNTS = "&Nhập số phiếu thu về"
+FIX_COMPARE = "&Xem phiếu hai lần nhập khác nhau"
+FIX_RESULTS = "Xem &kết quả"
+C_MISSING = "Chưa nhập số phiếu thu về (C) do Ban kiểm phiếu đếm: chưa thể đối chiếu số phiếu đã nhập."
+PASSES_DISAGREE = "{n} phiếu có hai lần nhập khác nhau."
+ACTION_CLOSE_SHORT = "kết thúc kiểm phiếu"
+ACTION_SEAL_SHORT = "niêm phong"
+SCAN_LABEL_SHORT = "Quét &mã QR / số phiếu:"

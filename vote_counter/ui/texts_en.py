@@ -223,7 +223,7 @@ TAB_COMPARE = "Compare the two entries"
 TAB_FIND = "Find and correct"
 TAB_SHEET = "Tally sheets"
 SCAN_LABEL = "Scan the QR code or type the serial (12 digits), then press Enter:"
-SCAN_PLACEHOLDER = "Scan the QR code on the ballot…"
+SCAN_PLACEHOLDER = "Scan the QR code on the ballot, or type its number (12 digits) and press Enter"
 PASS = "Entry pass:"
 PASS_N = "Pass {n}"
 ENTERED_OF = "Entered {entered} / {collected} ballots collected"
@@ -234,7 +234,7 @@ GRID_EMPTY = "Scan a ballot to start."
 KEYS_CONFIDENCE = "Keys: 1 / 2 / 3 = confidence level, 0 = blank, Ctrl+digit = add a mark, ↑ ↓ = move"
 KEYS_APPROVAL = "Keys: 1 = Agree, 2 = Disagree, 0 = blank, Ctrl+digit = add a mark, ↑ ↓ = move"
 KEYS_NOMINATION = "Keys: Space = choose / unchoose, ↑ ↓ = move"
-KEYS_COMMON = "Enter = save the ballot, Esc = skip"
+KEYS_COMMON = "Enter = save the ballot, Ctrl+Enter = save a blank ballot, Esc = skip"
 F_WRITE_INS_ENTRY = "Written-in names (F9; separate names with ;):"
 APPROVAL_LABELS = ("Agree", "Disagree")
 NOMINATION_LABEL = "Chosen"
@@ -641,3 +641,42 @@ DOC_BAD_SIGNER = "Signers, line {line} must read: TITLE | Full name. Nothing sav
 MINUTES_MISSING = (
     "Document details missing: {items}. Fill them in under Preparation → Document details (printing still works)."
 )
+
+# ---------------------------------------------------------------- entry that counts only what a person keyed (issue 11)
+UNDO_BUTTON = "&Undo (Ctrl+Z)"
+REDO_BUTTON = "&Redo (Ctrl+Y)"
+UNDO_WITH_MARKS = "{action} (marks: {marks})"
+NOTHING_TO_UNDO = "Nothing to undo."
+NOTHING_TO_REDO = "Nothing to redo."
+HISTORY_WHILE_OPEN = "Ballot {serial} is open and not saved: save it (Enter) or skip it (Esc) before undo or redo."
+SCAN_WHILE_OPEN = (
+    "Another ballot was scanned while ballot {serial} is open and not saved: the scanned ballot was NOT entered and "
+    "the open ballot is unchanged. Press Enter to save or Esc to skip the open ballot, then scan again."
+)
+BLANK_NEEDS_KEY = (
+    "Ballot {serial} has no marks, so it was NOT saved. If the ballot really is blank, press Ctrl+Enter to save a "
+    "blank ballot; otherwise key its marks and press Enter."
+)
+VIEW_ONLY_SCAN = (
+    "View only: no board member is signed in, so ballots cannot be entered. Click “Sign in” at the top, then scan "
+    "the ballot again."
+)
+LOCK_SCAN = (
+    "The scanner read a ballot while the screen is locked: it was not entered and does not count as a wrong "
+    "passphrase. Unlock, then scan again."
+)
+F_MEMBER_ACCEL = "&Member:"
+F_PASSPHRASE_ACCEL = "&Passphrase:"
+BLOCKERS_TITLE = "Cannot {action} yet"
+BLOCKERS_INTRO = (
+    "Cannot {action} yet: the items below must be resolved first. Nobody needs to type a passphrase yet; resolve "
+    "them and try again."
+)
+FIX_COUNTS = "&Enter ballots collected"
+FIX_COMPARE = "&See ballots whose two passes differ"
+FIX_RESULTS = "See &results"
+C_MISSING = "The ballots collected (C) counted by the board are not entered: the entered ballots cannot be checked."
+PASSES_DISAGREE = "{n} ballots whose two passes differ."
+ACTION_CLOSE_SHORT = "close counting"
+ACTION_SEAL_SHORT = "seal"
+SCAN_LABEL_SHORT = "Scan &QR / ballot number:"
