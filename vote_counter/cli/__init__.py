@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter import __version__
+from vote_counter.cli.scan import add_commands as add_scan_commands
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
 from vote_counter.documents.ballots import PageFormat
 from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
@@ -527,6 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_demo)
     add_commands(sub)
     add_test_mode_commands(sub)
+    add_scan_commands(sub)
     return p
 
 

@@ -5,8 +5,9 @@ One user action = one transaction with its audit entry. Audit details never hold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -178,8 +179,12 @@ class CountingService(ServiceBase):
         actor: str = DEFAULT_ACTOR,
         *,
         auth: Auth | None = None,
+        audit_extra: Callable[[Session, int], Mapping[str, Any]] | None = None,
     ) -> SavedBallot:
-        """Save one ballot's marks after verifying its payload or serial (SPEC §6)."""
+        """Save one ballot's marks after verifying its payload or serial (SPEC §6).
+
+        `audit_extra` runs inside the same transaction once the ballot row exists and returns details added
+        to its audit entry (a scanned ballot: its images' SHA-256 and the queue rows it settles)."""
         if pass_no not in (1, 2):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
@@ -210,18 +215,16 @@ class CountingService(ServiceBase):
             ).scalar_one()
             reg.status = SerialStatus.COUNTED.value
             s.flush()
-            audit.append(
-                s,
-                actor,
-                "ballot_saved",
-                {
-                    "round": row.id,
-                    "ballot": ballot.id,
-                    "pass": pass_no,
-                    "valid": validity.valid,
-                    "digest": _seal(row, ballot),
-                },
-            )
+            details: dict[str, Any] = {
+                "round": row.id,
+                "ballot": ballot.id,
+                "pass": pass_no,
+                "valid": validity.valid,
+                "digest": _seal(row, ballot),
+            }
+            if audit_extra is not None:
+                details.update(audit_extra(s, ballot.id))
+            audit.append(s, actor, "ballot_saved", details)
             seq_after = audit_seq(s)
             before = self._live.cached(row.id, pass_no, seq_before)
             delta = tally(round_, nominees, [marks])

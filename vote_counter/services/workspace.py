@@ -18,6 +18,7 @@ from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
+from vote_counter.services.scanning import ScanService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
 from vote_counter.storage.engine import make_engine, make_sessions
@@ -42,6 +43,7 @@ class Workspace:
     definitions: DefinitionService
     reports: ReportService
     accounts: AccountService
+    scanning: ScanService
 
     @property
     def access(self) -> Access:
@@ -82,6 +84,7 @@ class Workspace:
                 key_dir=None if str(target) == ":memory:" else target.parent,
             ),
             accounts=AccountService(access, sessions),
+            scanning=ScanService(sessions, counting, access),
         )
 
     def close(self) -> None:

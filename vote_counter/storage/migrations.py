@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, text
 
+from vote_counter.storage.scan_schema import ScanQueueRow
 from vote_counter.storage.schema import Base
 
 
@@ -33,7 +34,14 @@ def _step_2(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE board_members ADD COLUMN {name} {ddl}")
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2)
+def _step_scan_queue(conn: Connection) -> None:
+    """The review queue of scanned ballots (issue 14, SPEC §11): one table, created only if missing.
+
+    Step 1 builds every table of the current schema, so on a new file it is already there."""
+    ScanQueueRow.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_scan_queue)
 SCHEMA_VERSION = len(STEPS)
 
 
