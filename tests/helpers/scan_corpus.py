@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
+from vote_counter.domain.model import Counts, Mode, RoundKind, Stage
 from vote_counter.scanning.geometry import Geometry, MmRect, parse_geometry
 
 
@@ -267,3 +269,89 @@ def truth_json(corpus: Corpus) -> str:
 
 def rows_per_page(geometry: Geometry, page: int, options: int) -> int:
     return math.ceil(len(geometry.pages[page].boxes) / options)
+
+
+# ------------------------------------------------------------------ a printed round and its scans
+
+
+@dataclass(frozen=True)
+class PrintedRound:
+    built: Any  # tests.helpers.builders.Built
+    pdf: Path
+    geometry: Geometry
+    payloads: tuple[str, ...]  # in print order, as in the PDF
+    serials: tuple[str, ...]
+
+    @property
+    def pages_per_ballot(self) -> int:
+        return len(self.geometry.pages)
+
+
+def printed_round(
+    ws: Any,
+    folder: Path,
+    kind: RoundKind = RoundKind.CONFIDENCE,
+    *,
+    nominees: int = 8,
+    count: int = 10,
+    meeting: Any = None,
+    mode: Mode = Mode.LIVE,
+    **settings: Any,
+) -> PrintedRound:
+    """A round whose ballots were printed through the real print path (layout stored), counting opened."""
+    from tests.helpers.builders import build_round
+
+    built = build_round(
+        ws, kind, nominees=nominees, printed=0, counting=False, meeting=meeting, mode=mode,
+        counts=Counts(count, count, count), **settings,
+    )  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = folder / f"phieu_luot{built.round_id}.pdf"
+    printed = ws.reports.print_ballots(built.round_id, count, pdf)
+    ws.stages.change(built.round_id, Stage.COUNTING)
+    geometry = parse_geometry(ws.register.layout(built.round_id))
+    return PrintedRound(built, pdf, geometry, tuple(p.payload for p in printed), tuple(p.serial for p in printed))
+
+
+Plan = Callable[[int, random.Random], list[Ink]]
+
+
+def clean_plan(options: int, rows: int) -> Plan:
+    return lambda _i, rng: one_per_row(rows, options, rng)
+
+
+def write_scans(
+    printed: PrintedRound,
+    folder: Path,
+    *,
+    dpi: int = 200,
+    seed: int = 1,
+    scanner: Scanner | None = None,
+    plan: Plan | None = None,
+    ballots: Sequence[int] | None = None,
+) -> Corpus:
+    """Mark and scan ballots of the printed PDF (all, or those at `ballots` in print order), one file a sheet.
+
+    `plan(i, rng)` gives the inks of ballot i's boxes over all its pages, in the layout's order."""
+    scanner = replace(scanner or Scanner(), dpi=dpi)
+    rng = random.Random(seed)
+    geometry = printed.geometry
+    options = len(geometry.options)
+    rows = math.ceil(len(geometry.boxes) / options)
+    plan = plan or clean_plan(options, rows)
+    pages = render_pdf(printed.pdf, dpi)
+    per = printed.pages_per_ballot
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus(geometry)
+    for i in ballots if ballots is not None else range(len(printed.payloads)):
+        inks = plan(i, rng)
+        start = 0
+        for page_index in range(per):
+            count = len(geometry.pages[page_index].boxes)
+            page_inks = inks[start : start + count]
+            start += count
+            marked = mark_sheet(pages[i * per + page_index], geometry, page_index, page_inks, dpi, rng)
+            image, upside = scan(marked, scanner, rng)
+            path = save(image, folder / f"quet_{dpi}_{i:04d}_{page_index + 1}", scanner, rng)
+            corpus.sheets.append(SheetTruth(path, printed.serials[i], page_index, list(page_inks), upside))
+    return corpus

@@ -14,6 +14,7 @@ that read, so opening the window or running another command does not load it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import json
 from collections import defaultdict
@@ -417,6 +418,8 @@ class ScanService(ServiceBase):
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, DEFAULT_ACTOR)
             require_stage(row, "đọc phiếu quét", Stage.COUNTING)
+            for r in rows:
+                r.seal = _queue_seal(row.hmac_key, r)
             s.add_all(rows)
             s.flush()
             audit.append(
@@ -508,7 +511,13 @@ class ScanService(ServiceBase):
         with self._read() as s:
             rows = [self._item_row(s, i) for i in item_ids]
             round_id = RoundId(rows[0].round_id)
-            layout = get_round_row(s, round_id).layout_json
+            round_row = get_round_row(s, round_id)
+            layout = round_row.layout_json
+            for r in rows:
+                if r.round_id == round_id and not hmac.compare_digest(r.seal, _queue_seal(round_row.hmac_key, r)):
+                    raise ServiceError(
+                        ErrorCode.AUDIT_BROKEN, where=f"tờ quét số {r.id} trong hàng chờ khác với lúc đọc"
+                    )
             snapshot = [(r.id, r.round_id, r.status, r.serial, r.payload, r.pass_no, r.ballot_page, r.reading, r.image_sha256, r.page) for r in rows]  # fmt: skip
         geometry = parse_geometry(layout)
         if any(r[1] != round_id for r in snapshot) or any(r[2] != "waiting" for r in snapshot):
@@ -616,6 +625,21 @@ class ScanService(ServiceBase):
         buffer = io.BytesIO()
         render_sample(meeting, round_, nominees, buffer, page_format=PageFormat(geometry.page_format))
         return render_templates(buffer.getvalue(), geometry)
+
+
+def _queue_seal(key: bytes, row: ScanQueueRow) -> str:
+    fields = [
+        row.round_id,
+        row.pass_no,
+        row.serial,
+        row.payload,
+        row.page,
+        row.ballot_page,
+        row.image_sha256,
+        row.reading,
+    ]
+    message = json.dumps(fields, separators=(",", ":")).encode() + hashlib.sha256(row.image).digest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _marks(geometry: Geometry, marked: Mapping[tuple[int | None, int], bool]) -> tuple[BallotMarks, bool]:

@@ -30,3 +30,5 @@ class ScanQueueRow(Base):
     registered: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default="waiting")  # waiting, decided, dismissed
     ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"), nullable=True)
+    # HMAC (the round's key) over what was read: a reading edited outside the app is never decided on.
+    seal: Mapped[str] = mapped_column(String(64), default="")
