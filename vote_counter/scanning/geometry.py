@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+CANON = 6.0  # px per mm of the canonical frame scans are warped into (152 dpi); queue images are stored in it
+
 
 class LayoutError(ValueError):
     """The stored geometry cannot be read (not printed yet, or a version this reader does not know)."""

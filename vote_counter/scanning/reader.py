@@ -20,10 +20,9 @@ import numpy as np
 import numpy.typing as npt
 import zxingcpp
 
-from vote_counter.scanning.geometry import Geometry, MmRect, PageGeometry
+from vote_counter.scanning.geometry import CANON, Geometry, MmRect, PageGeometry
 from vote_counter.scanning.images import Grey
 
-CANON = 6.0  # px per mm of the canonical frame (152 dpi)
 BOX_INSET = 0.9  # mm kept clear of the printed box outline when scoring
 SPILL = 2.2  # mm around the box where a scribble's ink shows
 INK_LEVEL = 0.5  # a pixel at least half-way from paper to ink is ink

@@ -6,9 +6,8 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from vote_counter.scanning.geometry import Geometry
+from vote_counter.scanning.geometry import CANON, Geometry
 from vote_counter.scanning.images import Grey
-from vote_counter.scanning.reader import CANON
 
 
 def render_templates(pdf: bytes, geometry: Geometry) -> dict[int, Grey]:
