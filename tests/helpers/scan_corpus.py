@@ -109,8 +109,15 @@ def _stroke(img: np.ndarray, points: Sequence[tuple[float, float]], width: float
     cv2.polylines(img, [pts], False, level, max(1, round(width)), cv2.LINE_AA, shift=4)
 
 
-def draw_ink(img: np.ndarray, box: tuple[float, float, float, float], ink: Ink, rng: random.Random, ppm: float) -> None:
-    """Draw one box's content on the page image (white paper, 0..255)."""
+def draw_ink(
+    img: np.ndarray,
+    box: tuple[float, float, float, float],
+    ink: Ink,
+    rng: random.Random,
+    ppm: float,
+    level: int | None = None,
+) -> None:
+    """Draw one box's content on the page image (white paper, 0..255); `level` fixes the pen's grey."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -119,7 +126,7 @@ def draw_ink(img: np.ndarray, box: tuple[float, float, float, float], ink: Ink, 
         return rng.uniform(-scale, scale) * ppm
 
     pen = rng.uniform(0.35, 0.7) * ppm
-    dark = rng.randint(0, 70)
+    dark = rng.randint(0, 70) if level is None else level
     if ink is Ink.CROSS or ink is Ink.FAINT or ink is Ink.ERASURE:
         over = rng.uniform(-0.6, 1.6) * ppm  # strokes stop short or overshoot the box
         a = [
@@ -129,14 +136,14 @@ def draw_ink(img: np.ndarray, box: tuple[float, float, float, float], ink: Ink, 
         ]
         b = [(x1 + over + jitter(), y0 - over + jitter()), (x0 - over + jitter(), y1 + over + jitter())]
         if ink is Ink.CROSS:
-            level = dark
+            grey = dark
         elif ink is Ink.FAINT:
-            level = rng.randint(150, 185)  # HB pencil, light hand
+            grey = rng.randint(150, 185)  # HB pencil, light hand
             pen = rng.uniform(0.3, 0.5) * ppm
         else:
-            level = rng.randint(195, 215)  # what the eraser left
-        _stroke(img, a, pen, level)
-        _stroke(img, b, pen, level)
+            grey = rng.randint(195, 215)  # what the eraser left
+        _stroke(img, a, pen, grey)
+        _stroke(img, b, pen, grey)
     elif ink is Ink.TICK:
         start = (x0 + 0.15 * w + jitter(0.5), cy + jitter(0.5))
         low = (x0 + 0.4 * w + jitter(0.4), y1 - 0.1 * h + jitter(0.5))
@@ -244,13 +251,19 @@ def with_trouble(boxes: list[Ink], rng: random.Random, options: int) -> list[Ink
 
 
 def mark_sheet(
-    page_img: np.ndarray, geometry: Geometry, page: int, inks: Sequence[Ink], dpi: int, rng: random.Random
+    page_img: np.ndarray,
+    geometry: Geometry,
+    page: int,
+    inks: Sequence[Ink],
+    dpi: int,
+    rng: random.Random,
+    level: int | None = None,
 ) -> np.ndarray:
     img = page_img.copy()
     ppm = dpi / 25.4
     for box, ink in zip(geometry.pages[page].boxes, inks, strict=True):
         if ink is not Ink.EMPTY:
-            draw_ink(img, _px(box.rect, geometry.height, ppm), ink, rng, ppm)
+            draw_ink(img, _px(box.rect, geometry.height, ppm), ink, rng, ppm, level)
     return img
 
 
