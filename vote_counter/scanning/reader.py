@@ -101,68 +101,79 @@ def paper_level(image: Grey) -> float:
     return float(np.percentile(image[::4, ::4], 80))
 
 
-def has_streak(image: Grey, paper: float, ink: float) -> bool:
+def has_streak(image: Grey, paper: float, ink: float, px_per_mm: float) -> bool:
     """A dark vertical line from top to bottom of the scan: dirt on the scanner glass.
 
-    Printed lines never run the whole height (the header and the bottom margin are blank there), so a
-    column that is darker than the paper over 85 % of its height, in a band at most 3 mm wide, is a streak.
+    Printed lines never run the whole height (the header and the bottom margin are blank there), so a band of
+    columns darker than the paper over 85 % of the height, at most 4 mm wide and with paper on both sides, is
+    a streak. A wide dark band is not: that is the scanner's backing beside a narrower sheet.
     """
     h, w = image.shape
     level = paper - 0.25 * max(paper - ink, 1.0)
     rows = image[:: max(1, h // 400), :]
-    dark_share = (rows < level).mean(axis=0)
-    # Ignore the outermost 1 % on each side: scanner lids and page edges are dark there.
-    edge = max(2, w // 100)
-    inner = dark_share[edge : w - edge]
-    return bool((inner > 0.85).any())
+    dark = (rows < level).mean(axis=0) > 0.85
+    widest = max(2, int(4 * px_per_mm))
+    x = 0
+    while x < w:
+        if not dark[x]:
+            x += 1
+            continue
+        start = x
+        while x < w and dark[x]:
+            x += 1
+        if start > 0 and x < w and x - start <= widest:
+            left = rows[:, max(0, start - widest) : start]
+            right = rows[:, x : x + widest]
+            if (left >= level).mean() > 0.5 and (right >= level).mean() > 0.5:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- fiducials
 
 
-def _fiducial_candidates(image: Grey, paper: float, size_px: float) -> list[tuple[float, float, float]]:
-    """Centres (x, y) and fill of filled square blobs about the fiducial size."""
-    ink_guess = float(np.percentile(image[::4, ::4], 0.5))
-    level = (paper + ink_guess) / 2
+def _fiducial_candidates(image: Grey, level: float, size_px: float) -> list[tuple[float, float]]:
+    """Centres (x, y) of filled square blobs about the fiducial size in `image`."""
     binary = (image < level).astype(np.uint8)
     count, _labels, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    out = []
-    area_expected = size_px * size_px
-    for i in range(1, count):
-        _x, _y, w, h, area = (int(v) for v in stats[i])
-        if not (0.55 * size_px <= w <= 1.9 * size_px and 0.55 * size_px <= h <= 1.9 * size_px):
-            continue
-        if not 0.5 * area_expected <= area <= 2.0 * area_expected:
-            continue
-        fill = area / float(w * h)
+    if count <= 1:
+        return []
+    w, h, area = stats[1:, 2].astype(np.float64), stats[1:, 3].astype(np.float64), stats[1:, 4].astype(np.float64)
+    expected = size_px * size_px
+    keep = (
+        (w >= 0.55 * size_px) & (w <= 1.9 * size_px) & (h >= 0.55 * size_px) & (h <= 1.9 * size_px)
+        & (area >= 0.5 * expected) & (area <= 2.0 * expected)
         # A square turned by up to 3° still fills most of its bounding box; a QR finder pattern fills 2/3.
-        if fill < 0.8 or not 0.75 <= w / h <= 1.33:
-            continue
-        out.append((float(centroids[i][0]), float(centroids[i][1]), fill))
-    return out
+        & (area / (w * h) >= 0.8) & (w / h >= 0.75) & (w / h <= 1.33)
+    )  # fmt: skip
+    return [(float(x), float(y)) for x, y in centroids[1:][keep]]
 
 
 def find_fiducials(image: Grey, paper: float, geometry: Geometry, page: PageGeometry) -> npt.NDArray[np.float64] | None:
-    """Image points of the four fiducials in the image's own corner order: TL, TR, BL, BR; None if not found."""
+    """Image points of the four fiducials in the image's own corner order: TL, TR, BL, BR; None if not found.
+
+    Each is looked for only in its corner of the image (a fifth of the width and height, at least 40 mm), the
+    nearest fitting blob to the corner winning."""
     h, w = image.shape
     px_per_mm = w / geometry.width
     if abs(h / px_per_mm - geometry.height) > 0.15 * geometry.height:
         # Not the ballot's paper proportions: take the shorter side as the scale hint.
         px_per_mm = min(w / geometry.width, h / geometry.height)
-    candidates = _fiducial_candidates(image, paper, page.fiducial_size * px_per_mm)
-    inset = float(page.fiducials[0][0]) * px_per_mm
-    corners = ((0.0, 0.0), (w, 0.0), (0.0, h), (w, h))
+    ink_guess = float(np.percentile(image[::4, ::4], 0.5))
+    level = (paper + ink_guess) / 2
+    size = page.fiducial_size * px_per_mm
+    reach_x = min(w // 2, max(int(w * 0.2), int(40 * px_per_mm)))
+    reach_y = min(h // 2, max(int(h * 0.2), int(40 * px_per_mm)))
     found = []
-    for cx, cy in corners:
-        best: tuple[float, float] | None = None
-        best_d = 6 * inset + 30 * px_per_mm  # a fiducial is within this of its paper corner
-        for x, y, _fill in candidates:
-            d = float(np.hypot(x - cx, y - cy))
-            if d < best_d:
-                best, best_d = (x, y), d
-        if best is None:
+    for right, bottom in ((False, False), (True, False), (False, True), (True, True)):
+        x0 = w - reach_x if right else 0
+        y0 = h - reach_y if bottom else 0
+        corner = (w if right else 0, h if bottom else 0)
+        candidates = _fiducial_candidates(image[y0 : y0 + reach_y, x0 : x0 + reach_x], level, size)
+        if not candidates:
             return None
-        found.append(best)
+        best = min(candidates, key=lambda c: np.hypot(c[0] + x0 - corner[0], c[1] + y0 - corner[1]))
+        found.append((best[0] + x0, best[1] + y0))
     points = np.array(found, dtype=np.float64)
     if len({(round(x), round(y)) for x, y in points}) < 4:
         return None
@@ -273,7 +284,7 @@ def read_page(
     multi-page ballot) tell which page this is; one-page ballots need none."""
     paper = paper_level(image)
     dark = float(np.percentile(image[::4, ::4], 0.5))
-    if has_streak(image, paper, dark):
+    if has_streak(image, paper, dark, max(image.shape) / max(geometry.width, geometry.height)):
         return PageReading(None, None, (), (Problem.STREAK,))
     first = geometry.pages[0]
     points = find_fiducials(image, paper, geometry, first)

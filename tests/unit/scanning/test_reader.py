@@ -100,6 +100,14 @@ def test_a_streak_from_dirty_glass_refuses_the_page(printed: sc.PrintedRound, tm
     assert _read(clean.sheets[0].file, printed).problems == ()
 
 
+def test_a_dark_scanner_backing_beside_the_sheet_is_not_a_streak(printed: sc.PrintedRound, tmp_path: Path) -> None:
+    corpus = sc.write_scans(printed, tmp_path, scanner=sc.CLEAN_SCANNER, ballots=[1])
+    image = next(read_pages(corpus.sheets[0].file)).image
+    backed = cv2.copyMakeBorder(image, 0, 0, 0, 120, cv2.BORDER_CONSTANT, value=20)  # black backing, 15 mm
+    reading = read_page(backed, printed.geometry, LIMITS)
+    assert reading.problems == () and reading.payload == printed.payloads[1]
+
+
 def test_a_page_that_is_not_our_ballot_has_no_fiducials(printed: sc.PrintedRound, tmp_path: Path) -> None:
     blank = np.full((2339, 1654), 245, dtype=np.uint8)
     cv2.putText(blank, "Giay moi hop", (200, 400), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 5)
