@@ -69,12 +69,21 @@ def _run(db: Path, *argv: str) -> int:
 
 
 def test_export_and_verify_through_the_commands(
-    setup: tuple[Workspace, Meeting, Path], capsys: pytest.CaptureFixture[str]
+    setup: tuple[Workspace, Meeting, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws, meeting, usb = setup
     assert meeting.id is not None
     head_before = ws.audit.head()
-    assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 0
+    # The package carries the minutes: without the chair and another member it is refused (issue 12).
+    assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 1
+    assert "Chưa đăng nhập" in capsys.readouterr().err and not list(usb.iterdir())
+    assert ws.audit.head() == head_before
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
+    two = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
+    assert _run(ws.path, *two[:2], "export", str(meeting.id), "--out", str(usb)) == 1
+    assert "Trưởng ban và thêm một thành viên" in capsys.readouterr().err and not list(usb.iterdir())
+    assert _run(ws.path, *two, "export", str(meeting.id), "--out", str(usb)) == 0
     out = capsys.readouterr().out
     assert "Đã ghi xong — có thể rút USB." in out
     (folder,) = usb.iterdir()

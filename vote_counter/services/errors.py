@@ -47,6 +47,11 @@ class ErrorCode(StrEnum):
     ACCOUNTS_REQUIRED = "accounts_required"
     WEAK_PASSPHRASE = "weak_passphrase"
     CURRENT_PASSPHRASE = "current_passphrase"
+    INPUT_FILE = "input_file"
+    DATABASE_MISSING = "database_missing"
+    DATABASE_REPLACED = "database_replaced"
+    PRINT_FAILED = "print_failed"
+    UNKNOWN_KEY = "unknown_key"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -106,7 +111,20 @@ MESSAGES: dict[ErrorCode, str] = {
     "với mình nhưng người khác khó đoán.",
     ErrorCode.CURRENT_PASSPHRASE: "{name} đã có mật khẩu: muốn đổi, hãy nhập mật khẩu hiện tại. Nếu đã quên, Trưởng ban "
     "và một thành viên khác cùng nhập mật khẩu của mình để đặt lại.",
+    ErrorCode.INPUT_FILE: "Tệp “{name}” có lỗi — {where}: {detail} Chưa có gì được lưu; hãy sửa tệp rồi làm lại.",
+    ErrorCode.DATABASE_MISSING: "Không có tệp cơ sở dữ liệu {path}. Không tạo tệp mới thay cho tệp bị mất: hãy kiểm tra "
+    "lại đường dẫn, hoặc khôi phục từ bản sao lưu. Muốn bắt đầu một cơ sở dữ liệu mới, dùng --new.",
+    ErrorCode.DATABASE_REPLACED: "Tệp cơ sở dữ liệu {path} đã bị xóa, di chuyển hoặc thay bằng tệp khác trong lúc đang "
+    "làm việc. Thao tác vừa rồi KHÔNG được ghi nhận; dừng lại, không nhập tiếp. Báo Trưởng ban: tìm lại tệp hoặc "
+    "khôi phục từ bản sao lưu, rồi mở lại phần mềm.",
+    ErrorCode.PRINT_FAILED: "Không ghi được tệp {path} ({detail}). Không có gì được ghi nhận là đã in (chưa đăng ký "
+    "số phiếu nào, chưa ghi nhật ký in) và không để lại tệp dở dang; hãy kiểm tra ổ đĩa (còn chỗ trống, có quyền "
+    "ghi) rồi làm lại.",
+    ErrorCode.UNKNOWN_KEY: "Gói được ký bằng khóa chưa biết (dấu vân tay {fingerprint}). Không dùng gói này khi chưa "
+    "đối chiếu: so dấu vân tay với máy kia (in trên biên bản hoặc hiện ở máy kia), rồi làm lại với "
+    "--fingerprint {fingerprint}, hoặc Trưởng ban và một thành viên cùng xác nhận (--as … --with …).",
 }
+
 
 # A rejected scan whose paper is physically in the box is set aside with this reason.
 SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
@@ -119,12 +137,20 @@ SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
 }
 
 
-def tamper_place(first_bad_seq: int | None, bad_ballots: tuple[int, ...]) -> str:
+def tamper_place(
+    first_bad_seq: int | None, bad_ballots: tuple[int, ...], bad_totals: tuple[tuple[int, int], ...] = ()
+) -> str:
     """Where verification found the database changed behind the app's back, in words."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-    return f"phiếu đã nhập số {shown} khác với lúc lưu"
+    places = []
+    if bad_ballots:
+        shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
+        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+    if bad_totals:
+        shown = ", ".join(f"lượt {r} lần nhập {p}" for r, p in bad_totals[:10]) + (" …" if len(bad_totals) > 10 else "")
+        places.append(f"tổng cộng dồn ({shown}) khác với lúc lưu")
+    return "; ".join(places)
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 import secrets
@@ -24,7 +25,8 @@ from vote_counter.domain.model import MeetingId, RoundId, nfc
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.durable_files import WriteFailed, place_then_commit
+from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.signing import fingerprint, load_or_create_key
@@ -32,6 +34,27 @@ from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
 
 Progress = Callable[[int, int], None]
+
+
+def require_intact(s: Session) -> None:
+    report = audit.verify(s)
+    if not report.ok:
+        raise ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
+        )
+
+
+def _rendered(write: Callable[[BinaryIO], object]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]:
+    try:
+        return place_then_commit(files, commit)
+    except WriteFailed as exc:
+        raise ServiceError(ErrorCode.PRINT_FAILED, path=exc.path.name, detail=exc.detail) from exc
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -79,13 +102,18 @@ class ReportService(ServiceBase):
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
         layout = json.dumps(ballot_layout(meeting, round_, nominees, page_format).to_dict(), ensure_ascii=False)
-        issued = self._register.print_batch(round_id, count, layout_json=layout, auth=auth)
-        ballots = [PrintedBallot(b.serial, b.payload) for b in issued]
-        _atomic_write(
-            path,
+        planned = self._register.plan_batch(round_id, count, auth=auth)
+        ballots = [PrintedBallot(b.serial, b.payload) for b in planned]
+        pdf = _rendered(
             lambda fh: render_ballots(
                 meeting, round_, nominees, ballots, fh, page_format=page_format, progress=progress
-            ),
+            )
+        )
+        # The serials are registered only once their PDF is on the disk, fsynced and read back; a refused
+        # registration takes the PDF away again (issue 12: a full disk registered 200 serials, no PDF).
+        _place(
+            {path: pdf},
+            lambda: self._register.print_batch(round_id, count, layout_json=layout, auth=auth, planned=planned),
         )
         return ballots
 
@@ -116,6 +144,18 @@ class ReportService(ServiceBase):
         _atomic_write(path, lambda fh: render_sample(meeting, round_, nominees, fh, page_format=page_format))
 
     # ------------------------------------------------------------ minutes
+    def require_intact(self) -> None:
+        """AUDIT_BROKEN unless the database passes the same checks as verify-audit: nothing is printed or
+        exported from a database changed behind the app's back."""
+        with self._read() as s:
+            require_intact(s)
+
+    def authorise_export(self, meeting_id: MeetingId, *, auth: Auth | None = None, actor: str = DEFAULT_ACTOR) -> str:
+        """An export carries the minutes: the same two people as a print of the minutes (chair and a member)."""
+        with self._write() as s:
+            require_intact(s)
+            return self._authorise_meeting(s, meeting_id, auth, actor, Need.CHAIR_AND_MEMBER)
+
     def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
@@ -174,10 +214,14 @@ class ReportService(ServiceBase):
         stem = f"BienBan_luot{round_id}"
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
-        _atomic_write(pdf, lambda fh: pages.append(render_minutes(data, fh, copies=3)))
-        _atomic_write(docx, lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
-        self._minutes_print(round_id, why, auth, actor, check_code=data.check_code)
-        return [pdf, docx]
+        # Both files rendered in memory, then placed whole (or neither) and logged: a failed run leaves no
+        # unlogged PDF and no temporary file behind.
+        pdf_bytes = _rendered(lambda fh: pages.append(render_minutes(data, fh, copies=3)))
+        docx_bytes = _rendered(lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
+        return _place(
+            {pdf: pdf_bytes, docx: docx_bytes},
+            lambda: self._minutes_print(round_id, why, auth, actor, check_code=data.check_code),
+        )
 
     def _minutes_print(
         self,
@@ -189,14 +233,17 @@ class ReportService(ServiceBase):
         check_only: bool = False,
         check_code: str = "",
     ) -> None:
-        """Who may print (a reprint: two people and a reason), and the log entry once the files are written."""
+        """Who may print (two people; a reprint also a reason), and the log entry once the files are written."""
         with self._write() as s:
+            require_intact(s)
             row = get_round_row(s, round_id)
             printed_before = any(
                 json.loads(r.details).get("round") == round_id
                 for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
             )
-            need = Need.CHAIR_AND_MEMBER if printed_before else Need.MEMBER
+            # Every print of the minutes, the first one too, needs the chair and another member (as a reprint
+            # does): copies must not be made around the two-person rule (issue 12).
+            need = Need.CHAIR_AND_MEMBER
             actor = self._authorise_round(s, row, auth, actor, need)
             if printed_before and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
@@ -217,6 +264,7 @@ class ReportService(ServiceBase):
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
+        self.require_intact()
         data = self.minutes_data(round_id)
         entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
         nominees = self._setup.nominees(round_id)
@@ -228,6 +276,7 @@ class ReportService(ServiceBase):
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
         """One short PDF covering every round of the meeting."""
+        self.require_intact()
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
             raise ServiceError(ErrorCode.NOT_FOUND, what="lượt bỏ phiếu nào của hội nghị")
@@ -237,6 +286,7 @@ class ReportService(ServiceBase):
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
+        self.require_intact()
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]
         xlsx, js = folder / f"KetQua_hoinghi{meeting_id}.xlsx", folder / f"KetQua_hoinghi{meeting_id}.json"

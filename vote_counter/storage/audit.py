@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vote_counter.storage.schema import AuditRow, BallotRow, RoundRow
+from vote_counter.storage.totals import verify_totals
 
 GENESIS = "0" * 64
 
@@ -25,13 +27,32 @@ def _entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, deta
 def append(session: Session, actor: str, action: str, details: dict[str, Any]) -> str:
     """Add one entry after the current head; never ballot marks, never voter identity."""
     last = session.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    digest = _entry_hash(prev, seq, at, actor, action, text)
+    values = entry_after(last[0] if last else 0, last[1] if last else GENESIS, actor, action, details)
+    seq, at, actor, action, text, prev, digest = values
     session.add(AuditRow(seq=seq, at=at, actor=actor, action=action, details=text, prev_hash=prev, hash=digest))
     session.flush()
     return digest
+
+
+INSERT_ENTRY = "INSERT INTO audit_log (seq, at, actor, action, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def append_raw(cursor: sqlite3.Cursor, last: tuple[int, str], actor: str, action: str, details: dict[str, Any]) -> int:
+    """append() on the SQLite cursor of the caller's transaction after the head `last` (seq, hash): the
+    save's fast path. The new entry's sequence number."""
+    values = entry_after(last[0], last[1], actor, action, details)
+    cursor.execute(INSERT_ENTRY, values)
+    return values[0]
+
+
+def entry_after(
+    last_seq: int, last_hash: str, actor: str, action: str, details: dict[str, Any]
+) -> tuple[int, str, str, str, str, str, str]:
+    """The next entry's column values after the head (last_seq, last_hash); 0 and GENESIS on an empty log."""
+    seq = last_seq + 1
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return seq, at, actor, action, text, last_hash, _entry_hash(last_hash, seq, at, actor, action, text)
 
 
 @dataclass(frozen=True)
@@ -51,6 +72,7 @@ class ChainReport:
     head: str
     first_bad_seq: int | None = None
     bad_ballots: tuple[int, ...] = ()  # ballot rows that differ from what their last audit entry sealed
+    bad_totals: tuple[tuple[int, int], ...] = ()  # (round, pass) running totals that differ from their seal
 
 
 BALLOT_ACTIONS = ("ballot_saved", "ballot_set_aside", "ballot_corrected", "ballot_voided", "ballot_restored")
@@ -62,11 +84,15 @@ def ballot_digest(key: bytes, row: BallotRow) -> str:
     A keyed hash (the round's secret key): the audit log leaves the room in the export, and a plain hash of
     so few possible marks could be reversed by trying them all.
     """
-    body = json.dumps(
-        [row.id, row.round_id, row.serial, row.pass_no, row.marks, row.valid, row.reasons, row.status, row.set_aside],
-        ensure_ascii=False,
-        separators=(",", ":"),
+    return ballot_values_digest(
+        key,
+        (row.id, row.round_id, row.serial, row.pass_no, row.marks, row.valid, row.reasons, row.status, row.set_aside),
     )
+
+
+def ballot_values_digest(key: bytes, values: tuple[Any, ...]) -> str:
+    """ballot_digest of the column values (id, round_id, serial, pass_no, marks, valid, reasons, status, set_aside)."""
+    body = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
@@ -103,7 +129,8 @@ def verify(session: Session) -> ChainReport:
     if not chain.ok:
         return chain
     bad = verify_ballots(session)
-    return ChainReport(not bad, chain.entries, chain.head, None, bad)
+    bad_totals = verify_totals(session)
+    return ChainReport(not bad and not bad_totals, chain.entries, chain.head, None, bad, bad_totals)
 
 
 def verify_chain(session: Session) -> ChainReport:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.orm import Session
 
+from vote_counter.storage import audit, totals
 from vote_counter.storage.scan_schema import ScanQueueRow
-from vote_counter.storage.schema import Base
+from vote_counter.storage.schema import Base, RoundRow, TotalsRow
 
 
 def _step_1(conn: Connection) -> None:
@@ -41,7 +43,21 @@ def _step_scan_queue(conn: Connection) -> None:
     ScanQueueRow.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_scan_queue)
+def _step_running_totals(conn: Connection) -> None:
+    """Running totals persisted per round and pass (issue 15): the table, then, for a database written before
+    it, every round's totals counted once from its stored ballots and sealed in the audit chain.
+
+    Idempotent: the table is created only if missing and only rounds and passes without totals are counted,
+    so the step can be renumbered or run again."""
+    Base.metadata.tables[TotalsRow.__tablename__].create(conn, checkfirst=True)
+    with Session(bind=conn) as s:
+        rounds = list(s.execute(select(RoundRow).order_by(RoundRow.id)).scalars())
+        for seal in totals.rebuild(s, rounds):
+            audit.append(s, "Kiểm Phiếu (nâng cấp dữ liệu)", "totals_rebuilt", seal)
+        s.flush()
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_running_totals, _step_scan_queue)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -104,6 +104,23 @@ class BallotRow(Base):
     set_aside: Mapped[bool] = mapped_column(default=False)  # rejected paper kept as invalid, marks not keyed
 
 
+class TotalsRow(Base):
+    """The running totals of one round and pass (SPEC §6), kept in step with every save, correction, void,
+    restore and set-aside in the same transaction, so results never recount the ballots.
+
+    `data` holds the counts per nominee and box, the valid / invalid counts, the invalid ballots per reason,
+    the rows not counted and the write-ins (storage/totals.py, canonical JSON); `basis` fingerprints the
+    round's settings and nominees they were counted under. One row per round and pass, not one per box:
+    a confidence ballot changes every nominee's row, and one UPDATE costs far less than fifty (RESULTS.md).
+    """
+
+    __tablename__ = "running_totals"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    pass_no: Mapped[int] = mapped_column(primary_key=True)
+    basis: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)
+
+
 class TallySheetRow(Base):
     __tablename__ = "tally_sheets"
     __table_args__ = (UniqueConstraint("round_id", "sheet_no"),)

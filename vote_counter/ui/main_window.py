@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         still allowed), then ask a board member to sign in if the meeting has accounts."""
         report = self.ctx.workspace.audit.verify()
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots)
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
             self.ctx.audit_problem = where
             sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
             self.minutes_page.refresh()

@@ -54,6 +54,7 @@ from vote_counter.domain.serials import (
 )
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
+from vote_counter.storage.totals import encode
 
 SERIAL_AT = range(1 + ROUND_CODE_DIGITS, 1 + ROUND_CODE_DIGITS + SERIAL_DIGITS)
 MODE_AT = 1 + ROUND_CODE_DIGITS + SERIAL_DIGITS
@@ -574,8 +575,9 @@ def test_valid_marks_helper_really_is_valid(ws: Workspace) -> None:
 
 
 @pytest.mark.parametrize("kind", list(RoundKind))
-def test_corrections_keep_the_running_totals_warm_and_exact(tmp_path: Path, kind: RoundKind) -> None:
-    """Void, correct, restore and set-aside adjust the cached totals; they never force a recount."""
+def test_corrections_update_the_persisted_totals_in_their_transaction(tmp_path: Path, kind: RoundKind) -> None:
+    """Void, correct, restore and set-aside rewrite the stored totals with the change: after each one the row
+    in the file (read with sqlite3) equals a full recount, and the audit chain seals it."""
     path = tmp_path / "kp.sqlite3"
     with workspace_at(path) as ws:
         b = build_round(ws, kind, nominees=4, printed=6)
@@ -590,10 +592,9 @@ def test_corrections_keep_the_running_totals_warm_and_exact(tmp_path: Path, kind
         ]
         for act in actions:
             act()
-            # The cache is current for the new audit sequence: no recount was needed.
-            with ws.engine.connect() as conn:
-                seq = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar_one()
-            cached = ws.counting._live.cached(b.round_id, 1, seq)
-            assert cached is not None
-            with workspace_at(path) as fresh:
-                assert cached == fresh.counting.totals(b.round_id)
+            with raw(path) as conn:
+                (data,) = conn.execute("SELECT data FROM running_totals WHERE round_id = ?", (b.round_id,)).fetchone()
+            check = ws.counting.recount_check(b.round_id)
+            assert check.matches
+            assert data == encode(check.passes[0].recounted)
+            assert ws.audit.verify().ok
