@@ -67,6 +67,8 @@ def test_scan_a_folder_then_decide_the_doubtful_ballot_by_keyboard(
     assert window.tabs.tabText(window.tabs.indexOf(page)) == texts.PAGE_SCAN
     _run_scan(qtbot, window, folder, monkeypatch)
     assert page.counts.text() == texts.SCAN_COUNTS.format(saved=2, queued=1, refused=0)
+    # 3 sheets × 12 boxes: 11 pen marks; the faint pencil and the smudge hold no ink (their darkness queues them).
+    assert page.margin.text() == texts.SCAN_MARGIN.format(empty=25, middle=0, marked=11)
     outcomes = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
     assert sorted(outcomes) == sorted([texts.SCAN_OUTCOME["saved"]] * 2 + [texts.SCAN_OUTCOME["queued"]])
     # The folder is read, not its sub-folder: a copy of a ballot there is not seen.

@@ -247,7 +247,8 @@ class ScanService(ServiceBase):
                 else:
                     group = by_serial[sheet.serial]
                     group.append(sheet)
-                    if {g.reading.page for g in group} != set(range(len(geometry.pages))):
+                    complete = {g.reading.page for g in group} == set(range(len(geometry.pages)))
+                    if not complete and len(geometry.pages) > 1:
                         continue  # a long ballot: wait for its other pages
                     del by_serial[sheet.serial]
                     saved_now, group_outcomes = self._settle(round_id, sheet.serial, group, geometry, pass_no, auth)
@@ -347,7 +348,7 @@ class ScanService(ServiceBase):
         from vote_counter.scanning.reader import BoxState
 
         pages = {s.reading.page for s in sheets}
-        if pages != set(range(len(geometry.pages))):
+        if None not in pages and pages != set(range(len(geometry.pages))):
             for s in sheets:
                 s.reasons.append(QueueReason.MISSING_PAGE)
         if all(not s.reasons for s in sheets):

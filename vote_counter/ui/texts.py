@@ -613,8 +613,11 @@ SCAN_FOLDER_TITLE = "Chọn thư mục máy quét lưu ảnh"
 SCAN_PASS = "Lần nhập"
 SCAN_RUNNING = "Đang đọc {done}/{total} tệp…"
 SCAN_COUNTS = "Đã lưu {saved} phiếu · chờ xem xét {queued} tờ · từ chối {refused} tờ"
+SCAN_MARGIN = (
+    "Điểm các ô trong lần đọc: {empty} ô gần như trắng (< 2 % mực), {middle} ô ở giữa, {marked} ô rõ dấu (≥ 8 % mực)."
+)
 SCAN_DONE = "Đã đọc xong {sheets} tờ."
-SCAN_COLUMNS = ("Tệp", "Trang", "Kết quả", "Số phiếu", "Lý do")
+SCAN_COLUMNS = ("Tệp", "Trang thứ", "Kết quả", "Số phiếu", "Lý do")
 SCAN_OUTCOME = {"saved": "Đã lưu", "queued": "Chờ xem xét", "refused": "Từ chối"}
 SCAN_NEEDS_COUNTING = "Chỉ đọc phiếu quét khi lượt bỏ phiếu đang ở giai đoạn Kiểm phiếu."
 SCAN_QUEUE_TAB = "Hàng chờ xem xét ({count})"

@@ -38,6 +38,15 @@ from vote_counter.ui.pages.scan_review import ReviewPanel
 from vote_counter.ui.widgets import StatusLine, allow, heading
 
 
+def margin_text(scores: tuple[int, ...]) -> str:
+    """The run's box scores in three bands (nearly blank, between, clearly marked) around the
+    thresholds: how much room the reading had (the scores come in bins of 2 % ink)."""
+    low = sum(scores[:1])  # under 2 % ink
+    high = sum(scores[4:])  # 8 % ink and more
+    middle = sum(scores) - low - high
+    return texts.SCAN_MARGIN.format(empty=low, middle=middle, marked=high)
+
+
 class ScanWorker(QObject):
     """Runs one scan in its own thread; signals carry the progress and the result back to the page."""
 
@@ -83,6 +92,7 @@ class ScanPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.counts = QLabel(texts.SCAN_COUNTS.format(saved=0, queued=0, refused=0))
+        self.margin = QLabel()  # how far the run's boxes sat from the thresholds
         self.status = StatusLine()
         self.table = QTableWidget(0, len(texts.SCAN_COLUMNS))
         self.table.setHorizontalHeaderLabels(list(texts.SCAN_COLUMNS))
@@ -107,6 +117,7 @@ class ScanPage(Page):
         read_layout.addWidget(help_label)
         read_layout.addLayout(controls)
         read_layout.addWidget(self.counts)
+        read_layout.addWidget(self.margin)
         read_layout.addWidget(self.status)
         read_layout.addWidget(self.table, 1)
 
@@ -197,6 +208,7 @@ class ScanPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.counts.setText(texts.SCAN_COUNTS.format(saved=run.saved, queued=run.queued, refused=len(run.refused)))
+        self.margin.setText(margin_text(run.scores))
         self.status.show_ok(texts.SCAN_DONE.format(sheets=run.sheets))
         self.ctx.changed()  # totals changed; redraws this page and its queue
         self.scanFinished.emit(run)

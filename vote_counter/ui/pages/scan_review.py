@@ -177,9 +177,9 @@ class ReviewPanel(QWidget):
     def refresh(self) -> None:
         round_id = self.ctx.round_id
         self.items = self.ctx.workspace.scanning.queue(round_id) if round_id is not None else []
-        groups: dict[object, list[QueueItem]] = {}
+        groups: dict[str | int, list[QueueItem]] = {}
         for item in self.items:  # the sheets of one long ballot are decided together
-            groups.setdefault(item.serial if item.serial else ("tờ", item.id), []).append(item)
+            groups.setdefault(item.serial or item.id, []).append(item)
         self.groups = list(groups.values())
         self.list.blockSignals(True)
         self.list.clear()
