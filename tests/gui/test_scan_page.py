@@ -135,3 +135,27 @@ def test_scanning_needs_the_counting_stage_and_a_bad_file_is_refused_in_words(
         page.folder_button.toolTip() == texts.SCAN_NEEDS_COUNTING
         or texts.SCAN_NEEDS_COUNTING in page.folder_button.toolTip()
     )
+
+
+def test_thresholds_come_from_the_settings_and_nonsense_there_reads_nothing(
+    qtbot: QtBot, make_window: MakeWindow, workspace: Workspace, settings: object, tmp_path: Path
+) -> None:
+    from tests.helpers.builders import snapshot
+    from vote_counter.ui.pages.scan_page import KEY_DEFINITE, KEY_MARGINAL
+
+    printed = sc.printed_round(workspace, tmp_path / "in", nominees=3, count=2)
+    sc.write_scans(printed, tmp_path / "quet", ballots=[0])
+    window = make_window()
+    page = window.scan_page
+    assert page.limits() == __import__("vote_counter.scanning.thresholds", fromlist=["x"]).Thresholds()
+    page.settings.setValue(KEY_DEFINITE, "0.2")
+    page.settings.setValue(KEY_MARGINAL, "0.05")
+    assert (page.limits().definite, page.limits().marginal) == (0.2, 0.05)
+    page.settings.setValue(KEY_MARGINAL, "0.5")  # above definite
+    before = snapshot(workspace.path)
+    assert not page.start([tmp_path / "quet"])
+    assert page.status.kind == "error" and page.status.text() == texts.SCAN_BAD_LIMITS
+    assert not page.busy() and page.table.rowCount() == 0
+    assert snapshot(workspace.path) == before
+    page.settings.setValue(KEY_MARGINAL, "không phải số")
+    assert page.limits() is None

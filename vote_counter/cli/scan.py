@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter.domain.model import RoundId
+from vote_counter.scanning.thresholds import DEFINITE, MARGINAL, Thresholds
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.scanning import QUEUE_REASON_TEXT, ScanRun, SheetOutcome
 from vote_counter.services.workspace import Workspace
@@ -33,8 +34,6 @@ def run_to_dict(run: ScanRun) -> dict[str, Any]:
 
 
 def cmd_scan(ws: Workspace, args: argparse.Namespace) -> int:
-    from vote_counter.scanning.reader import Thresholds
-
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -91,8 +90,8 @@ def add_commands(sub: Any) -> None:
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--pass", dest="pass_no", type=int, choices=(1, 2), default=1)
     s.add_argument("--json", action="store_true")
-    s.add_argument("--definite", type=float, default=0.07, help="tỷ lệ mực từ đó một ô là có đánh dấu")
-    s.add_argument("--marginal", type=float, default=0.012, help="tỷ lệ mực dưới đó một ô có thể là trống")
+    s.add_argument("--definite", type=float, default=DEFINITE, help="tỷ lệ mực từ đó một ô là có đánh dấu")
+    s.add_argument("--marginal", type=float, default=MARGINAL, help="tỷ lệ mực dưới đó một ô có thể là trống")
     s.set_defaults(func=cmd_scan)
     s = sub.add_parser("scan-queue", help="các tờ quét đang chờ Ban kiểm phiếu xem xét")
     s.add_argument("round", type=int)

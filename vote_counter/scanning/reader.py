@@ -22,6 +22,7 @@ import zxingcpp
 
 from vote_counter.scanning.geometry import CANON, Geometry, MmRect, PageGeometry
 from vote_counter.scanning.images import Grey
+from vote_counter.scanning.thresholds import Thresholds
 
 BOX_INSET = 0.9  # mm kept clear of the printed box outline when scoring
 SPILL = 2.2  # mm around the box where a scribble's ink shows
@@ -45,27 +46,6 @@ class BoxState(StrEnum):
     MARKED = "marked"
     UNMARKED = "unmarked"
     AMBIGUOUS = "ambiguous"
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Where a box stops being empty and starts being marked (shares of the box's inner area).
-
-    definite: ink share at or above which a box is marked. marginal: ink share below which a box may be
-    empty; between the two it is ambiguous. grey: mean darkness above which an ink-free box is ambiguous
-    (pencil, smudges, erasures). scribble: ink share beyond which, with ink spilling far around the box,
-    the mark is taken as crossed out. Defaults chosen on the synthetic corpus (tests/helpers/scan_corpus).
-    """
-
-    definite: float = 0.07
-    marginal: float = 0.012
-    grey: float = 0.035
-    scribble: float = 0.55
-    spill: float = 0.25
-
-    def __post_init__(self) -> None:
-        if not 0 < self.marginal < self.definite < 1:
-            raise ValueError("thresholds must satisfy 0 < marginal < definite < 1")
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ from vote_counter.storage.scan_schema import ScanQueueRow
 
 if TYPE_CHECKING:
     from vote_counter.scanning.images import Grey, ScannedPage
-    from vote_counter.scanning.reader import PageReading, Thresholds
+    from vote_counter.scanning.reader import PageReading
+    from vote_counter.scanning.thresholds import Thresholds
 
 
 class QueueReason(StrEnum):
@@ -204,7 +205,8 @@ class ScanService(ServiceBase):
     ) -> ScanRun:
         """Read every page of every file; save the clear ballots, queue the doubtful, refuse the rest."""
         from vote_counter.scanning.images import ImageError, expand_paths, read_pages
-        from vote_counter.scanning.reader import Thresholds, read_page
+        from vote_counter.scanning.reader import read_page
+        from vote_counter.scanning.thresholds import Thresholds
 
         limits = limits or Thresholds()
         if pass_no not in (1, 2):

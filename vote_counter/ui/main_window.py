@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.setup_page = SetupPage(self.ctx)
         self.ballots_page = BallotsPage(self.ctx)
         self.entry_page = EntryPage(self.ctx)
-        self.scan_page = ScanPage(self.ctx)
+        self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
         self.tabs = QTabWidget()

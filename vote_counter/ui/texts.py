@@ -616,6 +616,7 @@ SCAN_COUNTS = "Đã lưu {saved} phiếu · chờ xem xét {queued} tờ · từ
 SCAN_MARGIN = (
     "Điểm các ô trong lần đọc: {empty} ô gần như trắng (< 2 % mực), {middle} ô ở giữa, {marked} ô rõ dấu (≥ 8 % mực)."
 )
+SCAN_BAD_LIMITS = "Ngưỡng đọc phiếu trong cài đặt (scan/definite, scan/marginal) không hợp lệ: cần 0 < marginal < definite < 1. Chưa đọc tệp nào; hãy sửa cài đặt rồi thử lại."
 SCAN_DONE = "Đã đọc xong {sheets} tờ."
 SCAN_COLUMNS = ("Tệp", "Trang thứ", "Kết quả", "Số phiếu", "Lý do")
 SCAN_OUTCOME = {"saved": "Đã lưu", "queued": "Chờ xem xét", "refused": "Từ chối"}

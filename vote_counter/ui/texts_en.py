@@ -614,6 +614,7 @@ SCAN_PASS = "Pass"
 SCAN_RUNNING = "Reading {done}/{total} files…"
 SCAN_COUNTS = "Saved {saved} ballots · {queued} sheets to review · {refused} sheets refused"
 SCAN_MARGIN = "Box scores in this run: {empty} nearly blank (< 2 % ink), {middle} in between, {marked} clearly marked (≥ 8 % ink)."
+SCAN_BAD_LIMITS = "The reading thresholds in the settings (scan/definite, scan/marginal) are invalid: 0 < marginal < definite < 1 is needed. Nothing was read; fix the settings and try again."
 SCAN_DONE = "Read {sheets} sheets."
 SCAN_COLUMNS = ("File", "Page", "Outcome", "Serial", "Reason")
 SCAN_OUTCOME = {"saved": "Saved", "queued": "To review", "refused": "Refused"}

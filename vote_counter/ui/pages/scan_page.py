@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from vote_counter.domain.model import RoundId, Stage
+from vote_counter.scanning.thresholds import DEFINITE, MARGINAL, Thresholds
 from vote_counter.services.errors import ServiceError
 from vote_counter.services.scanning import ScanRun, SheetOutcome
 from vote_counter.services.workspace import Workspace
@@ -36,6 +37,9 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.pages.scan_review import ReviewPanel
 from vote_counter.ui.widgets import StatusLine, allow, heading
+
+KEY_DEFINITE = "scan/definite"
+KEY_MARGINAL = "scan/marginal"
 
 
 def margin_text(scores: tuple[int, ...]) -> str:
@@ -54,9 +58,12 @@ class ScanWorker(QObject):
     finished = Signal(object)  # ScanRun
     failed = Signal(str)
 
-    def __init__(self, workspace: Workspace, round_id: RoundId, paths: list[Path], pass_no: int) -> None:
+    def __init__(
+        self, workspace: Workspace, round_id: RoundId, paths: list[Path], pass_no: int, limits: Thresholds
+    ) -> None:
         super().__init__()
         self._ws, self._round_id, self._paths, self._pass_no = workspace, round_id, paths, pass_no
+        self._limits = limits
 
     @Slot()
     def run(self) -> None:
@@ -66,6 +73,7 @@ class ScanWorker(QObject):
                 self._round_id,
                 self._paths,
                 self._pass_no,
+                limits=self._limits,
                 templates=templates,
                 progress=lambda done, total, outcome: self.progressed.emit(done, total, outcome),
             )
@@ -78,8 +86,9 @@ class ScanWorker(QObject):
 class ScanPage(Page):
     scanFinished = Signal(object)  # ScanRun, once the page has drawn it
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(ctx, parent)
+        self.settings = settings  # scan/definite and scan/marginal, when the board changed them
         self._thread: QThread | None = None
         self._worker: ScanWorker | None = None
         self.files_button = QPushButton(texts.SCAN_FILES)
@@ -158,16 +167,32 @@ class ScanPage(Page):
         if folder:
             self.start([Path(folder)])
 
+    def limits(self) -> Thresholds | None:
+        """The thresholds from the settings (defaults where unset); None when the settings hold nonsense."""
+        if self.settings is None:
+            return Thresholds()
+        try:
+            return Thresholds(
+                definite=float(self.settings.value(KEY_DEFINITE, DEFINITE)),  # type: ignore[arg-type]
+                marginal=float(self.settings.value(KEY_MARGINAL, MARGINAL)),  # type: ignore[arg-type]
+            )
+        except (TypeError, ValueError):
+            return None
+
     # ------------------------------------------------------------ the run, off the UI thread
     def start(self, paths: list[Path]) -> bool:
         round_id = self.ctx.round_id
         if round_id is None or self._thread is not None:
             return False
+        limits = self.limits()
+        if limits is None:
+            self.status.show_error(texts.SCAN_BAD_LIMITS)
+            return False
         self.table.setRowCount(0)
         self.status.show_info(texts.SCAN_RUNNING.format(done=0, total="…"))
         self.progress.setRange(0, 0)  # busy until the first file is read
         thread = QThread(self)
-        worker = ScanWorker(self.ctx.workspace, round_id, paths, self.pass_combo.currentIndex() + 1)
+        worker = ScanWorker(self.ctx.workspace, round_id, paths, self.pass_combo.currentIndex() + 1, limits)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.progressed.connect(self._progressed)
