@@ -56,6 +56,7 @@ class QueueReason(StrEnum):
     MISSING_PAGE = "missing_page"
     INVALID_PATTERN = "invalid_pattern"  # two levels on a row, too many chosen, a row left blank
     WRITE_IN = "write_in"  # a write-in line marked: the name must be read by a person
+    PAGES_WAITING = "pages_waiting"  # the ballot's other pages were queued by an earlier run
 
 
 QUEUE_REASON_TEXT: Mapping[QueueReason, str] = {
@@ -69,6 +70,7 @@ QUEUE_REASON_TEXT: Mapping[QueueReason, str] = {
     QueueReason.MISSING_PAGE: "thiếu trang của phiếu nhiều trang",
     QueueReason.INVALID_PATTERN: "cách đánh dấu làm phiếu không hợp lệ (hai mức một dòng, quá số người, bỏ trống dòng)",
     QueueReason.WRITE_IN: "có dòng ghi thêm tên, cần người đọc",
+    QueueReason.PAGES_WAITING: "các trang khác của phiếu này đang chờ xem xét",
 }
 
 STREAK_TEXT = "Trang có vệt dọc do kính máy quét bẩn: lau kính máy quét rồi quét lại tờ này."
@@ -155,6 +157,7 @@ class _Sheet:
     sha256: str
     reading: PageReading
     image: Grey = field(repr=False)
+    join_queue: bool = False  # other pages of its ballot already wait in the queue
     serial: str | None = None
     reasons: list[QueueReason] = field(default_factory=list)
 
@@ -244,7 +247,7 @@ class ScanService(ServiceBase):
                 if outcome is not None:
                     report(done, outcome)
                     continue
-                if sheet.serial is None:
+                if sheet.serial is None or sheet.join_queue:
                     group_outcomes = self._enqueue(round_id, [sheet], pass_no, auth)
                 else:
                     group = by_serial[sheet.serial]
@@ -308,6 +311,12 @@ class ScanService(ServiceBase):
                 sheet.file, sheet.page, SheetOutcomeKind.REFUSED, reason=exc.message, code=exc.code.value
             )
         waiting = self._waiting_pages(round_id, serial, pass_no)
+        page = sheet.reading.page
+        if waiting and page is not None and page not in waiting:
+            # Another page of a long ballot whose other pages already wait: it joins them in the queue.
+            sheet.reasons.append(QueueReason.PAGES_WAITING)
+            sheet.join_queue = True
+            return serial
         pages_here = {s.reading.page for s in seen.get(serial, [])}
         if (
             waiting

@@ -180,6 +180,26 @@ def test_a_long_ballot_is_matched_by_serial_and_page(ws: Workspace, tmp_path: Pa
     expect_error(ws, ErrorCode.INVALID_INPUT, ws.scanning.decide, [item.id], {})
 
 
+def test_the_missing_page_scanned_later_joins_its_ballot_in_the_queue(ws: Workspace, tmp_path: Path) -> None:
+    printed = sc.printed_round(ws, tmp_path / "in", nominees=30, count=2)
+    rid = printed.built.round_id
+    templates = ws.scanning.templates(rid)
+    corpus = sc.write_scans(printed, tmp_path / "scans", ballots=[0])
+    first, second = corpus.sheets
+    assert ws.scanning.scan(rid, [first.file], templates=templates).queued == 1
+    (waiting,) = ws.scanning.queue(rid)
+    assert waiting.reasons == (QueueReason.MISSING_PAGE,)
+    # The first page again is a duplicate of the waiting one; the second page joins it.
+    again = ws.scanning.scan(rid, [first.file, second.file], templates=templates)
+    assert [o.code for o in again.refused] == ["duplicate"] and again.queued == 1
+    items = ws.scanning.queue(rid)
+    assert [i.ballot_page for i in items] == [0, 1] and items[1].reasons == (QueueReason.PAGES_WAITING,)
+    saved = ws.scanning.decide([i.id for i in items], {})
+    assert saved.serial == printed.serials[0]
+    assert ws.counting.ballots(rid)[0].marks.rows == _truth_marks(printed, corpus, printed.serials[0]).rows
+    assert ws.scanning.queue(rid) == []
+
+
 def test_scanning_is_pass_one_of_double_entry(ws: Workspace, tmp_path: Path) -> None:
     printed = sc.printed_round(ws, tmp_path / "in", nominees=3, count=2, double_entry=True)
     rid = printed.built.round_id
