@@ -76,6 +76,7 @@ class Written:
 
 
 def write_ballot(
+    s: Session,
     cur: sqlite3.Cursor,
     ctx: RoundContext,
     last: tuple[int, str],
@@ -85,8 +86,8 @@ def write_ballot(
     validity: Validity,
     extra: Callable[[int], Mapping[str, Any]] | None = None,
 ) -> Written:
-    """The ballot, its register line, the pass's running totals and the sealed audit entry (with `extra(ballot)`'s
-    details added: a scanned ballot's image hashes)."""
+    """The ballot, its register line, the pass's running totals and the audit entry that seals all three (with
+    `extra(ballot)`'s details added: a scanned ballot's image hashes)."""
     round_id = ctx.round.id
     marks_text = repositories.marks_to_text(marks)
     reasons_text = repositories.reasons_to_text(validity.reasons)
@@ -94,18 +95,9 @@ def write_ballot(
     ballot_id = int(cur.lastrowid or 0)
     cur.execute(COUNTED, (round_id, serial))
     after = ctx.totals[pass_no] + tally(ctx.round, ctx.nominees, [marks])
-    data = stored_totals.encode(after)
-    cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, data))
-    values: tuple[Any, ...] = (ballot_id, round_id, serial, pass_no, marks_text, validity.valid, reasons_text)
-    details = {
-        "round": round_id,
-        "ballot": ballot_id,
-        "pass": pass_no,
-        "valid": validity.valid,
-        "digest": audit.ballot_values_digest(ctx.key, (*values, "active", False)),
-        "totals": stored_totals.digest(ctx.key, int(round_id or 0), pass_no, ctx.basis, data),
-    }
+    cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, stored_totals.encode(after)))
+    details = {"round": round_id, "ballot": ballot_id, "pass": pass_no, "valid": validity.valid}
     if extra is not None:
         details.update(extra(ballot_id))
-    seq = audit.append_raw(cur, last, ctx.actor, "ballot_saved", details)
+    seq = audit.append_raw(s, cur, last, ctx.actor, "ballot_saved", details)
     return Written(ballot_id, seq, after)

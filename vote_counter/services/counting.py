@@ -90,11 +90,6 @@ def _entered(row: BallotRow) -> EnteredBallot:
     )
 
 
-def _seal(row: RoundRow, ballot: BallotRow) -> str:
-    """The keyed digest of the ballot row as saved: verify() finds any later edit made outside the app."""
-    return audit.ballot_digest(row.hmac_key, ballot)
-
-
 def _reason_text(reason: str) -> str:
     cleaned = nfc(reason)
     if not cleaned:
@@ -205,7 +200,7 @@ class CountingService(ServiceBase):
                 serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
             validity = self._classify(marks, ctx.round, ctx.nominees)
             extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
-            written = ballot_save.write_ballot(cur, ctx, last, serial, pass_no, marks, validity, extra)
+            written = ballot_save.write_ballot(s, cur, ctx, last, serial, pass_no, marks, validity, extra)
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
 
@@ -257,7 +252,7 @@ class CountingService(ServiceBase):
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập phiếu", Stage.COUNTING)
-            seal = self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
+            self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
             ballot = BallotRow(
                 round_id=row.id,
                 serial=digits[:12] or None,
@@ -279,8 +274,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": 1,
                     "reason": reason.value,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
         return BallotId(ballot.id)
@@ -307,7 +300,7 @@ class CountingService(ServiceBase):
             nominees = repositories.nominees_of(s, row.id)
             validity = self._classify(marks, round_, nominees)
             old = repositories.marks_from_text(ballot.marks)
-            seal = self._shift_totals(
+            self._shift_totals(
                 s, row, ballot.pass_no, add=tally(round_, nominees, [marks]), take=tally(round_, nominees, [old])
             )
             ballot.marks = repositories.marks_to_text(marks)
@@ -323,8 +316,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -343,7 +334,7 @@ class CountingService(ServiceBase):
             require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
             if ballot.status != "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
-            seal = self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
+            self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
             ballot.status = "void"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -357,8 +348,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -377,7 +366,7 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
             if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
                 raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
-            seal = self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
+            self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
             ballot.status = "active"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -391,8 +380,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -407,8 +394,8 @@ class CountingService(ServiceBase):
 
     def _shift_totals(
         self, s: Session, row: RoundRow, pass_no: int, *, add: Totals | None = None, take: Totals | None = None
-    ) -> str:
-        """Apply one change to the pass's persisted totals before the ballot row changes; the seal to log.
+    ) -> None:
+        """Apply one change to the pass's persisted totals before the ballot row changes (sealed by its entry).
 
         Read first: if the stored totals do not fit the round any more, they are counted from the ballots
         as they are before this change."""
@@ -420,7 +407,7 @@ class CountingService(ServiceBase):
         if add is not None:
             after = after + add
         base = stored_totals.basis(round_, nominees)
-        return stored_totals.write(s, row.hmac_key, row.id, pass_no, base, after)
+        stored_totals.write(s, row.id, pass_no, base, after)
 
     @staticmethod
     def _sync_register(s: Session, round_id: int, serial: str | None) -> None:

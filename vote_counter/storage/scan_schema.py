@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from vote_counter.storage import seals
 from vote_counter.storage.schema import Base
 
 
@@ -32,3 +33,18 @@ class ScanQueueRow(Base):
     ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"), nullable=True)
     # HMAC (the round's key) over what was read: a reading edited outside the app is never decided on.
     seal: Mapped[str] = mapped_column(String(64), default="")
+
+
+# A waiting sheet is not counted, but what was read and the image decide what a person is asked: sealed like
+# every other row (storage/seals.py), besides the row's own HMAC checked at decision time.
+seals.register(
+    seals.SealedTable(
+        "scan_queue",
+        "hàng chờ phiếu quét",
+        (
+            "round_id", "pass_no", "serial", "payload", "file", "page", "ballot_page", "image_sha256", "reasons",
+            "reading", "image", "registered", "status", "ballot_id", "seal",
+        ),
+        "round",
+    )
+)  # fmt: skip

@@ -238,7 +238,9 @@ def test_a_queue_row_edited_behind_the_app_is_never_decided_on(ws: Workspace, tm
             conn.execute(edit)
         err = expect_error(ws, ErrorCode.AUDIT_BROKEN, ws.scanning.decide, [item.id], {(item.id, 0): False})
         assert f"tờ quét số {item.id}" in err.message
+        assert not ws.audit.verify().ok  # the queue is sealed in the audit chain like every other table
         with sqlite3.connect(ws.path) as conn:
             conn.execute("UPDATE scan_queue SET reading = ?, image = ?", original)
+        assert ws.audit.verify().ok
     assert ws.counting.ballots(rid) == []
     assert ws.scanning.decide([item.id], {(item.id, 0): False}).validity.valid
