@@ -14,6 +14,7 @@ from vote_counter import __version__
 from vote_counter.cli import argparse_vi
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
+from vote_counter.cli.scan import add_commands as add_scan_commands
 from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
 from vote_counter.documents.labels import INVALID_REASON, KIND, MISSING_DETAILS, PROBLEM
@@ -469,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_test_mode_commands(sub)
     add_serials_command(sub)
+    add_scan_commands(sub)
     return p
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -118,9 +118,11 @@ def write_ballot(
     pass_no: int,
     marks: BallotMarks,
     validity: Validity,
+    extra: Callable[[int], Mapping[str, Any]] | None = None,
 ) -> Written:
     """The ballot, its register line, the pass's running totals and the audit entry that seals all three
-    (`seal`: the seal groups of the rows written since the last entry, see audit.append_raw)."""
+    (`seal`: the seal groups of the rows written since the last entry, see audit.append_raw; `extra(ballot)`'s
+    details added: a scanned ballot's image hashes)."""
     round_id = ctx.round.id
     marks_text = repositories.marks_to_text(marks)
     reasons_text = repositories.reasons_to_text(validity.reasons)
@@ -130,5 +132,7 @@ def write_ballot(
     after = add_ballot(ctx.totals[pass_no], ctx.round, ctx.nominee_ids, marks, validity)
     cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, stored_totals.encode(after)))
     details = {"round": round_id, "ballot": ballot_id, "pass": pass_no, "valid": validity.valid}
+    if extra is not None:
+        details.update(extra(ballot_id))
     seq = audit.append_raw(cur, last, ctx.actor, "ballot_saved", details, seal)
     return Written(ballot_id, seq, after)

@@ -6,8 +6,9 @@ One user action = one transaction with its audit entry. Audit details never hold
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -192,11 +193,14 @@ class CountingService(ServiceBase):
         actor: str = DEFAULT_ACTOR,
         *,
         auth: Auth | None = None,
+        audit_extra: Callable[[Session, int], Mapping[str, Any]] | None = None,
     ) -> SavedBallot:
         """Save one ballot's marks after verifying its payload or serial (SPEC §6).
 
         One transaction: the ballot, its register line, the pass's running totals and the audit entry sealing
-        both. The round's context (services/live.py) spares the repeated look-ups while nothing else changed."""
+        both. The round's context (services/live.py) spares the repeated look-ups while nothing else changed.
+        `audit_extra` runs inside the same transaction once the ballot row exists and returns details added
+        to its audit entry (a scanned ballot: its images' SHA-256 and the queue rows it settles)."""
         if pass_no not in (1, 2):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
@@ -215,8 +219,9 @@ class CountingService(ServiceBase):
             if serial is None:  # the full check says why not (or, rarely, lets it through)
                 serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
             validity = self._classify(marks, ctx.round, ctx.nominees)
+            extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
             written = ballot_save.write_ballot(
-                lambda place: seals.seal_pending(s, place), cur, ctx, last, serial, pass_no, marks, validity
+                lambda place: seals.seal_pending(s, place), cur, ctx, last, serial, pass_no, marks, validity, extra
             )
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)

@@ -21,6 +21,7 @@ from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
+from vote_counter.services.scanning import ScanService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
 from vote_counter.storage.engine import make_engine, make_sessions
@@ -48,6 +49,7 @@ class Workspace:
     accounts: AccountService
     pairing: PairingService
     documents: DocumentService  # document details: number, issuer, place, recipients, signers (issue 13)
+    scanning: ScanService
 
     @property
     def access(self) -> Access:
@@ -99,6 +101,7 @@ class Workspace:
             accounts=AccountService(access, sessions),
             pairing=PairingService(sessions, access),
             documents=DocumentService(sessions, access),
+            scanning=ScanService(sessions, counting, access),
         )
 
     def close(self) -> None:

@@ -42,6 +42,7 @@ from vote_counter.ui.pages.base import Page, next_stage, previous_stage
 from vote_counter.ui.pages.entry_page import EntryPage
 from vote_counter.ui.pages.minutes_page import MinutesPage
 from vote_counter.ui.pages.results_page import ResultsPage
+from vote_counter.ui.pages.scan_page import ScanPage
 from vote_counter.ui.pages.setup_page import SetupPage
 from vote_counter.ui.scanner import KEY_MAX_GAP, KEY_PREFIX, Clock, ScanFilter, parse_gap, parse_prefix
 from vote_counter.ui.settings import (
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self.setup_page = SetupPage(self.ctx)
         self.ballots_page = BallotsPage(self.ctx)
         self.entry_page = EntryPage(self.ctx)
+        self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
         self.tabs = QTabWidget()
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
             (self.setup_page, texts.PAGE_SETUP),
             (self.ballots_page, texts.PAGE_BALLOTS),
             (self.entry_page, texts.PAGE_ENTRY),
+            (self.scan_page, texts.PAGE_SCAN),
             (self.results_page, texts.PAGE_RESULTS),
             (self.minutes_page, texts.PAGE_MINUTES),
         ):
@@ -385,7 +388,7 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
             page.refresh()
-        for other in (self.setup_page, self.ballots_page, self.entry_page, self.results_page):
+        for other in (self.setup_page, self.ballots_page, self.entry_page, self.scan_page, self.results_page):
             if other is not page:
                 other.setProperty("stale", True)
 
