@@ -505,7 +505,8 @@ def run_command(args: argparse.Namespace) -> int:
             ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
             if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
                 # Reading asks nobody's passphrase (the names given are still checked).
-                ask = not getattr(args, "read_only", False)
+                # (`verify --trust-new-key` is a reading command that does need the two people's passphrases.)
+                ask = not getattr(args, "read_only", False) or bool(getattr(args, "trust_new_key", False))
                 sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
         return int(args.func(ws, args))
     except RunStopped as exc:
