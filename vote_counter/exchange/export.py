@@ -88,7 +88,7 @@ def export_package(
     Only closed or sealed rounds are exported. Refused when the audit chain is broken. On failure
     nothing that looks complete is left and the database is unchanged; on success one audit entry.
     """
-    ws.audit.require_intact(meeting_id)  # the chain and every sealed row of the meeting (issue 12)
+    ws.audit.require_intact(meeting_id)  # the chain and every sealed row of the meeting
     # The package holds the minutes: the chair and another member, as for a print of the minutes.
     actor = ws.reports.authorise_export(meeting_id, auth=auth)
     meeting = ws.setup.meeting(meeting_id)

@@ -64,7 +64,7 @@ class ServiceBase:
         with self._read() as s:
             report = audit.verify(s, meeting_id)
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals, report.bad_rows)
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
             raise ServiceError(ErrorCode.AUDIT_BROKEN, where=where)
         return report
 

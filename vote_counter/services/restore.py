@@ -129,7 +129,7 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
             ErrorCode.BACKUP_INVALID,
             name=backup_file.name,
             detail="dữ liệu khác với lúc niêm phong: "
-            + tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals, report.bad_rows),
+            + tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows),
         )
     if report.locked:
         raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=", ".join(str(m) for m in report.locked))

@@ -115,8 +115,11 @@ class TotalsRow(Base):
     """
 
     __tablename__ = "running_totals"
-    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
-    pass_no: Mapped[int] = mapped_column(primary_key=True)
+    # A row id of its own, as every sealed table has (storage/seals.py names rows by table and id).
+    __table_args__ = (UniqueConstraint("round_id", "pass_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    pass_no: Mapped[int] = mapped_column()
     basis: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text)
 

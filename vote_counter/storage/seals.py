@@ -18,8 +18,6 @@ How it works:
 The keyed digest never reveals a row's content (the log leaves the room in the export, and a plain
 hash of a ballot's few possible marks could be reversed by trying them all).
 
-Rows are named by table and rowid ("ballots:12"; for a table with an INTEGER PRIMARY KEY the rowid is the id).
-
 Sealing a new table: call `register(SealedTable(...))` at import time of the module that defines the
 table (or add it to the list below), naming its columns and how a row finds its meeting: "meeting"
 (a `meeting_id` column), "round" (a `round_id` column) or "self" (the meetings table). Its rows are then
@@ -34,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -124,7 +121,8 @@ for _t in (
         "round",
     ),
     SealedTable("tally_sheets", "phiếu tổng hợp", ("round_id", "sheet_no", "data"), "round"),
-    SealedTable("running_totals", "số cộng dồn", ("round_id", "pass_no", "basis", "data"), "round"),
+    # Results are read from the running totals (storage/totals.py), so they are sealed like the ballots.
+    SealedTable("running_totals", "tổng cộng dồn", ("round_id", "pass_no", "basis", "data"), "round"),
 ):
     register(_t)
 
@@ -143,7 +141,7 @@ def _meeting_expr(t: SealedTable, alias: str) -> str:
 
 def _select(t: SealedTable, where: str = "") -> str:
     cols = ", ".join(f"t.{_q(c)}" for c in t.columns)
-    return f"SELECT t.rowid, {_meeting_expr(t, 't')}, {cols} FROM main.{_q(t.table)} t {where}"
+    return f"SELECT t.id, {_meeting_expr(t, 't')}, {cols} FROM main.{_q(t.table)} t {where}"
 
 
 # ---------------------------------------------------------------- noting changes (per connection)
@@ -174,7 +172,7 @@ def install(dbapi_connection: Any, info: dict[Any, Any]) -> None:
                     f"CREATE TEMP TRIGGER IF NOT EXISTS kp_seal_{name}_{event_name.lower()} "
                     f"AFTER {event_name}{of} ON main.{_q(name)} BEGIN "
                     f"INSERT OR REPLACE INTO {TOUCHED} (tbl, id, meeting) "
-                    f"VALUES ({lit}, {ref}.rowid, {_meeting_expr(t, ref)}); END"
+                    f"VALUES ({lit}, {ref}.id, {_meeting_expr(t, ref)}); END"
                 )
             done.add(name)
     finally:
@@ -193,7 +191,7 @@ def touch_meeting(session: Session, meeting_id: int) -> None:
             continue
         conn.exec_driver_sql(
             f"INSERT OR REPLACE INTO {TOUCHED} (tbl, id, meeting) "
-            f"SELECT ?, t.rowid, {_meeting_expr(t, 't')} FROM main.{_q(name)} t WHERE {_meeting_expr(t, 't')} = ?",
+            f"SELECT ?, t.id, {_meeting_expr(t, 't')} FROM main.{_q(name)} t WHERE {_meeting_expr(t, 't')} = ?",
             (name, meeting_id),
         )
 
@@ -206,12 +204,8 @@ def _plain(value: Any) -> Any:
 
 
 def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
-    return _digest(keys.derived(key, "seal"), table, values)
-
-
-def _digest(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
     body = json.dumps([table, *(_plain(v) for v in values)], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(seal_key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return hmac.new(keys.derived(key, "seal"), body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
 
 
 def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
@@ -226,44 +220,42 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     conn = session.connection()
     if not _noting(conn):
         return None
-
-    def run(sql: str, params: tuple[Any, ...]) -> list[Any]:
-        result = conn.exec_driver_sql(sql, params)
-        return list(result.all()) if result.returns_rows else []
-
-    return _seal(run, lambda m: keys.require(session, m), place)
-
-
-def seal_pending_raw(cursor: sqlite3.Cursor, place: list[Any]) -> list[dict[str, Any]] | None:
-    """seal_pending on the SQLite cursor of the caller's transaction (the save's fast path)."""
-    if cursor.execute("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (TOUCHED,)).fetchone() is None:
+    touched = conn.exec_driver_sql(f"SELECT tbl, id, meeting FROM {TOUCHED}").all()
+    if not touched:
         return None
-    return _seal(
-        lambda sql, params: cursor.execute(sql, params).fetchall(), lambda m: keys.require_raw(cursor, m), place
+    conn.exec_driver_sql(f"DELETE FROM {TOUCHED}")
+    return _groups(
+        [tuple(r) for r in touched],
+        lambda sql, params: [tuple(r) for r in conn.exec_driver_sql(sql, params).all()],
+        lambda meeting: keys.require(session, meeting),
+        place,
     )
 
 
-def _seal(
-    run: Callable[[str, tuple[Any, ...]], list[Any]],
-    require: Callable[[int], tuple[str, bytes]],
-    place: list[Any],
+def seal_pending_raw(
+    cursor: Any, key_of: Callable[[int], tuple[str, bytes]], place: list[Any]
 ) -> list[dict[str, Any]] | None:
-    touched = run(f"SELECT tbl, id, meeting FROM {TOUCHED}", ())
+    """seal_pending on a DBAPI cursor whose connection has the triggers (`install`), with the meeting keys
+    given by the caller (already opened): the ballot save's fast path, which has no ORM session."""
+    touched = cursor.execute(f"SELECT tbl, id, meeting FROM {TOUCHED}").fetchall()
     if not touched:
         return None
-    run(f"DELETE FROM {TOUCHED}", ())
+    cursor.execute(f"DELETE FROM {TOUCHED}")
+    return _groups(
+        [tuple(r) for r in touched], lambda sql, params: list(cursor.execute(sql, params).fetchall()), key_of, place
+    )
+
+
+def _groups(
+    touched: list[tuple[Any, ...]],
+    run: Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]],
+    key_of: Callable[[int], tuple[str, bytes]],
+    place: list[Any],
+) -> list[dict[str, Any]] | None:
     by_table: dict[str, dict[int, int | None]] = defaultdict(dict)
     for tbl, row_id, meeting in touched:
         by_table[tbl][row_id] = meeting
     digests: dict[int | None, dict[str, str | None]] = defaultdict(dict)
-    opened: dict[int, tuple[str, bytes]] = {}
-
-    def key_of(meeting_id: int) -> tuple[str, bytes]:
-        if meeting_id not in opened:
-            opened[meeting_id] = require(meeting_id)
-        return opened[meeting_id]
-
-    seal_keys: dict[int, bytes] = {}
     for tbl, ids in by_table.items():
         t = SEALED[tbl]
         found: set[int] = set()
@@ -271,18 +263,17 @@ def _seal(
         for start in range(0, len(id_list), 500):
             chunk = id_list[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in run(_select(t, f"WHERE t.rowid IN ({marks})"), tuple(chunk)):
+            for row in run(_select(t, f"WHERE t.id IN ({marks})"), tuple(chunk)):
                 row_id, meeting = row[0], row[1]
                 found.add(row_id)
-                if meeting not in seal_keys:
-                    seal_keys[meeting] = keys.derived(key_of(meeting)[1], "seal")
-                digests[meeting][f"{tbl}:{row_id}"] = _digest(seal_keys[meeting], tbl, row[2:])
+                _key_id, key = key_of(meeting)
+                digests[meeting][f"{tbl}:{row_id}"] = row_digest(key, tbl, row[2:])
         for row_id in ids.keys() - found:
             digests[ids[row_id]][f"{tbl}:{row_id}"] = None
     orphans = digests.pop(None, {})  # deleted with their round or meeting: part of that deletion's group
     if orphans:
         if digests:
-            digests[min(m for m in digests if m is not None)].update(orphans)
+            digests[min(digests)].update(orphans)  # type: ignore[type-var]
         else:
             return [{"meeting": None, "digests": orphans}]
     groups = []
@@ -326,7 +317,6 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
     """Every row of every sealed table against the digest of the entry that last wrote it."""
     key_ids = {m: k for m, k in session.execute(select(MeetingKeyRow.meeting_id, MeetingKeyRow.key_id)).all()}
     open_keys: dict[int, bytes] = {}
-    seal_keys: dict[int, bytes] = {}
     locked: set[int] = set()
     for meeting_id in key_ids:
         got = keys.available(session, meeting_id)
@@ -334,7 +324,6 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
             locked.add(meeting_id)
         else:
             open_keys[meeting_id] = got[1]
-            seal_keys[meeting_id] = keys.derived(got[1], "seal")
     sealed: dict[str, tuple[int, str | None]] = {}
     bad_entries: list[int] = []
     query = select(AuditRow.seq, AuditRow.prev_hash, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.details)
@@ -376,10 +365,10 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
             seen.add(name)
             if meeting_id in locked:
                 continue
-            seal_key = seal_keys.get(meeting_id) if isinstance(meeting_id, int) else None
+            key = open_keys.get(meeting_id) if isinstance(meeting_id, int) else None
             expected = sealed.get(name)
             checked[tbl] += 1
-            if seal_key is None or expected is None or expected[1] != _digest(seal_key, tbl, row[2:]):
+            if key is None or expected is None or expected[1] != row_digest(key, tbl, row[2:]):
                 bad_rows.append((tbl, row_id))
     for name, (meeting_id, digest) in sealed.items():
         if digest is None or name in seen or meeting_id in locked:

@@ -420,9 +420,8 @@ def test_details_never_hold_marks(ws: Workspace, kind: RoundKind) -> None:
     ws.counting.correct(saved[0].id, random_marks(rng, kind, b.ids), "sửa lại theo phiếu giấy")
     ws.counting.void(saved[1].id, "nhập nhầm")
     ws.counting.set_aside(b.round_id, Reason.DUPLICATE, b.printed[2].serial)
-    # "digest" and "totals" are keyed HMACs made with the round key (issue 15); "seal" holds keyed HMACs of every
-    # row written, with the meeting key that is not in the file (issue 12). None can be reversed to marks.
-    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "digest", "totals", "seal"}
+    # "seal" holds keyed HMACs of the rows written (the key is not in the file): they cannot be reversed to marks.
+    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "seal"}
     with raw(ws.path) as conn:
         rows = conn.execute("SELECT action, details FROM audit_log ORDER BY seq").fetchall()
     for action, details in rows:
