@@ -450,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("results", help="kết quả của một lượt")
     s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
     s.add_argument("--json", action="store_true", help="in JSON (mô tả trong docs/results.schema.json)")
-    s.set_defaults(func=cmd_results, read_only=True)
+    s.set_defaults(func=cmd_results, read_only=True, opens_keys=True)
     s = sub.add_parser("minutes", help="ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)")
     s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
     s.add_argument("--out", required=True, help="thư mục ghi biên bản")
@@ -462,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="thư mục ghi các tệp kết quả")
     s.set_defaults(func=cmd_results_files)
     s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
-    s.set_defaults(func=cmd_verify_audit, read_only=True)
+    s.set_defaults(func=cmd_verify_audit, read_only=True, opens_keys=True)
     s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")
     s.add_argument("--out", required=True, help="thư mục ghi các tệp của hội nghị mẫu")
     s.add_argument("--seed", type=int, default=2026, help="hạt giống tạo phiếu mẫu (cùng số, cùng phiếu)")
@@ -506,7 +506,13 @@ def run_command(args: argparse.Namespace) -> int:
             if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
                 # Reading asks nobody's passphrase (the names given are still checked).
                 # (`verify --trust-new-key` is a reading command that does need the two people's passphrases.)
-                ask = not getattr(args, "read_only", False) or bool(getattr(args, "trust_new_key", False))
+                # `results` and `verify-audit` read, but check the sealed rows: that needs the meeting key,
+                # which only a passphrase opens (storage/keys.py), so they ask when --as is given.
+                ask = (
+                    not getattr(args, "read_only", False)
+                    or bool(getattr(args, "trust_new_key", False))
+                    or bool(getattr(args, "opens_keys", False))
+                )
                 sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
         return int(args.func(ws, args))
     except RunStopped as exc:

@@ -327,4 +327,32 @@ def test_every_registered_table_is_checked(built: Built) -> None:
         report = seals.verify(s)
     assert report.ok
     assert set(report.checked) == set(seals.SEALED)
-    assert all(report.checked[t] > 0 for t in seals.SEALED), report.checked
+    with raw(built.ws.path) as conn:
+        for table in seals.SEALED:  # every row of every registered table, the empty ones included
+            assert report.checked[table] == conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0], table
+    core = ("meetings", "board_members", "rounds", "nominees", "ballot_register", "ballots", "tally_sheets")
+    assert all(report.checked[t] > 0 for t in core), report.checked
+
+
+def test_a_new_process_opens_the_key_with_the_passphrase_given(built: Built) -> None:
+    """`results` and `verify-audit` only read, but checking the sealed rows needs the meeting key: with --as
+    they ask the passphrase (here from KP_PASSPHRASE) in a process that has never seen the key."""
+    import os
+    import subprocess
+    import sys
+
+    db = str(built.ws.path)
+    env = {**os.environ, "KP_PASSPHRASE": PASSPHRASES[MEMBER_NAME], "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "vote_counter", "--db", db, *argv]
+        return subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, timeout=120)
+
+    assert run("verify-audit").returncode == 3
+    assert run("--as", MEMBER_NAME, "verify-audit").returncode == 0
+    assert run("--as", MEMBER_NAME, "results", str(built.round_id)).returncode == 0
+    locked = run("results", str(built.round_id))
+    assert locked.returncode == 1 and "chưa được mở" in locked.stderr
+    change_stage(built)
+    doctored = run("--as", MEMBER_NAME, "verify-audit")
+    assert doctored.returncode == 2 and f"lượt bỏ phiếu số {built.round_id}" in doctored.stderr
