@@ -58,7 +58,9 @@ def _raised(tree: ast.AST) -> set[int]:
 
 
 def _is_style_sheet(text: str) -> bool:
-    return bool(re.fullmatch(r"\s*([\w#.\-]+(\s*[\w#.\-:]+)*\s*\{[^}]*\}\s*)+", text))
+    # The "{" check first: the pattern's nested repeats backtrack exponentially on a long word with no brace
+    # ("LiberationSerif-BoldItalic.ttf" took minutes).
+    return "{" in text and bool(re.fullmatch(r"\s*([\w#.\-]+(\s*[\w#.\-:]+)*\s*\{[^}]*\}\s*)+", text))
 
 
 def looks_like_words(text: str) -> bool:

@@ -637,3 +637,21 @@ PASSES_DISAGREE = "{n} phiếu có hai lần nhập khác nhau."
 ACTION_CLOSE_SHORT = "kết thúc kiểm phiếu"
 ACTION_SEAL_SHORT = "niêm phong"
 SCAN_LABEL_SHORT = "Quét &mã QR / số phiếu:"
+PAPER_MIRROR = "Dòng {row}/{rows} — trang {page}/{pages} của phiếu giấy"
+
+# Qt's own words (ui/qt_texts.py): context → Qt's English source → what the window shows.
+_QT_EDIT = {
+    "&Undo": "&Hoàn tác",
+    "&Redo": "&Làm lại",
+    "Cu&t": "&Cắt",
+    "&Copy": "&Sao chép",
+    "&Paste": "&Dán",
+    "Delete": "Xóa",
+    "Select All": "Chọn tất cả",
+    "Copy &Link Location": "Sao chép địa chỉ liên &kết",
+}
+QT_WORDS = {
+    "QLineEdit": _QT_EDIT,
+    "QWidgetTextControl": _QT_EDIT,
+    "QAbstractSpinBox": {"&Select All": "&Chọn tất cả", "&Step up": "&Tăng", "Step &down": "&Giảm"},
+}

@@ -636,3 +636,21 @@ PASSES_DISAGREE = "{n} ballots whose two passes differ."
 ACTION_CLOSE_SHORT = "close counting"
 ACTION_SEAL_SHORT = "seal"
 SCAN_LABEL_SHORT = "Scan &QR / ballot number:"
+PAPER_MIRROR = "Row {row}/{rows} — page {page}/{pages} of the paper ballot"
+
+# Qt's own words (ui/qt_texts.py): the English screen keeps Qt's own.
+_QT_EDIT = {
+    "&Undo": "&Undo",
+    "&Redo": "&Redo",
+    "Cu&t": "Cu&t",
+    "&Copy": "&Copy",
+    "&Paste": "&Paste",
+    "Delete": "Delete",
+    "Select All": "Select All",
+    "Copy &Link Location": "Copy &Link Location",
+}
+QT_WORDS = {
+    "QLineEdit": _QT_EDIT,
+    "QWidgetTextControl": _QT_EDIT,
+    "QAbstractSpinBox": {"&Select All": "&Select All", "&Step up": "&Step up", "Step &down": "Step &down"},
+}
