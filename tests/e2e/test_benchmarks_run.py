@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("bench_counting.py", ["50"]),
         ("bench_minutes.py", []),
         ("bench_gui.py", ["--existing", "10", "--ballots", "3", "--nominees", "4"]),
+        ("bench_entry_keys.py", ["--existing", "10", "--ballots", "10", "--nominees", "4"]),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:
