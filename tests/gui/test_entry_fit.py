@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from tests.gui.conftest import Board, seed_round
@@ -102,3 +102,23 @@ def test_window_size_for_the_screen(screen: tuple[int, int], maximise: bool, siz
     fitted = fitted_size(space)
     assert (fitted.width(), fitted.height()) == size
     assert fitted.width() <= space.width() and fitted.height() <= space.height()
+
+
+def test_a_long_ballot_shows_which_paper_page_the_row_is_on(
+    make_window: MakeWindow, workspace: Workspace, board: Board
+) -> None:
+    names = tuple(f"Trần Văn Người Thứ {i}" for i in range(1, 46))
+    seeded = seed_round(workspace, names=names)
+    page = make_window().entry_page
+    board.scan(seeded.ballots[0].payload)
+    first = page.mirror_line.text()
+    assert first.startswith("Dòng 1/45 — trang 1/"), first
+    pages = int(first.rsplit("/", 1)[1].split()[0])
+    assert pages >= 2  # 45 names do not fit one A4 sheet
+    board.key(Qt.Key.Key_Up)  # stays on row 1
+    for _ in range(44):
+        board.key(Qt.Key.Key_Down)
+    last = page.mirror_line.text()
+    assert last.startswith("Dòng 45/45 — trang ") and last.endswith(f"trang {pages}/{pages} của phiếu giấy"), last
+    board.key(Qt.Key.Key_Escape)
+    assert not page.mirror_line.isVisible()

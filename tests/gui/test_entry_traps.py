@@ -239,7 +239,11 @@ def test_the_lock_holds_and_a_scan_at_it_is_no_wrong_passphrase(
     QTest.keyClicks(page.scan, "123456789012")
     QTest.keyClick(page.scan, Qt.Key.Key_Return)
     qtbot.mouseClick(window.next_button, Qt.MouseButton.LeftButton)
+    board.key(Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)  # window shortcuts do not reach behind it
+    board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert page.scan.text() == "" and page.open_serial() is None
+    assert window.tabs.currentWidget() is page
+    assert window.stage_status.isHidden()
 
     type_text(overlay.passphrase, "ab")
     board.scan(seeded.ballots[0].payload, ending)  # the scanner fires at the locked screen

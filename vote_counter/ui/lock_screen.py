@@ -35,7 +35,8 @@ class LockOverlay(QFrame):
         self.setObjectName("lockOverlay")
         self.setStyleSheet(
             "#lockOverlay { background: #1b3a6b; } QLabel { color: white; }"
-            " QComboBox, QLineEdit { min-height: 28px; padding: 0 6px; background: white; color: black; }"
+            " QComboBox { min-height: 28px; padding: 0 6px; background: white; color: black; }"
+            " QLineEdit { min-height: 28px; padding: 0 6px; background: white; color: black; }"
         )
         self.setAutoFillBackground(True)
         self.title = QLabel(texts.LOCKED_TITLE)

@@ -148,9 +148,12 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
         self.tabs.setDocumentMode(True)
-        for i in range(self.tabs.count()):  # Ctrl+1 … Ctrl+5: the workflow pages, as the tab titles number them
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
-            shortcut.activated.connect(partial(self.tabs.setCurrentIndex, i))
+        # Ctrl+1 … Ctrl+5: the workflow pages as their tab titles number them (by page, not by tab position, so a
+        # page inserted between them, such as "3b", does not shift the keys).
+        numbered = (self.setup_page, self.ballots_page, self.entry_page, self.results_page, self.minutes_page)
+        for i, numbered_page in enumerate(numbered, start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i}"), self)
+            shortcut.activated.connect(partial(self.tabs.setCurrentWidget, numbered_page))
 
         self.work = QWidget()
         layout = QVBoxLayout(self.work)

@@ -8,27 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-_EDIT = {
-    "&Undo": "&Hoàn tác",
-    "&Redo": "&Làm lại",
-    "Cu&t": "&Cắt",
-    "&Copy": "&Sao chép",
-    "&Paste": "&Dán",
-    "Delete": "Xóa",
-    "Select All": "Chọn tất cả",
-    "Copy &Link Location": "Sao chép địa chỉ liên &kết",
-}
-VIETNAMESE_QT: dict[str, dict[str, str]] = {
-    "QLineEdit": _EDIT,
-    "QWidgetTextControl": _EDIT,
-    "QAbstractSpinBox": {"&Select All": "&Chọn tất cả", "&Step up": "&Tăng", "Step &down": "&Giảm"},
-}
+from vote_counter.ui import texts
 
 
 class QtVietnamese(QTranslator):
     def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
         # None, not "": an empty string would be taken as the translation ("Ctrl+Z" shown as "Z").
-        return VIETNAMESE_QT.get(context, {}).get(source)  # type: ignore[return-value]
+        return texts.QT_WORDS.get(context, {}).get(source)  # type: ignore[return-value]
 
 
 _installed: list[QtVietnamese] = []

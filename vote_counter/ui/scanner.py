@@ -148,6 +148,7 @@ class ScanFilter(QObject):
         self._enter_until = -1.0
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(int(max_gap_ms * 2) + 1)
         self._flush_timer.timeout.connect(self._flush_if_quiet)
 
     def install(self, app: QApplication) -> None:
@@ -221,9 +222,10 @@ class ScanFilter(QObject):
             if not self._bursting:
                 self._bursting = True
                 owner.restore(self._state)
+                # Armed once per burst, not per digit: few Qt calls per scanner key (and see _flush_if_quiet).
+                self._flush_timer.start()
             self._digits += digit
             self._last = now
-            self._flush_timer.start(int(self.max_gap_ms * 2) + 1)
             return True
         self._flush()
         self._start(widget, owner, now, prefixed=False)
@@ -246,7 +248,7 @@ class ScanFilter(QObject):
     def _flush_if_quiet(self) -> None:
         if self._bursting and not self._prefixed:
             if self._now_ms() - self._last <= self.max_gap_ms:
-                self._flush_timer.start(int(self.max_gap_ms * 2) + 1)
+                self._flush_timer.start()
                 return
             self._flush()
 
@@ -277,7 +279,8 @@ class ScanFilter(QObject):
             self._replaying = False
 
     def _reset(self) -> None:
-        self._flush_timer.stop()
+        if self._bursting:
+            self._flush_timer.stop()
         self._digits = ""
         self._owner = None
         self._target = None

@@ -720,3 +720,22 @@ REVIEW_DISMISS = "Bỏ khỏi hàng chờ…"
 REVIEW_DISMISS_PROMPT = "Lý do bỏ tờ quét này (ví dụ: đã nhập bằng tay):"
 REVIEW_SAVED = "Đã lưu phiếu số {serial}."
 REVIEW_LEFT = "Còn {count} ô chưa quyết định."
+
+PAPER_MIRROR = "Dòng {row}/{rows} — trang {page}/{pages} của phiếu giấy"
+
+# Qt's own words (ui/qt_texts.py): context → Qt's English source → what the window shows.
+_QT_EDIT = {
+    "&Undo": "&Hoàn tác",
+    "&Redo": "&Làm lại",
+    "Cu&t": "&Cắt",
+    "&Copy": "&Sao chép",
+    "&Paste": "&Dán",
+    "Delete": "Xóa",
+    "Select All": "Chọn tất cả",
+    "Copy &Link Location": "Sao chép địa chỉ liên &kết",
+}
+QT_WORDS = {
+    "QLineEdit": _QT_EDIT,
+    "QWidgetTextControl": _QT_EDIT,
+    "QAbstractSpinBox": {"&Select All": "&Chọn tất cả", "&Step up": "&Tăng", "Step &down": "&Giảm"},
+}

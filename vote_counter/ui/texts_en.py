@@ -720,3 +720,22 @@ REVIEW_DISMISS = "Remove from the queue…"
 REVIEW_DISMISS_PROMPT = "Why remove this scanned sheet (e.g. keyed by hand):"
 REVIEW_SAVED = "Saved ballot {serial}."
 REVIEW_LEFT = "{count} boxes still to decide."
+
+PAPER_MIRROR = "Row {row}/{rows} — page {page}/{pages} of the paper ballot"
+
+# Qt's own words (ui/qt_texts.py): the English screen keeps Qt's own.
+_QT_EDIT = {
+    "&Undo": "&Undo",
+    "&Redo": "&Redo",
+    "Cu&t": "Cu&t",
+    "&Copy": "&Copy",
+    "&Paste": "&Paste",
+    "Delete": "Delete",
+    "Select All": "Select All",
+    "Copy &Link Location": "Copy &Link Location",
+}
+QT_WORDS = {
+    "QLineEdit": _QT_EDIT,
+    "QWidgetTextControl": _QT_EDIT,
+    "QAbstractSpinBox": {"&Select All": "&Select All", "&Step up": "&Step up", "Step &down": "Step &down"},
+}

@@ -8,8 +8,6 @@ page is recognised by the window's scan filter (ui/scanner.py, pages/entry_scans
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
@@ -29,22 +27,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.domain.model import BallotMarks, Nominee, Reason, Round, RoundKind, Stage, nfc
+from vote_counter.domain.model import Nominee, Reason, Round, RoundKind, Stage, nfc
 from vote_counter.domain.rules import Totals
 from vote_counter.domain.serials import format_serial
-from vote_counter.services.accounts import Approval
 from vote_counter.services.counting import EnteredBallot
-from vote_counter.services.errors import SET_ASIDE_REASON, ErrorCode, ServiceError
+from vote_counter.services.errors import SET_ASIDE_REASON, ServiceError
 from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.entry_grid import EntryGrid
 from vote_counter.ui.geometry import compact_rows
-from vote_counter.ui.models import TotalsModel, row_keys
+from vote_counter.ui.models import TotalsModel
 from vote_counter.ui.pages.base import Page, stage_block
+from vote_counter.ui.pages.entry_saving import EntrySaving
 from vote_counter.ui.pages.entry_scans import EntryScans
 from vote_counter.ui.pages.entry_tabs import ComparePanel, FindPanel
 from vote_counter.ui.pages.tally_sheet import TallySheetPanel
-from vote_counter.ui.undo import CorrectBallotCommand, SaveBallotCommand
+from vote_counter.ui.paper_mirror import PaperMirror
 from vote_counter.ui.widgets import StatusLine, allow, heading
 
 # Below this page width the ballot grid and the totals cannot both show whole columns: the totals fold.
@@ -53,7 +51,7 @@ SIDE_FOLDED_WIDTH = 340
 QWIDGETSIZE_MAX = 16_777_215
 
 
-class EntryPage(Page):
+class EntryPage(EntrySaving, Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.undo_stack = QUndoStack(self)
@@ -118,6 +116,9 @@ class EntryPage(Page):
         # ---------------------------------------------------------- per-ballot tab
         self.grid_title = heading(texts.GRID_EMPTY)
         self.grid_title.setWordWrap(True)
+        self.mirror = PaperMirror()
+        self.mirror_line = QLabel()
+        self.mirror_line.setStyleSheet("QLabel { color: #1b3a6b; font-weight: bold; }")
         self.write_ins = QLineEdit()
         self.grid = EntryGrid()
         self.grid.saveRequested.connect(self.save)
@@ -125,6 +126,7 @@ class EntryPage(Page):
         self.grid.cancelRequested.connect(self.cancel)
         self.grid.declaredToggled.connect(self._toggle_declared)
         self.grid.writeInRequested.connect(self._focus_write_ins)
+        self.grid.selectionModel().currentRowChanged.connect(lambda current, _old: self._mirror(current.row()))
         self.keys_hint = QLabel()
         self.keys_hint.setWordWrap(True)
         self.declared: dict[Reason, QCheckBox] = {}
@@ -167,6 +169,7 @@ class EntryPage(Page):
         right = QVBoxLayout(self.side)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.grid_title)
+        right.addWidget(self.mirror_line)
         right.addLayout(declared_column)
         right.addWidget(self.write_ins_label)
         right.addWidget(self.write_ins)
@@ -324,8 +327,15 @@ class EntryPage(Page):
                 texts.GRID_TITLE_CORRECT.format(serial=format_serial(serial), pass_no=entered.pass_no)
             )
         self._set_grid_enabled(True)
+        self.mirror.load(self.ctx.meeting(), r, self._nominees())
+        self._mirror(self.grid.current_row())
         self.tabs.setCurrentIndex(0)
         self.grid.setFocus()
+
+    def _mirror(self, row: int) -> None:
+        line = self.mirror.line(row) if self._serial is not None else ""
+        self.mirror_line.setText(line)
+        self.mirror_line.setVisible(bool(line))
 
     def ballot_open(self) -> bool:
         return self._serial is not None
@@ -337,6 +347,7 @@ class EntryPage(Page):
         self._serial = None
         self._correcting = None
         self._scan_text = ""
+        self._mirror(-1)
         self.grid.load(None, [])
         self.grid_title.setText(texts.GRID_EMPTY)
         for box in self.declared.values():
@@ -371,135 +382,6 @@ class EntryPage(Page):
         box = self.declared.get(reason)
         if box is not None:
             box.setChecked(not box.isChecked())
-
-    # ------------------------------------------------------------ saving
-    def _marks(self) -> BallotMarks:
-        write_ins = tuple(nfc(w) for w in self.write_ins.text().split(";") if nfc(w))
-        declared = frozenset(r for r, box in self.declared.items() if box.isChecked())
-        return BallotMarks(self.grid.grid_model.marks(), write_ins, declared)
-
-    def approve(self, action: str) -> Approval | None:
-        """Voiding a counted ballot: the chair and another member confirm (None: the meeting has no accounts)."""
-        ws, mid = self.ctx.workspace, self.ctx.meeting_id
-        if mid is None or not sign_in.needs_accounts(ws, mid):
-            return None
-        approval = sign_in.ask_approval(self, ws, mid, action)
-        if approval is None:
-            raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
-        return approval
-
-    def save_blank(self) -> None:
-        """Ctrl+Enter: a ballot with no marks, saved because a member chose to."""
-        self.save(blank=True)
-
-    def save(self, blank: bool = False) -> None:
-        r = self._round
-        if r is None or r.id is None or self._serial is None:
-            self.status.show_error(texts.NOTHING_OPEN)
-            self.focus_scan()
-            return
-        marks = self._marks()
-        if not blank and not (marks.declared or marks.write_ins or any(marks.rows.values())):
-            # An Enter on a ballot nobody keyed (a CR+LF scanner, a member following "… rồi nhấn Enter")
-            # never saves: a blank ballot is recorded with its own key.
-            self.status.show_error(texts.BLANK_NEEDS_KEY.format(serial=format_serial(self._serial)))
-            QApplication.beep()
-            self.grid.setFocus()
-            return
-        if self.grid.suspicious:
-            self.grid.suspicious = False
-            self.status.show_error(texts.SUSPICIOUS)
-            self.grid.setFocus()
-            return
-        counting = self.ctx.workspace.counting
-        serial = format_serial(self._serial)
-        keyed = row_keys(marks, r, self._nominees())
-        try:
-            if self._correcting is not None:
-                before = self._correcting
-                counting.correct(before.id, marks, texts.CORRECTION_REASON)
-                self.undo_stack.push(
-                    CorrectBallotCommand(
-                        counting,
-                        before.id,
-                        serial,
-                        before.marks,
-                        marks,
-                        texts.CORRECTION_REASON,
-                        self.report,
-                        marks_text=keyed,
-                    )
-                )
-                self.status.show_ok(texts.SAVED_CORRECTED.format(serial=serial))
-                totals = None
-            else:
-                saved = counting.record(r.id, self._scan_text, marks, self.pass_no)
-                self.undo_stack.push(
-                    SaveBallotCommand(counting, saved.id, serial, self.report, self.approve, marks_text=keyed)
-                )
-                if saved.validity.valid:
-                    self.status.show_ok(texts.SAVED_VALID.format(serial=serial))
-                else:
-                    reasons = ", ".join(texts.INVALID_REASON[x] for x in sorted(saved.validity.reasons))
-                    self.status.show_ok(texts.SAVED_INVALID.format(serial=serial, reasons=reasons))
-                totals = saved.totals
-        except ServiceError as exc:
-            self.status.show_error(exc.message)
-            self.grid.setFocus()
-            return
-        self.set_aside_button.hide()
-        self._close_grid()
-        self.refresh_totals(totals)
-        self.scan.clear()
-        self.scan.setFocus()
-
-    def cancel(self) -> None:
-        if self._serial is not None:
-            self.status.show_info(texts.CANCELLED.format(serial=format_serial(self._serial)))
-        self._close_grid()
-        self.focus_scan()
-
-    def set_aside(self) -> None:
-        r = self._round
-        reason = self._set_aside_reason
-        if r is None or r.id is None or reason is None:
-            return
-        try:
-            self.ctx.workspace.counting.set_aside(r.id, reason, self.scan.text())
-        except ServiceError as exc:
-            self.status.show_error(exc.message)
-            return
-        self.status.show_ok(texts.SET_ASIDE_DONE.format(reason=texts.INVALID_REASON[reason]))
-        self.set_aside_button.hide()
-        self._set_aside_reason = None
-        self.scan.clear()
-        self.refresh_totals()
-        self.scan.setFocus()
-
-    def undo(self) -> None:
-        self._history(self.undo_stack.canUndo(), self.undo_stack.undo, texts.NOTHING_TO_UNDO)
-
-    def redo(self) -> None:
-        self._history(self.undo_stack.canRedo(), self.undo_stack.redo, texts.NOTHING_TO_REDO)
-
-    def _history(self, can: bool, step: Callable[[], None], nothing: str) -> None:
-        """Undo/redo from a button or Ctrl+Z/Ctrl+Y anywhere on the page; the focus goes back to the scan field,
-        except over an open ballot, which keeps it."""
-        if self._serial is not None:
-            self.status.show_error(texts.HISTORY_WHILE_OPEN.format(serial=format_serial(self._serial)))
-            QApplication.beep()
-            self.grid.setFocus()
-            return
-        if can:
-            step()
-        else:
-            self.status.show_info(nothing)
-        self.focus_scan()
-
-    def report(self, message: str, ok: bool) -> None:
-        self.status.report(message, ok)
-        self.refresh_totals()
-        self.find_panel.refresh()
 
     # ------------------------------------------------------------ corrections (called by the panels)
     def open_for_correction(self, entered: EnteredBallot) -> None:
