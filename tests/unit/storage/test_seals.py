@@ -327,4 +327,6 @@ def test_every_registered_table_is_checked(built: Built) -> None:
         report = seals.verify(s)
     assert report.ok
     assert set(report.checked) == set(seals.SEALED)
-    assert all(report.checked[t] > 0 for t in seals.SEALED), report.checked
+    # The scan review queue is empty without a scan; tests/unit/services/test_scanning.py edits a queue row
+    # and sees verify refuse it.
+    assert all(report.checked[t] > 0 for t in seals.SEALED if t != "scan_queue"), report.checked
