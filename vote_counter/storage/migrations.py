@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
+from vote_counter.storage.document_details import DocumentDetailsRow
 from vote_counter.storage.scan_schema import ScanQueueRow
 from vote_counter.storage.schema import Base, KeyWrapRow, MeetingKeyRow, MeetingRow, RoundRow, TotalsRow
 
@@ -85,11 +86,18 @@ def _step_seal_every_table(conn: Connection) -> None:
         session.close()
 
 
+def _step_document_details(conn: Connection) -> None:
+    """Document details of a meeting (issue 13): number, issuer, place, recipients, signers, one JSON row per
+    meeting in a table of its own. Idempotent: a file made by step 1 of this version already has the table."""
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[DocumentDetailsRow.__tablename__]])
+
+
 STEPS: tuple[Callable[[Connection], None], ...] = (
     _step_1,
     _step_2,
     _step_seal_every_table,
     _step_running_totals,
+    _step_document_details,
     _step_scan_queue,
 )
 SCHEMA_VERSION = len(STEPS)
