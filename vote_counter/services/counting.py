@@ -204,7 +204,8 @@ class CountingService(ServiceBase):
         if pass_no not in (1, 2):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
-        fast = self._record_fast(round_id, text, marks, pass_no, auth, actor)
+        # A save with extra audit details (a scanned ballot's image hashes) takes the full path, which carries them.
+        fast = self._record_fast(round_id, text, marks, pass_no, auth, actor) if audit_extra is None else None
         if fast is not None:
             return fast
         with self._write() as s:
