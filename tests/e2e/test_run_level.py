@@ -199,7 +199,7 @@ def test_print_ballots_to_a_full_disk_registers_no_serial(tmp_path: Path) -> Non
     print(done.stderr)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
-    assert "Không ghi được tệp phieu.pdf (ổ đĩa đã đầy" in done.stderr
+    assert f"Không ghi được tệp {out / 'phieu.pdf'} (ổ đĩa đã đầy" in done.stderr
     assert "chưa đăng ký số phiếu nào" in done.stderr
     assert_vietnamese(done.stderr.strip())
     assert list(out.iterdir()) == [], "a PDF or a temporary file was left"
