@@ -4,16 +4,24 @@ Used by `import-entries` and `verify`. See services.pairing for how a station is
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from vote_counter.domain.model import MeetingId
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.pairing import Confirmed, normal_fingerprint
-from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
 
-def own_fingerprint(ws: Workspace, key_dir: Path | None = None) -> str:
-    return fingerprint(load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent).public_key())
+def own_fingerprints(ws: Workspace) -> frozenset[str]:
+    """The keys this station signs with: each meeting's signing key that is open here (a restored copy on a
+    second station holds the same meeting keys, so its packages are known at once)."""
+    found = set()
+    for meeting in ws.setup.meetings():
+        if meeting.id is None:
+            continue
+        try:
+            found.add(ws.reports.key_fingerprint(MeetingId(meeting.id)))
+        except ServiceError:
+            continue  # a meeting whose key is shut (nobody signed in): its packages need a fingerprint
+    return frozenset(found)
 
 
 def trusted(
@@ -27,7 +35,7 @@ def trusted(
         raise ServiceError(ErrorCode.PACKAGE_INVALID, detail="gói không có khóa ký.")
     fp = normal_fingerprint(package_fingerprint)
     known = ws.pairing.known()  # AUDIT_BROKEN when the chain does not verify: nothing is trusted then
-    if fp in known or fp == own_fingerprint(ws):
+    if fp in known or fp in own_fingerprints(ws):
         return None
     if expected and normal_fingerprint(expected) == fp:
         return fp, Confirmed.FINGERPRINT
