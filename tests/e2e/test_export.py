@@ -274,12 +274,13 @@ def test_backup_restore_and_merge_commands(
     monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
     signed = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
     b_fingerprint = capsys.readouterr().out.split("Dấu vân tay khóa ký của gói: ")[1].split()[0]
-    # B is a restored copy of A: it signs with the meeting's own key, which A knows (an unknown key is refused:
-    # tests/unit/exchange/test_trust.py).
-    with workspace_at(a_db) as ws:
-        assert ws.reports.key_fingerprint(built.meeting.id or 0) == b_fingerprint
+    # Station B's key is not known at A yet: refused, A unchanged, until the fingerprint is given (paired).
+    before = snapshot(a_db)
     argv = ("import-entries", str(rid), str(package_folder), "--mode", "additional")
-    assert _run(a_db, *signed, *argv) == 0
+    assert _run(a_db, *signed, *argv) == 1
+    assert f"khóa chưa biết (dấu vân tay {b_fingerprint})" in capsys.readouterr().err
+    assert snapshot(a_db) == before
+    assert _run(a_db, *signed, *argv, "--fingerprint", b_fingerprint) == 0
     out = capsys.readouterr().out
     assert "Đã ghi 2 phiếu" in out
     assert built.printed[2].serial in out and built.printed[3].serial in out

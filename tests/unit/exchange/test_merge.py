@@ -24,6 +24,7 @@ from vote_counter.domain.model import BallotMarks, NomineeId, RoundKind
 from vote_counter.exchange.backups import backup, restore
 from vote_counter.exchange.merge import ENTRIES, ImportMode, export_entries, import_entries
 from vote_counter.services.errors import ErrorCode
+from vote_counter.services.pairing import Confirmed
 from vote_counter.services.workspace import Workspace
 
 
@@ -43,6 +44,9 @@ def stations(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Station
     restore(tmp_path / "b" / "kp.sqlite3", backup(a, "cho máy 2"))
     b = Workspace.open(tmp_path / "b" / "kp.sqlite3")
     sign_in_known_boards(b)
+    # The stations are paired once, by fingerprint read off B's screen (trust on first use, issue 12).
+    assert built.meeting.id is not None
+    a.pairing.pair(built.meeting.id, b.reports.key_fingerprint(built.meeting.id), Confirmed.FINGERPRINT)
     (tmp_path / "usb").mkdir()
     yield Stations(a, b, built, tmp_path)
     a.close()
