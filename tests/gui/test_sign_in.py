@@ -212,7 +212,9 @@ def test_audit_alarm_at_start_when_a_ballot_row_was_edited(
     window.tabs.setCurrentWidget(window.minutes_page)
     usb = window.minutes_page.usb_button
     assert not usb.isEnabled() and usb.toolTip() == texts.WHY_AUDIT_BROKEN
-    assert window.minutes_page.minutes_button.isEnabled()  # still usable for looking and printing
+    # Nothing is printed from a file changed behind the app's back either (issue 12).
+    assert not window.minutes_page.minutes_button.isEnabled()
+    assert window.minutes_page.minutes_button.toolTip() == texts.WHY_AUDIT_BROKEN
 
 
 def test_set_passphrase_dialog_and_the_real_alarm_box(

@@ -536,7 +536,7 @@ AUDIT_ALARM = (
     "Không được xuất kết quả từ cơ sở dữ liệu này. Vẫn có thể mở để xem. Báo ngay Trưởng ban Ban kiểm phiếu; "
     "chạy “vote-counter verify-audit” để xem lại."
 )
-WHY_AUDIT_BROKEN = "Nhật ký bị sửa ngoài phần mềm: không được xuất kết quả. Báo Trưởng ban."
+WHY_AUDIT_BROKEN = "Dữ liệu bị sửa ngoài phần mềm: không được in biên bản, ghi kết quả hay xuất gói. Báo Trưởng ban."
 SELECT_MEMBER = "Hãy chọn một thành viên trong bảng trước."
 
 # ---------------------------------------------------------------- first run, menus, settings, about

@@ -536,7 +536,7 @@ AUDIT_ALARM = (
     "Results must not be exported from this database. It can still be opened for viewing. Tell the chair of the "
     "counting board at once; run “vote-counter verify-audit” to check again."
 )
-WHY_AUDIT_BROKEN = "The log was changed outside the app: results cannot be exported. Tell the chair."
+WHY_AUDIT_BROKEN = "The data was changed outside the app: no minutes, results files or export. Tell the chair."
 SELECT_MEMBER = "Select a member in the table first."
 
 # ---------------------------------------------------------------- first run, menus, settings, about

@@ -162,7 +162,7 @@ class MinutesPage(Page):
         self.locked_note.setText(why or "")
         self.locked_note.setVisible(why is not None)
         code = texts.CHECK_CODE_NONE
-        if why is None and self.ctx.round_id is not None:
+        if why is None and self.ctx.round_id is not None and self.ctx.audit_problem is None:
             code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
         self.check_code.setText(code)
         self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
@@ -177,8 +177,9 @@ class MinutesPage(Page):
         self.usb_encrypt.setEnabled(why is None)
         for button, tip in zip(buttons, tips, strict=True):
             allow(button, why is None, why or "", tip)
-        if self.ctx.audit_problem is not None:  # found at start-up: nothing leaves the room from this file
-            allow(self.usb_button, False, texts.WHY_AUDIT_BROKEN)
+        if self.ctx.audit_problem is not None:  # found at start-up: nothing is printed or leaves the room (issue 12)
+            for button in buttons:
+                allow(button, False, texts.WHY_AUDIT_BROKEN)
             self.usb_encrypt.setEnabled(False)
 
     def _file_picked(self, *_args: object) -> None:
