@@ -8,11 +8,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from vote_counter.cli import build_parser, run_command
+from vote_counter import __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words == ["--version"]:
+        # Answered before any command module loads: the version costs no more than starting Python (issue 15).
+        sys.stdout.write(f"Kiểm Phiếu {__version__}\n")
+        return 0
+    from vote_counter.cli import build_parser, run_command
+
+    args = build_parser().parse_args(words)
     if args.self_test:
         return self_test()
     if args.command in (None, "gui"):

@@ -72,11 +72,11 @@ def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
-    s.add_argument("--pass", dest="pass_no", type=int, default=1)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("file", help="tệp JSON lines, mỗi dòng một phiếu (xem README)")
+    s.add_argument("--pass", dest="pass_no", type=int, default=1, help="lần nhập (1 hoặc 2 khi nhập hai lần)")
     s.set_defaults(func=cmd_enter_ballots)
     s = sub.add_parser("enter-tally", help="nhập biên bản tổng hợp từ tệp JSON")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("file", help="tệp JSON của biên bản tổng hợp (xem README)")
     s.set_defaults(func=cmd_enter_tally)

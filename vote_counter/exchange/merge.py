@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter.domain.entry_tags import TAG_PATTERN
-from vote_counter.domain.model import BallotMarks, MeetingId, NomineeId, Reason, Round, RoundId, Stage
+from vote_counter.domain.model import BallotMarks, NomineeId, Reason, Round, RoundId, Stage
 from vote_counter.exchange.manifest import sha256, sign_files
 from vote_counter.exchange.package import write_package
 from vote_counter.exchange.standalone_verify import MANIFEST
@@ -100,8 +100,9 @@ def export_entries(
     }
     created = (now or dt.datetime.now()).astimezone()
     assert round_.meeting_id is not None
-    meeting_id = MeetingId(round_.meeting_id)
-    key = load_or_create_key(Path(key_dir)) if key_dir is not None else ws.reports.signing_key(meeting_id)
+    # The station's own key (beside its database), not the meeting's: two stations that started from one
+    # database share the meeting key, and the receiving station must tell them apart (trust on first use).
+    key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
     fp = fingerprint(key.public_key())
     signed = sign_files(
         files, key, kind=KIND, created=created, extra={"round": {"code": round_.code, "title": round_.title}}

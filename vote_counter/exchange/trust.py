@@ -4,24 +4,33 @@ Used by `import-entries` and `verify`. See services.pairing for how a station is
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from vote_counter.domain.model import MeetingId
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.pairing import Confirmed, normal_fingerprint
+from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
 
-def own_fingerprints(ws: Workspace) -> frozenset[str]:
-    """The keys this station signs with: each meeting's signing key that is open here (a restored copy on a
-    second station holds the same meeting keys, so its packages are known at once)."""
-    found = set()
+def own_fingerprint(ws: Workspace, key_dir: Path | None = None) -> str:
+    """This station's own key (beside its database): it signs the entries packages sent to another station,
+    so each station has its own even when both started from one database."""
+    return fingerprint(load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent).public_key())
+
+
+def own_fingerprints(ws: Workspace) -> set[str]:
+    """Every key this station signs with: its own (entries packages) and each meeting's signing key (USB export
+    packages, services.signing) for the meetings whose key is open here (a shut one is skipped)."""
+    out = {normal_fingerprint(own_fingerprint(ws))}
     for meeting in ws.setup.meetings():
         if meeting.id is None:
             continue
         try:
-            found.add(ws.reports.key_fingerprint(MeetingId(meeting.id)))
+            out.add(normal_fingerprint(ws.reports.key_fingerprint(MeetingId(meeting.id))))
         except ServiceError:
-            continue  # a meeting whose key is shut (nobody signed in): its packages need a fingerprint
-    return frozenset(found)
+            continue
+    return out
 
 
 def trusted(

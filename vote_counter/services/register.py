@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from vote_counter.domain.entry_tags import entries_key, entry_tag
 from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
-from vote_counter.domain.serials import PayloadError, make_payload, new_serial, parse_typed_serial
+from vote_counter.domain.serials import PayloadError, format_serial, make_payload, new_serial, parse_typed_serial
 from vote_counter.services.accounts import Auth
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError
@@ -22,6 +22,12 @@ from vote_counter.storage import audit
 from vote_counter.storage.schema import NomineeRow, RoundRow, SerialRow
 
 MAX_BATCH = 5000
+STATUS_WORDS = {
+    SerialStatus.PRINTED.value: "đã in",
+    SerialStatus.COUNTED.value: "đã tính",
+    SerialStatus.SPOILED.value: "đã đổi (phiếu hỏng)",
+    SerialStatus.UNUSED.value: "không dùng",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,15 @@ class RegisterSummary:
     def outstanding(self) -> int:
         """Printed but neither counted, exchanged nor returned unused (not returned)."""
         return self.printed - self.counted - self.spoiled - self.unused
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One line of the register: a serial and what became of it (never who had it, never its marks)."""
+
+    serial: str
+    status: SerialStatus
+    mode: Mode
 
 
 def summary_of(s: Session, round_id: int) -> RegisterSummary:
@@ -130,7 +145,7 @@ class RegisterService(ServiceBase):
             if reg.status != SerialStatus.PRINTED.value:
                 raise ServiceError(
                     ErrorCode.INVALID_INPUT,
-                    detail=f"phiếu số {serial} không ở trạng thái đã in (đang: {reg.status}).",
+                    detail=f"phiếu số {format_serial(serial)} không ở trạng thái đã in (đang: {STATUS_WORDS[reg.status]}).",
                 )
             reg.status = SerialStatus.SPOILED.value
             if planned is None:
@@ -153,7 +168,8 @@ class RegisterService(ServiceBase):
                 reg = self._serial(s, round_id, serial)
                 if reg.status != SerialStatus.PRINTED.value:
                     raise ServiceError(
-                        ErrorCode.INVALID_INPUT, detail=f"phiếu số {serial} không còn ở trạng thái đã in."
+                        ErrorCode.INVALID_INPUT,
+                        detail=f"phiếu số {format_serial(serial)} không còn ở trạng thái đã in.",
                     )
                 reg.status = SerialStatus.UNUSED.value
             audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
@@ -178,6 +194,17 @@ class RegisterService(ServiceBase):
             get_round_row(s, round_id)
             return summary_of(s, round_id)
 
+    def entries(self, round_id: RoundId) -> list[RegisterEntry]:
+        """Every serial printed for the round with its status, in serial order (not print order)."""
+        with self._read() as s:
+            get_round_row(s, round_id)
+            rows = s.execute(
+                select(SerialRow.serial, SerialRow.status, SerialRow.mode)
+                .where(SerialRow.round_id == round_id)
+                .order_by(SerialRow.serial)
+            ).all()
+        return [RegisterEntry(serial, SerialStatus(status), Mode(mode)) for serial, status, mode in rows]
+
     def reprint(self, round_id: RoundId, serials: Sequence[str]) -> list[IssuedBallot]:
         """The payloads of serials already printed (e.g. the printer jammed); registers nothing."""
         cleaned = [_typed(t) for t in serials]
@@ -188,7 +215,8 @@ class RegisterService(ServiceBase):
                 reg = self._serial(s, round_id, serial)
                 if reg.status != SerialStatus.PRINTED.value:
                     raise ServiceError(
-                        ErrorCode.INVALID_INPUT, detail=f"phiếu số {serial} không còn ở trạng thái đã in."
+                        ErrorCode.INVALID_INPUT,
+                        detail=f"phiếu số {format_serial(serial)} không còn ở trạng thái đã in.",
                     )
                 out.append(IssuedBallot(serial, make_payload(row.code, serial, Mode(reg.mode), row.hmac_key)))
             return out

@@ -20,6 +20,7 @@ from vote_counter.domain.model import (
     Round,
     RoundId,
     Stage,
+    nfc,
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
 from vote_counter.domain.text_rules import (
@@ -107,6 +108,27 @@ def clean_counts(c: Counts) -> Counts:
             ErrorCode.INVALID_INPUT, detail=f"số phiếu phát ra ({c.issued}) lớn hơn số có mặt ({c.present})."
         )
     return c
+
+
+def _same_name_key(name: str) -> str:
+    """How two names are compared for "the same name": NFC, spacing collapsed, case folded."""
+    return " ".join(nfc(name).split()).casefold()
+
+
+def duplicate_name_warnings(nominees: Sequence[Nominee]) -> list[str]:
+    """One sentence per name that appears more than once, with the rows (STT) where it does."""
+    rows: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
+    for stt, n in enumerate(nominees, start=1):
+        key = _same_name_key(n.full_name)
+        rows.setdefault(key, []).append(stt)
+        shown.setdefault(key, " ".join(nfc(n.full_name).split()))
+    return [
+        f"Có {len(stts)} người cùng tên “{shown[key]}” (STT {', '.join(map(str, stts))}). Hãy kiểm tra lại; "
+        "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        for key, stts in rows.items()
+        if len(stts) > 1
+    ]
 
 
 def _printed_any(session: Session, round_id: int) -> bool:
@@ -328,6 +350,11 @@ class SetupService(ServiceBase):
         with self._read() as s:
             get_round_row(s, round_id)
             return repositories.nominees_of(s, round_id)
+
+    def name_warnings(self, round_id: RoundId) -> list[str]:
+        """Vietnamese warnings for the round's list: two persons with the same name (NFC, case and spacing
+        ignored). Not refused, since namesakes happen, but the board must tell them apart on the ballot."""
+        return duplicate_name_warnings(self.nominees(round_id))
 
     # ------------------------------------------------------------ helpers
     def _editable_list(self, s: Session, round_id: int, auth: Auth | None, actor: str) -> tuple[RoundRow, str]:

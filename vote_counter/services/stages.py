@@ -83,6 +83,12 @@ class StageService(ServiceBase):
             self.on_stage_changed(round_id, to)
         return to
 
+    def close_blockers(self, round_id: RoundId) -> list[str]:
+        """What would refuse closing the round now, in words: the window lists it before anyone types a passphrase
+        (change() decides again inside its own transaction)."""
+        with self._read() as s:
+            return self._close_blockers(s, get_round_row(s, round_id))
+
     def _close_blockers(self, s: Session, row: RoundRow) -> list[str]:
         """What stands between the count and final results (reconciliation, double entry).
 

@@ -23,6 +23,7 @@ from tests.helpers.builders import (
 from vote_counter.domain.model import BallotMarks, NomineeId, RoundKind
 from vote_counter.exchange.backups import backup, restore
 from vote_counter.exchange.merge import ENTRIES, ImportMode, export_entries, import_entries
+from vote_counter.exchange.trust import own_fingerprint
 from vote_counter.services.errors import ErrorCode
 from vote_counter.services.pairing import Confirmed
 from vote_counter.services.workspace import Workspace
@@ -46,7 +47,7 @@ def stations(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Station
     sign_in_known_boards(b)
     # The stations are paired once, by fingerprint read off B's screen (trust on first use, issue 12).
     assert built.meeting.id is not None
-    a.pairing.pair(built.meeting.id, b.reports.key_fingerprint(built.meeting.id), Confirmed.FINGERPRINT)
+    a.pairing.pair(built.meeting.id, own_fingerprint(b), Confirmed.FINGERPRINT)
     (tmp_path / "usb").mkdir()
     yield Stations(a, b, built, tmp_path)
     a.close()

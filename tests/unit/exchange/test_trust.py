@@ -30,10 +30,9 @@ from vote_counter.domain.model import RoundKind
 from vote_counter.exchange.backups import backup, restore
 from vote_counter.exchange.manifest import sign_files
 from vote_counter.exchange.merge import ENTRIES, ROUND_FILE, export_entries, import_entries
-from vote_counter.exchange.trust import own_fingerprints
+from vote_counter.exchange.trust import own_fingerprint
 from vote_counter.services.accounts import Approval
 from vote_counter.services.errors import ErrorCode
-from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
 
@@ -57,15 +56,10 @@ def stations(tmp_path: Path) -> Iterator[Stations]:
     for ib in built.printed[:5]:
         b.counting.record(built.round_id, ib.payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids))
     (tmp_path / "usb").mkdir()
-    # Station B signs with a key of its own (a station not made from a copy of A's keys): unknown at A.
-    package = export_entries(b, built.round_id, tmp_path / "usb", key_dir=tmp_path / "b_keys")
+    package = export_entries(b, built.round_id, tmp_path / "usb")
     yield Stations(a, b, built, tmp_path, package)
     a.close()
     b.close()
-
-
-def _b_fingerprint(stations: Stations) -> str:
-    return fingerprint(load_or_create_key(stations.tmp / "b_keys").public_key())
 
 
 def _forged(stations: Stations) -> Path:
@@ -96,7 +90,7 @@ def test_a_package_resigned_with_another_key_saves_nothing(stations: Stations) -
     err = expect_error(a, ErrorCode.UNKNOWN_KEY, import_entries, a, rid, forged, "additional")
     assert "--fingerprint" in err.message
     # The fingerprint of the real station B, read off its screen: the forged key does not match it.
-    b_fp = _b_fingerprint(stations)
+    b_fp = own_fingerprint(stations.b)
     expect_error(a, ErrorCode.PACKAGE_INVALID, import_entries, a, rid, forged, "additional", expected_fingerprint=b_fp)
     # B is paired by its fingerprint; the forged package is still refused afterwards.
     report = import_entries(a, rid, stations.package, "additional", expected_fingerprint=b_fp)
@@ -161,7 +155,7 @@ def test_verify_command_refuses_an_unknown_key(
     assert not nowhere.parent.exists(), "verify created a database"
     assert cli.main(["--db", str(a_db), "verify", str(folder)]) == 1
     assert "khóa chưa biết" in capsys.readouterr().err
-    b_fp = _b_fingerprint(stations)
+    b_fp = own_fingerprint(stations.b)
     assert cli.main(["--db", str(nowhere), "verify", str(folder), "--fingerprint", b_fp]) == 0
     monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
     monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
@@ -172,7 +166,7 @@ def test_verify_command_refuses_an_unknown_key(
     assert "Gói kết quả toàn vẹn" in capsys.readouterr().out
     ws = Workspace.open(a_db)
     try:
-        assert b_fp in ws.pairing.known() and b_fp not in own_fingerprints(ws)
+        assert b_fp in ws.pairing.known() and own_fingerprint(ws) != b_fp
     finally:
         ws.close()
 
@@ -190,6 +184,8 @@ def test_a_malformed_line_signed_by_a_paired_station_saves_nothing(
     stations: Stations, change: dict[str, object], words: str
 ) -> None:
     """Even from a trusted key, the entries are checked whole against the ballot schema first."""
+    from vote_counter.services.signing import load_or_create_key
+
     a, rid = stations.a, stations.built.round_id
     files = {name: (stations.package / name).read_bytes() for name in (ENTRIES, ROUND_FILE)}
     lines = [json.loads(x) for x in files[ENTRIES].decode().splitlines()]
@@ -198,7 +194,7 @@ def test_a_malformed_line_signed_by_a_paired_station_saves_nothing(
     round_ = stations.built.round
     signed = sign_files(
         files,
-        load_or_create_key(stations.tmp / "b_keys"),  # B's own key: a genuine signature
+        load_or_create_key(stations.b.path.parent),  # B's own key: a genuine signature
         kind="entries",
         created=dt.datetime(2026, 11, 29, 22, 0).astimezone(),
         extra={"round": {"code": round_.code, "title": round_.title}},
@@ -207,7 +203,7 @@ def test_a_malformed_line_signed_by_a_paired_station_saves_nothing(
     folder.mkdir()
     for name, data in signed.items():
         (folder / name).write_bytes(data)
-    b_fp = _b_fingerprint(stations)
+    b_fp = own_fingerprint(stations.b)
     err = expect_error(
         a, ErrorCode.PACKAGE_INVALID, import_entries, a, rid, folder, "additional", expected_fingerprint=b_fp
     )
