@@ -106,6 +106,9 @@ class CountingService(ServiceBase):
         # An in-memory database is one per connection: saves there take the session's connection.
         on_file = isinstance(bind, Engine) and bind.url.database not in (None, "", ":memory:")
         self._lane = ballot_save.FastLane(bind) if isinstance(bind, Engine) and on_file else None
+        # Set by Workspace.open: raises DATABASE_REPLACED once the file is not the one opened. The fast lane's
+        # saves do not pass through the session's events, so it calls this itself, before and after COMMIT.
+        self.check_file: Callable[[], None] = lambda: None
 
     # ------------------------------------------------------------ verification
     def identify(self, round_id: RoundId, text: str, pass_no: int = 1) -> str:
@@ -236,6 +239,7 @@ class CountingService(ServiceBase):
             return None
         if self._access.writes_held:
             raise ServiceError(ErrorCode.AUDIT_CHECKING)
+        self.check_file()
         conn = self._lane.connection()
         committed = False
         try:
@@ -269,6 +273,7 @@ class CountingService(ServiceBase):
         finally:
             if not committed:
                 ballot_save.rollback_quietly(conn)
+        self.check_file()  # before the save is acknowledged: it may have gone into a removed file (issue 12)
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
 

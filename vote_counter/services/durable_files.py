@@ -67,8 +67,14 @@ def describe(exc: OSError) -> str:
         errno.EACCES: "không có quyền ghi vào thư mục này",
         errno.EPERM: "không có quyền ghi vào thư mục này",
         errno.ENOENT: "không tìm thấy thư mục",
+        errno.EEXIST: "trên đường dẫn có một tệp đứng ở chỗ của thư mục",
+        errno.ENOTDIR: "trên đường dẫn có một tệp đứng ở chỗ của thư mục",
     }
-    return known.get(exc.errno or 0, exc.strerror or str(exc))
+    words = known.get(exc.errno or 0)
+    # The operating system's own words stay in brackets for the technician.
+    return (
+        f"{words} — {exc.strerror}" if words and exc.strerror else words or f"lỗi hệ điều hành: {exc.strerror or exc}"
+    )
 
 
 def remove_quietly(paths: Sequence[Path]) -> None:

@@ -69,7 +69,7 @@ def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]
     try:
         return place_then_commit(files, commit)
     except WriteFailed as exc:
-        raise ServiceError(ErrorCode.PRINT_FAILED, path=exc.path.name, detail=exc.detail) from exc
+        raise ServiceError(ErrorCode.PRINT_FAILED, path=str(exc.path), detail=exc.detail) from exc
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +74,11 @@ class Workspace:
         except OperationalError as exc:
             raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
         sessions = make_sessions(engine)
-        if not in_memory:
-            watch_identity(sessions, target)
+        check_file = watch_identity(sessions, target) if not in_memory else None
         access = Access(sessions)
         counting = CountingService(sessions, LiveTotals(), access)
+        if check_file is not None:
+            counting.check_file = check_file
         setup = SetupService(sessions, access)
         register = RegisterService(sessions, access)
         stages = StageService(sessions, counting, access)
@@ -109,7 +111,9 @@ class Workspace:
         self.engine.dispose()
 
 
-def watch_identity(sessions: sessionmaker[Session], path: Path, known: FileIdentity | None = None) -> None:
+def watch_identity(
+    sessions: sessionmaker[Session], path: Path, known: FileIdentity | None = None
+) -> Callable[[], None]:
     """Fail every transaction, before it is acknowledged, once the file at `path` is no longer the file
     that was opened (removed, moved, replaced): its writes went to a file nobody will open again."""
     opened = known if known is not None else file_identity(path)
@@ -121,3 +125,4 @@ def watch_identity(sessions: sessionmaker[Session], path: Path, known: FileIdent
 
     event.listen(sessions, "after_begin", check)
     event.listen(sessions, "after_commit", check)
+    return check
