@@ -3,3 +3,20 @@ import os
 # Without a display Qt aborts the whole process: set this before anything imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
+
+
+# Hypothesis profiles (issue 18): "ci" is fixed and derandomised, so the fast run is the same every time; "slow"
+# explores ten times more with fresh randomness. `-m slow` selects "slow", and KP_HYPOTHESIS_PROFILE overrides.
+# Tests that state their own max_examples keep them.
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile(
+    "slow", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+
+
+def pytest_configure(config: object) -> None:
+    markexpr = str(getattr(getattr(config, "option", None), "markexpr", "") or "")
+    wanted = "slow" if "slow" in markexpr and "not slow" not in markexpr else "ci"
+    settings.load_profile(os.environ.get("KP_HYPOTHESIS_PROFILE", wanted))

@@ -69,12 +69,21 @@ def _run(db: Path, *argv: str) -> int:
 
 
 def test_export_and_verify_through_the_commands(
-    setup: tuple[Workspace, Meeting, Path], capsys: pytest.CaptureFixture[str]
+    setup: tuple[Workspace, Meeting, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws, meeting, usb = setup
     assert meeting.id is not None
     head_before = ws.audit.head()
-    assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 0
+    # The package carries the minutes: without the chair and another member it is refused (issue 12).
+    assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 1
+    assert "Chưa đăng nhập" in capsys.readouterr().err and not list(usb.iterdir())
+    assert ws.audit.head() == head_before
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
+    two = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
+    assert _run(ws.path, *two[:2], "export", str(meeting.id), "--out", str(usb)) == 1
+    assert "Trưởng ban và thêm một thành viên" in capsys.readouterr().err and not list(usb.iterdir())
+    assert _run(ws.path, *two, "export", str(meeting.id), "--out", str(usb)) == 0
     out = capsys.readouterr().out
     assert "Đã ghi xong — có thể rút USB." in out
     (folder,) = usb.iterdir()
@@ -284,8 +293,10 @@ def test_minutes_name_the_key_that_signs_the_package(tmp_path: Path) -> None:
     with workspace_at(tmp_path / "kp.sqlite3") as ws:
         b = build_round(ws, nominees=3, printed=4)
         count_and_close(b)
-        fp = ws.reports.key_fingerprint()
-        assert len(fp) == 16 and (tmp_path / "khoa_ky_xuat.pem").exists()
+        assert b.meeting.id is not None
+        fp = ws.reports.key_fingerprint(b.meeting.id)
+        # the meeting's key, kept encrypted in the database: no key file beside it (issue 12)
+        assert len(fp) == 16 and not list(tmp_path.glob("*.pem"))
         pdf, _docx = ws.reports.write_minutes(b.round_id, tmp_path / "in")
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert text.count(f"Khóa ký: {fp}") == text.count("Trang ") > 0

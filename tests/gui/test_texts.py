@@ -57,8 +57,14 @@ def _raised(tree: ast.AST) -> set[int]:
     return {id(n) for node in ast.walk(tree) if isinstance(node, ast.Raise) for n in ast.walk(node)}
 
 
+# One or more "selector { declarations }" blocks. A selector starts with a name character and runs to its "{"
+# through one character class that excludes "{", so every character has exactly one way to match: linear time.
+# (The nested form "([\w#.\-]+(\s*[\w#.\-:]+)*" backtracked exponentially: a 30-letter font file name cost 58 s.)
+STYLE_SHEET = re.compile(r"\s*(?:[\w#.\-][\w#.\-:\s]*\{[^}]*\}\s*)+")
+
+
 def _is_style_sheet(text: str) -> bool:
-    return bool(re.fullmatch(r"\s*([\w#.\-]+(\s*[\w#.\-:]+)*\s*\{[^}]*\}\s*)+", text))
+    return STYLE_SHEET.fullmatch(text) is not None
 
 
 def looks_like_words(text: str) -> bool:
@@ -97,6 +103,18 @@ def test_the_check_catches_a_stray_sentence(tmp_path: Path) -> None:
     assert not looks_like_words("KP_SHOWN")
     assert not looks_like_words("—")
     assert _is_style_sheet("QLabel { background: #d7f5d7; color: #0b5d1e; }")
+    assert _is_style_sheet("QPushButton:hover { color: red; } QLabel#title{font-weight: bold}")
+    assert not _is_style_sheet("Lưu { thay đổi")
+    assert not _is_style_sheet("{ color: red; }")
+
+
+def test_the_style_sheet_check_is_linear() -> None:
+    """Inputs that made the old pattern backtrack exponentially. Not timed (a slow machine must not fail it):
+    at 300,000 characters an exponential or even quadratic pattern would never come back, a linear one
+    answers in milliseconds."""
+    for n in (30, 3000, 300000):
+        for text in ("LiberationSerif-BoldItalic" + "a" * n + ".ttf", "a " * n, "a:b" * n + " {"):
+            assert not _is_style_sheet(text)
 
 
 def test_english_table_has_exactly_the_vietnamese_names() -> None:

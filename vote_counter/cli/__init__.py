@@ -9,24 +9,21 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from vote_counter import __version__
+from vote_counter.cli.entering import RunStopped
+from vote_counter.cli.entering import add_commands as add_entering_commands
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
 from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
 from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import (
-    BallotMarks,
     BoardMember,
     Counts,
     MeetingId,
-    NomineeId,
-    Reason,
     RoundId,
     Stage,
-    TallySheet,
     nfc,
 )
 from vote_counter.domain.rules import Result
@@ -105,7 +102,7 @@ def _err(text: str) -> None:
 
 
 def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
-    plan = parse_definition(read_definition(Path(args.file)))
+    plan = parse_definition(read_definition(Path(args.file)), Path(args.file).name)
     meeting = ws.definitions.create(plan)
     assert meeting.id is not None
     _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
@@ -215,116 +212,6 @@ def cmd_unused(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_rows(raw: Any, count: int, where: str) -> dict[int, frozenset[int]]:
-    if not isinstance(raw, dict):
-        raise InputError(f"{where}: “marks” phải là bảng STT → danh sách ô đánh dấu.")
-    rows: dict[int, frozenset[int]] = {}
-    for key, boxes in raw.items():
-        if not str(key).isdigit() or not 1 <= int(key) <= count:
-            raise InputError(f"{where}: STT “{key}” không có trong danh sách (1–{count}).")
-        if isinstance(boxes, int) and not isinstance(boxes, bool):
-            boxes = [boxes]
-        if not isinstance(boxes, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in boxes):
-            raise InputError(f"{where}: ô đánh dấu của STT {key} phải là số hoặc danh sách số.")
-        rows[int(key)] = frozenset(boxes)
-    return rows
-
-
-def _read_ballot_lines(path: Path, count: int) -> list[dict[str, Any]]:
-    """Parse the whole file first: one bad line and nothing is entered."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"không đọc được tệp {path.name} (cần UTF-8): {exc}") from exc
-    entries = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"dòng {number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: không phải JSON hợp lệ ({exc.msg}).") from exc
-        if not isinstance(item, dict):
-            raise InputError(f"{where}: mỗi dòng phải là một đối tượng JSON.")
-        if "set_aside" in item:
-            try:
-                item["set_aside"] = Reason(item["set_aside"])
-            except ValueError as exc:
-                raise InputError(f"{where}: lý do để riêng phải là not_issued hoặc duplicate.") from exc
-        else:
-            if not isinstance(item.get("code"), str):
-                raise InputError(f"{where}: thiếu “code” (mã QR hoặc số phiếu).")
-            item["rows"] = _parse_rows(item.get("marks", {}), count, where)
-            try:
-                item["declared"] = frozenset(Reason(r) for r in item.get("declared", []))
-            except ValueError as exc:
-                raise InputError(f"{where}: lý do không hợp lệ trong “declared”.") from exc
-            write_ins = item.get("write_ins", [])
-            if not isinstance(write_ins, list) or not all(isinstance(w, str) for w in write_ins):
-                raise InputError(f"{where}: “write_ins” phải là danh sách tên.")
-        item["_line"] = number
-        entries.append(item)
-    return entries
-
-
-def cmd_enter_ballots(ws: Workspace, args: argparse.Namespace) -> int:
-    rid = RoundId(args.round)
-    nominees = ws.setup.nominees(rid)
-    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
-    entries = _read_ballot_lines(Path(args.file), len(nominees))
-    saved = rejected = 0
-    for item in entries:
-        try:
-            if "set_aside" in item:
-                ws.counting.set_aside(rid, item["set_aside"], str(item.get("code", "")))
-            else:
-                marks = BallotMarks(
-                    {by_stt[k]: v for k, v in item["rows"].items()},
-                    tuple(item.get("write_ins", [])),
-                    item["declared"],
-                )
-                ws.counting.record(rid, item["code"], marks, pass_no=int(item.get("pass", args.pass_no)))
-            saved += 1
-        except ServiceError as exc:
-            rejected += 1
-            _err(f"dòng {item['_line']}: {exc.message}")
-    _out(f"Đã lưu {saved} phiếu; từ chối {rejected}.")
-    return 0 if rejected == 0 else 1
-
-
-def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
-    rid = RoundId(args.round)
-    nominees = ws.setup.nominees(rid)
-    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
-    try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"tệp tổng hợp không đọc được hoặc sai JSON: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("valid"), int):
-        raise InputError("tệp tổng hợp cần “valid” (số phiếu hợp lệ) và “rows”.")
-    try:
-        invalid = {Reason(k): int(v) for k, v in data.get("invalid", {}).items()}
-    except (ValueError, TypeError) as exc:
-        raise InputError("“invalid” phải là bảng lý do → số phiếu.") from exc
-    rows_raw = data.get("rows", {})
-    if not isinstance(rows_raw, dict):
-        raise InputError("“rows” phải là bảng STT → các số đếm.")
-    rows = {}
-    for key, counts in rows_raw.items():
-        if not str(key).isdigit() or int(key) not in by_stt:
-            raise InputError(f"STT “{key}” không có trong danh sách.")
-        if not isinstance(counts, list) or not all(isinstance(c, int) for c in counts):
-            raise InputError(f"dòng STT {key} phải là danh sách số.")
-        rows[by_stt[int(key)]] = tuple(counts)
-    sheet = TallySheet(data["valid"], invalid, rows, dict(data.get("write_ins", {})))
-    ws.counting.enter_tally_sheet(rid, int(data.get("sheet", 1)), sheet)
-    _out(
-        f"Đã lưu biên bản tổng hợp số {data.get('sheet', 1)}: {sheet.valid} hợp lệ, {sum(invalid.values())} không hợp lệ."
-    )
-    return 0
-
-
 def format_result(result: Result) -> list[str]:
     r = result.round
     lines = [
@@ -355,6 +242,8 @@ def format_result(result: Result) -> list[str]:
 
 
 def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
+    round_ = ws.setup.round(RoundId(args.round))
+    ws.audit.require_intact(round_.meeting_id or 0)  # never show figures from a doctored file
     result = ws.counting.result(RoundId(args.round))
     if args.json:
         payload = dict(result_to_dict(result), check_code=check_code(result))
@@ -386,17 +275,24 @@ def cmd_results_files(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
+    """Exit 0: the chain and every sealed row are as the app wrote them; 2: something was changed behind its
+    back; 3: intact as far as it could look, but a meeting's key was shut (sign in with --as to check it)."""
+    for meeting_id in list(ws.access.signed_in):
+        ws.access.open_keys(meeting_id)
     report = ws.audit.verify()
-    if report.ok:
-        _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
-        return 0
-    _err(
-        "CẢNH BÁO: "
-        + ServiceError(
-            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
-        ).message
-    )
-    return 2
+    if not report.ok:
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        _err("CẢNH BÁO: " + ServiceError(ErrorCode.AUDIT_BROKEN, where=where).message)
+        return 2
+    _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
+    if report.locked:
+        shut = ", ".join(f"số {m}" for m in report.locked)
+        _err(
+            f"Chưa kiểm được dữ liệu niêm phong của hội nghị {shut}: khóa niêm phong chỉ mở khi một thành viên "
+            'Ban kiểm phiếu đăng nhập. Chạy lại với --as "Họ tên".'
+        )
+        return 3
+    return 0
 
 
 def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
@@ -455,6 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="tự kiểm tra bản cài đặt trên một cơ sở dữ liệu tạm (không mở cửa sổ) rồi thoát: 0 là đạt",
     )
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="cho phép tạo cơ sở dữ liệu mới, trống, khi tệp --db chưa có (không bao giờ tự tạo thay tệp bị mất)",
+    )
     p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}")
     sub = p.add_subparsers(dest="command")
 
@@ -498,15 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("round", type=int)
     s.add_argument("serials", nargs="+")
     s.set_defaults(func=cmd_unused)
-    s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
-    s.add_argument("--pass", dest="pass_no", type=int, default=1)
-    s.set_defaults(func=cmd_enter_ballots)
-    s = sub.add_parser("enter-tally", help="nhập biên bản tổng hợp từ tệp JSON")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
-    s.set_defaults(func=cmd_enter_tally)
+    add_entering_commands(sub)
     s = sub.add_parser("results", help="kết quả của một lượt")
     s.add_argument("round", type=int)
     s.add_argument("--json", action="store_true")
@@ -541,14 +434,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(args)
 
 
+# Commands whose purpose is a new database (restore: the copy put in place of a missing file, on purpose);
+# every other command refuses a missing file unless --new is given.
+CREATES_DATABASE = frozenset({"create-meeting", "demo", "restore"})
+# How long a write waits for another program's lock before the command stops with one message.
+BUSY_TIMEOUT = 5.0
+
+
 def run_command(args: argparse.Namespace) -> int:
     ws: Workspace | None = None
     try:
         # `verify FOLDER` runs on any machine: it must not create a database there.
         if getattr(args, "needs_workspace", True):
-            ws = Workspace.open(Path(args.db) if args.db else None)
-            sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None))
+            # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
+            create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
+            ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
+            if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
+                sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None))
         return int(args.func(ws, args))
+    except RunStopped as exc:
+        _err(exc.message)
+        return 3
     except ServiceError as exc:
         _err(f"Lỗi: {exc.message}")
         return 1

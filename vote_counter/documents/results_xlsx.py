@@ -56,8 +56,26 @@ def _fraction(p: Percent) -> float | None:
     return float(f) if f is not None else None
 
 
+# A text cell starting with one of these is a formula (or becomes one when edited) in Excel and
+# LibreOffice: a nominee named "=1+2" must stay a name (issue 12, CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put_text(cell: Any, text: str) -> None:
+    """`text` stored as a string, never a formula; a text that starts like a formula gets Excel's quote
+    prefix too, so editing the cell keeps it text."""
+    cell.value = text
+    cell.data_type = "s"  # openpyxl makes any value starting with "=" a formula
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
 def _put(ws: Any, row: int, col: int, value: Any, *, font: Font = PLAIN, fmt: str | None = None) -> Any:
-    cell = ws.cell(row=row, column=col, value=pdf_text(value) if isinstance(value, str) else value)
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        put_text(cell, pdf_text(value))
+    else:
+        cell.value = value
     cell.font = font
     if fmt is not None:
         cell.number_format = fmt

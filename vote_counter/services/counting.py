@@ -5,11 +5,10 @@ One user action = one transaction with its audit entry. Audit details never hold
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import (
@@ -49,7 +48,7 @@ from vote_counter.domain.sheets import check_sheet
 from vote_counter.services import ballot_save, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
-from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.live import LiveTotals, RoundContext
 from vote_counter.storage import audit, repositories
 from vote_counter.storage import totals as stored_totals
@@ -90,11 +89,6 @@ def _entered(row: BallotRow) -> EnteredBallot:
     )
 
 
-def _seal(row: RoundRow, ballot: BallotRow) -> str:
-    """The keyed digest of the ballot row as saved: verify() finds any later edit made outside the app."""
-    return audit.ballot_digest(row.hmac_key, ballot)
-
-
 def _reason_text(reason: str) -> str:
     cleaned = nfc(reason)
     if not cleaned:
@@ -106,10 +100,6 @@ class CountingService(ServiceBase):
     def __init__(self, sessions: sessionmaker[Session], live: LiveTotals, access: Access | None = None) -> None:
         super().__init__(sessions, access)
         self._live = live
-        bind = sessions.kw.get("bind")
-        # An in-memory database is one per connection: saves there take the session's connection.
-        on_file = isinstance(bind, Engine) and bind.url.database not in (None, "", ":memory:")
-        self._lane = ballot_save.FastLane(bind) if isinstance(bind, Engine) and on_file else None
 
     # ------------------------------------------------------------ verification
     def identify(self, round_id: RoundId, text: str, pass_no: int = 1) -> str:
@@ -193,9 +183,6 @@ class CountingService(ServiceBase):
         if pass_no not in (1, 2):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
-        fast = self._record_fast(round_id, text, marks, pass_no, auth, actor)
-        if fast is not None:
-            return fast
         with self._write() as s:
             cur = ballot_save.raw_cursor(s)
             last = ballot_save.head(cur)
@@ -208,49 +195,12 @@ class CountingService(ServiceBase):
             if serial is None:  # the full check says why not (or, rarely, lets it through)
                 serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
             validity = self._classify(marks, ctx.round, ctx.nominees)
-            written = ballot_save.write_ballot(cur, ctx, last, serial, pass_no, marks, validity)
-        self._live.advance(ctx, written.seq, pass_no, written.totals)
-        return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
-
-    def _record_fast(
-        self, round_id: RoundId, text: str, marks: BallotMarks, pass_no: int, auth: Auth | None, actor: str
-    ) -> SavedBallot | None:
-        """The common save on the kept connection, when the round's context is current and the ballot is plainly
-        countable; None sends it through the full path (which also says why a ballot is refused)."""
-        if self._lane is None:
-            return None
-        if self._access.writes_held:
-            raise ServiceError(ErrorCode.AUDIT_CHECKING)
-        conn = self._lane.connection()
-        committed = False
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            cur = conn.cursor()
-            last = ballot_save.head(cur)
-            ctx = self._live.context(round_id, last[0])
-            if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
-                return None
-            if pass_no == 2 and not ctx.round.double_entry:
-                return None
-            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
-            if serial is None:
-                return None
-            validity = self._classify(marks, ctx.round, ctx.nominees)
-            written = ballot_save.write_ballot(cur, ctx, last, serial, pass_no, marks, validity)
-            conn.execute("COMMIT")
-            committed = True
-        except sqlite3.OperationalError as exc:
-            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
-        finally:
-            if not committed:
-                ballot_save.rollback_quietly(conn)
+            written = ballot_save.write_ballot(s, cur, ctx, last, serial, pass_no, marks, validity)
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
 
     def close(self) -> None:
-        """Give back the kept connection (Workspace.close)."""
-        if self._lane is not None:
-            self._lane.close()
+        """Nothing is held between calls (Workspace.close calls it; a kept connection would be given back here)."""
 
     def _who(self, meeting_id: int, auth: Auth | None, actor: str) -> tuple[object, str]:
         return (auth if auth is not None else self._access.signed_in.get(meeting_id), actor)
@@ -300,7 +250,7 @@ class CountingService(ServiceBase):
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập phiếu", Stage.COUNTING)
-            seal = self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
+            self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
             ballot = BallotRow(
                 round_id=row.id,
                 serial=digits[:12] or None,
@@ -322,8 +272,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": 1,
                     "reason": reason.value,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
         return BallotId(ballot.id)
@@ -350,7 +298,7 @@ class CountingService(ServiceBase):
             nominees = repositories.nominees_of(s, row.id)
             validity = self._classify(marks, round_, nominees)
             old = repositories.marks_from_text(ballot.marks)
-            seal = self._shift_totals(
+            self._shift_totals(
                 s, row, ballot.pass_no, add=tally(round_, nominees, [marks]), take=tally(round_, nominees, [old])
             )
             ballot.marks = repositories.marks_to_text(marks)
@@ -366,8 +314,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -386,7 +332,7 @@ class CountingService(ServiceBase):
             require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
             if ballot.status != "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
-            seal = self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
+            self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
             ballot.status = "void"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -400,8 +346,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -420,7 +364,7 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
             if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
                 raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
-            seal = self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
+            self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
             ballot.status = "active"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -434,8 +378,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -450,8 +392,8 @@ class CountingService(ServiceBase):
 
     def _shift_totals(
         self, s: Session, row: RoundRow, pass_no: int, *, add: Totals | None = None, take: Totals | None = None
-    ) -> str:
-        """Apply one change to the pass's persisted totals before the ballot row changes; the seal to log.
+    ) -> None:
+        """Apply one change to the pass's persisted totals before the ballot row changes (sealed by its entry).
 
         Read first: if the stored totals do not fit the round any more, they are counted from the ballots
         as they are before this change."""
@@ -463,7 +405,7 @@ class CountingService(ServiceBase):
         if add is not None:
             after = after + add
         base = stored_totals.basis(round_, nominees)
-        return stored_totals.write(s, row.hmac_key, row.id, pass_no, base, after)
+        stored_totals.write(s, row.id, pass_no, base, after)
 
     @staticmethod
     def _sync_register(s: Session, round_id: int, serial: str | None) -> None:

@@ -64,26 +64,50 @@ class RegisterService(ServiceBase):
         *,
         layout_json: str | None = None,
         auth: Auth | None = None,
+        planned: Sequence[IssuedBallot] | None = None,
     ) -> list[IssuedBallot]:
         """Register `count` fresh serials as printed, in one transaction, in random order.
 
         `layout_json` is the ballot's box geometry as printed, kept so scans can be read automatically later.
+        `planned` (from plan_batch) are the serials already drawn into a PDF that is on the disk: they are
+        registered as they are, so the register never holds a serial whose ballot was not written.
         """
+        if planned is not None:
+            count = len(planned)
         if not 1 <= count <= MAX_BATCH:
             raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
         with self._write() as s:
-            row = get_round_row(s, round_id)
-            actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "in phiếu", Stage.PREPARATION, Stage.COUNTING)
-            has_nominees = s.execute(select(NomineeRow.id).where(NomineeRow.round_id == round_id)).first()
-            if has_nominees is None:
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt bỏ phiếu chưa có người trong danh sách.")
-            issued = self._fresh(s, row, count)
+            row, actor = self._printable(s, round_id, auth, actor)
+            if planned is None:
+                issued = self._fresh(s, row, count)
+            else:
+                issued = list(planned)
+                self._insert(s, row, issued)
             if layout_json is not None:
                 row.layout_json = layout_json
             audit.append(s, actor, "ballots_printed", {"round": round_id, "count": count, "mode": row.mode})
         secrets.SystemRandom().shuffle(issued)
         return issued
+
+    def plan_batch(self, round_id: RoundId, count: int, *, auth: Auth | None = None) -> list[IssuedBallot]:
+        """`count` fresh serials and their QR payloads for a PDF, checked as print_batch checks them but not
+        registered: print_batch(planned=…) registers them once the PDF is written."""
+        if not 1 <= count <= MAX_BATCH:
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
+        with self._write() as s:
+            row, _actor = self._printable(s, round_id, auth, DEFAULT_ACTOR)
+            issued = self._generate(s, row, count)
+        secrets.SystemRandom().shuffle(issued)
+        return issued
+
+    def _printable(self, s: Session, round_id: RoundId, auth: Auth | None, actor: str) -> tuple[RoundRow, str]:
+        row = get_round_row(s, round_id)
+        actor = self._authorise_round(s, row, auth, actor)
+        require_stage(row, "in phiếu", Stage.PREPARATION, Stage.COUNTING)
+        has_nominees = s.execute(select(NomineeRow.id).where(NomineeRow.round_id == round_id)).first()
+        if has_nominees is None:
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt bỏ phiếu chưa có người trong danh sách.")
+        return row, actor
 
     def exchange(
         self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
@@ -157,8 +181,14 @@ class RegisterService(ServiceBase):
             raise ServiceError(ErrorCode.NOT_ISSUED)
         return reg
 
+    @classmethod
+    def _fresh(cls, s: Session, row: RoundRow, count: int) -> list[IssuedBallot]:
+        out = cls._generate(s, row, count)
+        cls._insert(s, row, out)
+        return out
+
     @staticmethod
-    def _fresh(s: Session, row: RoundRow, count: int) -> list[IssuedBallot]:
+    def _generate(s: Session, row: RoundRow, count: int) -> list[IssuedBallot]:
         existing = set(s.execute(select(SerialRow.serial).where(SerialRow.round_id == row.id)).scalars())
         mode = Mode(row.mode)
         out: list[IssuedBallot] = []
@@ -168,11 +198,25 @@ class RegisterService(ServiceBase):
                 continue
             existing.add(serial)
             out.append(IssuedBallot(serial, make_payload(row.code, serial, mode, row.hmac_key)))
+        return out
+
+    @staticmethod
+    def _insert(s: Session, row: RoundRow, issued: Sequence[IssuedBallot]) -> None:
+        mode = Mode(row.mode)
+        serials = [b.serial for b in issued]
+        taken = s.execute(
+            select(SerialRow.serial).where(SerialRow.round_id == row.id, SerialRow.serial.in_(serials))
+        ).first()
+        if taken is not None or len(set(serials)) != len(serials):
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail="số phiếu đã có trong sổ phiếu; hãy in lại.")
+        for b in issued:
+            if b.payload != make_payload(row.code, b.serial, mode, row.hmac_key):
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail="mã QR không khớp với lượt bỏ phiếu; hãy in lại.")
         s.add_all(
-            SerialRow(round_id=row.id, serial=b.serial, status=SerialStatus.PRINTED.value, mode=mode.value) for b in out
+            SerialRow(round_id=row.id, serial=b.serial, status=SerialStatus.PRINTED.value, mode=mode.value)
+            for b in issued
         )
         s.flush()
-        return out
 
 
 def _typed(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 import secrets
@@ -19,19 +20,43 @@ from vote_counter.domain.model import MeetingId, RoundId, nfc
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.durable_files import WriteFailed, place_then_commit
+from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService
 from vote_counter.storage import audit
 from vote_counter.storage.schema import AuditRow
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from vote_counter.documents.ballots import PrintedBallot
 
 # The document libraries (ReportLab, python-docx, openpyxl, cryptography) are imported by the methods that
 # use them: opening the window or running a command that writes no document never loads them (issue 15).
 
 Progress = Callable[[int, int], None]
+
+
+def require_intact(s: Session) -> None:
+    report = audit.verify(s)
+    if not report.ok:
+        raise ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        )
+
+
+def _rendered(write: Callable[[BinaryIO], object]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]:
+    try:
+        return place_then_commit(files, commit)
+    except WriteFailed as exc:
+        raise ServiceError(ErrorCode.PRINT_FAILED, path=exc.path.name, detail=exc.detail) from exc
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -58,8 +83,9 @@ class ReportService(ServiceBase):
         self._setup = setup
         self._register = register
         self._counting = counting
-        # Where the installation's signing key lives (beside the database): its fingerprint is printed on
-        # the minutes so the paper can be matched with the signed USB package (SPEC §8).
+        # A folder holding a station's own signing key, when one is named; otherwise each meeting's key,
+        # kept encrypted in the database. Its fingerprint is printed on the minutes so the paper can be
+        # matched with the signed USB package (SPEC §8).
         self._key_dir = key_dir
 
     # ------------------------------------------------------------ ballots
@@ -81,13 +107,18 @@ class ReportService(ServiceBase):
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
         layout = json.dumps(ballot_layout(meeting, round_, nominees, page_format).to_dict(), ensure_ascii=False)
-        issued = self._register.print_batch(round_id, count, layout_json=layout, auth=auth)
-        ballots = [PrintedBallot(b.serial, b.payload) for b in issued]
-        _atomic_write(
-            path,
+        planned = self._register.plan_batch(round_id, count, auth=auth)
+        ballots = [PrintedBallot(b.serial, b.payload) for b in planned]
+        pdf = _rendered(
             lambda fh: render_ballots(
                 meeting, round_, nominees, ballots, fh, page_format=page_format, progress=progress
-            ),
+            )
+        )
+        # The serials are registered only once their PDF is on the disk, fsynced and read back; a refused
+        # registration takes the PDF away again (issue 12: a full disk registered 200 serials, no PDF).
+        _place(
+            {path: pdf},
+            lambda: self._register.print_batch(round_id, count, layout_json=layout, auth=auth, planned=planned),
         )
         return ballots
 
@@ -122,9 +153,18 @@ class ReportService(ServiceBase):
         _atomic_write(path, lambda fh: render_sample(meeting, round_, nominees, fh, page_format=page_format))
 
     # ------------------------------------------------------------ minutes
+    def authorise_export(self, meeting_id: MeetingId, *, auth: Auth | None = None, actor: str = DEFAULT_ACTOR) -> str:
+        """An export carries the minutes: the same two people as a print of the minutes (chair and a member)."""
+        with self._write() as s:
+            require_intact(s)
+            return self._authorise_meeting(s, meeting_id, auth, actor, Need.CHAIR_AND_MEMBER)
+
     def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
+        """Everything the minutes, results files and export show; refused if the meeting's data was changed
+        behind the app's back (AUDIT_BROKEN naming the table and row)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
+        self.require_intact(round_.meeting_id)
         meeting = self._setup.meeting(round_.meeting_id)
         result = self._counting.result(round_id)
         with self._read() as s:
@@ -140,15 +180,20 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
-            key_fingerprint=self.key_fingerprint(),
+            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
         )
 
-    def key_fingerprint(self) -> str:
-        from vote_counter.services.signing import fingerprint, load_or_create_key
+    def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        from vote_counter.services.signing import load_or_create_key, meeting_signing_key
 
-        if self._key_dir is None:
-            return ""
-        return fingerprint(load_or_create_key(self._key_dir).public_key())
+        if self._key_dir is not None:
+            return load_or_create_key(self._key_dir)
+        return meeting_signing_key(self._access, meeting_id)
+
+    def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        from vote_counter.services.signing import fingerprint
+
+        return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
     def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:
@@ -180,15 +225,20 @@ class ReportService(ServiceBase):
         from vote_counter.documents.minutes_pdf import render_minutes
 
         why = nfc(reason)
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
         self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
         stem = f"BienBan_luot{round_id}"
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
-        _atomic_write(pdf, lambda fh: pages.append(render_minutes(data, fh, copies=3)))
-        _atomic_write(docx, lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
-        self._minutes_print(round_id, why, auth, actor, check_code=data.check_code)
-        return [pdf, docx]
+        # Both files rendered in memory, then placed whole (or neither) and logged: a failed run leaves no
+        # unlogged PDF and no temporary file behind.
+        pdf_bytes = _rendered(lambda fh: pages.append(render_minutes(data, fh, copies=3)))
+        docx_bytes = _rendered(lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
+        return _place(
+            {pdf: pdf_bytes, docx: docx_bytes},
+            lambda: self._minutes_print(round_id, why, auth, actor, check_code=data.check_code),
+        )
 
     def _minutes_print(
         self,
@@ -200,14 +250,17 @@ class ReportService(ServiceBase):
         check_only: bool = False,
         check_code: str = "",
     ) -> None:
-        """Who may print (a reprint: two people and a reason), and the log entry once the files are written."""
+        """Who may print (two people; a reprint also a reason), and the log entry once the files are written."""
         with self._write() as s:
+            require_intact(s)
             row = get_round_row(s, round_id)
             printed_before = any(
                 json.loads(r.details).get("round") == round_id
                 for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
             )
-            need = Need.CHAIR_AND_MEMBER if printed_before else Need.MEMBER
+            # Every print of the minutes, the first one too, needs the chair and another member (as a reprint
+            # does): copies must not be made around the two-person rule (issue 12).
+            need = Need.CHAIR_AND_MEMBER
             actor = self._authorise_round(s, row, auth, actor, need)
             if printed_before and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
@@ -230,6 +283,7 @@ class ReportService(ServiceBase):
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
         from vote_counter.documents.annex import render_entry_log
 
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
         entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
         nominees = self._setup.nominees(round_id)
@@ -243,6 +297,7 @@ class ReportService(ServiceBase):
         """One short PDF covering every round of the meeting."""
         from vote_counter.documents.meeting_summary import render_meeting_summary
 
+        self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
             raise ServiceError(ErrorCode.NOT_FOUND, what="lượt bỏ phiếu nào của hội nghị")
@@ -254,6 +309,7 @@ class ReportService(ServiceBase):
         """Results of every round of a meeting as XLSX and JSON."""
         from vote_counter.documents.results_xlsx import write_results_xlsx
 
+        self.require_intact(meeting_id)
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]
         xlsx, js = folder / f"KetQua_hoinghi{meeting_id}.xlsx", folder / f"KetQua_hoinghi{meeting_id}.json"

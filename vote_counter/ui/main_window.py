@@ -66,8 +66,16 @@ STAGE_STYLE = {
 }
 
 
+def _verify(ws: Workspace) -> object:
+    """The audit check's report, or the exception that stopped it (said in the window, never lost in a thread)."""
+    try:
+        return ws.audit.verify()
+    except Exception as exc:
+        return exc
+
+
 class MainWindow(QMainWindow):
-    auditChecked = Signal(object)  # the start-up check's report (or exception), from its thread
+    auditChecked = Signal(object)  # (the start-up check's report or exception, sign-in next), from its thread
     auditFinished = Signal()  # the check is done and its outcome shown
 
     def __init__(self, workspace: Workspace, settings: QSettings | None = None) -> None:
@@ -114,6 +122,8 @@ class MainWindow(QMainWindow):
         self.lock_button.clicked.connect(self.lock_screen)
         self.audit_status = StatusLine()  # "Đang kiểm tra nhật ký…" while the start-up check runs
         self.audit_status.hide()
+        self._background = False
+        self.auditChecked.connect(self._audit_checked, Qt.ConnectionType.QueuedConnection)
         user_bar = QHBoxLayout()
         user_bar.addWidget(self.audit_status, 4)
         user_bar.addStretch(1)
@@ -176,30 +186,34 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ start-up: audit check, then sign-in
     def start(self, *, background: bool = False) -> None:
         """After the window shows: verify the audit chain (a red alarm if broken; export refused, looking
-        still allowed), then ask a board member to sign in if the meeting has accounts.
+        still allowed), then ask a board member to sign in if the meeting has accounts, then check again the
+        sealed rows the signed-in member's meeting key opens.
 
-        With `background` (the app itself) the check runs in a thread after first paint, so opening a file of
+        With `background` (the app itself) each check runs in a thread after first paint, so opening a file of
         50,000 ballots shows the window at once: meanwhile the window says "Đang kiểm tra nhật ký…" and the
-        services refuse every write (Access.writes_held), sign-in included, until the check has finished."""
+        services refuse every write (Access.writes_held) until the check has finished."""
+        self._background = background
+        self._run_check(then_sign_in=True)
+
+    def _run_check(self, *, then_sign_in: bool) -> None:
         ws = self.ctx.workspace
-        if not background:
-            self._audit_checked(ws.audit.verify())
+        if self.ctx.audit_problem:
+            self._audit_checked((None, then_sign_in))
+            return
+        if not self._background:
+            self._audit_checked((_verify(ws), then_sign_in))
             return
         ws.access.writes_held = True
         self.audit_status.show_info(texts.AUDIT_CHECKING)
         self.audit_status.show()
-        self.auditChecked.connect(self._audit_checked, Qt.ConnectionType.QueuedConnection)
 
         def check() -> None:
-            try:
-                report: object = ws.audit.verify()
-            except Exception as exc:
-                report = exc
-            self.auditChecked.emit(report)
+            self.auditChecked.emit((_verify(ws), then_sign_in))
 
         threading.Thread(target=check, name="kp-audit-check", daemon=True).start()
 
-    def _audit_checked(self, report: Any) -> None:
+    def _audit_checked(self, outcome: tuple[Any, bool]) -> None:
+        report, then_sign_in = outcome
         ws = self.ctx.workspace
         ws.access.writes_held = False
         self.audit_status.hide()
@@ -208,20 +222,29 @@ class MainWindow(QMainWindow):
             self.ctx.audit_problem = detail
             sign_in.show_alarm(self, texts.AUDIT_CHECK_FAILED.format(detail=detail))
             self.minutes_page.refresh()
-        elif not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
+        elif report is not None and not report.ok:
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
             self.ctx.audit_problem = where
             sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
             self.minutes_page.refresh()
-        mid = self.ctx.meeting_id
-        if mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None:
-            sign_in.ask_sign_in(self, ws, mid)
+        if then_sign_in:
+            mid = self.ctx.meeting_id
+            asked = mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None
+            if asked and mid is not None and sign_in.ask_sign_in(self, ws, mid) and not self.ctx.audit_problem:
+                self._draw_user()
+                self._run_check(then_sign_in=False)  # the meeting key is open now: its sealed rows are checked too
+                return
         self._draw_user()
         self.auditFinished.emit()
+
+    def _check_audit(self) -> None:
+        """Check again now that a meeting key may be open (in the background when the app runs so)."""
+        self._run_check(then_sign_in=False)
 
     def sign_in(self) -> None:
         mid = self.ctx.meeting_id
         if mid is not None and sign_in.ask_sign_in(self, self.ctx.workspace, mid):
+            self._check_audit()
             self._draw_user()
             self.ctx.changed()
 

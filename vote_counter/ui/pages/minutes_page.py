@@ -162,7 +162,10 @@ class MinutesPage(Page):
         self.locked_note.setVisible(why is not None)
         code = texts.CHECK_CODE_NONE
         if why is None and self.ctx.round_id is not None:
-            code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+            try:
+                code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+            except ServiceError:  # a file edited outside the app gives no check code (the alarm says why)
+                code = texts.CHECK_CODE_NONE
         self.check_code.setText(code)
         self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
         tips = (
