@@ -23,6 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         return self_test()
     if args.command in (None, "gui"):
+        if args.db and not args.new and not Path(args.db).exists():
+            # A database given by name and missing is never replaced by a new, empty one (issue 12); the
+            # welcome screen creates the default database on purpose, and --new creates this one.
+            from vote_counter.services.errors import ErrorCode, ServiceError
+
+            sys.stderr.write(f"Lỗi: {ServiceError(ErrorCode.DATABASE_MISSING, path=args.db).message}\n")
+            return 2
         # The language is chosen before any window module is imported: they read the texts as they build.
         from vote_counter.ui.language import apply_saved_language
 

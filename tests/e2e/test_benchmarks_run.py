@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("bench_gui.py", ["--existing", "10", "--ballots", "3", "--nominees", "4"]),
         ("bench_congress.py", ["--delegates", "5"]),
         ("bench_startup.py", ["--runs", "1", "--sizes", "3,6"]),
+        ("bench_scan.py", ["--sheets", "3", "--per-level", "1"]),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:

@@ -176,8 +176,8 @@ class BallotsPage(Page):
             self.status.show_error(exc.message)
             return
         self.spoiled_serial.clear()
-        self.status.show_ok(texts.EXCHANGED.format(old=old.strip(), new=format_serial(fresh.serial)))
-        path = self.choose_path(self, f"phieu_doi_{fresh.serial}.pdf")
+        self.status.show_ok(texts.EXCHANGED.format(old=format_serial(old.strip()), new=format_serial(fresh.serial)))
+        path = self.choose_path(self, f"phieu_doi_{format_serial(fresh.serial)}.pdf")
         if path is not None:
             self._render([fresh], path)
         self.ctx.changed()
@@ -193,7 +193,7 @@ class BallotsPage(Page):
             self.status.show_error(exc.message)
             return
         self.unused_serial.clear()
-        self.status.show_ok(texts.MARKED_UNUSED.format(serial=serial.strip()))
+        self.status.show_ok(texts.MARKED_UNUSED.format(serial=format_serial(serial.strip())))
         self.ctx.changed()
 
     def _render(self, issued: Sequence[IssuedBallot], path: Path) -> None:

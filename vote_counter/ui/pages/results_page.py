@@ -126,9 +126,13 @@ class ResultsPage(Page):
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tie.setVisible(result.tie)
         names: dict[object, str] = {n.nominee_id: n.name for n in result.nominees}
-        blocking = [p for p in result.problems if p.code is not ProblemCode.NO_QUORUM]
+        blocking = [problem_text(p, names) for p in result.problems if p.code is not ProblemCode.NO_QUORUM]
+        if r.counts.collected is None:  # nothing to reconcile against: the figures cannot be said to agree
+            blocking.insert(0, texts.C_MISSING)
+        if r.double_entry and r.id is not None and (diffs := self.ctx.workspace.counting.pass_differences(r.id)):
+            blocking.append(texts.PASSES_DISAGREE.format(n=len(diffs)))
         self.problems.clear()
-        self.problems.addItems([problem_text(p, names) for p in blocking])
+        self.problems.addItems(blocking)
         self.problems.setVisible(bool(blocking))
         self.problems_title.setText(texts.PROBLEMS if blocking else texts.NO_PROBLEMS)
         self.problems_title.setStyleSheet(RED if blocking else "color: #0b5d1e;")
