@@ -110,3 +110,25 @@ def test_a_check_that_cannot_run_is_said_and_releases_nothing_silently(
     (message,) = alarms
     assert message.startswith("Không kiểm tra được nhật ký") and "lỗi đọc/ghi ổ đĩa" in message
     assert window.ctx.audit_problem is not None  # export stays refused
+
+
+def test_a_restart_on_a_meeting_with_passphrases_paints_before_anyone_signs_in(
+    qtbot: QtBot, tmp_path: Path, settings: Any
+) -> None:
+    """The window is built and shown with the meeting's key still locked (nobody signed in yet): nothing on
+    the way to first paint may need the key or read every sealed row."""
+    from tests.helpers.builders import build_round, workspace_at
+    from vote_counter.domain.model import RoundKind
+
+    path = tmp_path / "kp.sqlite3"
+    with workspace_at(path) as ws:
+        build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+    ws = Workspace.open(path)
+    try:
+        window = MainWindow(ws, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        assert ws.accounts.signed_in_member(window.ctx.meeting_id) is None  # type: ignore[arg-type]
+    finally:
+        ws.close()

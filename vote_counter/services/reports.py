@@ -173,8 +173,9 @@ class ReportService(ServiceBase):
         """Everything the minutes, results files and export show; refused if the meeting's data was changed
         behind the app's back (AUDIT_BROKEN naming the table and row).
 
-        `checked=False` only for what is shown, never printed or exported: the check reads every sealed row,
-        which at 50,000 ballots takes seconds and must not run on each refresh of the window (issue 15)."""
+        `checked=False` only for what is shown, never printed or exported: no audit check (it reads every sealed
+        row, seconds at 50,000 ballots, and must not run on each refresh of the window, issue 15) and no key
+        fingerprint (the meeting's key is locked until a member signs in)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         if checked:
@@ -195,7 +196,8 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
-            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
+            # Shown-only data needs no signing key (it stays locked until a member signs in).
+            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)) if checked else "",
             details=details,
             invalid_decisive=self._decisive(round_id, result.invalid),
             quorum_reason=quorum_reason,
