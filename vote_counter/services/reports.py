@@ -174,8 +174,8 @@ class ReportService(ServiceBase):
         behind the app's back (AUDIT_BROKEN naming the table and row).
 
         `checked=False` only for what is shown, never printed or exported: no audit check (it reads every sealed
-        row, seconds at 50,000 ballots, and must not run on each refresh of the window, issue 15) and no key
-        fingerprint (the meeting's key is locked until a member signs in)."""
+        row, seconds at 50,000 ballots, and must not run on each refresh of the window, issue 15), no key
+        fingerprint (the meeting's key is locked until a member signs in) and no decisive reasons (every ballot)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         if checked:
@@ -199,7 +199,8 @@ class ReportService(ServiceBase):
             # Shown-only data needs no signing key (it stays locked until a member signs in).
             key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)) if checked else "",
             details=details,
-            invalid_decisive=self._decisive(round_id, result.invalid),
+            # The decisive reasons read every invalid ballot: printed documents only, not the window's refreshes.
+            invalid_decisive=self._decisive(round_id, result.invalid) if checked else None,
             quorum_reason=quorum_reason,
         )
 
