@@ -129,7 +129,7 @@ def main() -> None:
             return time_to_shown(cmd, dict(base_env, **fresh_home(root, f"h{next(counter)}")))
 
         def empty_cmd() -> list[str]:
-            return [sys.executable, "-m", "vote_counter", "--db", str(root / f"empty{next(counter)}.sqlite3")]
+            return [sys.executable, "-m", "vote_counter", "--db", str(root / f"empty{next(counter)}.sqlite3"), "--new"]
 
         jobs: list[tuple[str, Callable[[], float]]] = [
             ("baseline: bare PySide6 QWidget", lambda: run([sys.executable, "-c", BASELINE], env)),
@@ -142,7 +142,7 @@ def main() -> None:
             jobs.append(
                 (
                     "Kiểm Phiếu, frozen, empty database",
-                    lambda: run([str(FROZEN), "--db", str(root / f"f{next(counter)}.sqlite3")], env),
+                    lambda: run([str(FROZEN), "--db", str(root / f"f{next(counter)}.sqlite3"), "--new"], env),
                 )
             )
         summaries = interleave(args.runs, *jobs)

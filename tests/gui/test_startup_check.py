@@ -110,3 +110,30 @@ def test_a_check_that_cannot_run_is_said_and_releases_nothing_silently(
     (message,) = alarms
     assert message.startswith("Không kiểm tra được nhật ký") and "lỗi đọc/ghi ổ đĩa" in message
     assert window.ctx.audit_problem is not None  # export stays refused
+
+
+def test_a_restart_on_a_meeting_with_passphrases_paints_before_anyone_signs_in(tmp_path: Path) -> None:
+    """A new process on a meeting whose board has passphrases: the window reaches its first paint with the
+    meeting's key still locked (nobody signed in yet). Nothing on the way may need the key or read every
+    sealed row (the set-up page's document details once did both)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers.builders import build_round, workspace_at
+    from vote_counter.domain.model import RoundKind
+
+    path = tmp_path / "kp.sqlite3"
+    with workspace_at(path) as ws:
+        build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+    home = str(tmp_path / "home")
+    env = dict(os.environ, KP_EXIT_WHEN_SHOWN="1", QT_QPA_PLATFORM="offscreen", HOME=home, XDG_CONFIG_HOME=home)
+    done = subprocess.run(
+        [sys.executable, "-m", "vote_counter", "--db", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "KP_SHOWN" in done.stdout, done.stderr[-2000:]

@@ -169,12 +169,17 @@ class ReportService(ServiceBase):
             require_intact(s)
             return self._authorise_meeting(s, meeting_id, auth, actor, Need.CHAIR_AND_MEMBER)
 
-    def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
+    def minutes_data(self, round_id: RoundId, *, document_number: str = "", checked: bool = True) -> MinutesData:
         """Everything the minutes, results files and export show; refused if the meeting's data was changed
-        behind the app's back (AUDIT_BROKEN naming the table and row)."""
+        behind the app's back (AUDIT_BROKEN naming the table and row).
+
+        `checked=False` only for what is shown, never printed or exported: no audit check (it reads every sealed
+        row, seconds at 50,000 ballots, and must not run on each refresh of the window, issue 15), no key
+        fingerprint (the meeting's key is locked until a member signs in) and no decisive reasons (every ballot)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
-        self.require_intact(round_.meeting_id)
+        if checked:
+            self.require_intact(round_.meeting_id)
         meeting = self._setup.meeting(round_.meeting_id)
         result = self._counting.result(round_id)
         with self._read() as s:
@@ -191,9 +196,11 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
-            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
+            # Shown-only data needs no signing key (it stays locked until a member signs in).
+            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)) if checked else "",
             details=details,
-            invalid_decisive=self._decisive(round_id, result.invalid),
+            # The decisive reasons read every invalid ballot: printed documents only, not the window's refreshes.
+            invalid_decisive=self._decisive(round_id, result.invalid) if checked else None,
             quorum_reason=quorum_reason,
         )
 
@@ -207,8 +214,9 @@ class ReportService(ServiceBase):
         return counts if sum(counts.values()) == invalid else None
 
     def missing_details(self, round_id: RoundId) -> list[str]:
-        """The document details the minutes of this round still lack, in words (empty: ready to print)."""
-        return missing_details(self.minutes_data(round_id))
+        """The document details the minutes of this round still lack, in words (empty: ready to print). Shown on the
+        set-up page at every refresh, so without the full audit check (printing still makes it)."""
+        return missing_details(self.minutes_data(round_id, checked=False))
 
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
         from vote_counter.services.signing import load_or_create_key, meeting_signing_key

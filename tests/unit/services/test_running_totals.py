@@ -234,3 +234,22 @@ def test_failed_save_leaves_the_totals_untouched(tmp_path: Path) -> None:
             ws.counting.record(rid, "123", BallotMarks({}))
         assert stored_row(ws.path, rid, 1) == before
         assert printed == ws.register.summary(rid)
+
+
+def test_window_refreshes_do_not_read_every_sealed_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set-up page asks which document details are missing at every refresh: that must not run the full audit
+    check (seconds at 50,000 ballots); printing the minutes still does."""
+    from vote_counter.storage import audit
+
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        rid = _counted(ws, 2)
+        calls: list[int] = []
+        real = audit.verify
+        monkeypatch.setattr(audit, "verify", lambda *a, **k: calls.append(1) or real(*a, **k))
+        listed: list[int] = []
+        every_ballot = ws.counting.ballots
+        monkeypatch.setattr(ws.counting, "ballots", lambda *a, **k: listed.append(1) or every_ballot(*a, **k))
+        ws.reports.missing_details(rid)
+        assert calls == [] and listed == []  # neither the audit check nor a list of every ballot
+        ws.reports.minutes_data(rid)
+        assert calls
