@@ -106,7 +106,13 @@ def sign_in(ws: Workspace, as_name: str | None, with_name: str | None, *, ask: b
     for members, passphrase in ((first, pass1), (second, pass2)):
         holders = [m for m in members if m.has_passphrase and m.id is not None]
         if len(holders) == 1 and holders[0].id is not None:
-            ws.accounts.verify(holders[0].id, passphrase)
+            try:
+                ws.accounts.verify(holders[0].id, passphrase)
+            except ServiceError as exc:
+                # A busy or failing disk is the command's to report (a run-level stop for enter-ballots);
+                # the services check the passphrase again on every call.
+                if exc.code is not ErrorCode.STORAGE:
+                    raise
     for member in first:
         assert member.id is not None and member.meeting_id is not None
         cred = Credential(member.id, pass1)
