@@ -31,7 +31,7 @@ from vote_counter.domain.model import (
 from vote_counter.domain.rules import Result
 from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.commands import add_commands
-from vote_counter.platform_os import stdin_is_terminal
+from vote_counter.platform_os import NoTerminal, stdin_is_terminal
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
@@ -277,6 +277,8 @@ def format_result(result: Result) -> list[str]:
 
 
 def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
+    round_ = ws.setup.round(RoundId(args.round))
+    ws.audit.require_intact(round_.meeting_id or 0)  # never show figures from a doctored file
     result = ws.counting.result(RoundId(args.round))
     if args.json:
         # The stage sits beside the canonical results, not in them: closing or sealing must not change the
@@ -311,17 +313,24 @@ def cmd_results_files(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
+    """Exit 0: the chain and every sealed row are as the app wrote them; 2: something was changed behind its
+    back; 3: intact as far as it could look, but a meeting's key was shut (sign in with --as to check it)."""
+    for meeting_id in list(ws.access.signed_in):
+        ws.access.open_keys(meeting_id)
     report = ws.audit.verify()
-    if report.ok:
-        _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
-        return 0
-    _err(
-        "CẢNH BÁO: "
-        + ServiceError(
-            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
-        ).message
-    )
-    return 2
+    if not report.ok:
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        _err("CẢNH BÁO: " + ServiceError(ErrorCode.AUDIT_BROKEN, where=where).message)
+        return 2
+    _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
+    if report.locked:
+        shut = ", ".join(f"số {m}" for m in report.locked)
+        _err(
+            f"Chưa kiểm được dữ liệu niêm phong của hội nghị {shut}: khóa niêm phong chỉ mở khi một thành viên "
+            'Ban kiểm phiếu đăng nhập. Chạy lại với --as "Họ tên".'
+        )
+        return 3
+    return 0
 
 
 def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
@@ -442,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("results", help="kết quả của một lượt")
     s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
     s.add_argument("--json", action="store_true", help="in JSON (mô tả trong docs/results.schema.json)")
-    s.set_defaults(func=cmd_results, read_only=True)
+    s.set_defaults(func=cmd_results)  # reads the seals: needs a member's passphrase (issue 12)
     s = sub.add_parser("minutes", help="ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)")
     s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
     s.add_argument("--out", required=True, help="thư mục ghi biên bản")
@@ -454,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="thư mục ghi các tệp kết quả")
     s.set_defaults(func=cmd_results_files)
     s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
-    s.set_defaults(func=cmd_verify_audit, read_only=True)
+    s.set_defaults(func=cmd_verify_audit)  # reads the seals: needs a member's passphrase (issue 12)
     s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")
     s.add_argument("--out", required=True, help="thư mục ghi các tệp của hội nghị mẫu")
     s.add_argument("--seed", type=int, default=2026, help="hạt giống tạo phiếu mẫu (cùng số, cùng phiếu)")
@@ -489,9 +498,10 @@ def run_command(args: argparse.Namespace) -> int:
             # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
             create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
             ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
-            # Reading asks nobody's passphrase (the names given are still checked).
-            ask = not getattr(args, "read_only", False)
-            sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
+            if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
+                # Reading asks nobody's passphrase (the names given are still checked).
+                ask = not getattr(args, "read_only", False)
+                sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
         return int(args.func(ws, args))
     except RunStopped as exc:
         _err(exc.message)
@@ -502,6 +512,12 @@ def run_command(args: argparse.Namespace) -> int:
     except InputError as exc:
         _err(f"Lỗi tệp nhập: {exc}. Chưa có gì được lưu.")
         return 1
+    except NoTerminal as exc:  # a passphrase asked outside this module (restore) with no console to ask on
+        who = exc.prompt[:1].lower() + exc.prompt[1:]
+        _err(
+            f"Lỗi: không có cửa sổ dòng lệnh để hỏi {who}: hãy đặt biến môi trường {exc.env}. Chưa có gì được thực hiện."
+        )
+        return 2
     except UsageError as exc:
         _err(f"Lỗi: {exc}. Chưa có gì được thực hiện.")
         return 2

@@ -91,7 +91,6 @@ class Workspace:
                 register,
                 counting,
                 access,
-                key_dir=None if str(target) == ":memory:" else target.parent,
             ),
             accounts=AccountService(access, sessions),
         )
