@@ -20,7 +20,7 @@ CHILD = Path(__file__).with_name("cli_child.py")
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "meeting.example.toml"
 CHAIR, MEMBER, THIRD = "Nguyễn Thị Mai", "Trần Văn Bình", "Lê Thị Hồng Nhung"
 PASSPHRASES = {CHAIR: "mật khẩu của chị Mai", MEMBER: "mật khẩu của anh Bình"}
-READ_ONLY = {"list", "register", "backups", "serials", "verify"}
+READ_ONLY = {"list", "register", "backups", "serials", "verify", "scan-queue"}
 # Reading these checks the meeting's seals, whose key only a board member's passphrase opens (issue 12):
 # they take --as like any change, and without it they say so (tested below with the other refusals).
 NEEDS_SEAL_KEY = {"results", "verify-audit", "results-files", "export-entries"}
@@ -70,6 +70,8 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
         "test-report": ["test-report", "1", "--expected", str(tmp / "expected.json")],
         "go-live": ["go-live", "1"],
         "serials": ["serials", "1"],
+        "scan": ["scan", "1", str(empty)],
+        "scan-queue": ["scan-queue", "1"],
     }
 
 

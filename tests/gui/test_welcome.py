@@ -150,6 +150,7 @@ def test_the_window_in_english(qtbot: QtBot, workspace: Workspace, tmp_path: Pat
             texts_en.PAGE_SETUP,
             texts_en.PAGE_BALLOTS,
             texts_en.PAGE_ENTRY,
+            texts_en.PAGE_SCAN,
             "4. Results",
             "5. Minutes and export",
         ]

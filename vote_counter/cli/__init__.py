@@ -14,11 +14,12 @@ from vote_counter import __version__
 from vote_counter.cli import argparse_vi
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
+from vote_counter.cli.scan import add_commands as add_scan_commands
 from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
-from vote_counter.documents.ballots import PageFormat
-from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
+from vote_counter.documents.labels import INVALID_REASON, KIND, MISSING_DETAILS, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import (
     BoardMember,
@@ -36,6 +37,7 @@ from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
+from vote_counter.storage.file_identity import file_identity
 
 
 class InputError(Exception):
@@ -293,6 +295,9 @@ def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
+    missing = ws.reports.missing_details(RoundId(args.round))
+    if missing:  # printed all the same (dots to fill in by hand), but the board is told what is missing
+        _err("Cảnh báo: " + MISSING_DETAILS.format(items=", ".join(missing)))
     paths = ws.reports.write_minutes(RoundId(args.round), Path(args.out), reason=args.reason or "")
     if args.annex:
         paths.append(ws.reports.write_annex(RoundId(args.round), Path(args.out)))
@@ -471,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub)
     add_test_mode_commands(sub)
     add_serials_command(sub)
+    add_scan_commands(sub)
     return p
 
 
@@ -493,14 +499,20 @@ BUSY_TIMEOUT = 5.0
 def run_command(args: argparse.Namespace) -> int:
     ws: Workspace | None = None
     try:
-        # `verify FOLDER` runs on any machine: it must not create a database there.
-        if getattr(args, "needs_workspace", True):
+        # `verify FOLDER` runs on any machine: it must not create a database there; it uses one that exists
+        # (the stations paired with it, the two members who confirm a new key).
+        needs = getattr(args, "needs_workspace", True)
+        target = Path(args.db) if args.db else default_database()
+        if needs == "if_exists" and file_identity(target) is not None:
+            needs = True
+        if needs is True:
             # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
             create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
             ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
             if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
                 # Reading asks nobody's passphrase (the names given are still checked).
-                ask = not getattr(args, "read_only", False)
+                # (`verify --trust-new-key` is a reading command that does need the two people's passphrases.)
+                ask = not getattr(args, "read_only", False) or bool(getattr(args, "trust_new_key", False))
                 sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
         return int(args.func(ws, args))
     except RunStopped as exc:

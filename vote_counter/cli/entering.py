@@ -8,24 +8,9 @@ import sys
 from pathlib import Path
 
 from vote_counter.domain.model import BallotMarks, NomineeId, RoundId
-from vote_counter.services.ballot_files import read_ballot_file, read_tally_file
+from vote_counter.services.ballot_files import PER_BALLOT, read_ballot_file, read_tally_file
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
-
-# Refusals that concern one paper: reported with its line, and the run goes on with the next line.
-PER_BALLOT = frozenset(
-    {
-        ErrorCode.MALFORMED_CODE,
-        ErrorCode.BAD_CHECK_DIGIT,
-        ErrorCode.NOT_ISSUED,
-        ErrorCode.OTHER_ROUND,
-        ErrorCode.TEST_IN_LIVE,
-        ErrorCode.LIVE_IN_TEST,
-        ErrorCode.SPOILED,
-        ErrorCode.DUPLICATE,
-        ErrorCode.BAD_MARKS,
-    }
-)
 
 
 class RunStopped(Exception):

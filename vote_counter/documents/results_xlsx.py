@@ -18,9 +18,11 @@ from openpyxl.utils import get_column_letter
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import pdf_text
-from vote_counter.domain.model import AGREE, CHOSEN, DISAGREE, RoundKind
+from vote_counter.documents.xlsx_print import print_setup
+from vote_counter.domain.model import AGREE, CHOSEN, DISAGREE, RoundKind, Secrecy
 from vote_counter.domain.rules import NomineeResult, Percent, ProblemCode, Result
 
+SECRECY_RANK = (Secrecy.TUYET_MAT, Secrecy.TOI_MAT, Secrecy.MAT)  # the strictest marking of the rounds
 PERCENT_FORMAT = "0.00%"
 COUNT_FORMAT = "0"
 FONT = "Times New Roman"
@@ -139,6 +141,9 @@ def _summary(ws: Any, items: Sequence[M.MinutesData]) -> None:
             cell = _put(ws, row, c, v, fmt=COUNT_FORMAT if isinstance(v, int) else None)
             cell.border = GRID
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
+    secrecy = next((L.secrecy_mark(s) for s in SECRECY_RANK if any(d.meeting.secrecy is s for d in items)), None)
+    audit = L.AUDIT_HEAD.format(head=items[0].audit_head_short) if items else ""
+    print_setup(ws, secrecy=secrecy, footer=audit, title_rows=f"{head}:{head}", landscape=True)
 
 
 # ---------------------------------------------------------------- one round
@@ -184,7 +189,7 @@ def _values(result: Result, n: NomineeResult) -> list[tuple[int | float | None, 
 def _round_sheet(ws: Any, data: M.MinutesData) -> None:
     r = data.result
     row = 1
-    _put(ws, row, 1, f"{L.TITLE} — {data.round.title}", font=TITLE)
+    _put(ws, row, 1, L.XLSX_ROUND_TITLE.format(title=data.round.title), font=TITLE)
     for line in M.subtitle_lines(data)[1:]:
         row += 1
         _put(ws, row, 1, line)
@@ -261,11 +266,13 @@ def _round_sheet(ws: Any, data: M.MinutesData) -> None:
     for k in range(len(cols)):
         ws.column_dimensions[get_column_letter(3 + k)].width = 12
     ws.column_dimensions[get_column_letter(width)].width = 44
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{top}:{sub}"
+    print_setup(
+        ws,
+        secrecy=L.secrecy_mark(data.meeting.secrecy),
+        footer=L.CHECK_CODE.format(code=data.check_code),
+        title_rows=f"{top}:{sub}",
+        landscape=width > 8,
+    )
 
 
 def write_results_xlsx(items: Sequence[M.MinutesData], out: BinaryIO) -> None:

@@ -7,17 +7,24 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vote_counter import platform_os
 from vote_counter.domain.model import MeetingId, RoundId
 from vote_counter.domain.serials import format_serial
-from vote_counter.exchange.backups import backup, discard_plan, list_backups, plan_restore, restore
-from vote_counter.exchange.export import export_package
-from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
 from vote_counter.exchange.texts import VERIFY_BAD, VERIFY_OK, done_message
-from vote_counter.exchange.verify import verify_package
-from vote_counter.services.workspace import Workspace
+from vote_counter.services.errors import ErrorCode, ServiceError
+
+if TYPE_CHECKING:
+    from vote_counter.services.workspace import Workspace
+
+# Each command imports what it uses (issue 15): the package, signing and archive libraries load only for them.
+IMPORT_MODES = ("second_pass", "additional")  # exchange.merge.ImportMode, without importing it for the parser
+
+TRUST_HELP = (
+    "tin khóa chưa biết sau khi Trưởng ban và một thành viên đã đối chiếu dấu vân tay (cần --as … --with …); "
+    "khóa được ghi nhận để lần sau không phải hỏi lại"
+)
 
 
 def _out(text: str = "") -> None:
@@ -29,6 +36,8 @@ def _err(text: str) -> None:
 
 
 def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.export import export_package
+
     key_dir = Path(args.key_dir) if args.key_dir else None
     result = export_package(ws, MeetingId(args.meeting), Path(args.out), encrypt=args.encrypt, key_dir=key_dir)
     _out(f"Đã ghi gói kết quả: {result.folder}")
@@ -41,13 +50,21 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
+def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.verify import verify_package
+
     report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
     if not report.ok:
         _err(VERIFY_BAD.format(folder=args.folder))
         for problem in report.problems:
             _err(f"  - {problem}")
         return 1
+    if not args.fingerprint:
+        # Whole is not enough: anyone can re-sign a package with a key of their own (trust on first use).
+        known = ws is not None and report.fingerprint is not None and _known_key(ws, report.fingerprint, args)
+        if not known:
+            _err(ServiceError(ErrorCode.UNKNOWN_KEY, fingerprint=report.fingerprint or "?").message)
+            return 1
     _out(VERIFY_OK.format(folder=args.folder))
     _out(f"  Dấu vân tay khóa ký: {report.fingerprint}")
     for rid, code in report.check_codes.items():
@@ -59,13 +76,33 @@ def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_key(ws: Workspace, fp: str, args: argparse.Namespace) -> bool:
+    """The key is this station's or a paired one; or the chair and a member confirm it now (--trust-new-key)."""
+    from vote_counter.exchange.trust import trusted
+    from vote_counter.services.accounts import Approval
+
+    pending = trusted(ws, fp, expected=None, trust_new_key=bool(args.trust_new_key))
+    if pending is None:
+        return True
+    meetings = [mid for mid, auth in ws.access.signed_in.items() if isinstance(auth, Approval)]
+    if not meetings:
+        raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
+    ws.pairing.pair(meetings[0], pending[0], pending[1])
+    _out(f"Đã ghi nhận khóa {pending[0]} là của máy kiểm phiếu đã đối chiếu (Trưởng ban và một thành viên xác nhận).")
+    return True
+
+
 def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import backup
+
     path = backup(ws, args.reason)
     _out(f"Đã sao lưu: {path}")
     return 0
 
 
 def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import list_backups
+
     items = list_backups(ws.path)
     if not items:
         _out("Chưa có bản sao lưu nào.")
@@ -88,6 +125,8 @@ def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
     """A dry run lists what would be dropped; `--confirm` with the chair and a member (--as, --with) restores."""
+    from vote_counter.exchange.backups import discard_plan, plan_restore, restore
+
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
     people = _people(args)
     if not args.confirm:
@@ -112,15 +151,26 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import export_entries
+    from vote_counter.exchange.trust import own_fingerprint
+
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
     _out(f"Đã ghi gói phiếu đã nhập: {folder}")
+    _out(f"Dấu vân tay khóa của máy này: {own_fingerprint(ws)} (máy nhận gói đối chiếu dấu vân tay này)")
     _out(done_message(folder))
     return 0
 
 
 def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import ImportMode, import_entries
+
     report = import_entries(
-        ws, RoundId(args.round), Path(args.folder), ImportMode(args.mode), expected_fingerprint=args.fingerprint
+        ws,
+        RoundId(args.round),
+        Path(args.folder),
+        ImportMode(args.mode),
+        expected_fingerprint=args.fingerprint,
+        trust_new_key=args.trust_new_key,
     )
     _out(f"Đã ghi {report.recorded} phiếu từ máy kiểm phiếu {report.fingerprint}.")
     if report.overlaps:
@@ -143,7 +193,8 @@ def add_commands(sub: Any) -> None:
     s.add_argument("folder", help="thư mục gói kết quả (KetQua_…) trên USB")
     s.add_argument("--fingerprint", help="dấu vân tay khóa ký cần có (16 chữ số hex)")
     s.add_argument("--passphrase", help="mật khẩu của KetQua.zip (gói mã hóa)")
-    s.set_defaults(func=cmd_verify, needs_workspace=False, read_only=True)
+    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
+    s.set_defaults(func=cmd_verify, needs_workspace="if_exists", read_only=True)
     s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay")
     s.add_argument("--reason", default="thủ công", help="lý do, ghi vào tên tệp")
     s.set_defaults(func=cmd_backup)
@@ -165,9 +216,10 @@ def add_commands(sub: Any) -> None:
     s.add_argument("folder", help="thư mục gói phiếu của máy kia")
     s.add_argument(
         "--mode",
-        choices=[m.value for m in ImportMode],
-        default=ImportMode.SECOND_PASS.value,
+        choices=IMPORT_MODES,
+        default=IMPORT_MODES[0],
         help="second_pass: lần nhập thứ hai để đối chiếu; additional: phiếu khác, cộng thêm",
     )
-    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (khuyên dùng)")
+    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (đọc trên màn hình máy kia)")
+    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
     s.set_defaults(func=cmd_import_entries)

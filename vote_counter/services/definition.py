@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from vote_counter.domain.documents import DocumentDetails
 from vote_counter.domain.model import (
     BoardRole,
     Counts,
@@ -29,6 +30,8 @@ from vote_counter.domain.model import (
 from vote_counter.domain.serials import new_round_code, new_round_key
 from vote_counter.domain.text_rules import CODE_LIMIT, NAME_LIMIT, TITLE_LIMIT
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase
+from vote_counter.services.documents import clean_details, parse_documents
+from vote_counter.services.documents import save_in as save_documents
 from vote_counter.services.errors import ServiceError
 from vote_counter.services.input_files import Reader
 from vote_counter.services.setup import MAX_SEATS, clean_counts, clean_meeting, clean_nominee, clean_round
@@ -40,6 +43,7 @@ from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, 
 class RoundPlan:
     round: Round
     nominees: tuple[Nominee, ...]
+    document_number: str = ""  # số of the round's minutes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,6 +51,7 @@ class MeetingPlan:
     meeting: Meeting
     board: tuple[tuple[str, BoardRole], ...]
     rounds: tuple[RoundPlan, ...]
+    documents: DocumentDetails = dataclasses.field(default_factory=DocumentDetails)  # [meeting.documents]
 
 
 MAX_DEFINITION = 1024 * 1024  # a meeting of 50 rounds of 60 people is far below this
@@ -65,6 +70,7 @@ MEETING_KEYS = (
     "header_style",
     "secrecy",
     "document_code",
+    "documents",
 )
 BOARD_KEYS = ("name", "role")
 ROUND_KEYS = (
@@ -85,6 +91,7 @@ ROUND_KEYS = (
     "issued",
     "collected",
     "nominees",
+    "document_number",
 )
 NOMINEE_KEYS = ("name", "birth_year", "current_position", "proposed_position", "unit")
 
@@ -162,6 +169,10 @@ def parse_definition(data: dict[str, Any], name: str = "định nghĩa hội ngh
         document_code=_opt_text(r, m.get("document_code"), "meeting.document_code", CODE_LIMIT),
     )
     meeting = _cleaned(r, "[meeting]", clean_meeting, meeting)
+    try:
+        documents = parse_documents(m.get("documents"))
+    except ServiceError as exc:
+        raise r.fail("[meeting.documents]", str(exc.details.get("detail", exc.message))) from exc
     board = []
     for i, b in enumerate(r.listed(data.get("board", []), "[[board]]", limit=MAX_BOARD), start=1):
         where = f"board[{i}]"
@@ -176,7 +187,7 @@ def parse_definition(data: dict[str, Any], name: str = "định nghĩa hội ngh
     if not rounds_data:
         raise r.fail("[[rounds]]", "cần ít nhất một lượt bỏ phiếu.")
     rounds = [_round(r, raw, i) for i, raw in enumerate(rounds_data, start=1)]
-    return MeetingPlan(meeting, tuple(board), tuple(rounds))
+    return MeetingPlan(meeting, tuple(board), tuple(rounds), documents)
 
 
 def _round(r: Reader, raw: Any, i: int) -> RoundPlan:
@@ -225,7 +236,8 @@ def _round(r: Reader, raw: Any, i: int) -> RoundPlan:
         raise r.fail(f"{where}.nominees", "chưa có người nào trong danh sách.")
     counts = _cleaned(r, where, clean_counts, counts)
     round_ = _cleaned(r, where, clean_round, dataclasses.replace(round_, counts=counts, order=i))
-    return RoundPlan(round_, tuple(nominees))
+    number = _opt_text(r, t.get("document_number"), f"{where}.document_number", CODE_LIMIT)
+    return RoundPlan(round_, tuple(nominees), number)
 
 
 class DefinitionService(ServiceBase):
@@ -239,6 +251,7 @@ class DefinitionService(ServiceBase):
             for order, (name, role) in enumerate(plan.board, start=1):
                 s.add(BoardMemberRow(meeting_id=mrow.id, full_name=name, role=role.value, order=order))
             used: set[str] = set()
+            numbers: dict[int, str] = {}
             for rp in plan.rounds:
                 code = new_round_code()
                 while code in used or s.query(RoundRow.id).filter(RoundRow.code == code).first():
@@ -249,11 +262,16 @@ class DefinitionService(ServiceBase):
                 repositories.fill_counts(rrow, rp.round.counts)
                 s.add(rrow)
                 s.flush()
+                if rp.document_number:
+                    numbers[rrow.id] = rp.document_number
                 for n in rp.nominees:
                     nrow = NomineeRow(round_id=rrow.id)
                     repositories.fill_nominee(nrow, n)
                     s.add(nrow)
             s.flush()
+            if plan.documents != DocumentDetails() or numbers:
+                details = clean_details(dataclasses.replace(plan.documents, numbers=numbers))
+                save_documents(s, mrow.id, details, actor)
             audit.append(
                 s,
                 actor,

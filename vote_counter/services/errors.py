@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     KEY_REFUSED = "key_refused"
     RESTORE_CONFIRM = "restore_confirm"
     RESTORE_OTHER_MEETING = "restore_other_meeting"
+    AUDIT_CHECKING = "audit_checking"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -85,6 +86,8 @@ MESSAGES: dict[ErrorCode, str] = {
     "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này.",
     ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
+    ErrorCode.AUDIT_CHECKING: "Đang kiểm tra nhật ký khi mở tệp dữ liệu: chưa ghi được gì cho đến khi kiểm tra "
+    "xong. Chờ vài giây rồi thử lại; dữ liệu chưa bị thay đổi.",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
     "hãy kiểm tra ổ đĩa rồi thử lại.",
     ErrorCode.AUDIT_BROKEN: "Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban.",
@@ -158,10 +161,15 @@ def tamper_place(
     """Where verification found the database changed behind the app's back, in words (table and row)."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    if bad_rows:
-        return f"dữ liệu khác với lúc niêm phong: {describe(bad_rows)}"
-    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-    return f"phiếu đã nhập số {shown} khác với lúc lưu"
+    places = []
+    ballots = sorted(set(bad_ballots) | {i for t, i in bad_rows if t == "ballots"})
+    if ballots:
+        shown = ", ".join(str(b) for b in ballots[:10]) + (" …" if len(ballots) > 10 else "")
+        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+    others = [(t, i) for t, i in bad_rows if t != "ballots"]
+    if others:
+        places.append(f"{describe(others)} khác với lúc niêm phong")
+    return "; ".join(places)
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vote_counter.domain.entry_tags import entries_key, entry_tag
 from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
 from vote_counter.domain.serials import PayloadError, format_serial, make_payload, new_serial, parse_typed_serial
 from vote_counter.services.accounts import Auth
@@ -125,9 +126,16 @@ class RegisterService(ServiceBase):
         return row, actor
 
     def exchange(
-        self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+        self,
+        round_id: RoundId,
+        serial_text: str,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
+        planned: IssuedBallot | None = None,
     ) -> IssuedBallot:
-        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed."""
+        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed
+        (`planned`: the fresh serial from plan_batch, already drawn into a PDF on the disk)."""
         serial = _typed(serial_text)
         with self._write() as s:
             row = get_round_row(s, round_id)
@@ -140,7 +148,11 @@ class RegisterService(ServiceBase):
                     detail=f"phiếu số {format_serial(serial)} không ở trạng thái đã in (đang: {STATUS_WORDS[reg.status]}).",
                 )
             reg.status = SerialStatus.SPOILED.value
-            fresh = self._fresh(s, row, 1)[0]
+            if planned is None:
+                fresh = self._fresh(s, row, 1)[0]
+            else:
+                fresh = planned
+                self._insert(s, row, [planned])
             audit.append(s, actor, "ballot_exchanged", {"round": round_id, "spoiled": serial, "new": fresh.serial})
             return fresh
 
@@ -162,6 +174,15 @@ class RegisterService(ServiceBase):
                 reg.status = SerialStatus.UNUSED.value
             audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
             return len(cleaned)
+
+    def entry_tags(self, round_id: RoundId) -> dict[str, str]:
+        """tag → serial for every serial in the round's register: what an entries package carries instead of
+        the serial (domain.entry_tags), and how the importing station finds its own serial again."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            key = entries_key(row.hmac_key)
+            serials = s.execute(select(SerialRow.serial).where(SerialRow.round_id == round_id)).scalars()
+            return {entry_tag(key, serial): serial for serial in serials}
 
     def layout(self, round_id: RoundId) -> str | None:
         """The stored layout description of the round's printed ballots (JSON), if any were printed."""

@@ -9,30 +9,32 @@ import random
 import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.annex import render_entry_log
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
-from vote_counter.documents.meeting_summary import render_meeting_summary
-from vote_counter.documents.minutes_data import MinutesData
-from vote_counter.documents.minutes_docx import write_minutes_docx
-from vote_counter.documents.minutes_pdf import render_minutes
-from vote_counter.documents.results_xlsx import write_results_xlsx
+from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing_details
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
-from vote_counter.domain.model import MeetingId, RoundId, nfc
+from vote_counter.domain.model import MeetingId, Reason, RoundId
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.durable_files import WriteFailed, place_then_commit
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
-from vote_counter.services.setup import SetupService
-from vote_counter.services.signing import fingerprint, load_or_create_key, meeting_signing_key
-from vote_counter.storage import audit
+from vote_counter.services.setup import SetupService, clean_reason
+from vote_counter.storage import audit, document_details
+from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.schema import AuditRow
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vote_counter.documents.ballots import PrintedBallot
+
+# The document libraries (ReportLab, python-docx, openpyxl, cryptography) are imported by the methods that
+# use them: opening the window or running a command that writes no document never loads them (issue 15).
 
 Progress = Callable[[int, int], None]
 
@@ -48,12 +50,13 @@ def free_stem(folder: Path, stem: str, suffixes: Sequence[str], *, start: int = 
         n += 1
 
 
-def require_intact(s: Session) -> None:
+def require_intact(s: Session) -> ChainReport:
     report = audit.verify(s)
     if not report.ok:
         raise ServiceError(
             ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
         )
+    return report
 
 
 def _rendered(write: Callable[[BinaryIO], object]) -> bytes:
@@ -70,13 +73,8 @@ def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary name, flush, then rename: a crash never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        write(fh)
-        fh.flush()
-    tmp.replace(path)
+    """Render, then write whole: temporary name, fsync, read back, rename; a failure leaves nothing."""
+    _place({path: _rendered(write)}, lambda: None)
 
 
 class ReportService(ServiceBase):
@@ -110,6 +108,8 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> list[PrintedBallot]:
         """Register `count` serials (one transaction) and draw them, in random order, into one PDF."""
+        from vote_counter.documents.ballots import PrintedBallot, ballot_layout, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -140,16 +140,22 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> PrintedBallot:
         """Đổi phiếu: mark the spoiled serial and print one fresh ballot to `path`."""
+        from vote_counter.documents.ballots import PrintedBallot, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
-        fresh = self._register.exchange(round_id, spoiled_serial, auth=auth)
+        (fresh,) = self._register.plan_batch(round_id, 1, auth=auth)
         ballot = PrintedBallot(fresh.serial, fresh.payload)
-        _atomic_write(path, lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        pdf = _rendered(lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        # As for print_ballots: the exchange is recorded only with the fresh ballot's PDF on the disk.
+        _place({path: pdf}, lambda: self._register.exchange(round_id, spoiled_serial, auth=auth, planned=fresh))
         return ballot
 
     def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
+        from vote_counter.documents.ballots import render_sample
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -173,7 +179,8 @@ class ReportService(ServiceBase):
         result = self._counting.result(round_id)
         with self._read() as s:
             head = audit.head(s)
-            counted_at, closed_at = self._stage_times(s, round_id)
+            counted_at, closed_at, quorum_reason = self._stage_times(s, round_id)
+            details = document_details.load(s, round_.meeting_id)
         return MinutesData(
             meeting=meeting,
             round=round_,
@@ -185,30 +192,53 @@ class ReportService(ServiceBase):
             closed_at=closed_at,
             document_number=document_number,
             key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
+            details=details,
+            invalid_decisive=self._decisive(round_id, result.invalid),
+            quorum_reason=quorum_reason,
         )
 
+    def _decisive(self, round_id: RoundId, invalid: int) -> dict[Reason, int] | None:
+        """Invalid ballots by their one decisive reason (pass 1 and the tally sheets, as the result counts them)."""
+        reason_sets = [b.reasons for b in self._counting.ballots(round_id, 1) if not b.valid]
+        counts = decisive_counts(reason_sets)
+        for sheet in self._counting.tally_sheets(round_id).values():
+            for reason, n in sheet.invalid.items():  # a tally sheet already counts one reason per ballot
+                counts[reason] = counts.get(reason, 0) + n
+        return counts if sum(counts.values()) == invalid else None
+
+    def missing_details(self, round_id: RoundId) -> list[str]:
+        """The document details the minutes of this round still lack, in words (empty: ready to print)."""
+        return missing_details(self.minutes_data(round_id))
+
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        from vote_counter.services.signing import load_or_create_key, meeting_signing_key
+
         if self._key_dir is not None:
             return load_or_create_key(self._key_dir)
         return meeting_signing_key(self._access, meeting_id)
 
     def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        from vote_counter.services.signing import fingerprint
+
         return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
-    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:
+    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime, str]:
+        """When counting opened and closed, and the reason the chair gave for opening it (below quorum)."""
         now = dt.datetime.now().astimezone()
         counted = closed = None
+        reason = ""
         for row in s.query(AuditRow).filter(AuditRow.action == "stage_changed").order_by(AuditRow.seq):
             details = json.loads(row.details)
             if details.get("round") != round_id:
                 continue
             at = dt.datetime.fromisoformat(row.at).astimezone()
-            if details.get("to") == "counting":
+            if details.get("to") == "counting" and details.get("from") == "preparation":
                 counted = at
+                reason = str(details.get("reason") or "")
             if details.get("to") == "closed":
                 closed = at
-        return (counted or now), (closed or now)
+        return (counted or now), (closed or now), reason
 
     def write_minutes(
         self,
@@ -221,7 +251,10 @@ class ReportService(ServiceBase):
     ) -> list[Path]:
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
-        why = nfc(reason)
+        from vote_counter.documents.minutes_docx import write_minutes_docx
+        from vote_counter.documents.minutes_pdf import render_minutes
+
+        why = clean_reason(reason)
         self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
         earlier = self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
@@ -284,18 +317,24 @@ class ReportService(ServiceBase):
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
+        from vote_counter.documents.annex import render_entry_log
+
         self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
-        entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
+        ballots = self._counting.ballots(round_id, 1)
+        entries = [b.marks for b in ballots if not b.set_aside]
+        set_aside = [b.reasons for b in ballots if b.set_aside]
         nominees = self._setup.nominees(round_id)
         # The order must not follow entry order: a system-seeded shuffle, never stored.
         rng = random.Random(secrets.randbits(64))
         path = folder / f"NhatKyNhapPhieu_luot{round_id}.pdf"
-        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng))
+        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng, set_aside=set_aside))
         return path
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
         """One short PDF covering every round of the meeting."""
+        from vote_counter.documents.meeting_summary import render_meeting_summary
+
         self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
@@ -306,6 +345,8 @@ class ReportService(ServiceBase):
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
+        from vote_counter.documents.results_xlsx import write_results_xlsx
+
         self.require_intact(meeting_id)
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]

@@ -23,7 +23,15 @@ from vote_counter.domain.model import (
     nfc,
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
-from vote_counter.domain.text_rules import CODE_LIMIT, NAME_LIMIT, TITLE_LIMIT, TextError, TextProblem, clean_text
+from vote_counter.domain.text_rules import (
+    CODE_LIMIT,
+    NAME_LIMIT,
+    REASON_LIMIT,
+    TITLE_LIMIT,
+    TextError,
+    TextProblem,
+    clean_text,
+)
 from vote_counter.services.accounts import Auth, Need
 from vote_counter.services.base import (
     DEFAULT_ACTOR,
@@ -48,6 +56,12 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = TITLE_L
         if exc.problem is TextProblem.EMPTY:
             raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"chưa nhập {field}.") from exc
         raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} {exc.words()}.") from exc
+
+
+def clean_reason(value: str) -> str:
+    """A typed reason (going back a stage, a reprint): the text rules, at most REASON_LIMIT characters; it may
+    be empty here (the caller says when a reason is required)."""
+    return _text(value, "lý do", required=False, limit=REASON_LIMIT)
 
 
 def clean_meeting(m: Meeting) -> Meeting:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
+from vote_counter.storage.document_details import DocumentDetailsRow
+from vote_counter.storage.scan_schema import ScanQueueRow
 from vote_counter.storage.schema import Base, KeyWrapRow, MeetingKeyRow, MeetingRow, RoundRow, TotalsRow
 
 
@@ -32,6 +34,13 @@ def _step_2(conn: Connection) -> None:
     ):
         if name not in have:
             conn.exec_driver_sql(f"ALTER TABLE board_members ADD COLUMN {name} {ddl}")
+
+
+def _step_scan_queue(conn: Connection) -> None:
+    """The review queue of scanned ballots (issue 14, SPEC §11): one table, created only if missing.
+
+    Step 1 builds every table of the current schema, so on a new file it is already there."""
+    ScanQueueRow.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
 def _step_running_totals(conn: Connection) -> None:
@@ -77,7 +86,20 @@ def _step_seal_every_table(conn: Connection) -> None:
         session.close()
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_step_1, _step_2, _step_seal_every_table, _step_running_totals)
+def _step_document_details(conn: Connection) -> None:
+    """Document details of a meeting (issue 13): number, issuer, place, recipients, signers, one JSON row per
+    meeting in a table of its own. Idempotent: a file made by step 1 of this version already has the table."""
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[DocumentDetailsRow.__tablename__]])
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (
+    _step_1,
+    _step_2,
+    _step_seal_every_table,
+    _step_running_totals,
+    _step_document_details,
+    _step_scan_queue,
+)
 SCHEMA_VERSION = len(STEPS)
 
 

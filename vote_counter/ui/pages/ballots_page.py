@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, render_ballots
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.model import Stage
 from vote_counter.domain.serials import format_serial
 from vote_counter.services.errors import ServiceError
@@ -197,6 +197,8 @@ class BallotsPage(Page):
         self.ctx.changed()
 
     def _render(self, issued: Sequence[IssuedBallot], path: Path) -> None:
+        from vote_counter.documents.ballots import PrintedBallot, render_ballots  # ReportLab on first use
+
         meeting, round_ = self.ctx.meeting(), self.ctx.round()
         if meeting is None or round_ is None:
             return
