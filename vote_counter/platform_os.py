@@ -13,6 +13,7 @@ Reviewed and found portable without a wrapper (docs/BUILD_WINDOWS.md lists them)
 from __future__ import annotations
 
 import ctypes
+import getpass
 import ntpath
 import os
 import sys
@@ -95,6 +96,26 @@ def stdin_is_terminal() -> bool:
         return bool(stream.isatty())
     except (ValueError, OSError):  # closed or detached
         return False
+
+
+class NoTerminal(Exception):
+    """A secret could not be asked: no console, or the input ended (EOF, Ctrl+C). `env` names the variable
+    that gives it instead."""
+
+    def __init__(self, prompt: str, env: str) -> None:
+        super().__init__(prompt)
+        self.prompt = prompt.strip().rstrip(":")
+        self.env = env
+
+
+def ask_hidden(prompt: str, env: str) -> str:
+    """A passphrase typed without echo; NoTerminal instead of getpass's fallback to a visible, closed stdin."""
+    if not stdin_is_terminal():
+        raise NoTerminal(prompt, env)
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise NoTerminal(prompt, env) from exc
 
 
 # ---------------------------------------------------------------- removable drives

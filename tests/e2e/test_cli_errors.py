@@ -20,11 +20,14 @@ CHILD = Path(__file__).with_name("cli_child.py")
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "meeting.example.toml"
 CHAIR, MEMBER, THIRD = "Nguyễn Thị Mai", "Trần Văn Bình", "Lê Thị Hồng Nhung"
 PASSPHRASES = {CHAIR: "mật khẩu của chị Mai", MEMBER: "mật khẩu của anh Bình"}
-READ_ONLY = {"list", "results", "register", "verify-audit", "backups", "serials", "verify"}
-# Commands no board member has to give: a new meeting (create-meeting, demo: no account exists yet), and
-# files made from what is saved without changing it (results files, a backup, the entries package for the
-# second laptop). Run without --as they do their job; given --as, the passphrase is checked like anywhere.
-NO_MEMBER_NEEDED = {"create-meeting", "demo", "results-files", "backup", "export-entries"}
+READ_ONLY = {"list", "register", "backups", "serials", "verify", "scan-queue"}
+# Reading these checks the meeting's seals, whose key only a board member's passphrase opens (issue 12):
+# they take --as like any change, and without it they say so (tested below with the other refusals).
+NEEDS_SEAL_KEY = {"results", "verify-audit", "results-files", "export-entries"}
+# Commands no board member has to give: a new meeting (create-meeting, demo: no account exists yet), and a
+# backup (a copy of the file, sealed as it is). Run without --as they do their job; given --as, the
+# passphrase is checked like anywhere.
+NO_MEMBER_NEEDED = {"create-meeting", "demo", "backup"}
 PROMPT = re.compile(r"(?m)^(Mật khẩu (hiện tại |mới )?của [^:\n.]+|Nhập lại mật khẩu mới): ")
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
 SERIAL = "000000000000"  # a well-formed serial (Damm check digit 0) that no round printed
@@ -67,6 +70,8 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
         "test-report": ["test-report", "1", "--expected", str(tmp / "expected.json")],
         "go-live": ["go-live", "1"],
         "serials": ["serials", "1"],
+        "scan": ["scan", "1", str(empty)],
+        "scan-queue": ["scan-queue", "1"],
     }
 
 

@@ -93,6 +93,7 @@ def test_go_live_from_the_command_line(
         assert ws.counting.result(live[0].id).collected == 0
         with pytest.raises(ServiceError) as err:
             ws.counting.identify(live[0].id, code)
-        assert err.value.code is ErrorCode.OTHER_ROUND
+        assert err.value.code is ErrorCode.TEST_IN_LIVE  # named as a test ballot, not "another round's"
+        assert err.value.message.startswith("Phiếu thử nghiệm")
     assert run(db, "go-live", str(live[0].id)) == 1  # a live round cannot go live again
     assert "thử nghiệm" in capsys.readouterr().err

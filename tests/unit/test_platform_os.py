@@ -193,3 +193,20 @@ def test_real_windows_calls(tmp_path: Path) -> None:
         os.close(fd)
     with open(platform_os.long_path(deep), "rb") as fh:
         assert fh.read() == b"a\nb"  # O_BINARY: no \r added
+
+
+def test_ask_hidden_never_falls_back_to_a_closed_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", None)
+    with pytest.raises(platform_os.NoTerminal) as info:
+        platform_os.ask_hidden("Mật khẩu của Nguyễn Thị Mai: ", "KP_PASSPHRASE")
+    assert (info.value.prompt, info.value.env) == ("Mật khẩu của Nguyễn Thị Mai", "KP_PASSPHRASE")
+    monkeypatch.setattr("sys.stdin", _Tty())
+
+    def ended(_prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr(platform_os.getpass, "getpass", ended)
+    with pytest.raises(platform_os.NoTerminal):
+        platform_os.ask_hidden("Mật khẩu: ", "KP_PASSPHRASE")
+    monkeypatch.setattr(platform_os.getpass, "getpass", lambda _prompt: "mật khẩu gõ vào")
+    assert platform_os.ask_hidden("Mật khẩu: ", "KP_PASSPHRASE") == "mật khẩu gõ vào"

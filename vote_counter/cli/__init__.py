@@ -32,7 +32,7 @@ from vote_counter.domain.model import (
 from vote_counter.domain.rules import Result
 from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.commands import add_commands
-from vote_counter.platform_os import stdin_is_terminal
+from vote_counter.platform_os import NoTerminal, stdin_is_terminal
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
@@ -108,7 +108,13 @@ def sign_in(ws: Workspace, as_name: str | None, with_name: str | None, *, ask: b
     for members, passphrase in ((first, pass1), (second, pass2)):
         holders = [m for m in members if m.has_passphrase and m.id is not None]
         if len(holders) == 1 and holders[0].id is not None:
-            ws.accounts.verify(holders[0].id, passphrase)
+            try:
+                ws.accounts.verify(holders[0].id, passphrase)
+            except ServiceError as exc:
+                # A busy or failing disk is the command's to report (a run-level stop for enter-ballots);
+                # the services check the passphrase again on every call.
+                if exc.code is not ErrorCode.STORAGE:
+                    raise
     for member in first:
         assert member.id is not None and member.meeting_id is not None
         cred = Credential(member.id, pass1)
@@ -524,6 +530,12 @@ def run_command(args: argparse.Namespace) -> int:
     except InputError as exc:
         _err(f"Lỗi tệp nhập: {exc}. Chưa có gì được lưu.")
         return 1
+    except NoTerminal as exc:  # a passphrase asked outside this module (restore) with no console to ask on
+        who = exc.prompt[:1].lower() + exc.prompt[1:]
+        _err(
+            f"Lỗi: không có cửa sổ dòng lệnh để hỏi {who}: hãy đặt biến môi trường {exc.env}. Chưa có gì được thực hiện."
+        )
+        return 2
     except UsageError as exc:
         _err(f"Lỗi: {exc}. Chưa có gì được thực hiện.")
         return 2

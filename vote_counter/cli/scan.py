@@ -86,14 +86,16 @@ def cmd_scan_queue(ws: Workspace, args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any) -> None:
     s = sub.add_parser("scan", help="đọc phiếu quét (PDF, PNG, JPEG, TIFF hoặc thư mục) và lưu các phiếu rõ ràng")
-    s.add_argument("round", type=int)
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--pass", dest="pass_no", type=int, choices=(1, 2), default=1)
-    s.add_argument("--json", action="store_true")
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="tệp ảnh quét hoặc thư mục chứa chúng")
+    s.add_argument(
+        "--pass", dest="pass_no", type=int, choices=(1, 2), default=1, help="lần nhập (1 hoặc 2 khi nhập hai lần)"
+    )
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     s.add_argument("--definite", type=float, default=DEFINITE, help="tỷ lệ mực từ đó một ô là có đánh dấu")
     s.add_argument("--marginal", type=float, default=MARGINAL, help="tỷ lệ mực dưới đó một ô có thể là trống")
     s.set_defaults(func=cmd_scan)
     s = sub.add_parser("scan-queue", help="các tờ quét đang chờ Ban kiểm phiếu xem xét")
-    s.add_argument("round", type=int)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_scan_queue)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
+    s.set_defaults(func=cmd_scan_queue, read_only=True)  # reading: asks nobody's passphrase

@@ -4,12 +4,12 @@ import-entries. cli.build_parser calls add_commands(sub); each command takes (wo
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vote_counter import platform_os
 from vote_counter.domain.model import MeetingId, RoundId
 from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.texts import VERIFY_BAD, VERIFY_OK, done_message
@@ -117,7 +117,9 @@ def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
     for name, env in ((args.as_name, "KP_PASSPHRASE"), (args.with_name, "KP_PASSPHRASE2")):
         if name:
             secret = os.environ.get(env)
-            people.append((name, secret if secret is not None else getpass.getpass(f"Mật khẩu của {name}: ")))
+            people.append(
+                (name, secret if secret is not None else platform_os.ask_hidden(f"Mật khẩu của {name}: ", env))
+            )
     return people
 
 
