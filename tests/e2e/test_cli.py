@@ -216,7 +216,7 @@ def test_verify_audit_finds_a_ballot_edited_in_the_file(db: Path, capsys: pytest
     conn.close()
     assert main(["--db", str(db), "verify-audit"]) == 2
     err = capsys.readouterr().err
-    assert f"phiếu đã nhập số {saved.id} khác với lúc lưu" in err and "báo Trưởng ban" in err
+    assert f"khác với lúc niêm phong: phiếu đã nhập số {saved.id}" in err and "báo Trưởng ban" in err
 
 
 def test_passphrases_and_who_acts_on_the_command_line(

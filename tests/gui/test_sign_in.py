@@ -208,7 +208,7 @@ def test_audit_alarm_at_start_when_a_ballot_row_was_edited(
     window = make_window()
     window.start()
     (message,) = alarms
-    assert "phiếu đã nhập số 2 khác với lúc lưu" in message and "Không được xuất" in message
+    assert "khác với lúc niêm phong: phiếu đã nhập số 2" in message and "Không được xuất" in message
     window.tabs.setCurrentWidget(window.minutes_page)
     usb = window.minutes_page.usb_button
     assert not usb.isEnabled() and usb.toolTip() == texts.WHY_AUDIT_BROKEN

@@ -4,12 +4,14 @@ import-entries. cli.build_parser calls add_commands(sub); each command takes (wo
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from vote_counter.domain.model import MeetingId, RoundId
-from vote_counter.exchange.backups import backup, list_backups, restore
+from vote_counter.exchange.backups import backup, discard_plan, list_backups, plan_restore, restore
 from vote_counter.exchange.export import export_package
 from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
 from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
@@ -71,10 +73,36 @@ def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """--as/--with and their passphrases (KP_PASSPHRASE, KP_PASSPHRASE2, else asked without echo)."""
+    people = []
+    for name, env in ((args.as_name, "KP_PASSPHRASE"), (args.with_name, "KP_PASSPHRASE2")):
+        if name:
+            secret = os.environ.get(env)
+            people.append((name, secret if secret is not None else getpass.getpass(f"Mật khẩu của {name}: ")))
+    return people
+
+
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
+    """A dry run lists what would be dropped; `--confirm` with the chair and a member (--as, --with) restores."""
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
-    report = restore(ws.path, Path(args.file))
+    people = _people(args)
+    if not args.confirm:
+        plan = plan_restore(ws.path, Path(args.file), people)
+        discard_plan(plan)
+        _out(f"Bản sao lưu {plan.backup.name} hợp lệ: {plan.report.entries} mục nhật ký, đầu chuỗi {plan.report.head}.")
+        if plan.live_meetings:
+            _out("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):")
+            for line in plan.dropped or ("không có thay đổi nào sau bản sao lưu",):
+                _out(f"  - {line}")
+            _out(
+                "CHƯA khôi phục. Để khôi phục: Trưởng ban và một thành viên khác cùng chạy lại lệnh với --as, --with và --confirm."
+            )
+            return 0
+    report = restore(ws.path, Path(args.file), people, confirm=args.confirm)
     _out(f"Đã khôi phục từ {report.restored_from.name} ({report.entries} mục nhật ký, đầu chuỗi {report.head}).")
+    for line in report.dropped:
+        _out(f"  Đã bỏ: {line}")
     if report.replaced_copy is not None:
         _out(f"Bản cơ sở dữ liệu trước khi khôi phục được giữ tại: {report.replaced_copy}")
     return 0
@@ -117,9 +145,12 @@ def add_commands(sub: Any) -> None:
     s.set_defaults(func=cmd_backup)
     s = sub.add_parser("backups", help="liệt kê các bản sao lưu")
     s.set_defaults(func=cmd_backups)
-    s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (có ghi nhật ký)")
+    s = sub.add_parser(
+        "restore", help="khôi phục từ một bản sao lưu: xem trước những gì bị bỏ; --confirm với hai người để làm"
+    )
     s.add_argument("file")
-    s.set_defaults(func=cmd_restore)
+    s.add_argument("--confirm", action="store_true", help="đã xem danh sách bị bỏ, đồng ý khôi phục")
+    s.set_defaults(func=cmd_restore, own_sign_in=True)
     s = sub.add_parser("export-entries", help="ghi các phiếu đã nhập của một lượt để gộp vào máy khác")
     s.add_argument("round", type=int)
     s.add_argument("--out", required=True)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId, Stage
+from vote_counter.domain.model import BallotMarks, MeetingId, NomineeId, Reason, RoundId, Stage
 from vote_counter.domain.serials import SERIAL_DIGITS
 from vote_counter.exchange.manifest import sha256, sign_files
 from vote_counter.exchange.package import write_package
@@ -93,7 +93,9 @@ def export_entries(
         ROUND_FILE: json.dumps(about, ensure_ascii=False, indent=2).encode("utf-8"),
     }
     created = (now or dt.datetime.now()).astimezone()
-    key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
+    assert round_.meeting_id is not None
+    meeting_id = MeetingId(round_.meeting_id)
+    key = load_or_create_key(Path(key_dir)) if key_dir is not None else ws.reports.signing_key(meeting_id)
     fp = fingerprint(key.public_key())
     signed = sign_files(
         files, key, kind=KIND, created=created, extra={"round": {"code": round_.code, "title": round_.title}}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -75,6 +75,7 @@ class Written:
 
 
 def write_ballot(
+    s: Session,
     cur: sqlite3.Cursor,
     ctx: RoundContext,
     last: tuple[int, str],
@@ -83,7 +84,7 @@ def write_ballot(
     marks: BallotMarks,
     validity: Validity,
 ) -> Written:
-    """The ballot, its register line, the pass's running totals and the sealed audit entry."""
+    """The ballot, its register line, the pass's running totals and the audit entry that seals all three."""
     round_id = ctx.round.id
     marks_text = repositories.marks_to_text(marks)
     reasons_text = repositories.reasons_to_text(validity.reasons)
@@ -91,16 +92,7 @@ def write_ballot(
     ballot_id = int(cur.lastrowid or 0)
     cur.execute(COUNTED, (round_id, serial))
     after = ctx.totals[pass_no] + tally(ctx.round, ctx.nominees, [marks])
-    data = stored_totals.encode(after)
-    cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, data))
-    values: tuple[Any, ...] = (ballot_id, round_id, serial, pass_no, marks_text, validity.valid, reasons_text)
-    details = {
-        "round": round_id,
-        "ballot": ballot_id,
-        "pass": pass_no,
-        "valid": validity.valid,
-        "digest": audit.ballot_values_digest(ctx.key, (*values, "active", False)),
-        "totals": stored_totals.digest(ctx.key, int(round_id or 0), pass_no, ctx.basis, data),
-    }
-    seq = audit.append_raw(cur, last, ctx.actor, "ballot_saved", details)
+    cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, stored_totals.encode(after)))
+    details = {"round": round_id, "ballot": ballot_id, "pass": pass_no, "valid": validity.valid}
+    seq = audit.append_raw(s, cur, last, ctx.actor, "ballot_saved", details)
     return Written(ballot_id, seq, after)

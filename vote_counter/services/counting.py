@@ -89,11 +89,6 @@ def _entered(row: BallotRow) -> EnteredBallot:
     )
 
 
-def _seal(row: RoundRow, ballot: BallotRow) -> str:
-    """The keyed digest of the ballot row as saved: verify() finds any later edit made outside the app."""
-    return audit.ballot_digest(row.hmac_key, ballot)
-
-
 def _reason_text(reason: str) -> str:
     cleaned = nfc(reason)
     if not cleaned:
@@ -200,7 +195,7 @@ class CountingService(ServiceBase):
             if serial is None:  # the full check says why not (or, rarely, lets it through)
                 serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
             validity = self._classify(marks, ctx.round, ctx.nominees)
-            written = ballot_save.write_ballot(cur, ctx, last, serial, pass_no, marks, validity)
+            written = ballot_save.write_ballot(s, cur, ctx, last, serial, pass_no, marks, validity)
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
 
@@ -252,7 +247,7 @@ class CountingService(ServiceBase):
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập phiếu", Stage.COUNTING)
-            seal = self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
+            self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
             ballot = BallotRow(
                 round_id=row.id,
                 serial=digits[:12] or None,
@@ -274,8 +269,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": 1,
                     "reason": reason.value,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
         return BallotId(ballot.id)
@@ -302,7 +295,7 @@ class CountingService(ServiceBase):
             nominees = repositories.nominees_of(s, row.id)
             validity = self._classify(marks, round_, nominees)
             old = repositories.marks_from_text(ballot.marks)
-            seal = self._shift_totals(
+            self._shift_totals(
                 s, row, ballot.pass_no, add=tally(round_, nominees, [marks]), take=tally(round_, nominees, [old])
             )
             ballot.marks = repositories.marks_to_text(marks)
@@ -318,8 +311,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -338,7 +329,7 @@ class CountingService(ServiceBase):
             require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
             if ballot.status != "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
-            seal = self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
+            self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
             ballot.status = "void"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -352,8 +343,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -372,7 +361,7 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
             if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
                 raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
-            seal = self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
+            self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
             ballot.status = "active"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -386,8 +375,6 @@ class CountingService(ServiceBase):
                     "ballot": ballot.id,
                     "pass": ballot.pass_no,
                     "reason": why,
-                    "digest": _seal(row, ballot),
-                    "totals": seal,
                 },
             )
             return _entered(ballot)
@@ -402,8 +389,8 @@ class CountingService(ServiceBase):
 
     def _shift_totals(
         self, s: Session, row: RoundRow, pass_no: int, *, add: Totals | None = None, take: Totals | None = None
-    ) -> str:
-        """Apply one change to the pass's persisted totals before the ballot row changes; the seal to log.
+    ) -> None:
+        """Apply one change to the pass's persisted totals before the ballot row changes (sealed by its entry).
 
         Read first: if the stored totals do not fit the round any more, they are counted from the ballots
         as they are before this change."""
@@ -415,7 +402,7 @@ class CountingService(ServiceBase):
         if add is not None:
             after = after + add
         base = stored_totals.basis(round_, nominees)
-        return stored_totals.write(s, row.hmac_key, row.id, pass_no, base, after)
+        stored_totals.write(s, row.id, pass_no, base, after)
 
     @staticmethod
     def _sync_register(s: Session, round_id: int, serial: str | None) -> None:

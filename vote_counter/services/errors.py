@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from vote_counter.domain.model import Reason
+from vote_counter.storage.seals import describe
 
 
 class ErrorCode(StrEnum):
@@ -52,6 +53,10 @@ class ErrorCode(StrEnum):
     DATABASE_REPLACED = "database_replaced"
     PRINT_FAILED = "print_failed"
     UNKNOWN_KEY = "unknown_key"
+    KEYS_LOCKED = "keys_locked"
+    KEY_REFUSED = "key_refused"
+    RESTORE_CONFIRM = "restore_confirm"
+    RESTORE_OTHER_MEETING = "restore_other_meeting"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -109,6 +114,14 @@ MESSAGES: dict[ErrorCode, str] = {
     "Hãy đặt mật khẩu cho Trưởng ban (và các thành viên) ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”.",
     ErrorCode.WEAK_PASSPHRASE: "Mật khẩu phải có từ {minimum} đến {maximum} ký tự. Hãy chọn mật khẩu dài hơn, dễ nhớ "
     "với mình nhưng người khác khó đoán.",
+    ErrorCode.KEYS_LOCKED: "Khóa niêm phong của hội nghị số {meeting} chưa được mở: cần một thành viên Ban kiểm phiếu "
+    'đăng nhập (trên dòng lệnh: --as "Họ tên") để kiểm tra và ghi dữ liệu niêm phong. Chưa có gì thay đổi.',
+    ErrorCode.KEY_REFUSED: "Mật khẩu của {name} không mở được khóa niêm phong của hội nghị: bản ghi thành viên trong tệp "
+    "dữ liệu đã bị sửa ngoài phần mềm. Không được tiếp tục; báo Trưởng ban và kiểm tra bằng “verify-audit”.",
+    ErrorCode.RESTORE_CONFIRM: "Khôi phục sẽ bỏ đi những thay đổi liệt kê ở trên. Cần Trưởng ban và một thành viên "
+    "khác đăng nhập (--as, --with) và xác nhận (--confirm) mới được khôi phục. Chưa có gì thay đổi.",
+    ErrorCode.RESTORE_OTHER_MEETING: "Bản sao lưu “{name}” là của hội nghị khác ({detail}), không phải của cơ sở dữ "
+    "liệu đang dùng: không được khôi phục. Chưa có gì thay đổi.",
     ErrorCode.CURRENT_PASSPHRASE: "{name} đã có mật khẩu: muốn đổi, hãy nhập mật khẩu hiện tại. Nếu đã quên, Trưởng ban "
     "và một thành viên khác cùng nhập mật khẩu của mình để đặt lại.",
     ErrorCode.INPUT_FILE: "Tệp “{name}” có lỗi — {where}: {detail} Chưa có gì được lưu; hãy sửa tệp rồi làm lại.",
@@ -138,19 +151,15 @@ SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
 
 
 def tamper_place(
-    first_bad_seq: int | None, bad_ballots: tuple[int, ...], bad_totals: tuple[tuple[int, int], ...] = ()
+    first_bad_seq: int | None, bad_ballots: tuple[int, ...], bad_rows: tuple[tuple[str, int], ...] = ()
 ) -> str:
-    """Where verification found the database changed behind the app's back, in words."""
+    """Where verification found the database changed behind the app's back, in words (table and row)."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    places = []
-    if bad_ballots:
-        shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
-    if bad_totals:
-        shown = ", ".join(f"lượt {r} lần nhập {p}" for r, p in bad_totals[:10]) + (" …" if len(bad_totals) > 10 else "")
-        places.append(f"tổng cộng dồn ({shown}) khác với lúc lưu")
-    return "; ".join(places)
+    if bad_rows:
+        return f"dữ liệu khác với lúc niêm phong: {describe(bad_rows)}"
+    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
+    return f"phiếu đã nhập số {shown} khác với lúc lưu"
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.

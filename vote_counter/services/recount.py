@@ -68,7 +68,7 @@ def check(s: Session, row_round: Round, nominees: Sequence[Nominee], progress: P
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
-        row = s.get(TotalsRow, (round_id, pass_no))
+        row = stored_totals.row_of(s, round_id, pass_no)
         stored = stored_totals.complete(stored_totals.decode(row.data), row_round, nominees) if row else None
         recounted = stored_totals.complete(recounted, row_round, nominees)
         out.append(PassCheck(pass_no, stored, recounted, row is not None and row.basis != base))

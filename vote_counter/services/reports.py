@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.documents.annex import render_entry_log
@@ -29,7 +30,7 @@ from vote_counter.services.durable_files import WriteFailed, place_then_commit
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
 from vote_counter.services.setup import SetupService
-from vote_counter.services.signing import fingerprint, load_or_create_key
+from vote_counter.services.signing import fingerprint, load_or_create_key, meeting_signing_key
 from vote_counter.storage import audit, document_details
 from vote_counter.storage.schema import AuditRow
 
@@ -40,7 +41,7 @@ def require_intact(s: Session) -> None:
     report = audit.verify(s)
     if not report.ok:
         raise ServiceError(
-            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
         )
 
 
@@ -81,8 +82,9 @@ class ReportService(ServiceBase):
         self._setup = setup
         self._register = register
         self._counting = counting
-        # Where the installation's signing key lives (beside the database): its fingerprint is printed on
-        # the minutes so the paper can be matched with the signed USB package (SPEC §8).
+        # A folder holding a station's own signing key, when one is named; otherwise each meeting's key,
+        # kept encrypted in the database. Its fingerprint is printed on the minutes so the paper can be
+        # matched with the signed USB package (SPEC §8).
         self._key_dir = key_dir
 
     # ------------------------------------------------------------ ballots
@@ -144,12 +146,6 @@ class ReportService(ServiceBase):
         _atomic_write(path, lambda fh: render_sample(meeting, round_, nominees, fh, page_format=page_format))
 
     # ------------------------------------------------------------ minutes
-    def require_intact(self) -> None:
-        """AUDIT_BROKEN unless the database passes the same checks as verify-audit: nothing is printed or
-        exported from a database changed behind the app's back."""
-        with self._read() as s:
-            require_intact(s)
-
     def authorise_export(self, meeting_id: MeetingId, *, auth: Auth | None = None, actor: str = DEFAULT_ACTOR) -> str:
         """An export carries the minutes: the same two people as a print of the minutes (chair and a member)."""
         with self._write() as s:
@@ -157,8 +153,11 @@ class ReportService(ServiceBase):
             return self._authorise_meeting(s, meeting_id, auth, actor, Need.CHAIR_AND_MEMBER)
 
     def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
+        """Everything the minutes, results files and export show; refused if the meeting's data was changed
+        behind the app's back (AUDIT_BROKEN naming the table and row)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
+        self.require_intact(round_.meeting_id)
         meeting = self._setup.meeting(round_.meeting_id)
         result = self._counting.result(round_id)
         with self._read() as s:
@@ -175,7 +174,7 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
-            key_fingerprint=self.key_fingerprint(),
+            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
             details=details,
             invalid_decisive=self._decisive(round_id, result.invalid),
             quorum_reason=quorum_reason,
@@ -194,10 +193,13 @@ class ReportService(ServiceBase):
         """The document details the minutes of this round still lack, in words (empty: ready to print)."""
         return missing_details(self.minutes_data(round_id))
 
-    def key_fingerprint(self) -> str:
-        if self._key_dir is None:
-            return ""
-        return fingerprint(load_or_create_key(self._key_dir).public_key())
+    def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        if self._key_dir is not None:
+            return load_or_create_key(self._key_dir)
+        return meeting_signing_key(self._access, meeting_id)
+
+    def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
     def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime, str]:
@@ -229,6 +231,7 @@ class ReportService(ServiceBase):
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
         why = nfc(reason)
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
         self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
         stem = f"BienBan_luot{round_id}"
@@ -284,7 +287,7 @@ class ReportService(ServiceBase):
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
-        self.require_intact()
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
         ballots = self._counting.ballots(round_id, 1)
         entries = [b.marks for b in ballots if not b.set_aside]
@@ -298,7 +301,7 @@ class ReportService(ServiceBase):
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
         """One short PDF covering every round of the meeting."""
-        self.require_intact()
+        self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
             raise ServiceError(ErrorCode.NOT_FOUND, what="lượt bỏ phiếu nào của hội nghị")
@@ -308,7 +311,7 @@ class ReportService(ServiceBase):
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
-        self.require_intact()
+        self.require_intact(meeting_id)
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]
         xlsx, js = folder / f"KetQua_hoinghi{meeting_id}.xlsx", folder / f"KetQua_hoinghi{meeting_id}.json"

@@ -160,8 +160,9 @@ class SetupService(ServiceBase):
             need = Need.CHAIR_AND_MEMBER if row.passphrase_hash is not None else Need.MEMBER
             actor = self._authorise_meeting(s, row.meeting_id, auth, actor, need)
             require_unsealed(s, row.meeting_id)
-            audit.append(s, actor, "board_member_removed", {"meeting": row.meeting_id, "name": row.full_name})
-            s.delete(row)
+            meeting_id, name = row.meeting_id, row.full_name
+            s.delete(row)  # before the entry, which seals the deletion
+            audit.append(s, actor, "board_member_removed", {"meeting": meeting_id, "name": name})
 
     def board(self, meeting_id: MeetingId) -> list[BoardMember]:
         with self._read() as s:
@@ -288,8 +289,9 @@ class SetupService(ServiceBase):
             if nrow is None:
                 raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
             _, actor = self._editable_list(s, nrow.round_id, auth, actor)
-            audit.append(s, actor, "nominee_removed", {"round": nrow.round_id, "name": nrow.full_name})
-            s.delete(nrow)
+            round_id, name = nrow.round_id, nrow.full_name
+            s.delete(nrow)  # before the entry, which seals the deletion
+            audit.append(s, actor, "nominee_removed", {"round": round_id, "name": name})
 
     def reorder_nominees(
         self,

@@ -114,8 +114,8 @@ class StageService(ServiceBase):
         for p in found.passes:
             if p.stale:
                 base = stored_totals.basis(round_, nominees)
-                seal = stored_totals.write(s, row.hmac_key, row.id, p.pass_no, base, p.recounted)
-                audit.append(s, DEFAULT_ACTOR, "totals_rebuilt", {"round": row.id, "pass": p.pass_no, "totals": seal})
+                stored_totals.write(s, row.id, p.pass_no, base, p.recounted)
+                audit.append(s, DEFAULT_ACTOR, "totals_rebuilt", {"round": row.id, "pass": p.pass_no})
         if not found.differing:
             return ""
         passes = ", ".join(str(n) for n in found.differing)

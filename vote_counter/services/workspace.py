@@ -93,7 +93,6 @@ class Workspace:
                 register,
                 counting,
                 access,
-                key_dir=None if str(target) == ":memory:" else target.parent,
             ),
             accounts=AccountService(access, sessions),
             documents=DocumentService(sessions, access),

@@ -1,15 +1,14 @@
-"""Running totals persisted per round and pass (table running_totals), and their seal in the audit chain.
+"""Running totals persisted per round and pass (table running_totals).
 
-Every change to a round's entered ballots rewrites its pass's row in the same transaction, and the audit entry
-of that change carries `totals`: a keyed digest of the row as written (the round's secret key, like the
-ballots' digests: the audit log leaves the room in the export). `verify_totals` finds a row edited, added or
-deleted behind the app's back. A full recount from the ballots stays as the verification at close.
+Every change to a round's entered ballots rewrites its pass's row in the same transaction; the audit entry
+of that change seals the row like every other sealed table (storage/seals.py), so verify-audit finds a row
+edited, added or deleted behind the app's back. A full recount from the ballots stays as the verification at
+close (services/recount.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,17 +19,7 @@ from sqlalchemy.orm import Session
 from vote_counter.domain.model import BallotMarks, Nominee, NomineeId, Reason, Round
 from vote_counter.domain.rules import Totals, set_aside_totals, tally
 from vote_counter.storage import repositories
-from vote_counter.storage.schema import AuditRow, BallotRow, RoundRow, TotalsRow
-
-# Audit actions whose details may hold a totals seal ("round", "pass", "totals").
-TOTALS_ACTIONS = (
-    "ballot_saved",
-    "ballot_set_aside",
-    "ballot_corrected",
-    "ballot_voided",
-    "ballot_restored",
-    "totals_rebuilt",
-)
+from vote_counter.storage.schema import BallotRow, RoundRow, TotalsRow
 
 
 def encode(totals: Totals) -> str:
@@ -85,14 +74,15 @@ def basis(round_: Round, nominees: Sequence[Nominee]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
 
 
-def digest(key: bytes, round_id: int, pass_no: int, basis_text: str, data: str) -> str:
-    body = json.dumps([round_id, pass_no, basis_text, data], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+def row_of(s: Session, round_id: int, pass_no: int) -> TotalsRow | None:
+    return s.execute(
+        select(TotalsRow).where(TotalsRow.round_id == round_id, TotalsRow.pass_no == pass_no)
+    ).scalar_one_or_none()
 
 
 def stored(s: Session, round_id: int, pass_no: int, basis_text: str) -> Totals | None:
     """The persisted totals if they were counted under this basis; None means: count again."""
-    row = s.get(TotalsRow, (round_id, pass_no))
+    row = row_of(s, round_id, pass_no)
     if row is None or row.basis != basis_text:
         return None
     return decode(row.data)
@@ -105,16 +95,15 @@ UPSERT = (
 )
 
 
-def write(s: Session, key: bytes, round_id: int, pass_no: int, basis_text: str, totals: Totals) -> str:
-    """Persist the totals (in the caller's transaction); the seal to put in the change's audit entry."""
+def write(s: Session, round_id: int, pass_no: int, basis_text: str, totals: Totals) -> None:
+    """Persist the totals (in the caller's transaction); the change's audit entry seals the row."""
     data = encode(totals)
-    row = s.get(TotalsRow, (round_id, pass_no))
+    row = row_of(s, round_id, pass_no)
     if row is None:
         s.add(TotalsRow(round_id=round_id, pass_no=pass_no, basis=basis_text, data=data))
     else:
         row.basis, row.data = basis_text, data
     s.flush()
-    return digest(key, round_id, pass_no, basis_text, data)
 
 
 def recount(s: Session, round_: Round, nominees: Sequence[Nominee], pass_no: int) -> Totals:
@@ -139,39 +128,16 @@ def passes_with_ballots(s: Session, round_id: int) -> list[int]:
     return sorted(set(rows))
 
 
-def verify_totals(s: Session) -> tuple[tuple[int, int], ...]:
-    """(round, pass) of totals rows that differ from their last seal, have none, or were deleted."""
-    sealed: dict[tuple[int, int], str] = {}
-    for text in s.execute(
-        select(AuditRow.details).where(AuditRow.action.in_(TOTALS_ACTIONS)).order_by(AuditRow.seq)
-    ).scalars():
-        details = json.loads(text)
-        seal, round_id, pass_no = details.get("totals"), details.get("round"), details.get("pass", 1)
-        if isinstance(seal, str) and isinstance(round_id, int) and isinstance(pass_no, int):
-            sealed[(round_id, pass_no)] = seal
-    keys = {rid: key for rid, key in s.execute(select(RoundRow.id, RoundRow.hmac_key)).all()}
-    bad: list[tuple[int, int]] = []
-    present: set[tuple[int, int]] = set()
-    for row in s.execute(select(TotalsRow).order_by(TotalsRow.round_id, TotalsRow.pass_no)).scalars():
-        where = (row.round_id, row.pass_no)
-        present.add(where)
-        key = keys.get(row.round_id)
-        if key is None or sealed.get(where) != digest(key, row.round_id, row.pass_no, row.basis, row.data):
-            bad.append(where)
-    bad.extend(sorted(set(sealed) - present))
-    return tuple(bad)
-
-
 def rebuild(s: Session, rounds: Iterable[RoundRow]) -> list[dict[str, Any]]:
-    """Count the totals of rounds that have none yet (a database from before this table): the seals to log."""
-    seals: list[dict[str, Any]] = []
+    """Count the totals of rounds that have none yet (a database from before this table): what to log."""
+    counted: list[dict[str, Any]] = []
     for row in rounds:
         round_ = repositories.round_(row)
         nominees = repositories.nominees_of(s, row.id)
         base = basis(round_, nominees)
         for pass_no in passes_with_ballots(s, row.id):
-            if s.get(TotalsRow, (row.id, pass_no)) is not None:
+            if row_of(s, row.id, pass_no) is not None:
                 continue
-            seal = write(s, row.hmac_key, row.id, pass_no, base, recount(s, round_, nominees, pass_no))
-            seals.append({"round": row.id, "pass": pass_no, "totals": seal})
-    return seals
+            write(s, row.id, pass_no, base, recount(s, round_, nominees, pass_no))
+            counted.append({"round": row.id, "pass": pass_no})
+    return counted

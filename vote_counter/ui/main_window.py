@@ -169,21 +169,29 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """After the window shows: verify the audit chain (a red alarm if broken; export refused, looking
         still allowed), then ask a board member to sign in if the meeting has accounts."""
+        self._check_audit()
+        mid = self.ctx.meeting_id
+        ws = self.ctx.workspace
+        asked = mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None
+        if asked and mid is not None and sign_in.ask_sign_in(self, ws, mid):
+            self._check_audit()  # the meeting key is open now: its sealed rows are checked too
+        self._draw_user()
+
+    def _check_audit(self) -> None:
+        """The chain, and every sealed row whose meeting key is open (issue 12); a red alarm if anything differs."""
+        if self.ctx.audit_problem:
+            return
         report = self.ctx.workspace.audit.verify()
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
             self.ctx.audit_problem = where
             sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
             self.minutes_page.refresh()
-        mid = self.ctx.meeting_id
-        ws = self.ctx.workspace
-        if mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None:
-            sign_in.ask_sign_in(self, ws, mid)
-        self._draw_user()
 
     def sign_in(self) -> None:
         mid = self.ctx.meeting_id
         if mid is not None and sign_in.ask_sign_in(self, self.ctx.workspace, mid):
+            self._check_audit()
             self._draw_user()
             self.ctx.changed()
 

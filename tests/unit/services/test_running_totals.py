@@ -162,10 +162,11 @@ def test_totals_edited_in_the_file_break_the_seal_and_block_closing(tmp_path: Pa
         )
         with raw(ws.path) as conn:
             conn.execute("UPDATE running_totals SET data = ? WHERE round_id = ?", (encode(forged), rid))
+            (row_id,) = conn.execute("SELECT id FROM running_totals WHERE round_id = ?", (rid,)).fetchone()
         report = ws.audit.verify()
-        assert not report.ok and report.bad_totals == ((rid, 1),) and report.bad_ballots == ()
-        place = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_totals)
-        assert f"lượt {rid} lần nhập 1" in place
+        assert not report.ok and report.bad_rows == (("running_totals", row_id),) and report.bad_ballots == ()
+        place = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        assert f"tổng cộng dồn số {row_id}" in place
         assert_vietnamese(place)
         err = expect_error(ws, ErrorCode.CANNOT_CLOSE, ws.stages.change, rid, Stage.CLOSED)
         assert "BÁO ĐỘNG" in err.message and "tổng cộng dồn" in err.message
@@ -176,9 +177,10 @@ def test_deleted_totals_row_is_found(tmp_path: Path) -> None:
     with workspace_at(tmp_path / "kp.sqlite3") as ws:
         rid = _counted(ws)
         with raw(ws.path) as conn:
+            (row_id,) = conn.execute("SELECT id FROM running_totals WHERE round_id = ?", (rid,)).fetchone()
             conn.execute("DELETE FROM running_totals")
         report = ws.audit.verify()
-        assert not report.ok and report.bad_totals == ((rid, 1),)
+        assert not report.ok and report.bad_rows == (("running_totals", row_id),)
         # Without its row the results fall back to counting the ballots (never a silent zero) ...
         assert ws.counting.totals(rid).collected == 4
         # ... and closing refuses: the sealed totals are gone.

@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import random
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -419,9 +420,8 @@ def test_details_never_hold_marks(ws: Workspace, kind: RoundKind) -> None:
     ws.counting.correct(saved[0].id, random_marks(rng, kind, b.ids), "sửa lại theo phiếu giấy")
     ws.counting.void(saved[1].id, "nhập nhầm")
     ws.counting.set_aside(b.round_id, Reason.DUPLICATE, b.printed[2].serial)
-    # "digest" is a keyed HMAC of the row (the round key stays in the database): it cannot be reversed to marks;
-    # "totals" the same of the pass's running totals after the change.
-    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "digest", "totals"}
+    # "seal" holds keyed HMACs of the rows written (the key is not in the file): they cannot be reversed to marks.
+    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "seal"}
     with raw(ws.path) as conn:
         rows = conn.execute("SELECT action, details FROM audit_log ORDER BY seq").fetchall()
     for action, details in rows:
@@ -430,3 +430,6 @@ def test_details_never_hold_marks(ws: Workspace, kind: RoundKind) -> None:
         assert write_in not in details
         if action.startswith("ballot_") and action != "ballot_exchanged":
             assert set(data) <= ballot_keys, (action, details)
+        for group in data.get("seal", []):
+            assert set(group) == {"meeting", "key", "digests", "mac"}, (action, details)
+            assert all(v is None or re.fullmatch(r"[0-9a-f]{32}", v) for v in group["digests"].values())
