@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vote_counter.documents.annex import render_entry_log
 from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
 from vote_counter.documents.meeting_summary import render_meeting_summary
-from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing_details
+from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing
 from vote_counter.documents.minutes_docx import write_minutes_docx
 from vote_counter.documents.minutes_pdf import render_minutes
 from vote_counter.documents.results_xlsx import write_results_xlsx
@@ -190,8 +190,15 @@ class ReportService(ServiceBase):
         return counts if sum(counts.values()) == invalid else None
 
     def missing_details(self, round_id: RoundId) -> list[str]:
-        """The document details the minutes of this round still lack, in words (empty: ready to print)."""
-        return missing_details(self.minutes_data(round_id))
+        """The document details the minutes of this round still lack, in words (empty: ready to print).
+
+        Read from the set-up alone (no count, no keys needed), so the set-up page can ask at any time."""
+        round_ = self._setup.round(round_id)
+        assert round_.meeting_id is not None
+        meeting_id = MeetingId(round_.meeting_id)
+        with self._read() as s:
+            details = document_details.load(s, meeting_id)
+        return missing(self._setup.meeting(meeting_id), round_.id, self._setup.board(meeting_id), details)
 
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
         if self._key_dir is not None:
