@@ -216,7 +216,7 @@ def test_verify_audit_finds_a_ballot_edited_in_the_file(db: Path, capsys: pytest
     conn.close()
     assert main(["--db", str(db), "verify-audit"]) == 2
     err = capsys.readouterr().err
-    assert f"khác với lúc niêm phong: phiếu đã nhập số {saved.id}" in err and "báo Trưởng ban" in err
+    assert f"phiếu đã nhập số {saved.id} khác với lúc lưu" in err and "báo Trưởng ban" in err
 
 
 def test_passphrases_and_who_acts_on_the_command_line(
@@ -243,6 +243,7 @@ def test_passphrases_and_who_acts_on_the_command_line(
     monkeypatch.delenv(cli.ENV_PASSPHRASE)
     answers = iter([PASSPHRASES[CHAIR], "mật khẩu mới của Nhung", "gõ khác đi"])
     monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(answers))
+    monkeypatch.setattr(cli, "stdin_is_terminal", lambda: True)  # a console to type in (pytest has none)
     assert cli.main(["--db", str(db), "--as", CHAIR, "passphrase", "1", "Lê Thị Hồng Nhung"]) == 2
     assert "không giống nhau" in capsys.readouterr().err
     answers = iter([PASSPHRASES[CHAIR], "mật khẩu mới của Nhung", "mật khẩu mới của Nhung"])

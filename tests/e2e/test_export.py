@@ -26,8 +26,9 @@ from tests.helpers.builders import (
     snapshot,
     workspace_at,
 )
-from vote_counter import cli
+from vote_counter import cli, platform_os
 from vote_counter.domain.model import BallotMarks, Meeting, RoundKind
+from vote_counter.domain.serials import format_serial
 from vote_counter.exchange import package
 from vote_counter.exchange.commands import add_commands
 from vote_counter.exchange.export import export_package
@@ -73,6 +74,8 @@ def test_export_and_verify_through_the_commands(
 ) -> None:
     ws, meeting, usb = setup
     assert meeting.id is not None
+    # The folder stands for a stick here ("có thể rút USB" is said only for a removable drive).
+    monkeypatch.setattr(platform_os, "is_removable", lambda path: Path(path).parent == usb)
     head_before = ws.audit.head()
     # The package carries the minutes: without the chair and another member it is refused (issue 12).
     assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 1
@@ -269,17 +272,25 @@ def test_backup_restore_and_merge_commands(
         for ib in built.printed[2:5]:
             ws.counting.record(rid, ib.serial, BallotMarks({built.ids[0]: frozenset({1})}))
     assert _run(b_db, "export-entries", str(rid), "--out", str(usb)) == 0
-    capsys.readouterr()
     (package_folder,) = usb.iterdir()
     monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
     monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
     signed = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
-    assert _run(a_db, *signed, "import-entries", str(rid), str(package_folder), "--mode", "additional") == 0
+    b_fingerprint = capsys.readouterr().out.split("Dấu vân tay khóa của máy này: ")[1].split()[0]
+    # Station B's key is not known at A yet: refused, A unchanged, until the fingerprint is given (paired).
+    before = snapshot(a_db)
+    assert _run(a_db, *signed, "import-entries", str(rid), str(package_folder), "--mode", "additional") == 1
+    assert f"khóa chưa biết (dấu vân tay {b_fingerprint})" in capsys.readouterr().err
+    assert snapshot(a_db) == before
+    argv = ("import-entries", str(rid), str(package_folder), "--mode", "additional")
+    assert _run(a_db, *signed, *argv, "--fingerprint", b_fingerprint) == 0
     out = capsys.readouterr().out
     assert "Đã ghi 2 phiếu" in out
-    assert built.printed[2].serial in out and built.printed[3].serial in out
+    assert format_serial(built.printed[2].serial) in out and format_serial(built.printed[3].serial) in out
     with workspace_at(a_db) as ws:
         assert len(ws.counting.ballots(rid, 1)) == 5
+    assert _run(a_db, *signed, *argv) == 0  # paired now: known without the fingerprint; nothing counted twice
+    assert "Đã ghi 0 phiếu" in capsys.readouterr().out
 
 
 def test_minutes_name_the_key_that_signs_the_package(tmp_path: Path) -> None:

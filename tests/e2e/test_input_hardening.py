@@ -139,7 +139,7 @@ def test_a_200_mb_file_is_refused_by_its_size_without_reading_it(
         fh.truncate(200 * 1024 * 1024)  # sparse: 200 MB as the file system reports it
     tracemalloc.start()
     try:
-        _refused(db, ["enter-ballots", "1", str(huge)], capsys, "cả tệp", "quá giới hạn")
+        _refused(db, ["enter-ballots", "1", str(huge)], capsys, "cả tệp: tệp lớn 209.715.200 byte, quá giới hạn")
         _size, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -277,3 +277,26 @@ def test_file_size_is_read_from_the_file_system(tmp_path: Path) -> None:
     with path.open("wb") as fh:
         fh.truncate(5 * 1024 * 1024)
     assert _file_size(path) == 5 * 1024 * 1024 == os.stat(path).st_size
+
+
+def test_a_nominee_list_with_a_right_to_left_override_is_refused(tmp_path: Path) -> None:
+    from vote_counter.services.errors import ServiceError
+    from vote_counter.services.importers import read_nominee_file
+
+    path = tmp_path / "danh_sach.csv"
+    path.write_text("Họ và tên,Chức vụ\nNguyễn Văn An,Giám đốc\nTrần \u202eThị Bích,Phó Giám đốc\n", encoding="utf-8")
+    with pytest.raises(ServiceError) as info:
+        read_nominee_file(path)
+    assert "dòng 3, cột “Họ và tên”" in info.value.message and "đổi chiều" in info.value.message
+    assert_vietnamese(info.value.message)
+
+
+def test_a_typed_reason_follows_the_text_rules(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db), "stage", "1", "counting"]) == 0
+    before = _state(db)
+    assert main(["--db", str(db), "stage", "1", "preparation", "--reason", "Sai số\x1b]0;x\x07"]) == 1
+    err = capsys.readouterr().err
+    assert "lý do có ký tự điều khiển" in err and "\x1b" not in err
+    assert main(["--db", str(db), "stage", "1", "preparation", "--reason", "x" * 501]) == 1
+    assert "lý do dài quá 500 ký tự" in capsys.readouterr().err
+    assert _state(db) == before

@@ -268,9 +268,11 @@ def test_a_tampered_database_prints_and_exports_nothing(tmp_path: Path, capsys: 
         b = build_round(ws, RoundKind.APPROVAL, nominees=2, printed=6)
         count_and_close(b, 4)
         rid, mid = b.round_id, b.meeting.id
-    with raw(db) as conn:  # a ballot's marks edited with sqlite3
+    with raw(db) as conn:  # a ballot's last mark changed with sqlite3 (compact "n:l,…" format)
         (bid, marks) = conn.execute("SELECT id, marks FROM ballots ORDER BY id LIMIT 1").fetchone()
-        conn.execute("UPDATE ballots SET marks = ? WHERE id = ?", (marks.replace("0", "1"), bid))
+        changed = marks[:-1] + ("1" if marks[-1] == "0" else "0")
+        assert changed != marks
+        conn.execute("UPDATE ballots SET marks = ? WHERE id = ?", (changed, bid))
     before = snapshot(db)
     out = tmp_path / "out"
     for argv in (
@@ -284,3 +286,14 @@ def test_a_tampered_database_prints_and_exports_nothing(tmp_path: Path, capsys: 
         assert "Dữ liệu bị sửa ngoài phần mềm" in err, (argv, err)
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith("KetQua")]
     assert snapshot(db) == before
+
+
+def test_the_window_is_not_opened_on_a_new_file_in_place_of_a_missing_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vote_counter.app import main
+
+    missing = tmp_path / "usb" / "kp.sqlite3"
+    assert main(["--db", str(missing)]) == 2
+    assert "Không có tệp cơ sở dữ liệu" in capsys.readouterr().err
+    assert not missing.exists() and not missing.parent.exists()

@@ -8,17 +8,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QListWidget, QWidget
+from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import NAMES, Seeded, seed_round
+from tests.gui.keys import Modal, click, press, tab_to_button_and_press
+from vote_counter import platform_os
 from vote_counter.domain.model import BallotMarks, Stage
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs
+from vote_counter.ui import dialogs, once_shown, texts
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages import minutes_page, usb_dialog
 
 MakeWindow = Callable[[], MainWindow]
+REAL_CONFIRM = dialogs.confirm  # make_window answers "yes" for every other test; here the dialog is the point
 
 
 def count_ballots(ws: Workspace, seeded: Seeded, marks: str) -> None:
@@ -76,8 +81,10 @@ def test_disabled_until_the_count_is_closed(make_window: MakeWindow, workspace: 
     assert not page.open_button.isEnabled() and not page.print_button.isEnabled()
 
 
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
 def test_minutes_reprint_annex_results_summary(
     make_window: MakeWindow,
+    qtbot: QtBot,
     workspace: Workspace,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -94,7 +101,16 @@ def test_minutes_reprint_annex_results_summary(
     window.tabs.setCurrentWidget(page)
     assert not page.minutes_button.isEnabled()
 
-    window.next_button.click()  # close the count, as the board does (the confirmation is answered yes)
+    # Close the count, as the board does: the real confirmation, "Không" first (Enter: the safe default), then
+    # "Có" reached with Tab and pressed with Space.
+    monkeypatch.setattr(dialogs, "confirm", REAL_CONFIRM)
+    no = Modal(lambda _dialog: press(qtbot, Qt.Key.Key_Return))
+    click(qtbot, window.next_button)
+    assert no.answered() and "sang giai đoạn “Đã kết thúc”?" in no.texts[0]
+    assert workspace.setup.round(rid).stage is Stage.COUNTING
+    yes = Modal(lambda dialog: tab_to_button_and_press(dialog, texts.YES))
+    click(qtbot, window.next_button)
+    assert yes.answered()
     assert workspace.setup.round(rid).stage is Stage.CLOSED
     assert page.minutes_button.isEnabled() and page.locked_note.isHidden()
     code = workspace.reports.minutes_data(rid).check_code
@@ -130,10 +146,14 @@ def test_minutes_reprint_annex_results_summary(
     page.minutes_button.click()
     assert len(prompts) == 1 and "In lại biên bản — ghi rõ lý do" in prompts[0]
     assert page.status.kind == "info" and len(page.written_files()) == 2
+    signed_print = pdf.read_bytes()
     page.minutes_button.click()
     assert len(prompts) == 2 and errors == []
     assert page.status.kind == "ok"
-    assert page.written_files() == [pdf, docx, pdf, docx]
+    # The reprint gets new names: the first print's files (the ones signed) are never overwritten.
+    pdf2, docx2 = out / f"BienBan_luot{rid}_in2.pdf", out / f"BienBan_luot{rid}_in2.docx"
+    assert page.written_files() == [pdf, docx, pdf2, docx2]
+    assert pdf.read_bytes() == signed_print and code in pdf_text(pdf2)
     printed = [e for e in workspace.audit.entries() if e.action == "minutes_printed"]
     assert len(printed) == 2
     assert [e.details["reprint"] for e in printed] == [False, True]
@@ -154,8 +174,10 @@ def test_minutes_reprint_annex_results_summary(
     assert page.written_files()[-4:] == [annex, xlsx, js, summary]
     assert errors == []
 
-    # Sealed: still readable and printable.
-    window.next_button.click()
+    # Sealed (its own warning, answered "Có"): still readable and printable.
+    seal = Modal(lambda dialog: tab_to_button_and_press(dialog, texts.YES))
+    click(qtbot, window.next_button)
+    assert seal.answered() and "Sau khi niêm phong" in seal.texts[0]
     assert workspace.setup.round(rid).stage is Stage.SEALED
     assert page.minutes_button.isEnabled() and page.check_code.text() == code
 
@@ -218,8 +240,9 @@ def test_usb_export_is_verified_before_it_says_done(
     stick = tmp_path / "usb"
     stick.mkdir()
     monkeypatch.setattr(usb_dialog, "choose_export_target", lambda _parent: stick)
+    monkeypatch.setattr(platform_os, "is_removable", lambda path: Path(path).parent == stick)  # a stick here
     shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_info", lambda _parent, _title, message: shown.append(message))
+    monkeypatch.setattr(once_shown, "show_once", lambda _parent, _title, _intro, secret, _after: shown.append(secret))
     window = make_window()
     page = window.minutes_page
     window.tabs.setCurrentWidget(page)
@@ -231,8 +254,7 @@ def test_usb_export_is_verified_before_it_says_done(
     assert page.status.kind == "ok" and "có thể rút USB" in page.status.text() and str(folder) in page.status.text()
     passphrase = None
     if encrypt:
-        (message,) = shown
-        passphrase = message.split("\n\n")[1].strip()
+        (passphrase,) = shown
         assert (folder / "KetQua.zip").exists()
     else:
         assert shown == []
@@ -245,3 +267,40 @@ def test_usb_export_is_verified_before_it_says_done(
 def test_removable_drives_lists_only_writable_external_volumes() -> None:
     for label, root in usb_dialog.removable_drives():
         assert str(root) not in {"/", "/home", "/boot"} and label
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_the_usb_dialog_lists_the_sticks_or_says_none_is_plugged_in(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, errors: list[str]
+) -> None:
+    """The real dialog, answered by keys. With no stick (as on CI) it says so in Vietnamese and Enter cannot
+    pick anything; Escape cancels and nothing is written. With sticks, each is listed and the hint shown."""
+    seeded = counted_round(workspace)
+    workspace.stages.change(seeded.round_id, Stage.CLOSED)
+    window = make_window()
+    page = window.minutes_page
+    window.tabs.setCurrentWidget(page)
+    drives = usb_dialog.removable_drives()
+    entries = len(workspace.audit.entries())
+    still_open: list[bool] = []
+    listed: list[int] = []
+
+    def look_then_cancel(dialog: QWidget) -> None:
+        listed.append(dialog.findChild(QListWidget).count())
+        if not drives:
+            press(qtbot, Qt.Key.Key_Return)  # "OK" with nothing to choose: the dialog stays
+            still_open.append(QApplication.activeModalWidget() is dialog)
+        press(qtbot, Qt.Key.Key_Escape)
+
+    modal = Modal(look_then_cancel)
+    click(qtbot, page.usb_button)
+    assert modal.answered()
+    assert modal.titles == [texts.USB_TITLE]
+    assert listed == [len(drives)]
+    if drives:
+        assert texts.USB_HINT in modal.texts[0]
+    else:
+        assert "Không thấy ổ USB nào đang cắm" in modal.texts[0]
+        assert still_open == [True]
+    assert len(workspace.audit.entries()) == entries  # cancelled: nothing exported, nothing logged
+    assert errors == [] and "có thể rút USB" not in page.status.text()

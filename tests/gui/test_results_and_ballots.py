@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
+from tests.gui.keys import click, open_tab, retype
 from vote_counter.domain.model import BallotMarks, Counts, RoundKind
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui.main_window import MainWindow
@@ -30,7 +31,7 @@ def test_results_table_projector_and_quorum_warning(
         board.digits("133")
         board.key(Qt.Key.Key_Return)
     page = window.results_page
-    window.tabs.setCurrentWidget(page)
+    open_tab(qtbot, window.tabs, page)
     assert page.model.rowCount() == 3
     assert page.model.index(1, 7).data() == "100,00%"
     assert page.model.index(1, 9).data() == "Từ 2/3 phiếu tín nhiệm thấp trở lên"
@@ -38,7 +39,7 @@ def test_results_table_projector_and_quorum_warning(
     assert page.quorum.isHidden()
     assert page.project_button.isEnabled()
 
-    page.project_button.click()
+    click(qtbot, page.project_button)
     projector = page.projector
     assert isinstance(projector, ProjectorView)
     qtbot.waitExposed(projector)
@@ -49,28 +50,30 @@ def test_results_table_projector_and_quorum_warning(
     qtbot.waitUntil(lambda: page.projector is None)
 
     # Only 1 of 3 summoned present: the quorum warning is red and loud.
-    window.tabs.setCurrentWidget(window.setup_page)
+    open_tab(qtbot, window.tabs, window.setup_page)
     workspace.setup.set_counts(seeded.round_id, Counts(summoned=9, present=3, issued=3))
-    window.tabs.setCurrentWidget(page)
+    open_tab(qtbot, window.tabs, page)
     assert not page.quorum.isHidden()
     assert "không đủ 2/3" in page.quorum.text()
 
 
-def test_projector_disabled_for_results_not_announced(make_window: MakeWindow, workspace: Workspace) -> None:
+def test_projector_disabled_for_results_not_announced(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot
+) -> None:
     seeded = seed_round(workspace, kind=RoundKind.NOMINATION, announced=False)
     ids = [n.id for n in workspace.setup.nominees(seeded.round_id) if n.id is not None]
     workspace.counting.record(seeded.round_id, seeded.ballots[0].payload, BallotMarks({ids[0]: frozenset({0})}))
     window = make_window()
-    window.tabs.setCurrentWidget(window.results_page)
+    open_tab(qtbot, window.tabs, window.results_page)
     button = window.results_page.project_button
     assert not button.isEnabled()
     assert "không công bố" in button.toolTip()
-    button.click()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # a click on the greyed button does nothing
     assert window.results_page.projector is None
 
 
 def test_print_ballots_and_exchange_a_spoiled_one(
-    make_window: MakeWindow, workspace: Workspace, tmp_path: Path
+    make_window: MakeWindow, workspace: Workspace, tmp_path: Path, qtbot: QtBot
 ) -> None:
     seeded = seed_round(workspace, ballots=2, counting=False)
     window = make_window()
@@ -78,24 +81,24 @@ def test_print_ballots_and_exchange_a_spoiled_one(
     opened: list[Path] = []
     page.choose_path = lambda _parent, suggested: tmp_path / suggested
     page.open_file = opened.append
-    window.tabs.setCurrentWidget(page)
+    open_tab(qtbot, window.tabs, page)
     assert page.register_labels["printed"].text() == "2"
-    page.count.setValue(3)
-    page.print_button.click()
+    retype(qtbot, page.count, "3")
+    click(qtbot, page.print_button)
     assert page.status.kind == "ok", page.status.text()
     assert len(opened) == 1 and opened[0].read_bytes().startswith(b"%PDF")
     summary = workspace.register.summary(seeded.round_id)
     assert summary.printed == 5
     assert page.register_labels["outstanding"].text() == "5"
 
-    page.spoiled_serial.setText(seeded.ballots[0].serial)
-    page.exchange_button.click()
+    retype(qtbot, page.spoiled_serial, seeded.ballots[0].serial)
+    click(qtbot, page.exchange_button)
     assert page.status.kind == "ok", page.status.text()
     assert workspace.register.summary(seeded.round_id).spoiled == 1
     assert page.register_labels["spoiled"].text() == "1"
     assert len(opened) == 2
 
     # Nominees are locked once ballots are printed, and the form says why.
-    window.tabs.setCurrentWidget(window.setup_page)
+    open_tab(qtbot, window.tabs, window.setup_page)
     assert not window.setup_page.nominees.add_button.isEnabled()
     assert "Đã in phiếu" in window.setup_page.nominees.add_button.toolTip()

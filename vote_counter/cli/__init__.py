@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vote_counter import __version__
+from vote_counter.cli import argparse_vi
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
+from vote_counter.cli.scan import add_commands as add_scan_commands
+from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
-from vote_counter.documents.ballots import PageFormat
 from vote_counter.documents.labels import INVALID_REASON, KIND, MISSING_DETAILS, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import (
     BoardMember,
@@ -27,11 +30,14 @@ from vote_counter.domain.model import (
     nfc,
 )
 from vote_counter.domain.rules import Result
+from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.commands import add_commands
+from vote_counter.platform_os import stdin_is_terminal
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
+from vote_counter.storage.file_identity import file_identity
 
 
 class InputError(Exception):
@@ -46,13 +52,27 @@ class UsageError(Exception):
 ENV_PASSPHRASE = "KP_PASSPHRASE"  # of the member named by --as
 ENV_PASSPHRASE2 = "KP_PASSPHRASE2"  # of the member named by --with
 ENV_NEW_PASSPHRASE = "KP_NEW_PASSPHRASE"  # the new one, for `passphrase`
+COUNT_HELP = {
+    "summoned": "số người được triệu tập (S)",
+    "present": "số người có mặt (P)",
+    "issued": "số phiếu phát ra (I)",
+    "collected": "số phiếu thu về, đếm tay (C)",
+}
 
 
 def _secret(prompt: str, env: str) -> str:
+    """The passphrase from `env`, else asked without echo on the terminal; with no terminal (a script, a
+    scheduled task, stdin closed) a clear message naming the variable instead of a traceback."""
     value = os.environ.get(env)
     if value is not None:
         return value
-    return getpass.getpass(prompt)
+    who = prompt.strip().rstrip(":")
+    if not stdin_is_terminal():
+        raise UsageError(f"không có cửa sổ dòng lệnh để hỏi {who[:1].lower()}{who[1:]}: hãy đặt biến môi trường {env}")
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise UsageError(f"chưa nhập {who[:1].lower()}{who[1:]}") from exc
 
 
 def _members_named(ws: Workspace, name: str) -> list[BoardMember]:
@@ -64,7 +84,7 @@ def _members_named(ws: Workspace, name: str) -> list[BoardMember]:
     return out
 
 
-def sign_in(ws: Workspace, as_name: str | None, with_name: str | None) -> None:
+def sign_in(ws: Workspace, as_name: str | None, with_name: str | None, *, ask: bool = True) -> None:
     """`--as NAME [--with NAME]`: act as that board member (and a second one) in every meeting where they sit.
 
     The passphrases are only collected here; each service call verifies them again."""
@@ -78,8 +98,17 @@ def sign_in(ws: Workspace, as_name: str | None, with_name: str | None) -> None:
     second = _members_named(ws, with_name) if with_name else []
     if with_name and not second:
         raise UsageError(f"không có thành viên Ban kiểm phiếu nào tên “{with_name}” (--with)")
+    if not ask:
+        return
     pass1 = _secret(f"Mật khẩu của {first[0].full_name}: ", ENV_PASSPHRASE)
     pass2 = _secret(f"Mật khẩu của {second[0].full_name}: ", ENV_PASSPHRASE2) if second else ""
+    # Checked once here, so a wrong passphrase is one message before anything runs (and counts once
+    # towards the lockout). Only when the name is one account: the same person may sit on the boards of
+    # several meetings with different passphrases, and each service call checks its own meeting's.
+    for members, passphrase in ((first, pass1), (second, pass2)):
+        holders = [m for m in members if m.has_passphrase and m.id is not None]
+        if len(holders) == 1 and holders[0].id is not None:
+            ws.accounts.verify(holders[0].id, passphrase)
     for member in first:
         assert member.id is not None and member.meeting_id is not None
         cred = Credential(member.id, pass1)
@@ -108,6 +137,8 @@ def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
     _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
     for r in ws.setup.rounds(MeetingId(meeting.id)):
         _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}, {len(ws.setup.nominees(RoundId(r.id or 0)))} người)")
+        for warning in ws.setup.name_warnings(RoundId(r.id or 0)):
+            _err(f"  Cảnh báo (lượt {r.id}): {warning}")
     return 0
 
 
@@ -135,8 +166,8 @@ def cmd_passphrase(ws: Workspace, args: argparse.Namespace) -> int:
                 current = _secret(f"Mật khẩu hiện tại của {member.full_name}: ", ENV_PASSPHRASE)
     new = os.environ.get(ENV_NEW_PASSPHRASE)
     if new is None:
-        new = getpass.getpass(f"Mật khẩu mới của {member.full_name}: ")
-        if getpass.getpass("Nhập lại mật khẩu mới: ") != new:
+        new = _secret(f"Mật khẩu mới của {member.full_name}: ", ENV_NEW_PASSPHRASE)
+        if _secret("Nhập lại mật khẩu mới: ", ENV_NEW_PASSPHRASE) != new:
             raise UsageError("hai lần nhập mật khẩu mới không giống nhau")
     ws.accounts.set_passphrase(member.id, new, current, auth=auth)
     _out(f"Đã đặt mật khẩu cho {member.full_name}.")
@@ -200,7 +231,7 @@ def cmd_register(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_exchange(ws: Workspace, args: argparse.Namespace) -> int:
     fresh = ws.reports.exchange_ballot(RoundId(args.round), args.serial, Path(args.out))
-    _out(f"Đã đổi phiếu {args.serial}: phiếu mới in vào {args.out}")
+    _out(f"Đã đổi phiếu {format_serial(args.serial)}: phiếu mới số {format_serial(fresh.serial)} in vào {args.out}")
     _print_register(ws, RoundId(args.round))
     return 0 if fresh.serial else 1
 
@@ -246,7 +277,10 @@ def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
     ws.audit.require_intact(round_.meeting_id or 0)  # never show figures from a doctored file
     result = ws.counting.result(RoundId(args.round))
     if args.json:
-        payload = dict(result_to_dict(result), check_code=check_code(result))
+        # The stage sits beside the canonical results, not in them: closing or sealing must not change the
+        # check code printed on the minutes. docs/results.schema.json describes this output.
+        stage = ws.setup.round(RoundId(args.round)).stage
+        payload = dict(result_to_dict(result), stage=stage.value, check_code=check_code(result))
         _out(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for line in format_result(result):
@@ -335,6 +369,7 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()  # argparse's own words (usage, errors) in Vietnamese
     p = argparse.ArgumentParser(prog="vote-counter", description="Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến.")
     p.add_argument("--db", help=f"tệp cơ sở dữ liệu (mặc định: {default_database()})")
     p.add_argument(
@@ -359,72 +394,83 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="cho phép tạo cơ sở dữ liệu mới, trống, khi tệp --db chưa có (không bao giờ tự tạo thay tệp bị mất)",
     )
-    p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}")
+    p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}", help="in số phiên bản rồi thoát")
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("gui", help="mở cửa sổ làm việc (mặc định)")
     s = sub.add_parser("create-meeting", help="tạo hội nghị từ tệp định nghĩa TOML hoặc JSON")
-    s.add_argument("file")
+    s.add_argument("file", help="tệp định nghĩa hội nghị (.toml hoặc .json; mẫu: docs/meeting.example.toml)")
     s.set_defaults(func=cmd_create_meeting)
     s = sub.add_parser("passphrase", help="đặt hoặc đổi mật khẩu của một thành viên Ban kiểm phiếu")
-    s.add_argument("meeting", type=int)
+    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
     s.add_argument("name", help="họ và tên thành viên, như trong Ban kiểm phiếu")
     s.add_argument("--reset", action="store_true", help="đặt lại mật khẩu đã quên (cần --as Trưởng ban --with …)")
     s.set_defaults(func=cmd_passphrase)
     s = sub.add_parser("list", help="liệt kê hội nghị và lượt bỏ phiếu")
-    s.set_defaults(func=cmd_list)
+    s.set_defaults(func=cmd_list, read_only=True)
     s = sub.add_parser("counts", help="ghi số triệu tập, có mặt, phát ra, thu về")
-    s.add_argument("round", type=int)
-    for name in ("summoned", "present", "issued", "collected"):
-        s.add_argument(f"--{name}", type=int)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    for name, label in COUNT_HELP.items():
+        s.add_argument(f"--{name}", type=int, metavar="SỐ", help=label)
     s.set_defaults(func=cmd_counts)
     s = sub.add_parser("stage", help="chuyển giai đoạn của lượt bỏ phiếu")
-    s.add_argument("round", type=int)
-    s.add_argument("stage", choices=[st.value for st in Stage])
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument(
+        "stage",
+        choices=[st.value for st in Stage],
+        help="; ".join(f"{st.value}: {STAGE_LABELS[st.value]}" for st in Stage),
+    )
     s.add_argument("--reason", help="lý do (bắt buộc khi quay lại giai đoạn trước)")
     s.set_defaults(func=cmd_stage)
     s = sub.add_parser("print-ballots", help="in phiếu có mã QR ra tệp PDF")
-    s.add_argument("round", type=int)
-    s.add_argument("--count", type=int, default=0)
-    s.add_argument("--out", required=True)
-    s.add_argument("--format", choices=[f.value for f in PageFormat], default=PageFormat.A4_PORTRAIT.value)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--count", type=int, default=0, help="số phiếu cần in (mỗi phiếu một số phiếu mới)")
+    s.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    s.add_argument(
+        "--format",
+        choices=[f.value for f in PageFormat],
+        default=PageFormat.A4_PORTRAIT.value,
+        help="khổ giấy (mặc định: a4_portrait)",
+    )
     s.add_argument("--sample", action="store_true", help="phiếu MẪU, không đăng ký số phiếu")
     s.set_defaults(func=cmd_print_ballots)
     s = sub.add_parser("register", help="sổ phiếu: đã in = đã tính + đổi + không dùng + chưa thu về")
-    s.add_argument("round", type=int)
-    s.set_defaults(func=cmd_register)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.set_defaults(func=cmd_register, read_only=True)
     s = sub.add_parser("exchange", help="đổi phiếu hỏng: ghi số cũ là hỏng và in một phiếu mới")
-    s.add_argument("round", type=int)
-    s.add_argument("serial")
-    s.add_argument("--out", required=True)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("serial", help="số phiếu của phiếu bị hỏng (xxxx-xxxx-xxxx)")
+    s.add_argument("--out", required=True, help="tệp PDF của phiếu mới")
     s.set_defaults(func=cmd_exchange)
     s = sub.add_parser("unused", help="ghi các phiếu đã in nhưng không phát ra (trả lại)")
-    s.add_argument("round", type=int)
-    s.add_argument("serials", nargs="+")
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("serials", nargs="+", help="các số phiếu được trả lại (xxxx-xxxx-xxxx)")
     s.set_defaults(func=cmd_unused)
     add_entering_commands(sub)
     s = sub.add_parser("results", help="kết quả của một lượt")
-    s.add_argument("round", type=int)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_results)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--json", action="store_true", help="in JSON (mô tả trong docs/results.schema.json)")
+    s.set_defaults(func=cmd_results, read_only=True)
     s = sub.add_parser("minutes", help="ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)")
-    s.add_argument("round", type=int)
-    s.add_argument("--out", required=True)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục ghi biên bản")
     s.add_argument("--reason", help="lý do in lại")
     s.add_argument("--annex", action="store_true", help="kèm nhật ký nhập phiếu (không có số phiếu)")
     s.set_defaults(func=cmd_minutes)
     s = sub.add_parser("results-files", help="kết quả của cả hội nghị: XLSX, JSON và bản tổng hợp PDF")
-    s.add_argument("meeting", type=int)
-    s.add_argument("--out", required=True)
+    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục ghi các tệp kết quả")
     s.set_defaults(func=cmd_results_files)
     s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
-    s.set_defaults(func=cmd_verify_audit)
+    s.set_defaults(func=cmd_verify_audit, read_only=True)
     s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")
-    s.add_argument("--out", required=True)
-    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--out", required=True, help="thư mục ghi các tệp của hội nghị mẫu")
+    s.add_argument("--seed", type=int, default=2026, help="hạt giống tạo phiếu mẫu (cùng số, cùng phiếu)")
     s.set_defaults(func=cmd_demo)
     add_commands(sub)
     add_test_mode_commands(sub)
+    add_serials_command(sub)
+    add_scan_commands(sub)
     return p
 
 
@@ -447,13 +493,21 @@ BUSY_TIMEOUT = 5.0
 def run_command(args: argparse.Namespace) -> int:
     ws: Workspace | None = None
     try:
-        # `verify FOLDER` runs on any machine: it must not create a database there.
-        if getattr(args, "needs_workspace", True):
+        # `verify FOLDER` runs on any machine: it must not create a database there; it uses one that exists
+        # (the stations paired with it, the two members who confirm a new key).
+        needs = getattr(args, "needs_workspace", True)
+        target = Path(args.db) if args.db else default_database()
+        if needs == "if_exists" and file_identity(target) is not None:
+            needs = True
+        if needs is True:
             # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
             create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
             ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
             if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
-                sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None))
+                # Reading asks nobody's passphrase (the names given are still checked).
+                # (`verify --trust-new-key` is a reading command that does need the two people's passphrases.)
+                ask = not getattr(args, "read_only", False) or bool(getattr(args, "trust_new_key", False))
+                sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
         return int(args.func(ws, args))
     except RunStopped as exc:
         _err(exc.message)

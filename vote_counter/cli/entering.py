@@ -8,24 +8,9 @@ import sys
 from pathlib import Path
 
 from vote_counter.domain.model import BallotMarks, NomineeId, RoundId
-from vote_counter.services.ballot_files import read_ballot_file, read_tally_file
+from vote_counter.services.ballot_files import PER_BALLOT, read_ballot_file, read_tally_file
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
-
-# Refusals that concern one paper: reported with its line, and the run goes on with the next line.
-PER_BALLOT = frozenset(
-    {
-        ErrorCode.MALFORMED_CODE,
-        ErrorCode.BAD_CHECK_DIGIT,
-        ErrorCode.NOT_ISSUED,
-        ErrorCode.OTHER_ROUND,
-        ErrorCode.TEST_IN_LIVE,
-        ErrorCode.LIVE_IN_TEST,
-        ErrorCode.SPOILED,
-        ErrorCode.DUPLICATE,
-        ErrorCode.BAD_MARKS,
-    }
-)
 
 
 class RunStopped(Exception):
@@ -87,11 +72,11 @@ def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
-    s.add_argument("--pass", dest="pass_no", type=int, default=1)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("file", help="tệp JSON lines, mỗi dòng một phiếu (xem README)")
+    s.add_argument("--pass", dest="pass_no", type=int, default=1, help="lần nhập (1 hoặc 2 khi nhập hai lần)")
     s.set_defaults(func=cmd_enter_ballots)
     s = sub.add_parser("enter-tally", help="nhập biên bản tổng hợp từ tệp JSON")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("file", help="tệp JSON của biên bản tổng hợp (xem README)")
     s.set_defaults(func=cmd_enter_tally)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
+from vote_counter.documents.page_format import PageFormat as PageFormat
 from vote_counter.documents.page_items import Circle, LineItem, Point, Rect, TextItem, rect_dict
 from vote_counter.documents.typescale import (
     BALLOT_A4,
@@ -31,12 +31,6 @@ BOX_WIDTH = 1.0  # pt: the boxes stand out from the grid
 STAMP_GREY = 0.72  # the dashed circle that marks the stamp area: light, so the seal reads over it
 SHARES = tuple(0.3 + 0.02 * k for k in range(16))  # name column widths tried, as shares of the free width
 STAMP_INSET = 0.5  # mm: the circle is drawn just inside the clearance
-
-
-class PageFormat(StrEnum):
-    A4_PORTRAIT = "a4_portrait"
-    A4_LANDSCAPE = "a4_landscape"
-    A5_PORTRAIT = "a5_portrait"
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from vote_counter.documents.ballot_layout import (
     STAMP_GREY,
     STAMP_INSET,
     BallotLayout,
-    PageFormat,
     PageLayout,
     ballot_layout,
 )
 from vote_counter.documents.fonts import SERIF_BOLD, pdf_text, register_fonts
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.documents.page_items import (
     Align,
     Rect,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+
+from vote_counter import platform_os
 
 README = "DOC_TRUOC.txt"
 
@@ -83,5 +86,13 @@ def readme(
 
 
 DONE = "Đã ghi xong — có thể rút USB."
+DONE_FOLDER = "Đã ghi xong vào thư mục {folder}"  # the target is not a removable drive
+
+
+def done_message(folder: Path) -> str:
+    """ "có thể rút USB" only when the folder is on a removable drive (platform_os.is_removable)."""
+    return DONE if platform_os.is_removable(folder) else DONE_FOLDER.format(folder=folder.parent)
+
+
 VERIFY_OK = "Gói kết quả toàn vẹn: {folder}"
 VERIFY_BAD = "GÓI KHÔNG TOÀN VẸN ({folder}):"

@@ -178,6 +178,8 @@ class Access:
         self._sessions = sessions
         self.clock = clock
         self.signed_in: dict[int, Auth] = {}  # meeting id → who works on it at this machine
+        # True while the window checks the audit chain after opening (issue 15): every write is refused.
+        self.writes_held = False
 
     def remember(self, meeting_id: int, auth: Auth) -> None:
         self.signed_in[meeting_id] = auth
@@ -205,6 +207,8 @@ class Access:
     def transaction(self) -> Iterator[Session]:
         """One user action = one transaction; a storage failure becomes a Vietnamese message; a wrong
         passphrase is counted (lockout) in a transaction of its own once the action has rolled back."""
+        if self.writes_held:
+            raise ServiceError(ErrorCode.AUDIT_CHECKING)
         try:
             with self._sessions.begin() as session:
                 session.connection(execution_options=WRITE)

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from vote_counter import platform_os
 from vote_counter.domain.model import RoundId, Stage, nfc
 from vote_counter.services.base import DEFAULT_ACTOR
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
@@ -63,8 +64,9 @@ def reason_slug(reason: str, limit: int = 40) -> str:
 
 
 def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    if directory and os.name == "nt":
-        return  # Windows cannot open a directory to flush it; NTFS journals the rename itself
+    if directory:
+        platform_os.fsync_directory(path)  # Windows cannot open a folder to flush it; NTFS journals the rename
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

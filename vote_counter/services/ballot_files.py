@@ -12,6 +12,7 @@ from typing import Any
 
 from vote_counter.domain.model import DECLARABLE_REASONS, NomineeId, Reason, Round, RoundKind, TallySheet
 from vote_counter.domain.text_rules import NAME_LIMIT, TITLE_LIMIT
+from vote_counter.services.errors import ErrorCode
 from vote_counter.services.input_files import Reader
 
 MAX_BALLOT_FILE = 16 * 1024 * 1024  # about 20,000 ballots of 60 rows; a bigger file is not a ballot file
@@ -26,6 +27,23 @@ TALLY_KEYS = ("sheet", "valid", "invalid", "rows", "write_ins")
 SET_ASIDE = {"not_issued": Reason.NOT_ISSUED, "duplicate": Reason.DUPLICATE}
 DECLARED = {r.value: r for r in sorted(DECLARABLE_REASONS)}
 INVALID = {r.value: r for r in Reason}
+
+
+# Refusals that concern one paper (reported with its line; the run goes on). Any other error (disk full,
+# database locked or gone, credentials refused, wrong stage) ends the run once (issue 12).
+PER_BALLOT = frozenset(
+    {
+        ErrorCode.MALFORMED_CODE,
+        ErrorCode.BAD_CHECK_DIGIT,
+        ErrorCode.NOT_ISSUED,
+        ErrorCode.OTHER_ROUND,
+        ErrorCode.TEST_IN_LIVE,
+        ErrorCode.LIVE_IN_TEST,
+        ErrorCode.SPOILED,
+        ErrorCode.DUPLICATE,
+        ErrorCode.BAD_MARKS,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,11 @@ def _ballot(r: Reader, item: Any, number: int, round_: Round, count: int) -> Bal
         reason = r.choice(item["set_aside"], f"{where}, “set_aside”", SET_ASIDE)
         note = r.text(item.get("code", ""), f"{where}, “code”", limit=TITLE_LIMIT)
         return BallotLine(number, note, {}, set_aside=reason)
+    return read_entry(r, item, where, round_, count, number)
+
+
+def read_entry(r: Reader, item: Any, where: str, round_: Round, count: int, number: int = 0) -> BallotLine:
+    """One entered ballot (code, marks, write-ins, declared reasons, pass) checked against the round."""
     table = r.table(item, where, BALLOT_KEYS, required=("code",))
     code = r.text(table["code"], f"{where}, “code”", limit=MAX_CODE, required=True)
     if not code.replace(" ", "").isascii() or not code.replace(" ", "").isdigit():
@@ -92,7 +115,7 @@ def read_ballot_file(path: Path, round_: Round, count: int) -> list[BallotLine]:
         if not line.strip():
             continue
         if len(out) >= MAX_BALLOT_LINES:
-            raise r.fail(f"dòng {number}", f"tệp có hơn {MAX_BALLOT_LINES:,} phiếu.".replace(",", "."))
+            raise r.fail(f"dòng {number}", f"tệp có hơn {MAX_BALLOT_LINES // 1000}.000 phiếu.")
         out.append(_ballot(r, r.json(line, f"dòng {number}"), number, round_, count))
     if not out:
         raise r.fail("cả tệp", "tệp không có phiếu nào.")

@@ -9,17 +9,21 @@ service's full check, which raises the right message; nothing here decides diffe
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
+from sqlalchemy import Engine, PoolProxiedConnection
 from sqlalchemy.orm import Session
 
 from vote_counter.domain.model import BallotMarks, Mode, SerialStatus, Validity, nfc
-from vote_counter.domain.rules import Totals, tally
+from vote_counter.domain.rules import Totals
+from vote_counter.domain.running import add_ballot
 from vote_counter.domain.serials import PAYLOAD_DIGITS, PayloadError, parse_payload, parse_typed_serial
 from vote_counter.services.live import RoundContext
-from vote_counter.storage import audit, repositories
+from vote_counter.storage import audit, repositories, seals
 from vote_counter.storage import totals as stored_totals
 
 HEAD = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
@@ -34,6 +38,37 @@ INSERT_BALLOT = (
 )
 COUNTED = "UPDATE ballot_register SET status = 'counted' WHERE round_id = ? AND serial = ?"
 _COUNTABLE = (SerialStatus.PRINTED.value, SerialStatus.COUNTED.value)
+
+
+class FastLane:
+    """One SQLite connection from the engine's pool kept for saves: a save then costs no session set-up (about
+    0.4 ms of CPU per save with the ORM session, measured). Closed with the workspace."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._proxy: PoolProxiedConnection | None = None
+
+    def connection(self) -> sqlite3.Connection:
+        if self._proxy is None:
+            self._proxy = self._engine.raw_connection()
+        dbapi = cast(sqlite3.Connection, self._proxy.dbapi_connection)
+        # The sealing triggers of this connection (storage/seals.py), outside any transaction, as the engine
+        # installs them for its own connections: every row the save writes is noted and sealed in its entry.
+        seals.install(dbapi, self._proxy.info)
+        return dbapi
+
+    def close(self) -> None:
+        if self._proxy is not None:
+            self._proxy.close()
+            self._proxy = None
+
+
+def rollback_quietly(conn: sqlite3.Connection) -> None:
+    """After a failed step: SQLite may have rolled back already (a full disk), and a second failure must not
+    hide the first."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def raw_cursor(s: Session) -> sqlite3.Cursor:
@@ -75,7 +110,7 @@ class Written:
 
 
 def write_ballot(
-    s: Session,
+    seal: Callable[[list[Any]], list[dict[str, Any]] | None],
     cur: sqlite3.Cursor,
     ctx: RoundContext,
     last: tuple[int, str],
@@ -83,16 +118,21 @@ def write_ballot(
     pass_no: int,
     marks: BallotMarks,
     validity: Validity,
+    extra: Callable[[int], Mapping[str, Any]] | None = None,
 ) -> Written:
-    """The ballot, its register line, the pass's running totals and the audit entry that seals all three."""
+    """The ballot, its register line, the pass's running totals and the audit entry that seals all three
+    (`seal`: the seal groups of the rows written since the last entry, see audit.append_raw; `extra(ballot)`'s
+    details added: a scanned ballot's image hashes)."""
     round_id = ctx.round.id
     marks_text = repositories.marks_to_text(marks)
     reasons_text = repositories.reasons_to_text(validity.reasons)
     cur.execute(INSERT_BALLOT, (round_id, serial, pass_no, marks_text, validity.valid, reasons_text))
     ballot_id = int(cur.lastrowid or 0)
     cur.execute(COUNTED, (round_id, serial))
-    after = ctx.totals[pass_no] + tally(ctx.round, ctx.nominees, [marks])
+    after = add_ballot(ctx.totals[pass_no], ctx.round, ctx.nominee_ids, marks, validity)
     cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, stored_totals.encode(after)))
     details = {"round": round_id, "ballot": ballot_id, "pass": pass_no, "valid": validity.valid}
-    seq = audit.append_raw(s, cur, last, ctx.actor, "ballot_saved", details)
+    if extra is not None:
+        details.update(extra(ballot_id))
+    seq = audit.append_raw(cur, last, ctx.actor, "ballot_saved", details, seal)
     return Written(ballot_id, seq, after)

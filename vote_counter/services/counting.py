@@ -5,10 +5,12 @@ One user action = one transaction with its audit entry. Audit details never hold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import (
@@ -48,9 +50,9 @@ from vote_counter.domain.sheets import check_sheet
 from vote_counter.services import ballot_save, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals, RoundContext
-from vote_counter.storage import audit, repositories
+from vote_counter.storage import audit, keys, repositories, seals
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
 
@@ -100,6 +102,10 @@ class CountingService(ServiceBase):
     def __init__(self, sessions: sessionmaker[Session], live: LiveTotals, access: Access | None = None) -> None:
         super().__init__(sessions, access)
         self._live = live
+        bind = sessions.kw.get("bind")
+        # An in-memory database is one per connection: saves there take the session's connection.
+        on_file = isinstance(bind, Engine) and bind.url.database not in (None, "", ":memory:")
+        self._lane = ballot_save.FastLane(bind) if isinstance(bind, Engine) and on_file else None
 
     # ------------------------------------------------------------ verification
     def identify(self, round_id: RoundId, text: str, pass_no: int = 1) -> str:
@@ -120,6 +126,8 @@ class CountingService(ServiceBase):
             if payload.round_code != row.code:
                 other = s.execute(select(RoundRow).where(RoundRow.code == payload.round_code)).scalar_one_or_none()
                 if other is not None and payload.verifies(other.hmac_key):
+                    # A test ballot in the live round made from it: the title is the same, say what it is.
+                    self._check_mode(payload.mode, round_mode)
                     raise ServiceError(ErrorCode.OTHER_ROUND, other=other.title)
                 raise ServiceError(ErrorCode.NOT_ISSUED)
             if not payload.verifies(row.hmac_key):
@@ -136,6 +144,8 @@ class CountingService(ServiceBase):
             select(SerialRow).where(SerialRow.round_id == row.id, SerialRow.serial == serial)
         ).scalar_one_or_none()
         if reg is None:
+            if round_mode is Mode.LIVE and self._is_test_serial(s, serial):
+                raise ServiceError(ErrorCode.TEST_IN_LIVE)
             raise ServiceError(ErrorCode.NOT_ISSUED)
         self._check_mode(Mode(reg.mode), round_mode)
         if reg.status == SerialStatus.SPOILED.value:
@@ -145,6 +155,14 @@ class CountingService(ServiceBase):
         if self._active_entry(s, row.id, serial, pass_no) is not None:
             raise ServiceError(ErrorCode.DUPLICATE, serial=serial)
         return serial
+
+    @staticmethod
+    def _is_test_serial(s: Session, serial: str) -> bool:
+        """A serial typed by hand that a test round printed (only looked up on the refusal path)."""
+        found = s.execute(
+            select(SerialRow.id).where(SerialRow.serial == serial, SerialRow.mode == Mode.TEST.value).limit(1)
+        ).first()
+        return found is not None
 
     @staticmethod
     def _check_mode(ballot: Mode, round_mode: Mode) -> None:
@@ -175,14 +193,20 @@ class CountingService(ServiceBase):
         actor: str = DEFAULT_ACTOR,
         *,
         auth: Auth | None = None,
+        audit_extra: Callable[[Session, int], Mapping[str, Any]] | None = None,
     ) -> SavedBallot:
         """Save one ballot's marks after verifying its payload or serial (SPEC §6).
 
         One transaction: the ballot, its register line, the pass's running totals and the audit entry sealing
-        both. The round's context (services/live.py) spares the repeated look-ups while nothing else changed."""
+        both. The round's context (services/live.py) spares the repeated look-ups while nothing else changed.
+        `audit_extra` runs inside the same transaction once the ballot row exists and returns details added
+        to its audit entry (a scanned ballot: its images' SHA-256 and the queue rows it settles)."""
         if pass_no not in (1, 2):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
+        fast = self._record_fast(round_id, text, marks, pass_no, auth, actor)
+        if fast is not None:
+            return fast
         with self._write() as s:
             cur = ballot_save.raw_cursor(s)
             last = ballot_save.head(cur)
@@ -195,9 +219,62 @@ class CountingService(ServiceBase):
             if serial is None:  # the full check says why not (or, rarely, lets it through)
                 serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
             validity = self._classify(marks, ctx.round, ctx.nominees)
-            written = ballot_save.write_ballot(s, cur, ctx, last, serial, pass_no, marks, validity)
+            extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
+            written = ballot_save.write_ballot(
+                lambda place: seals.seal_pending(s, place), cur, ctx, last, serial, pass_no, marks, validity, extra
+            )
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+
+    def _record_fast(
+        self, round_id: RoundId, text: str, marks: BallotMarks, pass_no: int, auth: Auth | None, actor: str
+    ) -> SavedBallot | None:
+        """The common save on the kept connection, when the round's context is current and the ballot is plainly
+        countable; None sends it through the full path (which also says why a ballot is refused)."""
+        if self._lane is None:
+            return None
+        if self._access.writes_held:
+            raise ServiceError(ErrorCode.AUDIT_CHECKING)
+        conn = self._lane.connection()
+        committed = False
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            cur = conn.cursor()
+            last = ballot_save.head(cur)
+            ctx = self._live.context(round_id, last[0])
+            if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+                return None
+            if pass_no == 2 and not ctx.round.double_entry:
+                return None
+            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
+            if serial is None:
+                return None
+            validity = self._classify(marks, ctx.round, ctx.nominees)
+            key = ctx.seal_key
+            written = ballot_save.write_ballot(
+                lambda place: seals.seal_pending_raw(cur, lambda _m: key, place),
+                cur,
+                ctx,
+                last,
+                serial,
+                pass_no,
+                marks,
+                validity,
+            )
+            conn.execute("COMMIT")
+            committed = True
+        except sqlite3.OperationalError as exc:
+            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
+        finally:
+            if not committed:
+                ballot_save.rollback_quietly(conn)
+        self._live.advance(ctx, written.seq, pass_no, written.totals)
+        return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+
+    def close(self) -> None:
+        """Give back the kept connection (Workspace.close)."""
+        if self._lane is not None:
+            self._lane.close()
 
     def _who(self, meeting_id: int, auth: Auth | None, actor: str) -> tuple[object, str]:
         return (auth if auth is not None else self._access.signed_in.get(meeting_id), actor)
@@ -227,6 +304,7 @@ class CountingService(ServiceBase):
             totals=totals,
             who=who,
             actor=name,
+            seal_key=keys.require(s, row.meeting_id),
         )
         return ctx
 

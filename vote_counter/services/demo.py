@@ -10,8 +10,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vote_counter.documents.ballots import PrintedBallot
 from vote_counter.domain.documents import DocumentDetails, Recipient
 from vote_counter.domain.model import (
     AGREE,
@@ -34,6 +34,9 @@ from vote_counter.domain.model import (
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vote_counter.documents.ballots import PrintedBallot
 
 CONFIDENCE_NAMES = (
     ("Nguyễn Văn Hùng", "Giám đốc Sở"),

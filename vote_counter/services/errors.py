@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from vote_counter.domain.model import Reason
+from vote_counter.domain.serials import format_serial
 from vote_counter.storage.seals import describe
 
 
@@ -57,6 +58,7 @@ class ErrorCode(StrEnum):
     KEY_REFUSED = "key_refused"
     RESTORE_CONFIRM = "restore_confirm"
     RESTORE_OTHER_MEETING = "restore_other_meeting"
+    AUDIT_CHECKING = "audit_checking"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -70,7 +72,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NOT_ISSUED: "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu "
     "hoặc mã không khớp). Không được tính; để riêng phiếu này.",
     ErrorCode.OTHER_ROUND: "Đây là phiếu của lượt bỏ phiếu khác (“{other}”). Không được tính vào lượt này.",
-    ErrorCode.TEST_IN_LIVE: "Đây là phiếu THỬ NGHIỆM, không có giá trị trong lượt bỏ phiếu chính thức.",
+    ErrorCode.TEST_IN_LIVE: "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt "
+    "bỏ phiếu chính thức. Không được tính; để riêng phiếu này.",
     ErrorCode.LIVE_IN_TEST: "Đây là phiếu chính thức, không dùng trong lượt thử nghiệm.",
     ErrorCode.SPOILED: "Phiếu số {serial} đã được đổi (phiếu hỏng), không được tính.",
     ErrorCode.DUPLICATE: "Phiếu số {serial} đã được nhập rồi. Không tính lần nữa; nếu là phiếu thật thứ hai "
@@ -83,6 +86,8 @@ MESSAGES: dict[ErrorCode, str] = {
     "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này.",
     ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
+    ErrorCode.AUDIT_CHECKING: "Đang kiểm tra nhật ký khi mở tệp dữ liệu: chưa ghi được gì cho đến khi kiểm tra "
+    "xong. Chờ vài giây rồi thử lại; dữ liệu chưa bị thay đổi.",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
     "hãy kiểm tra ổ đĩa rồi thử lại.",
     ErrorCode.AUDIT_BROKEN: "Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban.",
@@ -156,10 +161,15 @@ def tamper_place(
     """Where verification found the database changed behind the app's back, in words (table and row)."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    if bad_rows:
-        return f"dữ liệu khác với lúc niêm phong: {describe(bad_rows)}"
-    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-    return f"phiếu đã nhập số {shown} khác với lúc lưu"
+    places = []
+    ballots = sorted(set(bad_ballots) | {i for t, i in bad_rows if t == "ballots"})
+    if ballots:
+        shown = ", ".join(str(b) for b in ballots[:10]) + (" …" if len(ballots) > 10 else "")
+        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+    others = [(t, i) for t, i in bad_rows if t != "ballots"]
+    if others:
+        places.append(f"{describe(others)} khác với lúc niêm phong")
+    return "; ".join(places)
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.
@@ -184,8 +194,10 @@ def storage_detail(exc: BaseException) -> str:
 class ServiceError(Exception):
     def __init__(self, code: ErrorCode, **details: Any) -> None:
         self.code = code
-        self.details = details
         template = MESSAGES[code]
+        if isinstance(details.get("serial"), str):
+            details = {**details, "serial": format_serial(details["serial"])}  # one form for people: xxxx-xxxx-xxxx
+        self.details = details
         try:
             self.message = template.format(**details)
         except (KeyError, IndexError):

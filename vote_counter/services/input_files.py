@@ -46,13 +46,13 @@ class Reader:
         try:
             size = _file_size(path)
             if size > limit:
-                raise self.fail("cả tệp", f"tệp lớn {size:,} byte, quá giới hạn {limit:,} byte.".replace(",", "."))
+                raise self.fail("cả tệp", f"tệp lớn {_number(size)} byte, quá giới hạn {_number(limit)} byte.")
             with path.open("rb") as fh:
                 raw = fh.read(limit + 1)  # the file may grow between stat and read
         except OSError as exc:
             raise self.fail("cả tệp", f"không đọc được tệp ({exc.strerror or exc}).") from exc
         if len(raw) > limit:
-            raise self.fail("cả tệp", f"tệp lớn quá giới hạn {limit:,} byte.".replace(",", "."))
+            raise self.fail("cả tệp", f"tệp lớn quá giới hạn {_number(limit)} byte.")
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -147,6 +147,11 @@ class Reader:
             listed = ", ".join(allowed)
             raise self.fail(where, f"giá trị “{_shown(value)}” không hợp lệ (chọn một trong: {listed}).")
         return allowed[value]
+
+
+def _number(n: int) -> str:
+    """1.048.576: Vietnamese groups thousands with dots."""
+    return f"{n:,}".replace(",", ".")
 
 
 def _file_size(path: Path) -> int:

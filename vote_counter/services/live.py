@@ -54,6 +54,7 @@ class RoundContext:
     totals: dict[int, Totals]  # per pass, as persisted at `seq`
     who: tuple[object, str]  # (the credentials used, the fallback actor) that `actor` was authorised for
     actor: str
+    seal_key: tuple[str, bytes]  # the meeting's sealing key (id, key), opened when the context was loaded
 
 
 @dataclass

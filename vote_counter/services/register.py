@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vote_counter.domain.entry_tags import entries_key, entry_tag
 from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
-from vote_counter.domain.serials import PayloadError, make_payload, new_serial, parse_typed_serial
+from vote_counter.domain.serials import PayloadError, format_serial, make_payload, new_serial, parse_typed_serial
 from vote_counter.services.accounts import Auth
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError
@@ -21,6 +22,12 @@ from vote_counter.storage import audit
 from vote_counter.storage.schema import NomineeRow, RoundRow, SerialRow
 
 MAX_BATCH = 5000
+STATUS_WORDS = {
+    SerialStatus.PRINTED.value: "đã in",
+    SerialStatus.COUNTED.value: "đã tính",
+    SerialStatus.SPOILED.value: "đã đổi (phiếu hỏng)",
+    SerialStatus.UNUSED.value: "không dùng",
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,15 @@ class RegisterSummary:
     def outstanding(self) -> int:
         """Printed but neither counted, exchanged nor returned unused (not returned)."""
         return self.printed - self.counted - self.spoiled - self.unused
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One line of the register: a serial and what became of it (never who had it, never its marks)."""
+
+    serial: str
+    status: SerialStatus
+    mode: Mode
 
 
 def summary_of(s: Session, round_id: int) -> RegisterSummary:
@@ -110,9 +126,16 @@ class RegisterService(ServiceBase):
         return row, actor
 
     def exchange(
-        self, round_id: RoundId, serial_text: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+        self,
+        round_id: RoundId,
+        serial_text: str,
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
+        planned: IssuedBallot | None = None,
     ) -> IssuedBallot:
-        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed."""
+        """Đổi phiếu: the spoiled ballot's serial is marked spoiled and one fresh ballot is printed
+        (`planned`: the fresh serial from plan_batch, already drawn into a PDF on the disk)."""
         serial = _typed(serial_text)
         with self._write() as s:
             row = get_round_row(s, round_id)
@@ -122,10 +145,14 @@ class RegisterService(ServiceBase):
             if reg.status != SerialStatus.PRINTED.value:
                 raise ServiceError(
                     ErrorCode.INVALID_INPUT,
-                    detail=f"phiếu số {serial} không ở trạng thái đã in (đang: {reg.status}).",
+                    detail=f"phiếu số {format_serial(serial)} không ở trạng thái đã in (đang: {STATUS_WORDS[reg.status]}).",
                 )
             reg.status = SerialStatus.SPOILED.value
-            fresh = self._fresh(s, row, 1)[0]
+            if planned is None:
+                fresh = self._fresh(s, row, 1)[0]
+            else:
+                fresh = planned
+                self._insert(s, row, [planned])
             audit.append(s, actor, "ballot_exchanged", {"round": round_id, "spoiled": serial, "new": fresh.serial})
             return fresh
 
@@ -141,11 +168,21 @@ class RegisterService(ServiceBase):
                 reg = self._serial(s, round_id, serial)
                 if reg.status != SerialStatus.PRINTED.value:
                     raise ServiceError(
-                        ErrorCode.INVALID_INPUT, detail=f"phiếu số {serial} không còn ở trạng thái đã in."
+                        ErrorCode.INVALID_INPUT,
+                        detail=f"phiếu số {format_serial(serial)} không còn ở trạng thái đã in.",
                     )
                 reg.status = SerialStatus.UNUSED.value
             audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
             return len(cleaned)
+
+    def entry_tags(self, round_id: RoundId) -> dict[str, str]:
+        """tag → serial for every serial in the round's register: what an entries package carries instead of
+        the serial (domain.entry_tags), and how the importing station finds its own serial again."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            key = entries_key(row.hmac_key)
+            serials = s.execute(select(SerialRow.serial).where(SerialRow.round_id == round_id)).scalars()
+            return {entry_tag(key, serial): serial for serial in serials}
 
     def layout(self, round_id: RoundId) -> str | None:
         """The stored layout description of the round's printed ballots (JSON), if any were printed."""
@@ -157,6 +194,17 @@ class RegisterService(ServiceBase):
             get_round_row(s, round_id)
             return summary_of(s, round_id)
 
+    def entries(self, round_id: RoundId) -> list[RegisterEntry]:
+        """Every serial printed for the round with its status, in serial order (not print order)."""
+        with self._read() as s:
+            get_round_row(s, round_id)
+            rows = s.execute(
+                select(SerialRow.serial, SerialRow.status, SerialRow.mode)
+                .where(SerialRow.round_id == round_id)
+                .order_by(SerialRow.serial)
+            ).all()
+        return [RegisterEntry(serial, SerialStatus(status), Mode(mode)) for serial, status, mode in rows]
+
     def reprint(self, round_id: RoundId, serials: Sequence[str]) -> list[IssuedBallot]:
         """The payloads of serials already printed (e.g. the printer jammed); registers nothing."""
         cleaned = [_typed(t) for t in serials]
@@ -167,7 +215,8 @@ class RegisterService(ServiceBase):
                 reg = self._serial(s, round_id, serial)
                 if reg.status != SerialStatus.PRINTED.value:
                     raise ServiceError(
-                        ErrorCode.INVALID_INPUT, detail=f"phiếu số {serial} không còn ở trạng thái đã in."
+                        ErrorCode.INVALID_INPUT,
+                        detail=f"phiếu số {format_serial(serial)} không còn ở trạng thái đã in.",
                     )
                 out.append(IssuedBallot(serial, make_payload(row.code, serial, Mode(reg.mode), row.hmac_key)))
             return out

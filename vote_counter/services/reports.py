@@ -7,42 +7,56 @@ import io
 import json
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.annex import render_entry_log
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
-from vote_counter.documents.meeting_summary import render_meeting_summary
 from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing
-from vote_counter.documents.minutes_docx import write_minutes_docx
-from vote_counter.documents.minutes_pdf import render_minutes
-from vote_counter.documents.results_xlsx import write_results_xlsx
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
-from vote_counter.domain.model import MeetingId, Reason, RoundId, nfc
+from vote_counter.domain.model import MeetingId, Reason, RoundId
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.durable_files import WriteFailed, place_then_commit
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
-from vote_counter.services.setup import SetupService
-from vote_counter.services.signing import fingerprint, load_or_create_key, meeting_signing_key
+from vote_counter.services.setup import SetupService, clean_reason
 from vote_counter.storage import audit, document_details
+from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.schema import AuditRow
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vote_counter.documents.ballots import PrintedBallot
+
+# The document libraries (ReportLab, python-docx, openpyxl, cryptography) are imported by the methods that
+# use them: opening the window or running a command that writes no document never loads them (issue 15).
 
 Progress = Callable[[int, int], None]
 
 
-def require_intact(s: Session) -> None:
+def free_stem(folder: Path, stem: str, suffixes: Sequence[str], *, start: int = 1) -> str:
+    """`stem` for the first print (start 1), `stem_in2`, `stem_in3`… for reprints; moved on past any name
+    that is already taken in `folder` with one of `suffixes`, so no file there is ever overwritten."""
+    n = max(start, 1)
+    while True:
+        candidate = stem if n == 1 else f"{stem}_in{n}"
+        if not any((folder / f"{candidate}{suffix}").exists() for suffix in suffixes):
+            return candidate
+        n += 1
+
+
+def require_intact(s: Session) -> ChainReport:
     report = audit.verify(s)
     if not report.ok:
         raise ServiceError(
             ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
         )
+    return report
 
 
 def _rendered(write: Callable[[BinaryIO], object]) -> bytes:
@@ -59,13 +73,8 @@ def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]
 
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary name, flush, then rename: a crash never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        write(fh)
-        fh.flush()
-    tmp.replace(path)
+    """Render, then write whole: temporary name, fsync, read back, rename; a failure leaves nothing."""
+    _place({path: _rendered(write)}, lambda: None)
 
 
 class ReportService(ServiceBase):
@@ -99,6 +108,8 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> list[PrintedBallot]:
         """Register `count` serials (one transaction) and draw them, in random order, into one PDF."""
+        from vote_counter.documents.ballots import PrintedBallot, ballot_layout, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -129,16 +140,22 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> PrintedBallot:
         """Đổi phiếu: mark the spoiled serial and print one fresh ballot to `path`."""
+        from vote_counter.documents.ballots import PrintedBallot, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
-        fresh = self._register.exchange(round_id, spoiled_serial, auth=auth)
+        (fresh,) = self._register.plan_batch(round_id, 1, auth=auth)
         ballot = PrintedBallot(fresh.serial, fresh.payload)
-        _atomic_write(path, lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        pdf = _rendered(lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        # As for print_ballots: the exchange is recorded only with the fresh ballot's PDF on the disk.
+        _place({path: pdf}, lambda: self._register.exchange(round_id, spoiled_serial, auth=auth, planned=fresh))
         return ballot
 
     def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
+        from vote_counter.documents.ballots import render_sample
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -201,11 +218,15 @@ class ReportService(ServiceBase):
         return missing(self._setup.meeting(meeting_id), round_.id, self._setup.board(meeting_id), details)
 
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        from vote_counter.services.signing import load_or_create_key, meeting_signing_key
+
         if self._key_dir is not None:
             return load_or_create_key(self._key_dir)
         return meeting_signing_key(self._access, meeting_id)
 
     def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        from vote_counter.services.signing import fingerprint
+
         return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
@@ -237,11 +258,16 @@ class ReportService(ServiceBase):
     ) -> list[Path]:
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
-        why = nfc(reason)
+        from vote_counter.documents.minutes_docx import write_minutes_docx
+        from vote_counter.documents.minutes_pdf import render_minutes
+
+        why = clean_reason(reason)
         self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
-        self._minutes_print(round_id, why, auth, actor, check_only=True)
+        earlier = self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
-        stem = f"BienBan_luot{round_id}"
+        # A reprint never replaces the signed print's files: BienBan_luot1_in2.pdf, _in3…, and never a file
+        # already in the folder (another database's minutes, a copy kept by hand).
+        stem = free_stem(folder, f"BienBan_luot{round_id}", (".pdf", ".docx"), start=earlier + 1)
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
         # Both files rendered in memory, then placed whole (or neither) and logged: a failed run leaves no
@@ -262,15 +288,18 @@ class ReportService(ServiceBase):
         *,
         check_only: bool = False,
         check_code: str = "",
-    ) -> None:
-        """Who may print (two people; a reprint also a reason), and the log entry once the files are written."""
+    ) -> int:
+        """Who may print (two people; a reprint also a reason), and the log entry once the files are written.
+        Returns how many times the minutes were printed before."""
         with self._write() as s:
             require_intact(s)
             row = get_round_row(s, round_id)
-            printed_before = any(
-                json.loads(r.details).get("round") == round_id
+            prints = sum(
+                1
                 for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
+                if json.loads(r.details).get("round") == round_id
             )
+            printed_before = prints > 0
             # Every print of the minutes, the first one too, needs the chair and another member (as a reprint
             # does): copies must not be made around the two-person rule (issue 12).
             need = Need.CHAIR_AND_MEMBER
@@ -278,7 +307,7 @@ class ReportService(ServiceBase):
             if printed_before and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
             if check_only:
-                return
+                return prints
             audit.append(
                 s,
                 actor,
@@ -291,9 +320,12 @@ class ReportService(ServiceBase):
                     "reason": why,
                 },
             )
+            return prints
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
+        from vote_counter.documents.annex import render_entry_log
+
         self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
         ballots = self._counting.ballots(round_id, 1)
@@ -308,6 +340,8 @@ class ReportService(ServiceBase):
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
         """One short PDF covering every round of the meeting."""
+        from vote_counter.documents.meeting_summary import render_meeting_summary
+
         self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
@@ -318,6 +352,8 @@ class ReportService(ServiceBase):
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
+        from vote_counter.documents.results_xlsx import write_results_xlsx
+
         self.require_intact(meeting_id)
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]

@@ -20,9 +20,18 @@ from vote_counter.domain.model import (
     Round,
     RoundId,
     Stage,
+    nfc,
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
-from vote_counter.domain.text_rules import CODE_LIMIT, NAME_LIMIT, TITLE_LIMIT, TextError, TextProblem, clean_text
+from vote_counter.domain.text_rules import (
+    CODE_LIMIT,
+    NAME_LIMIT,
+    REASON_LIMIT,
+    TITLE_LIMIT,
+    TextError,
+    TextProblem,
+    clean_text,
+)
 from vote_counter.services.accounts import Auth, Need
 from vote_counter.services.base import (
     DEFAULT_ACTOR,
@@ -47,6 +56,12 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = TITLE_L
         if exc.problem is TextProblem.EMPTY:
             raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"chưa nhập {field}.") from exc
         raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} {exc.words()}.") from exc
+
+
+def clean_reason(value: str) -> str:
+    """A typed reason (going back a stage, a reprint): the text rules, at most REASON_LIMIT characters; it may
+    be empty here (the caller says when a reason is required)."""
+    return _text(value, "lý do", required=False, limit=REASON_LIMIT)
 
 
 def clean_meeting(m: Meeting) -> Meeting:
@@ -93,6 +108,27 @@ def clean_counts(c: Counts) -> Counts:
             ErrorCode.INVALID_INPUT, detail=f"số phiếu phát ra ({c.issued}) lớn hơn số có mặt ({c.present})."
         )
     return c
+
+
+def _same_name_key(name: str) -> str:
+    """How two names are compared for "the same name": NFC, spacing collapsed, case folded."""
+    return " ".join(nfc(name).split()).casefold()
+
+
+def duplicate_name_warnings(nominees: Sequence[Nominee]) -> list[str]:
+    """One sentence per name that appears more than once, with the rows (STT) where it does."""
+    rows: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
+    for stt, n in enumerate(nominees, start=1):
+        key = _same_name_key(n.full_name)
+        rows.setdefault(key, []).append(stt)
+        shown.setdefault(key, " ".join(nfc(n.full_name).split()))
+    return [
+        f"Có {len(stts)} người cùng tên “{shown[key]}” (STT {', '.join(map(str, stts))}). Hãy kiểm tra lại; "
+        "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        for key, stts in rows.items()
+        if len(stts) > 1
+    ]
 
 
 def _printed_any(session: Session, round_id: int) -> bool:
@@ -314,6 +350,11 @@ class SetupService(ServiceBase):
         with self._read() as s:
             get_round_row(s, round_id)
             return repositories.nominees_of(s, round_id)
+
+    def name_warnings(self, round_id: RoundId) -> list[str]:
+        """Vietnamese warnings for the round's list: two persons with the same name (NFC, case and spacing
+        ignored). Not refused, since namesakes happen, but the board must tell them apart on the ballot."""
+        return duplicate_name_warnings(self.nominees(round_id))
 
     # ------------------------------------------------------------ helpers
     def _editable_list(self, s: Session, round_id: int, auth: Auth | None, actor: str) -> tuple[RoundRow, str]:

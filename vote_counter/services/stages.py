@@ -12,13 +12,14 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.documents.labels import PROBLEM
-from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage, nfc
+from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage
 from vote_counter.domain.rules import ProblemCode, has_quorum
 from vote_counter.services import recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.services.setup import clean_reason
 from vote_counter.storage import audit, repositories
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import RoundRow
@@ -40,7 +41,7 @@ class StageService(ServiceBase):
     def change(
         self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
     ) -> Stage:
-        why = nfc(reason)
+        why = clean_reason(reason)
         with self._write() as s:
             row = get_round_row(s, round_id)
             current = Stage(row.stage)
@@ -81,6 +82,12 @@ class StageService(ServiceBase):
         if self.on_stage_changed is not None:
             self.on_stage_changed(round_id, to)
         return to
+
+    def close_blockers(self, round_id: RoundId) -> list[str]:
+        """What would refuse closing the round now, in words: the window lists it before anyone types a passphrase
+        (change() decides again inside its own transaction)."""
+        with self._read() as s:
+            return self._close_blockers(s, get_round_row(s, round_id))
 
     def _close_blockers(self, s: Session, row: RoundRow) -> list[str]:
         """What stands between the count and final results (reconciliation, double entry).

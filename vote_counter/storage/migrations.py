@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
 from vote_counter.storage.document_details import DocumentDetailsRow
+from vote_counter.storage.scan_schema import ScanQueueRow
 from vote_counter.storage.schema import Base, KeyWrapRow, MeetingKeyRow, MeetingRow, RoundRow, TotalsRow
 
 
@@ -33,6 +34,13 @@ def _step_2(conn: Connection) -> None:
     ):
         if name not in have:
             conn.exec_driver_sql(f"ALTER TABLE board_members ADD COLUMN {name} {ddl}")
+
+
+def _step_scan_queue(conn: Connection) -> None:
+    """The review queue of scanned ballots (issue 14, SPEC §11): one table, created only if missing.
+
+    Step 1 builds every table of the current schema, so on a new file it is already there."""
+    ScanQueueRow.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
 
 
 def _step_running_totals(conn: Connection) -> None:
@@ -90,6 +98,7 @@ STEPS: tuple[Callable[[Connection], None], ...] = (
     _step_seal_every_table,
     _step_running_totals,
     _step_document_details,
+    _step_scan_queue,
 )
 SCHEMA_VERSION = len(STEPS)
 

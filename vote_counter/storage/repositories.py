@@ -160,8 +160,16 @@ _COMPACT = "2|"
 _MASKS = tuple(frozenset(b for b in range(3) if m >> b & 1) for m in range(8))
 
 
+_MASK_OF = {boxes: mask for mask, boxes in enumerate(_MASKS)}
+
+
+def _mask(boxes: frozenset[int]) -> int:
+    found = _MASK_OF.get(boxes)
+    return found if found is not None else sum(1 << b for b in boxes)
+
+
 def marks_to_text(marks: BallotMarks) -> str:
-    rows = ",".join(f"{k}:{sum(1 << b for b in v)}" for k, v in sorted(marks.rows.items()) if v)
+    rows = ",".join(f"{k}:{_mask(v)}" for k, v in sorted(marks.rows.items()) if v)
     if not marks.write_ins and not marks.declared:
         return _COMPACT + rows
     extra = json.dumps(

@@ -33,7 +33,7 @@ import hashlib
 import hmac
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -224,6 +224,34 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     if not touched:
         return None
     conn.exec_driver_sql(f"DELETE FROM {TOUCHED}")
+    return _groups(
+        [tuple(r) for r in touched],
+        lambda sql, params: [tuple(r) for r in conn.exec_driver_sql(sql, params).all()],
+        lambda meeting: keys.require(session, meeting),
+        place,
+    )
+
+
+def seal_pending_raw(
+    cursor: Any, key_of: Callable[[int], tuple[str, bytes]], place: list[Any]
+) -> list[dict[str, Any]] | None:
+    """seal_pending on a DBAPI cursor whose connection has the triggers (`install`), with the meeting keys
+    given by the caller (already opened): the ballot save's fast path, which has no ORM session."""
+    touched = cursor.execute(f"SELECT tbl, id, meeting FROM {TOUCHED}").fetchall()
+    if not touched:
+        return None
+    cursor.execute(f"DELETE FROM {TOUCHED}")
+    return _groups(
+        [tuple(r) for r in touched], lambda sql, params: list(cursor.execute(sql, params).fetchall()), key_of, place
+    )
+
+
+def _groups(
+    touched: list[tuple[Any, ...]],
+    run: Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]],
+    key_of: Callable[[int], tuple[str, bytes]],
+    place: list[Any],
+) -> list[dict[str, Any]] | None:
     by_table: dict[str, dict[int, int | None]] = defaultdict(dict)
     for tbl, row_id, meeting in touched:
         by_table[tbl][row_id] = meeting
@@ -235,10 +263,10 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
         for start in range(0, len(id_list), 500):
             chunk = id_list[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in conn.exec_driver_sql(_select(t, f"WHERE t.id IN ({marks})"), tuple(chunk)).all():
+            for row in run(_select(t, f"WHERE t.id IN ({marks})"), tuple(chunk)):
                 row_id, meeting = row[0], row[1]
                 found.add(row_id)
-                _key_id, key = keys.require(session, meeting)
+                _key_id, key = key_of(meeting)
                 digests[meeting][f"{tbl}:{row_id}"] = row_digest(key, tbl, row[2:])
         for row_id in ids.keys() - found:
             digests[ids[row_id]][f"{tbl}:{row_id}"] = None
@@ -250,7 +278,7 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
             return [{"meeting": None, "digests": orphans}]
     groups = []
     for meeting_id in sorted(m for m in digests if m is not None):
-        key_id, key = keys.require(session, meeting_id)
+        key_id, key = key_of(meeting_id)
         rows = dict(sorted(digests[meeting_id].items()))
         groups.append(
             {

@@ -28,7 +28,7 @@ def encode(totals: Totals) -> str:
         "valid": totals.valid,
         "invalid": totals.invalid,
         "reasons": {r.value: n for r, n in totals.invalid_reasons.items() if n},
-        "rows": {str(k): list(v) for k, v in totals.rows.items() if any(v)},
+        "rows": {str(k): v for k, v in totals.rows.items() if any(v)},  # tuples are written as arrays
         "not_counted": {str(k): n for k, n in totals.not_counted.items() if n},
         "write_ins": {k: n for k, n in totals.write_ins.items() if n},
     }

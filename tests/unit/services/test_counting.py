@@ -157,10 +157,13 @@ def test_test_ballots_never_mix_with_live_ones(ws: Workspace) -> None:
     test = build_round(ws, RoundKind.CONFIDENCE, meeting=live.meeting, nominees=3, printed=5, mode=Mode.TEST)
     assert test.round.mode is Mode.TEST
     none = BallotMarks({})
-    # A practice ballot from the test round scanned into the live round, and the other way round.
-    expect_error(ws, ErrorCode.OTHER_ROUND, ws.counting.record, live.round_id, test.printed[0].payload, none)
-    expect_error(ws, ErrorCode.OTHER_ROUND, ws.counting.record, test.round_id, live.printed[0].payload, none)
-    expect_error(ws, ErrorCode.NOT_ISSUED, ws.counting.record, live.round_id, test.printed[0].serial, none)
+    # A practice ballot from the test round scanned or typed into the live round, and the other way round:
+    # each is named for what it is (a test ballot / a live ballot), never as "another round's ballot".
+    expect_error(ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, live.round_id, test.printed[0].payload, none)
+    expect_error(ws, ErrorCode.LIVE_IN_TEST, ws.counting.record, test.round_id, live.printed[0].payload, none)
+    expect_error(ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, live.round_id, test.printed[0].serial, none)
+    # Typed into the test round, a live serial is simply not in its register.
+    expect_error(ws, ErrorCode.NOT_ISSUED, ws.counting.record, test.round_id, live.printed[0].serial, none)
     # A test-mode ballot of the live round itself (as its own practice print would be) is refused by mode.
     forged = make_payload(live.round.code, live.printed[1].serial, Mode.TEST, _key(ws, live.round_id))
     err = expect_error(ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, live.round_id, forged, none)

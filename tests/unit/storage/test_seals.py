@@ -30,7 +30,6 @@ from tests.helpers.builders import (
     workspace_at,
 )
 from vote_counter.cli import main
-from vote_counter.domain.documents import DocumentDetails, Recipient
 from vote_counter.domain.model import BoardRole, RoundKind, Stage, TallySheet
 from vote_counter.exchange.export import export_package
 from vote_counter.services.accounts import Approval, Credential
@@ -46,9 +45,6 @@ def built(tmp_path: Path) -> Iterator[Built]:
         for i, ib in enumerate(b.printed[:4]):
             ws.counting.record(b.round_id, ib.payload, confidence_marks(b.ids, [i % 3, 0, 1]))
         ws.counting.enter_tally_sheet(b.round_id, 1, TallySheet(valid=2, invalid={}, rows={b.ids[0]: (1, 1, 0)}))
-        assert b.meeting.id is not None
-        details = DocumentDetails(numbers={b.round_id: "07"}, recipients=(Recipient("Lưu: VT", 1),))
-        ws.documents.save(b.meeting.id, details)
         assert ws.audit.verify().ok
         yield b
 
@@ -138,14 +134,6 @@ def rename_meeting(b: Built) -> list[tuple[str, int]]:
     return [("meetings", b.meeting.id)]
 
 
-def change_recipients(b: Built) -> list[tuple[str, int]]:
-    """The minutes' number and recipients (issue 13) are sealed like the meeting."""
-    with raw(b.ws.path) as conn:
-        (row, data) = conn.execute("SELECT id, data FROM document_details").fetchone()
-        conn.execute("UPDATE document_details SET data = ? WHERE id = ?", (data.replace("07", "08"), row))
-    return [("document_details", row)]
-
-
 ATTACKS = [
     add_tally_sheet,
     edit_tally_sheet,
@@ -156,7 +144,6 @@ ATTACKS = [
     delete_nominee,
     unprint_a_serial,
     rename_meeting,
-    change_recipients,
 ]
 
 
