@@ -146,14 +146,14 @@ def ballot_layout(
         for width in [*needs, *(free * share for share in SHARES)]
         if free * SHARES[0] <= width <= free * SHARES[-1]
     ]
-    # Fewest pages first; then names on one line; then the larger type; then positions on fewer lines.
+    # Fewest pages first; then names on one line; then positions on fewer lines; then the larger type.
     scored: list[tuple[tuple[float, ...], list[_Column], _Body]] = []
     for option in candidates:
         candidate = _body(spec, option, round_, nominees, first_room, later_room)
         name_lines = max((len(r.name) for r in candidate.rows), default=0)
         position_lines = max((len(r.position) for r in candidate.rows), default=0)
         pages_needed = len(_pack(candidate.rows, first_room, later_room))
-        key = (pages_needed, name_lines, -(candidate.name_size + candidate.position_size), position_lines, len(scored))
+        key = (pages_needed, name_lines, position_lines, -(candidate.name_size + candidate.position_size), len(scored))
         scored.append((key, option, candidate))
     _, columns, body = min(scored, key=lambda item: item[0])
     heading_texts, final_height = _heading(spec, columns, [number_head, name_head, position_head, *option_heads])

@@ -409,20 +409,32 @@ def recipient_lines(data: MinutesData) -> list[str]:
 
 def missing_details(data: MinutesData) -> list[str]:
     """The document details still empty, in words, so the board fills them in before printing."""
-    missing = []
-    if not (data.document_number or data.details.number(data.round.id)).strip():
-        missing.append(L.MISSING_NUMBER)
-    if not (data.details.symbol or data.meeting.document_code).strip():
-        missing.append(L.MISSING_SYMBOL)
-    if not data.issuer.strip():
-        missing.append(L.MISSING_ISSUER)
-    if not (data.details.place or data.meeting.place).strip():
-        missing.append(L.MISSING_PLACE)
-    if not (data.recipients or data.details.recipients):
-        missing.append(L.MISSING_RECIPIENTS)
-    if not data.details.signers and not any(m.role is BoardRole.CHAIR for m in data.board):
-        missing.append(L.MISSING_SIGNERS)
-    return missing
+    return missing(data.meeting, data.round.id, data.board, data.details, data.document_number, data.recipients)
+
+
+def missing(
+    meeting: Meeting,
+    round_id: int | None,
+    board: Sequence[BoardMember],
+    details: DocumentDetails,
+    number_override: str = "",
+    recipients_override: Sequence[str] = (),
+) -> list[str]:
+    """As `missing_details`, from what is set up alone: no count needed (the set-up page asks before counting)."""
+    out = []
+    if not (number_override or details.number(round_id)).strip():
+        out.append(L.MISSING_NUMBER)
+    if not (details.symbol or meeting.document_code).strip():
+        out.append(L.MISSING_SYMBOL)
+    if not (details.issuer or meeting.organisation).strip():
+        out.append(L.MISSING_ISSUER)
+    if not (details.place or meeting.place).strip():
+        out.append(L.MISSING_PLACE)
+    if not (recipients_override or details.recipients):
+        out.append(L.MISSING_RECIPIENTS)
+    if not details.signers and not any(m.role is BoardRole.CHAIR for m in board):
+        out.append(L.MISSING_SIGNERS)
+    return out
 
 
 def footer_line(data: MinutesData) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing_details
+from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing
 from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import MeetingId, Reason, RoundId
@@ -214,9 +214,15 @@ class ReportService(ServiceBase):
         return counts if sum(counts.values()) == invalid else None
 
     def missing_details(self, round_id: RoundId) -> list[str]:
-        """The document details the minutes of this round still lack, in words (empty: ready to print). Shown on the
-        set-up page at every refresh, so without the full audit check (printing still makes it)."""
-        return missing_details(self.minutes_data(round_id, checked=False))
+        """The document details the minutes of this round still lack, in words (empty: ready to print).
+
+        Read from the set-up alone (no count, no keys needed), so the set-up page can ask at any time."""
+        round_ = self._setup.round(round_id)
+        assert round_.meeting_id is not None
+        meeting_id = MeetingId(round_.meeting_id)
+        with self._read() as s:
+            details = document_details.load(s, meeting_id)
+        return missing(self._setup.meeting(meeting_id), round_.id, self._setup.board(meeting_id), details)
 
     def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
         from vote_counter.services.signing import load_or_create_key, meeting_signing_key

@@ -98,3 +98,23 @@ def test_minutes_command_warns_about_missing_details(tmp_path: Path, capsys: pyt
     assert (out / "BienBan_luot1.pdf").exists()
     assert cli.main(["--db", str(db), "minutes", "2", "--out", str(out)]) == 0
     assert "còn thiếu: nơi nhận." in capsys.readouterr().err
+
+
+def test_demo_documents_are_complete_and_the_summary_is_one_page(tmp_path: Path) -> None:
+    import subprocess
+
+    import pypdf
+
+    from vote_counter.services.demo import build_demo
+
+    ws = Workspace.open(tmp_path / "demo.sqlite3")
+    demo = build_demo(ws)
+    assert demo.meeting.id is not None
+    for r in (demo.confidence, demo.approval, demo.nomination):
+        assert r.id is not None
+        assert ws.reports.missing_details(RoundId(r.id)) == []
+        pdf, _docx = ws.reports.write_minutes(RoundId(r.id), tmp_path)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
+        assert "……" not in text
+    summary = ws.reports.write_summary(MeetingId(demo.meeting.id), tmp_path)
+    assert len(pypdf.PdfReader(summary).pages) == 1
