@@ -185,3 +185,23 @@ def test_oracle_approval_and_quorum_by_hand() -> None:
     )
     no = oracle.Setup("approval", ("A",), summoned=10, present=6, issued=6)
     assert not oracle.count(no, []).quorum  # 3·6 < 2·10
+
+
+def test_taking_entries_back_leaves_the_count_of_the_rest() -> None:
+    """Corrections and voids subtract a ballot's totals from the running totals: the result must be the
+    oracle's count of the ballots that remain, and taking back what was never added is refused."""
+    for number in range(400):
+        g = generate(random.Random(SEED - number))
+        if not g.papers:
+            continue
+        round_ = to_round(g.setup)
+        nominees = to_nominees(g.setup)
+        ids = [n.id for n in nominees if n.id is not None]
+        marks = [to_marks(p, ids) for p in g.papers]
+        cut = random.Random(number).randint(0, len(marks))
+        taken_back = tally(round_, nominees, marks) - tally(round_, nominees, marks[:cut])
+        want = expected(oracle.count(g.setup, g.papers[cut:]))
+        assert said(decide(round_, nominees, to_counts(g.setup), taken_back)) == want, number
+        if cut < len(marks) and tally(round_, nominees, marks[cut:]).collected:
+            with pytest.raises(ValueError, match="below zero"):
+                _ = tally(round_, nominees, marks[:cut]) - tally(round_, nominees, marks)
