@@ -7,6 +7,7 @@ counts, reasons, base, quorum, problems, every percentage string, every band, ap
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 
@@ -18,7 +19,8 @@ from tests.oracle.rounds import Generated, generate
 from vote_counter.domain.rules import Totals, decide, sheet_totals, tally
 
 SEED = 18_2026
-ROUNDS = 4000
+# scripts/mutation.sh runs this once per mutant and sets fewer rounds; the fast suite runs all 4,000.
+ROUNDS = int(os.environ.get("KP_ORACLE_ROUNDS", "4000"))
 
 
 def product_outcome(g: Generated, *, omit_blank: bool = False) -> dict[str, object]:
@@ -104,7 +106,8 @@ def test_product_agrees_with_the_oracle_on_thousands_of_boundary_rounds() -> Non
         "two people of one name",
         "counted from tally sheets only",
     ]
-    assert {f: hits[f] for f in families if hits[f] < 20} == {}, hits
+    least = 20 if ROUNDS >= 4000 else 2  # the mutation runs use fewer rounds
+    assert {f: hits[f] for f in families if hits[f] < least} == {}, hits
 
 
 # ---------------------------------------------------------------- the oracle's own readings, by hand

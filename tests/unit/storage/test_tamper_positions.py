@@ -8,6 +8,7 @@ position and every edit kind for free.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -262,3 +263,16 @@ def test_two_tampered_ballots_are_both_named_in_order(db: Path) -> None:
         conn.execute("UPDATE ballots SET valid = 1 - valid WHERE id IN (?, ?)", (ids[-1], ids[0]))
     report = verify(db)
     assert report.ok is False and report.bad_ballots == (ids[0], ids[-1])
+
+
+def test_entries_are_stored_in_one_canonical_form(template: Path) -> None:
+    """What the hash covers is stored canonically, so any verifier (verify.py on another machine) recomputes it:
+    UTC times with their offset, details as compact JSON with sorted keys and Vietnamese kept as written."""
+    with raw(template) as conn:
+        rows = conn.execute("SELECT at, details FROM audit_log ORDER BY seq").fetchall()
+    assert any("Sửa theo phiếu giấy" in details for _, details in rows)  # not \\u-escaped
+    for at, details in rows:
+        moment = dt.datetime.fromisoformat(at)
+        assert moment.utcoffset() == dt.timedelta(0) and at.endswith("+00:00") and len(at.split(".")[1]) == 12
+        canonical = json.dumps(json.loads(details), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert details == canonical
