@@ -1,159 +1,167 @@
-"""How fast a ballot is saved when the round already holds 10,000 ballots × 50 nominees (SPEC §10: well under 20 ms).
+"""Saving a ballot at congress scale, and reading results, against SQLite's own cost (issue 15; SPEC §10).
 
-1. 10,000 confidence ballots × 50 nominees are entered through CountingService.record into a real SQLite
-   file, then 1,000 more are timed one by one: p50 / p99 / max of the save.
-2. Baseline in the same run: plain sqlite3 with the same pragmas (WAL, synchronous=FULL), one row of the
-   same size inserted and committed per ballot, into a table that already holds 10,000 rows. The ratio
-   shows what verification, classification, the register, the audit chain and the running totals cost
-   over the bare durable write.
-3. A full recount at that size: a fresh Workspace on the file and counting.totals (every ballot re-read
-   and re-classified), as after a restart; and the first save after a void (which also recounts).
+1. A round of 50 nominees already holding N ballots (default 10,000) and a second round holding 100, both
+   entered through CountingService.record (filled on a RAM disk, then copied to the ordinary temp folder).
+2. Interleaved, one by one: a save through `CountingService.record` (verify payload + HMAC, register,
+   classify, insert, running totals, sealed audit entry; board signed in) and the baseline, a raw sqlite3
+   insert + commit of a row of the same size with the same pragmas (WAL, synchronous=FULL) into a table of N
+   rows. Wall time and CPU time (process_time) of each; medians, p10–p90, p99 and their ratios.
+3. Interleaved: `counting.result` on the N-ballot round and on the 100-ballot round (persisted totals: the
+   ratio should stay near 1), and the full recount kept as the verification (`recount_check`).
 
-Run: .venv/bin/python benchmarks/bench_counting.py [ballots]
+Run: .venv/bin/python benchmarks/bench_counting.py [ballots] [measured]
 """
 
 from __future__ import annotations
 
-import json
 import random
+import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tests.helpers.builders import build_round, sign_in_known_boards, workspace_at
-from vote_counter.domain.model import BallotMarks, Counts, NomineeId, RoundId, RoundKind
-from vote_counter.services.workspace import Workspace
+from _stats import Summary, interleave, machine, ratio, timed
+
+from tests.helpers.builders import build_round, make_meeting, workspace_at
+from vote_counter.domain.model import BallotMarks, Counts, NomineeId, RoundKind
 
 NOMINEES = 50
-MEASURED = 1_000
+SMALL = 100
 SEED = 10_000
+RAM = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
 
 
 def marks(rng: random.Random, ids: list[NomineeId]) -> BallotMarks:
     return BallotMarks(rows={nid: frozenset({rng.randrange(3)}) for nid in ids})
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
-
-
-def describe(label: str, seconds: list[float]) -> str:
-    ms = [s * 1000 for s in seconds]
-    return (
-        f"{label:<34} p50 {percentile(ms, 0.50):7.2f} ms   p99 {percentile(ms, 0.99):7.2f} ms   "
-        f"max {max(ms):7.2f} ms   mean {statistics.fmean(ms):7.2f} ms"
-    )
-
-
-def service_saves(path: Path, before: int) -> tuple[list[float], float, RoundId, list[NomineeId], list[str]]:
+def fill(path: Path, before: int, measured: int) -> dict[str, object]:
     rng = random.Random(SEED)
     with workspace_at(path) as ws:
-        total = before + MEASURED + 1
-        b = build_round(ws, RoundKind.CONFIDENCE, nominees=NOMINEES, printed=total, counts=Counts(total, total, total))
-        ids = b.ids
-        started = time.perf_counter()
-        for ib in b.printed[:before]:
-            ws.counting.record(b.round_id, ib.payload, marks(rng, ids))
-        fill = time.perf_counter() - started
-        timings = []
-        for ib in b.printed[before : before + MEASURED]:
-            m = marks(rng, ids)
-            t0 = time.perf_counter()
-            ws.counting.record(b.round_id, ib.payload, m)
-            timings.append(time.perf_counter() - t0)
-        spare = [ib.payload for ib in b.printed[before + MEASURED :]]
-        return timings, fill, b.round_id, ids, spare
+        m = make_meeting(ws)
+        spare = before + measured + 1
+        big = build_round(
+            ws, RoundKind.CONFIDENCE, meeting=m, nominees=NOMINEES, printed=spare, counts=Counts(spare, spare, spare)
+        )
+        small = build_round(
+            ws, RoundKind.CONFIDENCE, meeting=m, nominees=NOMINEES, printed=SMALL, counts=Counts(SMALL, SMALL, SMALL)
+        )
+        for ib in small.printed:
+            ws.counting.record(small.round_id, ib.payload, marks(rng, small.ids))
+        t0 = time.perf_counter()
+        for ib in big.printed[:before]:
+            ws.counting.record(big.round_id, ib.payload, marks(rng, big.ids))
+        seconds = time.perf_counter() - t0
+    return {
+        "big": big.round_id,
+        "small": small.round_id,
+        "ids": big.ids,
+        "payloads": [ib.payload for ib in big.printed[before:]],
+        "fill_ms": seconds / max(before, 1) * 1000,
+    }
 
 
-def raw_saves(path: Path, before: int, ids: list[NomineeId]) -> list[float]:
+def raw_table(path: Path, before: int, ids: list[NomineeId]) -> tuple[sqlite3.Connection, object]:
     rng = random.Random(SEED)
     conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(
-            "CREATE TABLE ballots (id INTEGER PRIMARY KEY, round_id INTEGER, serial TEXT, pass_no INTEGER, "
-            "marks TEXT, valid INTEGER, reasons TEXT, status TEXT, set_aside INTEGER)"
-        )
-        conn.execute("CREATE INDEX ix ON ballots (round_id, serial, pass_no)")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(
+        "CREATE TABLE ballots (id INTEGER PRIMARY KEY, round_id INTEGER, serial TEXT, pass_no INTEGER, "
+        "marks TEXT, valid INTEGER, reasons TEXT, status TEXT, set_aside INTEGER)"
+    )
+    conn.execute("CREATE INDEX ix ON ballots (round_id, serial, pass_no)")
+    insert = "INSERT INTO ballots (round_id, serial, pass_no, marks, valid, reasons, status, set_aside) VALUES (?,?,?,?,?,?,?,?)"
+    counter = iter(range(10**9))
 
-        def row(i: int) -> tuple[object, ...]:
-            text = json.dumps(
-                {"rows": {str(nid): [rng.randrange(3)] for nid in ids}, "write_ins": [], "declared": []},
-                separators=(",", ":"),
-            )
-            return (1, f"{i:012d}", 1, text, 1, "", "active", 0)
+    def row() -> tuple[object, ...]:
+        text = "2|" + ",".join(f"{nid}:{1 << rng.randrange(3)}" for nid in ids)  # the product's stored form
+        return (1, f"{next(counter):012d}", 1, text, 1, "", "active", 0)
 
-        insert = "INSERT INTO ballots (round_id, serial, pass_no, marks, valid, reasons, status, set_aside) VALUES (?,?,?,?,?,?,?,?)"
-        conn.execute("BEGIN")
-        conn.executemany(insert, (row(i) for i in range(before)))
-        conn.execute("COMMIT")
-        timings = []
-        for i in range(before, before + MEASURED):
-            values = row(i)
-            t0 = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(insert, values)
-            conn.execute("COMMIT")
-            timings.append(time.perf_counter() - t0)
-        return timings
-    finally:
-        conn.close()
+    conn.execute("BEGIN")
+    conn.executemany(insert, (row() for _ in range(before)))
+    conn.execute("COMMIT")
+    return conn, (insert, row)
 
 
 def main(argv: list[str]) -> int:
     before = int(argv[1]) if len(argv) > 1 else 10_000
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "bench.sqlite3"
-        service, fill, round_id, ids, spare = service_saves(path, before)
-        baseline = raw_saves(Path(d) / "baseline.sqlite3", before, ids)
-
+    measured = int(argv[2]) if len(argv) > 2 else min(1_000, max(before // 10, 20))
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(dir=RAM) as ram, tempfile.TemporaryDirectory() as disk:
         t0 = time.perf_counter()
-        ws = Workspace.open(path)
-        opened = time.perf_counter() - t0
-        sign_in_known_boards(ws)  # the board signs in, as at the window
-        try:
-            t0 = time.perf_counter()
-            totals = ws.counting.totals(round_id)
-            recount = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            ws.counting.result(round_id)
-            result_cached = time.perf_counter() - t0
-            assert totals.collected == before + MEASURED
+        info = fill(Path(ram) / "kp.sqlite3", before, measured)
+        filled = time.perf_counter() - t0
+        shutil.copyfile(Path(ram) / "kp.sqlite3", Path(disk) / "kp.sqlite3")
+        path = Path(disk) / "kp.sqlite3"
+        ids: list[NomineeId] = info["ids"]  # type: ignore[assignment]
+        conn, (insert, row) = raw_table(Path(disk) / "raw.sqlite3", before, ids)  # type: ignore[misc]
+        rng = random.Random(1)
+        payloads = iter(info["payloads"])  # type: ignore[call-overload]
+        cpu: dict[str, list[float]] = {"product": [], "raw": []}
 
-            rng = random.Random(1)
-            t0 = time.perf_counter()
-            ws.counting.record(round_id, spare[0], marks(rng, ids))
-            warm_save = time.perf_counter() - t0
-            last = ws.counting.ballots(round_id)[-1]
-            ws.counting.void(last.id, "đo thời gian")
-            t0 = time.perf_counter()
-            ws.counting.record(round_id, spare[0], marks(rng, ids))
-            after_void = time.perf_counter() - t0
-        finally:
-            ws.close()
-        size_mb = path.stat().st_size / 1e6
+        with workspace_at(path) as ws:
+            big, small = info["big"], info["small"]
+            ws.counting.record(big, next(payloads), marks(rng, ids))  # type: ignore[arg-type]  # first save: context
+
+            def product() -> float:
+                m = marks(rng, ids)
+                payload = next(payloads)
+                c0, t0 = time.process_time(), time.perf_counter()
+                ws.counting.record(big, payload, m)  # type: ignore[arg-type]
+                t1 = time.perf_counter()
+                cpu["product"].append(time.process_time() - c0)
+                return t1 - t0
+
+            def raw() -> float:
+                values = row()
+                c0, t0 = time.process_time(), time.perf_counter()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(insert, values)
+                conn.execute("COMMIT")
+                t1 = time.perf_counter()
+                cpu["raw"].append(time.process_time() - c0)
+                return t1 - t0
+
+            save, base = interleave(
+                measured - 1, ("CountingService.record", product), ("raw sqlite3 insert + commit", raw)
+            )
+            results_big, results_small = interleave(
+                200,
+                (f"counting.result, {before:,} ballots", timed(lambda: ws.counting.result(big))),  # type: ignore[arg-type]
+                (f"counting.result, {SMALL} ballots", timed(lambda: ws.counting.result(small))),  # type: ignore[arg-type]
+            )
+            recount = interleave(
+                3,
+                (f"recount_check (full recount), {before + measured:,}", timed(lambda: ws.counting.recount_check(big))),
+            )[0]  # type: ignore[arg-type]
+            assert ws.counting.recount_check(big).matches  # type: ignore[arg-type]
+        conn.close()
+        size = path.stat().st_size / 1e6
 
     print(
-        f"round: confidence, {NOMINEES} nominees; {before} ballots entered first ({fill:.1f} s, {fill / before * 1000:.2f} ms each)"
+        f"round: confidence, {NOMINEES} nominees; {before:,} ballots entered first ({info['fill_ms']:.2f} ms each on a RAM disk, {filled:.0f} s)"
     )
-    print(describe(f"CountingService.record #{before + 1}–{before + MEASURED}", service))
-    print(describe("raw sqlite3 insert+commit (WAL, FULL)", baseline))
-    p50 = percentile(service, 0.5) / percentile(baseline, 0.5)
-    p99 = percentile(service, 0.99) / percentile(baseline, 0.99)
-    print(f"{'ratio service / raw':<34} p50 {p50:6.1f}×     p99 {p99:6.1f}×")
-    print(f"full recount of {before + MEASURED} ballots (fresh Workspace, counting.totals): {recount * 1000:.0f} ms")
-    print(f"Workspace.open {opened * 1000:.0f} ms; counting.result with warm totals {result_cached * 1000:.0f} ms")
+    print(save.line())
+    print(base.line())
     print(
-        f"first save after reopening (totals warm) {warm_save * 1000:.1f} ms; first save after a void {after_void * 1000:.0f} ms"
+        f"{'ratio record / raw':<44} wall p50 {ratio(save, base):.2f}×   wall p99 {ratio(save, base, 0.99):.2f}×   "
+        f"CPU p50 {ratio(Summary('', tuple(cpu['product'])), Summary('', tuple(cpu['raw']))):.2f}× "
+        f"({Summary('', tuple(cpu['product'])).p50 * 1000:.3f} / {Summary('', tuple(cpu['raw'])).p50 * 1000:.3f} ms)"
     )
-    print(f"database file {size_mb:.1f} MB")
+    print(results_big.line())
+    print(results_small.line())
+    print(
+        f"{'ratio result ' + f'{before:,} / {SMALL}':<44} p50 {ratio(results_big, results_small):.2f}×   "
+        f"p10 {ratio(results_big, results_small, 0.1):.2f}×"
+    )
+    print(recount.line())
+    print(f"database file {size:.1f} MB")
     return 0
 
 

@@ -10,10 +10,8 @@ Run: .venv/bin/python benchmarks/bench_minutes.py
 from __future__ import annotations
 
 import io
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -22,6 +20,9 @@ from reportlab.pdfgen.canvas import Canvas
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from helpers.minutes_fixtures import build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _stats import interleave, machine, timed
 
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
@@ -64,15 +65,6 @@ def baseline(strings: list[str], pages: int, out: io.BytesIO) -> None:
     canv.save()
 
 
-def timed(fn: Callable[[], object]) -> float:
-    runs = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs)
-
-
 def main() -> None:
     start = time.perf_counter()
     built = build(RoundKind.CONFIDENCE, nominees=60, ballots=600, summoned=700, present=650)
@@ -82,17 +74,25 @@ def main() -> None:
 
     pdf = io.BytesIO()
     per_copy = render_minutes(data, pdf)
-    t_pdf = timed(lambda: render_minutes(data, io.BytesIO()))
-    t_docx = timed(lambda: write_minutes_docx(data, io.BytesIO()))
-    t_xlsx = timed(lambda: write_results_xlsx([data], io.BytesIO()))
     strings = minutes_strings(data) * 3
-    t_base = timed(lambda: baseline(strings, 3 * per_copy, io.BytesIO()))
+    # Interleaved (issue 15): each round runs all four, in alternating order.
+    pdf_s, docx_s, xlsx_s, base_s = interleave(
+        REPEATS,
+        ("minutes PDF (3 copies)", timed(lambda: render_minutes(data, io.BytesIO()))),
+        ("minutes DOCX", timed(lambda: write_minutes_docx(data, io.BytesIO()))),
+        ("results XLSX", timed(lambda: write_results_xlsx([data], io.BytesIO()))),
+        ("baseline canvas", timed(lambda: baseline(strings, 3 * per_copy, io.BytesIO()))),
+    )
+    t_pdf, t_docx, t_xlsx, t_base = pdf_s.p50, docx_s.p50, xlsx_s.p50, base_s.p50
     total = t_pdf + t_docx + t_xlsx
+    print(f"machine: {machine()}")
+    for summary in (pdf_s, docx_s, xlsx_s, base_s):
+        print(summary.line())
 
     print("Kiểm Phiếu — results documents benchmark")
     print(f"round: confidence, 60 nominees, 600 ballots (+2 set aside); tally+decide+fixture {setup * 1000:.0f} ms")
     print(f"minutes PDF: {per_copy} pages per copy x 3 copies = {3 * per_copy} pages, {len(pdf.getvalue()):,} bytes")
-    print(f"median of {REPEATS} runs:")
+    print(f"medians of {REPEATS} interleaved runs:")
     print(f"  minutes PDF (3 copies)   {t_pdf * 1000:8.1f} ms")
     print(f"  minutes DOCX             {t_docx * 1000:8.1f} ms")
     print(f"  results XLSX             {t_xlsx * 1000:8.1f} ms")

@@ -4,17 +4,32 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from vote_counter.cli import build_parser, run_command
+from vote_counter import __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words == ["--version"]:
+        # Answered before any command module loads: the version costs no more than starting Python (issue 15).
+        sys.stdout.write(f"Kiểm Phiếu {__version__}\n")
+        return 0
+    from vote_counter.cli import build_parser, run_command
+
+    args = build_parser().parse_args(words)
     if args.self_test:
         return self_test()
     if args.command in (None, "gui"):
+        if args.db and not args.new and not Path(args.db).exists():
+            # A database given by name and missing is never replaced by a new, empty one (issue 12); the
+            # welcome screen creates the default database on purpose, and --new creates this one.
+            from vote_counter.services.errors import ErrorCode, ServiceError
+
+            sys.stderr.write(f"Lỗi: {ServiceError(ErrorCode.DATABASE_MISSING, path=args.db).message}\n")
+            return 2
         # The language is chosen before any window module is imported: they read the texts as they build.
         from vote_counter.ui.language import apply_saved_language
 

@@ -19,10 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("script", "args"),
     [
-        ("bench_ballots.py", ["--ballots", "5", "--nominees", "4"]),
-        ("bench_counting.py", ["50"]),
+        ("bench_ballots.py", ["--ballots", "5", "--nominees", "4", "--runs", "1"]),
+        ("bench_counting.py", ["50", "10"]),
         ("bench_minutes.py", []),
         ("bench_gui.py", ["--existing", "10", "--ballots", "3", "--nominees", "4"]),
+        ("bench_congress.py", ["--delegates", "5"]),
+        ("bench_startup.py", ["--runs", "1", "--sizes", "3,6"]),
+        ("bench_scan.py", ["--sheets", "3", "--per-level", "1"]),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:

@@ -243,6 +243,7 @@ def test_passphrases_and_who_acts_on_the_command_line(
     monkeypatch.delenv(cli.ENV_PASSPHRASE)
     answers = iter([PASSPHRASES[CHAIR], "mật khẩu mới của Nhung", "gõ khác đi"])
     monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(answers))
+    monkeypatch.setattr(cli, "stdin_is_terminal", lambda: True)  # a console to type in (pytest has none)
     assert cli.main(["--db", str(db), "--as", CHAIR, "passphrase", "1", "Lê Thị Hồng Nhung"]) == 2
     assert "không giống nhau" in capsys.readouterr().err
     answers = iter([PASSPHRASES[CHAIR], "mật khẩu mới của Nhung", "mật khẩu mới của Nhung"])

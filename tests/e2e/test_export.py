@@ -26,8 +26,9 @@ from tests.helpers.builders import (
     snapshot,
     workspace_at,
 )
-from vote_counter import cli
+from vote_counter import cli, platform_os
 from vote_counter.domain.model import BallotMarks, Meeting, RoundKind
+from vote_counter.domain.serials import format_serial
 from vote_counter.exchange import package
 from vote_counter.exchange.commands import add_commands
 from vote_counter.exchange.export import export_package
@@ -69,12 +70,23 @@ def _run(db: Path, *argv: str) -> int:
 
 
 def test_export_and_verify_through_the_commands(
-    setup: tuple[Workspace, Meeting, Path], capsys: pytest.CaptureFixture[str]
+    setup: tuple[Workspace, Meeting, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ws, meeting, usb = setup
     assert meeting.id is not None
+    # The folder stands for a stick here ("có thể rút USB" is said only for a removable drive).
+    monkeypatch.setattr(platform_os, "is_removable", lambda path: Path(path).parent == usb)
     head_before = ws.audit.head()
-    assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 0
+    # The package carries the minutes: without the chair and another member it is refused (issue 12).
+    assert _run(ws.path, "export", str(meeting.id), "--out", str(usb)) == 1
+    assert "Chưa đăng nhập" in capsys.readouterr().err and not list(usb.iterdir())
+    assert ws.audit.head() == head_before
+    monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
+    two = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
+    assert _run(ws.path, *two[:2], "export", str(meeting.id), "--out", str(usb)) == 1
+    assert "Trưởng ban và thêm một thành viên" in capsys.readouterr().err and not list(usb.iterdir())
+    assert _run(ws.path, *two, "export", str(meeting.id), "--out", str(usb)) == 0
     out = capsys.readouterr().out
     assert "Đã ghi xong — có thể rút USB." in out
     (folder,) = usb.iterdir()
@@ -260,17 +272,25 @@ def test_backup_restore_and_merge_commands(
         for ib in built.printed[2:5]:
             ws.counting.record(rid, ib.serial, BallotMarks({built.ids[0]: frozenset({1})}))
     assert _run(b_db, "export-entries", str(rid), "--out", str(usb)) == 0
-    capsys.readouterr()
     (package_folder,) = usb.iterdir()
     monkeypatch.setenv(cli.ENV_PASSPHRASE, PASSPHRASES[CHAIR_NAME])
     monkeypatch.setenv(cli.ENV_PASSPHRASE2, PASSPHRASES[MEMBER_NAME])
     signed = ("--as", CHAIR_NAME, "--with", MEMBER_NAME)
-    assert _run(a_db, *signed, "import-entries", str(rid), str(package_folder), "--mode", "additional") == 0
+    b_fingerprint = capsys.readouterr().out.split("Dấu vân tay khóa của máy này: ")[1].split()[0]
+    # Station B's key is not known at A yet: refused, A unchanged, until the fingerprint is given (paired).
+    before = snapshot(a_db)
+    assert _run(a_db, *signed, "import-entries", str(rid), str(package_folder), "--mode", "additional") == 1
+    assert f"khóa chưa biết (dấu vân tay {b_fingerprint})" in capsys.readouterr().err
+    assert snapshot(a_db) == before
+    argv = ("import-entries", str(rid), str(package_folder), "--mode", "additional")
+    assert _run(a_db, *signed, *argv, "--fingerprint", b_fingerprint) == 0
     out = capsys.readouterr().out
     assert "Đã ghi 2 phiếu" in out
-    assert built.printed[2].serial in out and built.printed[3].serial in out
+    assert format_serial(built.printed[2].serial) in out and format_serial(built.printed[3].serial) in out
     with workspace_at(a_db) as ws:
         assert len(ws.counting.ballots(rid, 1)) == 5
+    assert _run(a_db, *signed, *argv) == 0  # paired now: known without the fingerprint; nothing counted twice
+    assert "Đã ghi 0 phiếu" in capsys.readouterr().out
 
 
 def test_minutes_name_the_key_that_signs_the_package(tmp_path: Path) -> None:
@@ -284,8 +304,10 @@ def test_minutes_name_the_key_that_signs_the_package(tmp_path: Path) -> None:
     with workspace_at(tmp_path / "kp.sqlite3") as ws:
         b = build_round(ws, nominees=3, printed=4)
         count_and_close(b)
-        fp = ws.reports.key_fingerprint()
-        assert len(fp) == 16 and (tmp_path / "khoa_ky_xuat.pem").exists()
+        assert b.meeting.id is not None
+        fp = ws.reports.key_fingerprint(b.meeting.id)
+        # the meeting's key, kept encrypted in the database: no key file beside it (issue 12)
+        assert len(fp) == 16 and not list(tmp_path.glob("*.pem"))
         pdf, _docx = ws.reports.write_minutes(b.round_id, tmp_path / "in")
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert text.count(f"Khóa ký: {fp}") == text.count("Trang ") > 0

@@ -17,7 +17,7 @@ from vote_counter.domain.model import Counts, Meeting, MeetingId, Nominee, Round
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, sign_in
+from vote_counter.ui import close_check, dialogs, sign_in
 from vote_counter.ui.fonts import apply_app_font
 from vote_counter.ui.main_window import MainWindow
 
@@ -100,11 +100,34 @@ def board_chair(ws: Workspace, meeting_id: MeetingId) -> Credential | None:
     return approval.first if approval is not None else None
 
 
+class FakeClock:
+    """The scan filter's clock (ui/scanner.py): the Board moves it as a person or a scanner would type."""
+
+    HUMAN = 0.25  # seconds between a person's keys
+    SCANNER = 0.004  # a keyboard-wedge scanner: a digit every 4 ms
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
 @pytest.fixture
 def make_window(
-    qtbot: QtBot, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> Iterator[Callable[[], MainWindow]]:
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
+    # The list of what blocks closing: closed at once (tests of the list itself press its buttons).
+    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
     # Two-person actions: the seeded chair and member confirm (tests of the dialogs themselves drive them).
     monkeypatch.setattr(sign_in, "ask_approval", lambda _p, ws, mid, *_a, **_k: board_approval(ws, mid))
     monkeypatch.setattr(sign_in, "ask_chair", lambda _p, ws, mid: board_chair(ws, mid))
@@ -112,7 +135,7 @@ def make_window(
     windows: list[MainWindow] = []  # qtbot.addWidget keeps only a weak reference
 
     def make() -> MainWindow:
-        window = MainWindow(workspace, settings)
+        window = MainWindow(workspace, settings, clock=clock)
         windows.append(window)
         qtbot.addWidget(window)
         window.resize(1366, 768)
@@ -138,11 +161,18 @@ def type_text(widget: QWidget, text: str) -> None:
             QTest.sendKeyEvent(QTest.KeyAction.Release, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier)
 
 
-class Board:
-    """A board member at the keyboard: every key goes to whatever has the focus, as on a real laptop."""
+CR, LF, CRLF = "\r", "\n", "\r\n"
 
-    def __init__(self, qtbot: QtBot) -> None:
+
+class Board:
+    """A board member at the keyboard: every key goes to whatever has the focus, as on a real laptop.
+
+    Keys typed by `type`, `key` and `digits` come at a person's pace; `scan` types at a scanner's pace
+    and ends with CR, LF or CR+LF (LF as a wedge scanner sends it: Ctrl+J)."""
+
+    def __init__(self, qtbot: QtBot, clock: FakeClock | None = None) -> None:
         self.qtbot = qtbot
+        self.clock = clock if clock is not None else FakeClock()
         self.keys_sent = 0
 
     def focus(self) -> QWidget:
@@ -151,10 +181,13 @@ class Board:
         return widget
 
     def type(self, text: str) -> None:
-        self.qtbot.keyClicks(self.focus(), text)
-        self.keys_sent += len(text)
+        for ch in text:
+            self.clock.advance(FakeClock.HUMAN)
+            self.qtbot.keyClicks(self.focus(), ch)
+            self.keys_sent += 1
 
     def key(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        self.clock.advance(FakeClock.HUMAN)
         self.qtbot.keyClick(self.focus(), key, modifier)
         self.keys_sent += 1
 
@@ -163,12 +196,21 @@ class Board:
         for ch in text:
             self.key(getattr(Qt.Key, f"Key_{ch}"))
 
-    def scan(self, payload: str) -> None:
-        """A keyboard-wedge scanner: the digits, then Enter."""
-        self.type(payload)
-        self.key(Qt.Key.Key_Return)
+    def scan(self, payload: str, ending: str = CR, *, pace: float = FakeClock.SCANNER) -> None:
+        """A keyboard-wedge scanner: the digits at machine speed, each to whatever has the focus, then the ending."""
+        self.clock.advance(FakeClock.HUMAN)  # the member lifts the scanner: a pause before the burst
+        for ch in payload:
+            self.qtbot.keyClick(self.focus(), ch)
+            self.clock.advance(pace)
+        for ch in ending:
+            if ch == "\r":
+                self.qtbot.keyClick(self.focus(), Qt.Key.Key_Return)
+            else:  # LF: Ctrl+J, as a wedge scanner types ASCII control characters
+                self.qtbot.keyClick(self.focus(), Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+            self.clock.advance(pace)
+        self.keys_sent += len(payload) + len(ending)
 
 
 @pytest.fixture
-def board(qtbot: QtBot) -> Board:
-    return Board(qtbot)
+def board(qtbot: QtBot, clock: FakeClock) -> Board:
+    return Board(qtbot, clock)

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs
+from vote_counter.ui import dialogs, once_shown
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages import minutes_page, usb_dialog
 from vote_counter.ui.settings_dialog import SettingsDialog
@@ -56,6 +56,7 @@ def test_guide_pictures(
     out.mkdir(parents=True, exist_ok=True)
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_info", lambda _p, _title, message: shown.append(message))
+    monkeypatch.setattr(once_shown, "show_once", lambda _p, _title, intro, secret, _after: shown.append(secret))
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _p, message: errors.append(message))
     sizes: dict[str, int] = {}

@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import NAMES, Seeded, seed_round
 from tests.gui.keys import Modal, click, press, tab_to_button_and_press
+from vote_counter import platform_os
 from vote_counter.domain.model import BallotMarks, Stage
 from vote_counter.exchange.verify import verify_package
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, texts
+from vote_counter.ui import dialogs, once_shown, texts
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages import minutes_page, usb_dialog
 
@@ -145,10 +146,14 @@ def test_minutes_reprint_annex_results_summary(
     page.minutes_button.click()
     assert len(prompts) == 1 and "In lại biên bản — ghi rõ lý do" in prompts[0]
     assert page.status.kind == "info" and len(page.written_files()) == 2
+    signed_print = pdf.read_bytes()
     page.minutes_button.click()
     assert len(prompts) == 2 and errors == []
     assert page.status.kind == "ok"
-    assert page.written_files() == [pdf, docx, pdf, docx]
+    # The reprint gets new names: the first print's files (the ones signed) are never overwritten.
+    pdf2, docx2 = out / f"BienBan_luot{rid}_in2.pdf", out / f"BienBan_luot{rid}_in2.docx"
+    assert page.written_files() == [pdf, docx, pdf2, docx2]
+    assert pdf.read_bytes() == signed_print and code in pdf_text(pdf2)
     printed = [e for e in workspace.audit.entries() if e.action == "minutes_printed"]
     assert len(printed) == 2
     assert [e.details["reprint"] for e in printed] == [False, True]
@@ -235,8 +240,9 @@ def test_usb_export_is_verified_before_it_says_done(
     stick = tmp_path / "usb"
     stick.mkdir()
     monkeypatch.setattr(usb_dialog, "choose_export_target", lambda _parent: stick)
+    monkeypatch.setattr(platform_os, "is_removable", lambda path: Path(path).parent == stick)  # a stick here
     shown: list[str] = []
-    monkeypatch.setattr(dialogs, "show_info", lambda _parent, _title, message: shown.append(message))
+    monkeypatch.setattr(once_shown, "show_once", lambda _parent, _title, _intro, secret, _after: shown.append(secret))
     window = make_window()
     page = window.minutes_page
     window.tabs.setCurrentWidget(page)
@@ -248,8 +254,7 @@ def test_usb_export_is_verified_before_it_says_done(
     assert page.status.kind == "ok" and "có thể rút USB" in page.status.text() and str(folder) in page.status.text()
     passphrase = None
     if encrypt:
-        (message,) = shown
-        passphrase = message.split("\n\n")[1].strip()
+        (passphrase,) = shown
         assert (folder / "KetQua.zip").exists()
     else:
         assert shown == []

@@ -212,7 +212,10 @@ def test_audit_alarm_at_start_when_a_ballot_row_was_edited(
     window.tabs.setCurrentWidget(window.minutes_page)
     usb = window.minutes_page.usb_button
     assert not usb.isEnabled() and usb.toolTip() == texts.WHY_AUDIT_BROKEN
-    assert window.minutes_page.minutes_button.isEnabled()  # still usable for looking and printing
+    # issue 12: no minutes, results files or export from a doctored file; the page says why
+    minutes = window.minutes_page.minutes_button
+    assert not minutes.isEnabled() and "phiếu đã nhập số 2" in minutes.toolTip()
+    assert "phiếu đã nhập số 2" in window.minutes_page.locked_note.text()
 
 
 def test_set_passphrase_dialog_and_the_real_alarm_box(

@@ -16,7 +16,7 @@ from tests.gui.keys import Modal, click, commit, focused, press, retype
 from vote_counter import __version__
 from vote_counter.services.demo import DEMO_BOARD
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, settings_dialog, texts, texts_en
+from vote_counter.ui import dialogs, once_shown, settings_dialog, texts, texts_en
 from vote_counter.ui.language import ENGLISH, VIETNAMESE, saved_language, use_language
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.settings import KEY_IDLE_MINUTES
@@ -29,6 +29,10 @@ MakeWindow = Callable[[], MainWindow]
 def infos(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_info", lambda _p, title, message: shown.append((title, message)))
+    # The sample board's passphrases are shown once, in the dialog that only "Tôi đã ghi lại" closes.
+    monkeypatch.setattr(
+        once_shown, "show_once", lambda _p, title, intro, secret, after: shown.append((title, f"{intro}\n{secret}"))
+    )
     return shown
 
 
@@ -177,6 +181,7 @@ def test_the_window_in_english(qtbot: QtBot, workspace: Workspace, tmp_path: Pat
             texts_en.PAGE_SETUP,
             texts_en.PAGE_BALLOTS,
             texts_en.PAGE_ENTRY,
+            texts_en.PAGE_SCAN,
             "4. Results",
             "5. Minutes and export",
         ]

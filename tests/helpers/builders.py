@@ -81,7 +81,17 @@ PASSPHRASES: Mapping[str, str] = {
     THIRD_NAME: "thành viên thứ ba",
 }
 
-TABLES = ("meetings", "board_members", "rounds", "nominees", "ballot_register", "ballots", "tally_sheets", "audit_log")
+TABLES = (
+    "meetings",
+    "board_members",
+    "rounds",
+    "nominees",
+    "ballot_register",
+    "ballots",
+    "running_totals",
+    "tally_sheets",
+    "audit_log",
+)
 
 
 def vietnamese_names(n: int) -> list[str]:

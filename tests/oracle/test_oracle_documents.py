@@ -33,12 +33,13 @@ from vote_counter.domain.rules import decide, tally
 PRINTED = {
     oracle.BAND_OVER_HALF: "trên 50% đến dưới 2/3 phiếu tín nhiệm thấp",
     oracle.BAND_TWO_THIRDS: "từ 2/3 phiếu tín nhiệm thấp trở lên",
-    oracle.APPROVED: "Đạt trên 50% — được thông qua",
-    oracle.HALF: "đạt 50% — người đứng đầu quyết định",
-    oracle.NOT_APPROVED: "Không đạt",
-    oracle.SELECTED: "Đạt trên 50%",
-    oracle.FORWARD: "Được giới thiệu sang bước tiếp theo",
-    oracle.TIED: "ngang phiếu — người đứng đầu xem xét, quyết định",
+    # Issue 13: one dash per line, the conclusion in lower case after it, and a selected person "được giới thiệu".
+    oracle.APPROVED: "đạt trên 50%, được thông qua",
+    oracle.HALF: "đạt 50%, người đứng đầu quyết định",
+    oracle.NOT_APPROVED: "không đạt trên 50%, không được thông qua",
+    oracle.SELECTED: "đạt trên 50%, được giới thiệu",
+    oracle.FORWARD: "được giới thiệu sang bước tiếp theo",
+    oracle.TIED: "ngang phiếu, người đứng đầu xem xét, quyết định",
 }
 BASE_WORDS = {
     "collected": "phiếu thu về",

@@ -9,32 +9,35 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from vote_counter import __version__
+from vote_counter.cli import argparse_vi
+from vote_counter.cli.entering import RunStopped
+from vote_counter.cli.entering import add_commands as add_entering_commands
+from vote_counter.cli.scan import add_commands as add_scan_commands
+from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
-from vote_counter.documents.ballots import PageFormat
-from vote_counter.documents.labels import INVALID_REASON, KIND, PROBLEM
+from vote_counter.documents.labels import INVALID_REASON, KIND, MISSING_DETAILS, PROBLEM
 from vote_counter.documents.minutes_data import outcome_lines, results_table
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import (
-    BallotMarks,
     BoardMember,
     Counts,
     MeetingId,
-    NomineeId,
-    Reason,
     RoundId,
     Stage,
-    TallySheet,
     nfc,
 )
 from vote_counter.domain.rules import Result
+from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.commands import add_commands
+from vote_counter.platform_os import stdin_is_terminal
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
+from vote_counter.storage.file_identity import file_identity
 
 
 class InputError(Exception):
@@ -49,13 +52,27 @@ class UsageError(Exception):
 ENV_PASSPHRASE = "KP_PASSPHRASE"  # of the member named by --as
 ENV_PASSPHRASE2 = "KP_PASSPHRASE2"  # of the member named by --with
 ENV_NEW_PASSPHRASE = "KP_NEW_PASSPHRASE"  # the new one, for `passphrase`
+COUNT_HELP = {
+    "summoned": "số người được triệu tập (S)",
+    "present": "số người có mặt (P)",
+    "issued": "số phiếu phát ra (I)",
+    "collected": "số phiếu thu về, đếm tay (C)",
+}
 
 
 def _secret(prompt: str, env: str) -> str:
+    """The passphrase from `env`, else asked without echo on the terminal; with no terminal (a script, a
+    scheduled task, stdin closed) a clear message naming the variable instead of a traceback."""
     value = os.environ.get(env)
     if value is not None:
         return value
-    return getpass.getpass(prompt)
+    who = prompt.strip().rstrip(":")
+    if not stdin_is_terminal():
+        raise UsageError(f"không có cửa sổ dòng lệnh để hỏi {who[:1].lower()}{who[1:]}: hãy đặt biến môi trường {env}")
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise UsageError(f"chưa nhập {who[:1].lower()}{who[1:]}") from exc
 
 
 def _members_named(ws: Workspace, name: str) -> list[BoardMember]:
@@ -67,7 +84,7 @@ def _members_named(ws: Workspace, name: str) -> list[BoardMember]:
     return out
 
 
-def sign_in(ws: Workspace, as_name: str | None, with_name: str | None) -> None:
+def sign_in(ws: Workspace, as_name: str | None, with_name: str | None, *, ask: bool = True) -> None:
     """`--as NAME [--with NAME]`: act as that board member (and a second one) in every meeting where they sit.
 
     The passphrases are only collected here; each service call verifies them again."""
@@ -81,8 +98,17 @@ def sign_in(ws: Workspace, as_name: str | None, with_name: str | None) -> None:
     second = _members_named(ws, with_name) if with_name else []
     if with_name and not second:
         raise UsageError(f"không có thành viên Ban kiểm phiếu nào tên “{with_name}” (--with)")
+    if not ask:
+        return
     pass1 = _secret(f"Mật khẩu của {first[0].full_name}: ", ENV_PASSPHRASE)
     pass2 = _secret(f"Mật khẩu của {second[0].full_name}: ", ENV_PASSPHRASE2) if second else ""
+    # Checked once here, so a wrong passphrase is one message before anything runs (and counts once
+    # towards the lockout). Only when the name is one account: the same person may sit on the boards of
+    # several meetings with different passphrases, and each service call checks its own meeting's.
+    for members, passphrase in ((first, pass1), (second, pass2)):
+        holders = [m for m in members if m.has_passphrase and m.id is not None]
+        if len(holders) == 1 and holders[0].id is not None:
+            ws.accounts.verify(holders[0].id, passphrase)
     for member in first:
         assert member.id is not None and member.meeting_id is not None
         cred = Credential(member.id, pass1)
@@ -105,12 +131,14 @@ def _err(text: str) -> None:
 
 
 def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
-    plan = parse_definition(read_definition(Path(args.file)))
+    plan = parse_definition(read_definition(Path(args.file)), Path(args.file).name)
     meeting = ws.definitions.create(plan)
     assert meeting.id is not None
     _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
     for r in ws.setup.rounds(MeetingId(meeting.id)):
         _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}, {len(ws.setup.nominees(RoundId(r.id or 0)))} người)")
+        for warning in ws.setup.name_warnings(RoundId(r.id or 0)):
+            _err(f"  Cảnh báo (lượt {r.id}): {warning}")
     return 0
 
 
@@ -138,8 +166,8 @@ def cmd_passphrase(ws: Workspace, args: argparse.Namespace) -> int:
                 current = _secret(f"Mật khẩu hiện tại của {member.full_name}: ", ENV_PASSPHRASE)
     new = os.environ.get(ENV_NEW_PASSPHRASE)
     if new is None:
-        new = getpass.getpass(f"Mật khẩu mới của {member.full_name}: ")
-        if getpass.getpass("Nhập lại mật khẩu mới: ") != new:
+        new = _secret(f"Mật khẩu mới của {member.full_name}: ", ENV_NEW_PASSPHRASE)
+        if _secret("Nhập lại mật khẩu mới: ", ENV_NEW_PASSPHRASE) != new:
             raise UsageError("hai lần nhập mật khẩu mới không giống nhau")
     ws.accounts.set_passphrase(member.id, new, current, auth=auth)
     _out(f"Đã đặt mật khẩu cho {member.full_name}.")
@@ -203,7 +231,7 @@ def cmd_register(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_exchange(ws: Workspace, args: argparse.Namespace) -> int:
     fresh = ws.reports.exchange_ballot(RoundId(args.round), args.serial, Path(args.out))
-    _out(f"Đã đổi phiếu {args.serial}: phiếu mới in vào {args.out}")
+    _out(f"Đã đổi phiếu {format_serial(args.serial)}: phiếu mới số {format_serial(fresh.serial)} in vào {args.out}")
     _print_register(ws, RoundId(args.round))
     return 0 if fresh.serial else 1
 
@@ -212,116 +240,6 @@ def cmd_unused(ws: Workspace, args: argparse.Namespace) -> int:
     n = ws.register.mark_unused(RoundId(args.round), args.serials)
     _out(f"Đã ghi {n} phiếu không dùng.")
     _print_register(ws, RoundId(args.round))
-    return 0
-
-
-def _parse_rows(raw: Any, count: int, where: str) -> dict[int, frozenset[int]]:
-    if not isinstance(raw, dict):
-        raise InputError(f"{where}: “marks” phải là bảng STT → danh sách ô đánh dấu.")
-    rows: dict[int, frozenset[int]] = {}
-    for key, boxes in raw.items():
-        if not str(key).isdigit() or not 1 <= int(key) <= count:
-            raise InputError(f"{where}: STT “{key}” không có trong danh sách (1–{count}).")
-        if isinstance(boxes, int) and not isinstance(boxes, bool):
-            boxes = [boxes]
-        if not isinstance(boxes, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in boxes):
-            raise InputError(f"{where}: ô đánh dấu của STT {key} phải là số hoặc danh sách số.")
-        rows[int(key)] = frozenset(boxes)
-    return rows
-
-
-def _read_ballot_lines(path: Path, count: int) -> list[dict[str, Any]]:
-    """Parse the whole file first: one bad line and nothing is entered."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"không đọc được tệp {path.name} (cần UTF-8): {exc}") from exc
-    entries = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"dòng {number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: không phải JSON hợp lệ ({exc.msg}).") from exc
-        if not isinstance(item, dict):
-            raise InputError(f"{where}: mỗi dòng phải là một đối tượng JSON.")
-        if "set_aside" in item:
-            try:
-                item["set_aside"] = Reason(item["set_aside"])
-            except ValueError as exc:
-                raise InputError(f"{where}: lý do để riêng phải là not_issued hoặc duplicate.") from exc
-        else:
-            if not isinstance(item.get("code"), str):
-                raise InputError(f"{where}: thiếu “code” (mã QR hoặc số phiếu).")
-            item["rows"] = _parse_rows(item.get("marks", {}), count, where)
-            try:
-                item["declared"] = frozenset(Reason(r) for r in item.get("declared", []))
-            except ValueError as exc:
-                raise InputError(f"{where}: lý do không hợp lệ trong “declared”.") from exc
-            write_ins = item.get("write_ins", [])
-            if not isinstance(write_ins, list) or not all(isinstance(w, str) for w in write_ins):
-                raise InputError(f"{where}: “write_ins” phải là danh sách tên.")
-        item["_line"] = number
-        entries.append(item)
-    return entries
-
-
-def cmd_enter_ballots(ws: Workspace, args: argparse.Namespace) -> int:
-    rid = RoundId(args.round)
-    nominees = ws.setup.nominees(rid)
-    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
-    entries = _read_ballot_lines(Path(args.file), len(nominees))
-    saved = rejected = 0
-    for item in entries:
-        try:
-            if "set_aside" in item:
-                ws.counting.set_aside(rid, item["set_aside"], str(item.get("code", "")))
-            else:
-                marks = BallotMarks(
-                    {by_stt[k]: v for k, v in item["rows"].items()},
-                    tuple(item.get("write_ins", [])),
-                    item["declared"],
-                )
-                ws.counting.record(rid, item["code"], marks, pass_no=int(item.get("pass", args.pass_no)))
-            saved += 1
-        except ServiceError as exc:
-            rejected += 1
-            _err(f"dòng {item['_line']}: {exc.message}")
-    _out(f"Đã lưu {saved} phiếu; từ chối {rejected}.")
-    return 0 if rejected == 0 else 1
-
-
-def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
-    rid = RoundId(args.round)
-    nominees = ws.setup.nominees(rid)
-    by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
-    try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"tệp tổng hợp không đọc được hoặc sai JSON: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("valid"), int):
-        raise InputError("tệp tổng hợp cần “valid” (số phiếu hợp lệ) và “rows”.")
-    try:
-        invalid = {Reason(k): int(v) for k, v in data.get("invalid", {}).items()}
-    except (ValueError, TypeError) as exc:
-        raise InputError("“invalid” phải là bảng lý do → số phiếu.") from exc
-    rows_raw = data.get("rows", {})
-    if not isinstance(rows_raw, dict):
-        raise InputError("“rows” phải là bảng STT → các số đếm.")
-    rows = {}
-    for key, counts in rows_raw.items():
-        if not str(key).isdigit() or int(key) not in by_stt:
-            raise InputError(f"STT “{key}” không có trong danh sách.")
-        if not isinstance(counts, list) or not all(isinstance(c, int) for c in counts):
-            raise InputError(f"dòng STT {key} phải là danh sách số.")
-        rows[by_stt[int(key)]] = tuple(counts)
-    sheet = TallySheet(data["valid"], invalid, rows, dict(data.get("write_ins", {})))
-    ws.counting.enter_tally_sheet(rid, int(data.get("sheet", 1)), sheet)
-    _out(
-        f"Đã lưu biên bản tổng hợp số {data.get('sheet', 1)}: {sheet.valid} hợp lệ, {sum(invalid.values())} không hợp lệ."
-    )
     return 0
 
 
@@ -355,9 +273,14 @@ def format_result(result: Result) -> list[str]:
 
 
 def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
+    round_ = ws.setup.round(RoundId(args.round))
+    ws.audit.require_intact(round_.meeting_id or 0)  # never show figures from a doctored file
     result = ws.counting.result(RoundId(args.round))
     if args.json:
-        payload = dict(result_to_dict(result), check_code=check_code(result))
+        # The stage sits beside the canonical results, not in them: closing or sealing must not change the
+        # check code printed on the minutes. docs/results.schema.json describes this output.
+        stage = ws.setup.round(RoundId(args.round)).stage
+        payload = dict(result_to_dict(result), stage=stage.value, check_code=check_code(result))
         _out(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for line in format_result(result):
@@ -366,6 +289,9 @@ def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
+    missing = ws.reports.missing_details(RoundId(args.round))
+    if missing:  # printed all the same (dots to fill in by hand), but the board is told what is missing
+        _err("Cảnh báo: " + MISSING_DETAILS.format(items=", ".join(missing)))
     paths = ws.reports.write_minutes(RoundId(args.round), Path(args.out), reason=args.reason or "")
     if args.annex:
         paths.append(ws.reports.write_annex(RoundId(args.round), Path(args.out)))
@@ -386,15 +312,24 @@ def cmd_results_files(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
+    """Exit 0: the chain and every sealed row are as the app wrote them; 2: something was changed behind its
+    back; 3: intact as far as it could look, but a meeting's key was shut (sign in with --as to check it)."""
+    for meeting_id in list(ws.access.signed_in):
+        ws.access.open_keys(meeting_id)
     report = ws.audit.verify()
-    if report.ok:
-        _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
-        return 0
-    _err(
-        "CẢNH BÁO: "
-        + ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots)).message
-    )
-    return 2
+    if not report.ok:
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        _err("CẢNH BÁO: " + ServiceError(ErrorCode.AUDIT_BROKEN, where=where).message)
+        return 2
+    _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
+    if report.locked:
+        shut = ", ".join(f"số {m}" for m in report.locked)
+        _err(
+            f"Chưa kiểm được dữ liệu niêm phong của hội nghị {shut}: khóa niêm phong chỉ mở khi một thành viên "
+            'Ban kiểm phiếu đăng nhập. Chạy lại với --as "Họ tên".'
+        )
+        return 3
+    return 0
 
 
 def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
@@ -434,6 +369,7 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()  # argparse's own words (usage, errors) in Vietnamese
     p = argparse.ArgumentParser(prog="vote-counter", description="Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến.")
     p.add_argument("--db", help=f"tệp cơ sở dữ liệu (mặc định: {default_database()})")
     p.add_argument(
@@ -453,80 +389,88 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="tự kiểm tra bản cài đặt trên một cơ sở dữ liệu tạm (không mở cửa sổ) rồi thoát: 0 là đạt",
     )
-    p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}")
+    p.add_argument(
+        "--new",
+        action="store_true",
+        help="cho phép tạo cơ sở dữ liệu mới, trống, khi tệp --db chưa có (không bao giờ tự tạo thay tệp bị mất)",
+    )
+    p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}", help="in số phiên bản rồi thoát")
     sub = p.add_subparsers(dest="command")
 
     s = sub.add_parser("gui", help="mở cửa sổ làm việc (mặc định)")
     s = sub.add_parser("create-meeting", help="tạo hội nghị từ tệp định nghĩa TOML hoặc JSON")
-    s.add_argument("file")
+    s.add_argument("file", help="tệp định nghĩa hội nghị (.toml hoặc .json; mẫu: docs/meeting.example.toml)")
     s.set_defaults(func=cmd_create_meeting)
     s = sub.add_parser("passphrase", help="đặt hoặc đổi mật khẩu của một thành viên Ban kiểm phiếu")
-    s.add_argument("meeting", type=int)
+    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
     s.add_argument("name", help="họ và tên thành viên, như trong Ban kiểm phiếu")
     s.add_argument("--reset", action="store_true", help="đặt lại mật khẩu đã quên (cần --as Trưởng ban --with …)")
     s.set_defaults(func=cmd_passphrase)
     s = sub.add_parser("list", help="liệt kê hội nghị và lượt bỏ phiếu")
-    s.set_defaults(func=cmd_list)
+    s.set_defaults(func=cmd_list, read_only=True)
     s = sub.add_parser("counts", help="ghi số triệu tập, có mặt, phát ra, thu về")
-    s.add_argument("round", type=int)
-    for name in ("summoned", "present", "issued", "collected"):
-        s.add_argument(f"--{name}", type=int)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    for name, label in COUNT_HELP.items():
+        s.add_argument(f"--{name}", type=int, metavar="SỐ", help=label)
     s.set_defaults(func=cmd_counts)
     s = sub.add_parser("stage", help="chuyển giai đoạn của lượt bỏ phiếu")
-    s.add_argument("round", type=int)
-    s.add_argument("stage", choices=[st.value for st in Stage])
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument(
+        "stage",
+        choices=[st.value for st in Stage],
+        help="; ".join(f"{st.value}: {STAGE_LABELS[st.value]}" for st in Stage),
+    )
     s.add_argument("--reason", help="lý do (bắt buộc khi quay lại giai đoạn trước)")
     s.set_defaults(func=cmd_stage)
     s = sub.add_parser("print-ballots", help="in phiếu có mã QR ra tệp PDF")
-    s.add_argument("round", type=int)
-    s.add_argument("--count", type=int, default=0)
-    s.add_argument("--out", required=True)
-    s.add_argument("--format", choices=[f.value for f in PageFormat], default=PageFormat.A4_PORTRAIT.value)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--count", type=int, default=0, help="số phiếu cần in (mỗi phiếu một số phiếu mới)")
+    s.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    s.add_argument(
+        "--format",
+        choices=[f.value for f in PageFormat],
+        default=PageFormat.A4_PORTRAIT.value,
+        help="khổ giấy (mặc định: a4_portrait)",
+    )
     s.add_argument("--sample", action="store_true", help="phiếu MẪU, không đăng ký số phiếu")
     s.set_defaults(func=cmd_print_ballots)
     s = sub.add_parser("register", help="sổ phiếu: đã in = đã tính + đổi + không dùng + chưa thu về")
-    s.add_argument("round", type=int)
-    s.set_defaults(func=cmd_register)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.set_defaults(func=cmd_register, read_only=True)
     s = sub.add_parser("exchange", help="đổi phiếu hỏng: ghi số cũ là hỏng và in một phiếu mới")
-    s.add_argument("round", type=int)
-    s.add_argument("serial")
-    s.add_argument("--out", required=True)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("serial", help="số phiếu của phiếu bị hỏng (xxxx-xxxx-xxxx)")
+    s.add_argument("--out", required=True, help="tệp PDF của phiếu mới")
     s.set_defaults(func=cmd_exchange)
     s = sub.add_parser("unused", help="ghi các phiếu đã in nhưng không phát ra (trả lại)")
-    s.add_argument("round", type=int)
-    s.add_argument("serials", nargs="+")
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("serials", nargs="+", help="các số phiếu được trả lại (xxxx-xxxx-xxxx)")
     s.set_defaults(func=cmd_unused)
-    s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
-    s.add_argument("--pass", dest="pass_no", type=int, default=1)
-    s.set_defaults(func=cmd_enter_ballots)
-    s = sub.add_parser("enter-tally", help="nhập biên bản tổng hợp từ tệp JSON")
-    s.add_argument("round", type=int)
-    s.add_argument("file")
-    s.set_defaults(func=cmd_enter_tally)
+    add_entering_commands(sub)
     s = sub.add_parser("results", help="kết quả của một lượt")
-    s.add_argument("round", type=int)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_results)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--json", action="store_true", help="in JSON (mô tả trong docs/results.schema.json)")
+    s.set_defaults(func=cmd_results, read_only=True)
     s = sub.add_parser("minutes", help="ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)")
-    s.add_argument("round", type=int)
-    s.add_argument("--out", required=True)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục ghi biên bản")
     s.add_argument("--reason", help="lý do in lại")
     s.add_argument("--annex", action="store_true", help="kèm nhật ký nhập phiếu (không có số phiếu)")
     s.set_defaults(func=cmd_minutes)
     s = sub.add_parser("results-files", help="kết quả của cả hội nghị: XLSX, JSON và bản tổng hợp PDF")
-    s.add_argument("meeting", type=int)
-    s.add_argument("--out", required=True)
+    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục ghi các tệp kết quả")
     s.set_defaults(func=cmd_results_files)
     s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
-    s.set_defaults(func=cmd_verify_audit)
+    s.set_defaults(func=cmd_verify_audit, read_only=True)
     s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")
-    s.add_argument("--out", required=True)
-    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--out", required=True, help="thư mục ghi các tệp của hội nghị mẫu")
+    s.add_argument("--seed", type=int, default=2026, help="hạt giống tạo phiếu mẫu (cùng số, cùng phiếu)")
     s.set_defaults(func=cmd_demo)
     add_commands(sub)
     add_test_mode_commands(sub)
+    add_serials_command(sub)
+    add_scan_commands(sub)
     return p
 
 
@@ -539,14 +483,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(args)
 
 
+# Commands whose purpose is a new database (restore: the copy put in place of a missing file, on purpose);
+# every other command refuses a missing file unless --new is given.
+CREATES_DATABASE = frozenset({"create-meeting", "demo", "restore"})
+# How long a write waits for another program's lock before the command stops with one message.
+BUSY_TIMEOUT = 5.0
+
+
 def run_command(args: argparse.Namespace) -> int:
     ws: Workspace | None = None
     try:
-        # `verify FOLDER` runs on any machine: it must not create a database there.
-        if getattr(args, "needs_workspace", True):
-            ws = Workspace.open(Path(args.db) if args.db else None)
-            sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None))
+        # `verify FOLDER` runs on any machine: it must not create a database there; it uses one that exists
+        # (the stations paired with it, the two members who confirm a new key).
+        needs = getattr(args, "needs_workspace", True)
+        target = Path(args.db) if args.db else default_database()
+        if needs == "if_exists" and file_identity(target) is not None:
+            needs = True
+        if needs is True:
+            # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
+            create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
+            ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
+            if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
+                # Reading asks nobody's passphrase (the names given are still checked).
+                # (`verify --trust-new-key` is a reading command that does need the two people's passphrases.)
+                ask = not getattr(args, "read_only", False) or bool(getattr(args, "trust_new_key", False))
+                sign_in(ws, getattr(args, "as_name", None), getattr(args, "with_name", None), ask=ask)
         return int(args.func(ws, args))
+    except RunStopped as exc:
+        _err(exc.message)
+        return 3
     except ServiceError as exc:
         _err(f"Lỗi: {exc.message}")
         return 1

@@ -5,20 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vote_counter.domain.model import RoundId
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.services.test_mode import (
-    Expected,
-    compare,
-    go_live,
-    make_test_deck,
-    render_report,
-    report_lines,
-    write_deck,
-)
-from vote_counter.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vote_counter.services.workspace import Workspace
+
+# Each command imports what it uses (issue 15): registering them on the parser loads nothing.
 
 
 def _out(text: str = "") -> None:
@@ -26,6 +21,8 @@ def _out(text: str = "") -> None:
 
 
 def cmd_test_deck(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.services.test_mode import make_test_deck, write_deck
+
     deck = make_test_deck(ws, RoundId(args.round), args.count, args.seed)
     deck_path, expected_path = write_deck(deck, Path(args.out))
     e = deck.expected
@@ -38,6 +35,8 @@ def cmd_test_deck(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_test_report(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.services.test_mode import Expected, compare, render_report, report_lines
+
     path = Path(args.expected)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -52,6 +51,8 @@ def cmd_test_report(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_go_live(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.services.test_mode import go_live
+
     live = go_live(ws, RoundId(args.round))
     _out(f"Đã tạo lượt chính thức {live.id}: {live.title} (giai đoạn Chuẩn bị, chưa có phiếu nào).")
     _out(f"Lượt thử nghiệm {args.round} và kết quả của nó được giữ lại làm hồ sơ.")
@@ -61,16 +62,16 @@ def cmd_go_live(ws: Workspace, args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """Register the test-mode commands on the main parser's subparsers."""
     s = sub.add_parser("test-deck", help="in bộ phiếu thử (lượt thử nghiệm) kèm kết quả dự kiến")
-    s.add_argument("round", type=int)
-    s.add_argument("--count", type=int, required=True)
+    s.add_argument("round", type=int, help="số lượt thử nghiệm (xem lệnh list)")
+    s.add_argument("--count", type=int, required=True, help="số phiếu thử")
     s.add_argument("--out", required=True, help="thư mục ghi deck.jsonl và expected.json")
-    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--seed", type=int, default=2026, help="hạt giống tạo phiếu thử (cùng số, cùng bộ phiếu)")
     s.set_defaults(func=cmd_test_deck)
     s = sub.add_parser("test-report", help="so kết quả lượt thử nghiệm với kết quả dự kiến")
-    s.add_argument("round", type=int)
-    s.add_argument("--expected", required=True)
+    s.add_argument("round", type=int, help="số lượt thử nghiệm (xem lệnh list)")
+    s.add_argument("--expected", required=True, help="tệp expected.json do lệnh test-deck ghi")
     s.add_argument("--out", help="ghi thêm báo cáo PDF (có chữ THỬ NGHIỆM)")
     s.set_defaults(func=cmd_test_report)
     s = sub.add_parser("go-live", help="chuyển sang chính thức: tạo lượt mới từ lượt thử nghiệm, đếm lại từ đầu")
-    s.add_argument("round", type=int)
+    s.add_argument("round", type=int, help="số lượt thử nghiệm đã đạt (xem lệnh list)")
     s.set_defaults(func=cmd_go_live)

@@ -11,33 +11,41 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import SERIF, pdf_text
 from vote_counter.documents.minutes_pdf import (
-    HEADER_FILL,
-    Furniture,
-    Layout,
-    build,
-    document,
+    centred,
     header_block,
     make_styles,
     secrecy_text,
+    signature_table,
     text,
 )
-from vote_counter.domain.model import AGREE, CHOSEN, BallotMarks, Nominee, NomineeId, RoundKind
+from vote_counter.documents.pdf_pages import (
+    HEADER_FILL,
+    Furniture,
+    Layout,
+    SetCopy,
+    build,
+    document,
+)
+from vote_counter.documents.typescale import scale
+from vote_counter.domain.model import AGREE, CHOSEN, BallotMarks, Nominee, NomineeId, Reason, RoundKind
 from vote_counter.domain.rules import classify
 
 ANNEX_LAYOUT = Layout(left=30 * mm, right=15 * mm, top=25 * mm, bottom=20 * mm, body_size=12, pagesize=landscape(A4))
 NO_W = 12 * mm
 MARK_W = 8 * mm
 NOTE_W = 52 * mm
-CELL_SIZE = 8.5
+CELL_SIZE = 8.5  # not regulated: a table of marks, dense by nature
+ANNEX_BODY = 12  # the annex's running text: one step under the minutes' body, it is a table document
 
 
 def _mark(kind: RoundKind, boxes: frozenset[int]) -> str:
@@ -69,23 +77,28 @@ def _note(marks: BallotMarks, data: M.MinutesData, ids: Sequence[NomineeId], num
     return "; ".join(parts)
 
 
-def _block_table(rows: list[list[Any]], first: int, cols_marks: int, note_style: ParagraphStyle) -> Table:
+def _block_table(
+    rows: list[list[Any]], first: int, cols_marks: int, note_style: ParagraphStyle, width: float, size: float
+) -> Table:
+    """One block of up to `per_block` people; every block is the full frame width, so the blocks line up."""
     header = [L.COL_NO, *[str(first + k) for k in range(cols_marks)], L.ANNEX_NOTE_COL]
     data: list[list[Any]] = [[pdf_text(h) for h in header]]
     for row in rows:
         marks = row[1 : 1 + cols_marks]
         note = row[-1]
         data.append([row[0], *(pdf_text(m) for m in marks), Paragraph(text(note), note_style) if note else ""])
-    table = Table(data, colWidths=[NO_W, *[MARK_W] * cols_marks, NOTE_W], repeatRows=1)
+    note_w = width - NO_W - cols_marks * MARK_W
+    table = Table(data, colWidths=[NO_W, *[MARK_W] * cols_marks, note_w], repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
                 ("FONTNAME", (0, 0), (-1, -1), SERIF),
-                ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-                ("LEADING", (0, 0), (-1, -1), CELL_SIZE * 1.15),
+                ("FONTSIZE", (0, 0), (-1, -1), size),
+                ("LEADING", (0, 0), (-1, -1), size * 1.15),
                 ("ALIGN", (0, 0), (-2, -1), "CENTER"),
+                ("ALIGN", (-1, 0), (-1, 0), "CENTER"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
@@ -104,10 +117,13 @@ def render_entry_log(
     out: BinaryIO,
     *,
     rng: random.Random,
+    set_aside: Sequence[frozenset[Reason]] = (),
+    copies: int = 3,
 ) -> None:
-    """Write the annex PDF: the entries shuffled with `rng`, numbered 1..n, no serials."""
+    """Write the annex PDF: the entries shuffled with `rng`, numbered 1..n, no serials; `copies` numbered copies
+    (one per copy of the minutes it goes with), each with its own title, the reconciliation and the signatures."""
     layout = ANNEX_LAYOUT
-    st = make_styles(layout.body_size)
+    st = make_styles(scale(data.meeting.header_style), ANNEX_BODY)
     kind = data.round.kind
     people = sorted((n for n in nominees if n.id is not None), key=lambda n: (n.order, n.id))
     ids: list[NomineeId] = [n.id for n in people if n.id is not None]
@@ -120,34 +136,75 @@ def render_entry_log(
         for i, marks in enumerate(shuffled, start=1)
     ]
 
-    note_style = ParagraphStyle("note", parent=st.small, fontSize=CELL_SIZE - 0.5, leading=(CELL_SIZE - 0.5) * 1.15)
-    story: list[Flowable] = [
-        header_block(data.meeting, M.document_number(data), M.date_line(data), st, layout.width),
-        Spacer(1, 4 * mm),
-        Paragraph(f"<b>{text(L.ANNEX_TITLE)}</b>", st.title),
-        Paragraph(text(L.ANNEX_SUBTITLE.format(code=data.check_code)), st.center),
-    ]
-    story += [Paragraph(text(s), st.center) for s in M.subtitle_lines(data)]
-    story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(text(L.ANNEX_NOTE), st.body))
-    story.append(Paragraph(text(_legend(kind, data.round.level_labels)), st.body))
-    story.append(Paragraph(text(L.ANNEX_COUNT.format(n=len(rows))), st.body))
-    names = "; ".join(f"{numbers[n.id]}. {n.full_name}" for n in people if n.id is not None)
-    story.append(Paragraph(text(names), st.small))
-    story.append(Spacer(1, 3 * mm))
+    note_style = ParagraphStyle(
+        "note", parent=st.small, fontSize=CELL_SIZE - 0.5, leading=(CELL_SIZE - 0.5) * 1.15, alignment=TA_LEFT
+    )
+    left = ParagraphStyle("left", parent=st.body, alignment=TA_LEFT)
+    small_left = ParagraphStyle("small_left", parent=st.small, alignment=TA_LEFT)
+    label = ParagraphStyle("annex_label", parent=st.title, fontSize=st.scale.appendix_label, spaceAfter=0)
 
-    per_block = max(1, int((layout.width - NO_W - NOTE_W) // MARK_W))
-    for start in range(0, max(len(ids), 1), per_block):
-        count = min(per_block, len(ids) - start)
-        block_rows = [[r[0], *r[1 + start : 1 + start + count], r[-1]] for r in rows]
-        story.append(_block_table(block_rows, start + 1, count, note_style))
-        story.append(Spacer(1, 4 * mm))
+    def story() -> list[Flowable]:
+        parts: list[Flowable] = [
+            header_block(data.meeting, "", "", st, layout.width, data.issuer),
+            Spacer(1, 3 * mm),
+            Paragraph(f"<b>{text(L.ANNEX_LABEL)}</b>", label),
+            Paragraph(f"<b>{text(L.ANNEX_TITLE)}</b>", st.title),
+            Paragraph(f"<i>{text(annex_subtitle(data))}</i>", st.center),
+        ]
+        parts += [centred(s, st.center, layout.width) for s in M.subtitle_lines(data)]
+        parts.append(Spacer(1, 3 * mm))
+        parts.append(Paragraph(text(L.ANNEX_NOTE), left))
+        parts.append(Paragraph(text(_legend(kind, data.round.level_labels)), left))
+        parts.append(Paragraph(text(reconcile_line(data, len(rows), set_aside)), left))
+        if data.result.invalid_reasons:
+            every = "; ".join(f"{r}: {n}" for r, n in M.reason_lines(data.result))
+            parts.append(Paragraph(text(L.ANNEX_ALL_REASONS.format(reasons=every)), left))
+        names = "; ".join(f"{numbers[n.id]}. {n.full_name}" for n in people if n.id is not None)
+        parts.append(Paragraph(text(names), small_left))
+        parts.append(Spacer(1, 3 * mm))
+        per_block = max(1, int((layout.width - NO_W - NOTE_W) // MARK_W))
+        for start in range(0, max(len(ids), 1), per_block):
+            count = min(per_block, len(ids) - start)
+            block_rows = [[r[0], *r[1 + start : 1 + start + count], r[-1]] for r in rows]
+            parts.append(_block_table(block_rows, start + 1, count, note_style, layout.width, CELL_SIZE))
+            parts.append(Spacer(1, 4 * mm))
+        parts.append(KeepTogether([Spacer(1, 2 * mm), signature_table(data, st, layout.width)]))
+        return parts
 
+    full: list[Flowable] = []
+    for copy in range(1, copies + 1):
+        if copy > 1:
+            full.append(PageBreak())
+        full.append(SetCopy(copy))
+        full += story()
     furniture = Furniture(
         layout=layout,
         secrecy=secrecy_text(data.meeting.secrecy),
         footer=M.footer_line(data),
         watermark=data.is_test,
-        copy_label=False,
+        copies=copies,
+        scale=st.scale,
     )
-    build(document(out, layout, furniture, f"{L.ANNEX_TITLE} — {data.round.title}"), story, furniture)
+    title = f"{L.ANNEX_LABEL} {L.ANNEX_TITLE} — {data.round.title}"
+    build(document(out, layout, furniture, title, data.issuer, annex_subtitle(data)), full, furniture)
+
+
+def annex_subtitle(data: M.MinutesData) -> str:
+    """Its own title: which minutes it goes with (their number and date), not their number as its own."""
+    return L.ANNEX_SUBTITLE.format(
+        number=M.document_number(data).replace("Số: ", "số ").replace("Số ", "số "),
+        date=M.long_date(data.counted_at.date()),
+        code=data.check_code,
+    )
+
+
+def reconcile_line(data: M.MinutesData, entered: int, set_aside: Sequence[frozenset[Reason]]) -> str:
+    """Entered + set aside = collected: the set-aside ballots (not issued, duplicates) are named, not hidden."""
+    collected = data.round.counts.collected if data.round.counts.collected is not None else data.result.collected
+    if not set_aside:
+        return L.ANNEX_RECONCILE_NONE.format(collected=collected, entered=entered)
+    counts = M.decisive_counts(list(set_aside))
+    reasons = "; ".join(f"{L.INVALID_REASON[r]}: {n}" for r, n in counts.items())
+    return L.ANNEX_RECONCILE.format(
+        collected=collected, entered=entered, set_aside=len(set_aside), reasons=reasons, total=entered + len(set_aside)
+    )

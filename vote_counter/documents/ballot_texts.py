@@ -17,6 +17,7 @@ TITLES = {
 }
 
 COL_NUMBER = "STT"
+CONTINUED = "(tiếp theo)"
 COL_NAME = "Họ và tên"
 COL_POSITION = "Chức vụ"
 COL_CURRENT_POSITION = "Chức vụ hiện tại"
@@ -48,20 +49,41 @@ def title(kind: RoundKind) -> str:
     return TITLES[kind]
 
 
+# The post voted on: approval and nomination ballots say it is the one proposed, and their table's
+# position column says it holds the post each person holds now.
+PROPOSED_POSITION = {
+    RoundKind.CONFIDENCE: "Chức danh: {position}",
+    RoundKind.APPROVAL: "Chức danh đề nghị bổ nhiệm: {position}",
+    RoundKind.NOMINATION: "Chức danh giới thiệu: {position}",
+}
+
+
 def column_headings(round_: Round) -> tuple[str, str, str, tuple[str, ...]]:
     """(number, name, position, one heading per box column) for the ballot table of SPEC §3."""
     if round_.kind is RoundKind.CONFIDENCE:
         return COL_NUMBER, COL_NAME, COL_POSITION, round_.level_labels
     if round_.kind is RoundKind.APPROVAL:
-        return COL_NUMBER, COL_NAME, COL_POSITION, (COL_AGREE, COL_DISAGREE)
+        return COL_NUMBER, COL_NAME, COL_CURRENT_POSITION, (COL_AGREE, COL_DISAGREE)
     return COL_NUMBER, COL_NAME, COL_CURRENT_POSITION, (COL_CHOOSE,)
 
 
+def round_title_line(round_: Round) -> str:
+    """The round's own title: printed on every page, so two rounds' stacks cannot be mixed up."""
+    return " ".join(round_.title.split())
+
+
+def subtitle_lines_short(round_: Round) -> list[str]:
+    """The proposed post alone (continuation pages)."""
+    position = " ".join(round_.position.split())
+    return [PROPOSED_POSITION[round_.kind].format(position=position)] if position else []
+
+
 def subtitle_lines(meeting: Meeting, round_: Round) -> list[str]:
-    """The position voted on, then the meeting and its year."""
+    """The round's title, the position voted on, then the meeting and its year."""
     lines = []
-    if round_.position.strip():
-        lines.append(f"Chức danh: {round_.position.strip()}")
+    if round_title_line(round_):
+        lines.append(round_title_line(round_))
+    lines += subtitle_lines_short(round_)
     meeting_line = meeting.title.strip()
     if meeting.date is not None and str(meeting.date.year) not in meeting_line:
         meeting_line = f"{meeting_line} năm {meeting.date.year}" if meeting_line else f"Năm {meeting.date.year}"

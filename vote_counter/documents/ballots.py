@@ -19,14 +19,17 @@ from reportlab.pdfgen.canvas import Canvas
 from vote_counter.documents import ballot_texts as texts
 from vote_counter.documents.ballot_layout import (
     BOX_WIDTH,
+    STAMP_GREY,
+    STAMP_INSET,
     BallotLayout,
-    PageFormat,
     PageLayout,
     ballot_layout,
 )
 from vote_counter.documents.fonts import SERIF_BOLD, pdf_text, register_fonts
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.documents.page_items import (
     Align,
+    Rect,
     TextItem,
     draw_line,
     draw_rect,
@@ -41,6 +44,8 @@ from vote_counter.domain.serials import format_serial, is_valid_serial, parse_pa
 __all__ = ["BallotLayout", "PageFormat", "PrintedBallot", "ballot_layout", "render_ballots", "render_sample"]
 
 Progress = Callable[[int, int], None]
+QUIET_MODULES = 4  # the QR's quiet zone (qr_matrix border)
+SAMPLE_MODULES = 33  # a version-2 code (25 modules) with its quiet zone: what the ballot payload needs
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,10 @@ def render_sample(
     canvas = _canvas(out, layout, round_)
     for page in layout.pages:
         draw_static(canvas, page)
-        qr = page.qr
+        # The box stands where the QR's dark modules would, inside its quiet zone, so the serial line
+        # under it keeps the same white gap as on a real ballot.
+        quiet = page.qr.w * QUIET_MODULES / SAMPLE_MODULES
+        qr = Rect(page.qr.x + quiet, page.qr.y + quiet, page.qr.w - 2 * quiet, page.qr.h - 2 * quiet)
         draw_rect(canvas, qr, line_width=BOX_WIDTH)
         size = min(28.0, 0.75 * qr.w / text_width(texts.SAMPLE, SERIF_BOLD, 1.0))
         centre_y = qr.y + qr.h / 2 - mm(size) * 0.35
@@ -140,6 +148,8 @@ def draw_static(canvas: Any, page: PageLayout) -> None:
     """Everything on the page that is the same on every ballot."""
     if page.watermark is not None:
         draw_text(canvas, page.watermark)
+    if page.stamp.r > 0:
+        draw_stamp_area(canvas, page)
     for item in page.texts:
         draw_text(canvas, item)
     for line in page.lines:
@@ -148,6 +158,16 @@ def draw_static(canvas: Any, page: PageLayout) -> None:
         draw_rect(canvas, box.rect, line_width=BOX_WIDTH)
     for fiducial in page.fiducial_rects:
         draw_rect(canvas, fiducial, fill=True)
+
+
+def draw_stamp_area(canvas: Any, page: PageLayout) -> None:
+    """A light dashed circle just inside the stamp clearance: the clerk sees where the seal goes."""
+    canvas.saveState()
+    canvas.setStrokeGray(STAMP_GREY)
+    canvas.setLineWidth(0.5)
+    canvas.setDash([2, 2.5])
+    canvas.circle(pt(page.stamp.cx), pt(page.stamp.cy), pt(page.stamp.r - STAMP_INSET))
+    canvas.restoreState()
 
 
 def _page_form(canvas: Any, page: PageLayout) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import tables
 
 from vote_counter.paths import resource
 
@@ -32,6 +34,11 @@ def register_fonts() -> None:
     addMapping(SERIF, 1, 0, SERIF_BOLD)
     addMapping(SERIF, 0, 1, SERIF_ITALIC)
     addMapping(SERIF, 1, 1, SERIF_BOLD_ITALIC)
+    # A canvas starts every page with its base font set; ReportLab's default is Helvetica, which would be
+    # referenced, unembedded, by every PDF we write. Every document is set in the bundled Liberation Serif.
+    rl_config.canvas_basefontname = SERIF
+    # Table cells that hold plain strings (even empty ones) are set in the cell style's font: the same.
+    tables.CellStyle.fontname = SERIF
 
 
 def pdf_text(text: str) -> str:

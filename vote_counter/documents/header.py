@@ -21,14 +21,15 @@ from vote_counter.documents.page_items import (
     LineItem,
     Rect,
     TextItem,
+    balanced_wrap,
     bounding_rect,
     draw_line,
     draw_text,
-    fit_text,
     leading,
     mm,
     pt,
 )
+from vote_counter.documents.typescale import BALLOT_HEADER_A4, HeaderScale
 from vote_counter.domain.model import HeaderStyle, Meeting
 
 LEFT_SHARE = 0.42  # of the header width; the right block holds the longer national name
@@ -58,7 +59,8 @@ class _Block:
     def add(self, text: str, font: str, size: float) -> list[TextItem]:
         if not text.strip():
             return []
-        fitted, lines = fit_text(text, font, size, size * 0.75, self.width)
+        # The regulated size, never shrunk; a long name breaks into even lines (no lone last word).
+        fitted, lines = size, balanced_wrap(text, font, size, self.width)
         added = []
         for line in lines:
             baseline = self.cursor - mm(fitted) * ASCENT
@@ -82,23 +84,29 @@ class _Block:
         return bounding_rect(p for r in rects for p in r.corners())
 
 
-def header_layout(meeting: Meeting, x: float, top: float, width: float, *, size: float = 12.0) -> HeaderLayout:
-    """The header placed in the band [x, x + width] below `top` (all mm). Pure: nothing is drawn."""
+def header_layout(
+    meeting: Meeting, x: float, top: float, width: float, *, sizes: HeaderScale | None = None
+) -> HeaderLayout:
+    """The header placed in the band [x, x + width] below `top` (all mm). Pure: nothing is drawn.
+
+    Sizes come from `typescale` (ND 30/2020 or HD 36-HD/VPTW rows); A4 ballot sizes by default."""
     register_fonts()
+    sz = sizes or BALLOT_HEADER_A4[meeting.header_style]
     left_width = width * LEFT_SHARE
     left = _Block(x + left_width / 2, left_width - 2, top)
     right = _Block(x + left_width + (width - left_width) / 2, width - left_width, top)
-    left.add(meeting.parent_body.upper(), SERIF, size)
-    organisation = left.add(meeting.organisation.upper(), SERIF_BOLD, size)
+    left.add(meeting.parent_body.upper(), SERIF, sz.parent)
+    organisation = left.add(meeting.organisation.upper(), SERIF_BOLD, sz.issuer)
     if meeting.header_style is HeaderStyle.PARTY:
-        left.add(texts.PARTY_STAR, SERIF, size)
-        name = right.add(texts.PARTY_NAME, SERIF_BOLD, size + 2)
+        left.add(texts.PARTY_STAR, SERIF, sz.issuer)
+        name = right.add(texts.PARTY_NAME, SERIF_BOLD, sz.national)
         right.rule_under(name, max(t.width for t in name))
     else:
+        # ND 30/2020: the rule under the agency is 1/3 to 1/2 of its line, centred.
         widest = max((t.width for t in organisation), default=0.0)
         left.rule_under(organisation, max(widest * 0.4, 12.0))
-        right.add(texts.NATIONAL_NAME, SERIF_BOLD, size)
-        motto = right.add(texts.NATIONAL_MOTTO, SERIF_BOLD, size + 1)
+        right.add(texts.NATIONAL_NAME, SERIF_BOLD, sz.national)
+        motto = right.add(texts.NATIONAL_MOTTO, SERIF_BOLD, sz.motto)
         right.rule_under(motto, max(t.width for t in motto))
     return HeaderLayout(
         texts=tuple(left.texts + right.texts),

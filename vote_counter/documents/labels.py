@@ -44,17 +44,21 @@ BAND: Mapping[Band, str] = {
 }
 NO_BAND_LINE = "Không có người nào có trên 50% phiếu tín nhiệm thấp."
 
+# One style for every conclusion: "Tên: số phiếu (tỷ lệ) — kết luận." with one dash, the conclusion in lower case.
 APPROVAL: Mapping[Approval, str] = {
-    Approval.APPROVED: "Đạt trên 50% — được thông qua",
-    Approval.HALF: "đạt 50% — người đứng đầu quyết định",
-    Approval.NOT_APPROVED: "Không đạt",
+    Approval.APPROVED: "đạt trên 50%, được thông qua",
+    Approval.HALF: "đạt 50%, người đứng đầu quyết định",
+    Approval.NOT_APPROVED: "không đạt trên 50%, không được thông qua",
 }
 
+# Steps 2–4 of the appointment procedure introduce people ("được giới thiệu"); nobody is elected ("trúng cử").
 SELECTION: Mapping[Selection, str] = {
-    Selection.SELECTED: "Đạt trên 50%",
-    Selection.FORWARD: "Được giới thiệu sang bước tiếp theo",
-    Selection.TIED: "ngang phiếu — người đứng đầu xem xét, quyết định",
+    Selection.SELECTED: "đạt trên 50%, được giới thiệu",
+    Selection.FORWARD: "được giới thiệu sang bước tiếp theo",
+    Selection.TIED: "ngang phiếu, người đứng đầu xem xét, quyết định",
 }
+SELECTED_FOR = " cho chức danh {position}"
+SEATS_LINE = "Số lượng cần giới thiệu: {seats:02d}; số người đạt trên 50%: {selected:02d}; còn thiếu: {unfilled:02d}."
 NO_SELECTION_LINE = "Không có người nào đạt trên 50%."
 
 # None → no marking at all.
@@ -118,6 +122,7 @@ INVALID = "Số phiếu không hợp lệ"
 UNIT_PEOPLE = "người"
 UNIT_BALLOTS = "phiếu"
 INVALID_BREAKDOWN = "Trong đó (một phiếu có thể có nhiều lý do):"
+INVALID_BREAKDOWN_DECISIVE = "Trong đó:"
 QUORUM_OK = "Số người có mặt đạt {percent} số người được triệu tập (từ 2/3 trở lên): đủ điều kiện tiến hành bỏ phiếu."
 QUORUM_WARNING = (
     "CẢNH BÁO: Số người có mặt chỉ đạt {percent} số người được triệu tập, "
@@ -145,10 +150,26 @@ APPROVAL_LINE = "{name}: {agree} phiếu đồng ý ({percent}) — {outcome}."
 SELECTION_LINE = "{name}: {votes} phiếu ({percent}) — {outcome}."
 
 CLOSING = (
-    "Biên bản lập xong hồi {hour:02d} giờ {minute:02d} cùng ngày, gồm {pages} trang, "
+    "Biên bản lập xong hồi {hour:02d} giờ {minute:02d} phút {day}, gồm {pages} trang, "
     "lập thành {copies:02d} bản có giá trị như nhau."
 )
+SAME_DAY = "cùng ngày"
+ON_DAY = "ngày {day} tháng {month} năm {year}"
+LONG_DATE = "ngày {day} tháng {month} năm {year}"
+MEETING_DATE = ", {date}"
+QUORUM_REASON = "Lý do vẫn tiến hành bỏ phiếu: {reason}."
 RECIPIENTS = "Nơi nhận:"
+RECIPIENT = "{name} ({copies:02d} bản)"
+RECIPIENTS_PLACEHOLDER = ("Cấp trên trực tiếp (…… bản)", "Lưu: …… (…… bản)")
+
+# What the minutes page and the CLI name when a document detail is still empty.
+MISSING_NUMBER = "số biên bản"
+MISSING_SYMBOL = "ký hiệu"
+MISSING_ISSUER = "cơ quan ban hành"
+MISSING_PLACE = "địa danh"
+MISSING_RECIPIENTS = "nơi nhận"
+MISSING_SIGNERS = "người ký (Trưởng ban kiểm phiếu)"
+MISSING_DETAILS = "Biên bản còn thiếu: {items}. Hãy điền trong Chuẩn bị → Thông tin văn bản trước khi in."
 
 SUMMARY_TITLE = "TỔNG HỢP KẾT QUẢ KIỂM PHIẾU"
 SUMMARY_ROUND = "{no}. {heading}"
@@ -157,14 +178,22 @@ SUMMARY_COUNTS = (
     "hợp lệ {valid}; không hợp lệ {invalid}."
 )
 SUMMARY_SHEET = "Tổng hợp"
+# A round's sheet is a results table, not the signed minutes: its title says so.
+XLSX_ROUND_TITLE = "KẾT QUẢ KIỂM PHIẾU — {title}"
 
+ANNEX_LABEL = "PHỤ LỤC"
 ANNEX_TITLE = "NHẬT KÝ NHẬP PHIẾU"
-ANNEX_SUBTITLE = "Phụ lục kèm theo Biên bản kiểm phiếu (mã kiểm tra kết quả {code})"
+ANNEX_SUBTITLE = "(Kèm theo Biên bản kiểm phiếu {number}, {date}; mã kiểm tra kết quả {code})"
+ANNEX_RECONCILE = (
+    "Số phiếu thu về: {collected}; số phiếu đã nhập (liệt kê dưới đây): {entered}; số phiếu để riêng, "
+    "không nhập nội dung: {set_aside} ({reasons}). {entered} + {set_aside} = {total}."
+)
+ANNEX_RECONCILE_NONE = "Số phiếu thu về: {collected}; số phiếu đã nhập (liệt kê dưới đây): {entered}."
+ANNEX_ALL_REASONS = "Phiếu không hợp lệ theo từng lý do (một phiếu có thể có nhiều lý do): {reasons}."
 ANNEX_NOTE = (
     "Mỗi dòng là một phiếu đã kiểm, theo thứ tự ngẫu nhiên, không ghi số phiếu. "
     "Cột số là số thứ tự của người trong danh sách dưới đây."
 )
-ANNEX_COUNT = "Tổng số phiếu đã nhập: {n}."
 ANNEX_NOTE_COL = "Ghi chú"
 ANNEX_INVALID = "Không hợp lệ: {reasons}"
 ANNEX_VOID_ROW = "Dòng không tính"

@@ -7,10 +7,11 @@ the sentences and table cells all renderers print, so the PDF and the DOCX canno
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vote_counter.documents import labels as L
+from vote_counter.domain.documents import DocumentDetails, decisive_reason
 from vote_counter.domain.model import (
     AGREE,
     CHOSEN,
@@ -21,6 +22,7 @@ from vote_counter.domain.model import (
     HeaderStyle,
     Meeting,
     Mode,
+    Reason,
     Round,
     RoundKind,
 )
@@ -37,9 +39,18 @@ class MinutesData:
     audit_head: str  # hex SHA-256 head of the audit chain (the first 16 hex digits are printed)
     counted_at: dt.datetime  # when counting happened (time and place line)
     closed_at: dt.datetime  # "Biên bản lập xong hồi … giờ … cùng ngày"
-    document_number: str = ""  # "01/BB-KP" (state) or "01-BB/KP" (party); dots if empty
-    recipients: Sequence[str] = ("Cấp trên trực tiếp (02 bản)", "Lưu: … (01 bản)")
+    document_number: str = ""  # overrides the details' number: "01/BB-KP" (state) or "01-BB/KP" (party)
+    recipients: Sequence[str] = ()  # overrides the details' recipients, each line as printed
     key_fingerprint: str = ""  # export signing key fingerprint, printed if given
+    details: DocumentDetails = field(default_factory=DocumentDetails)
+    # Invalid ballots by their one decisive reason (sums to X); None: only the per-reason counts are known.
+    invalid_decisive: Mapping[Reason, int] | None = None
+    quorum_reason: str = ""  # why counting went ahead below quorum, as the chair stated it
+
+    @property
+    def issuer(self) -> str:
+        """The body that issues the minutes (bold in the header, the PDF's author)."""
+        return self.details.issuer or self.meeting.organisation
 
     @property
     def is_test(self) -> bool:
@@ -59,15 +70,18 @@ def two_digit_date(day: int, month: int) -> tuple[str, str]:
 
 
 def document_number(data: MinutesData) -> str:
-    """'Số: 01/BB-KP' (Nghị định 30/2020) or 'Số 01-BB/ĐU' (Hướng dẫn 36-HD/VPTW)."""
-    number = data.document_number.strip()
+    """'Số: 01/BB-KP' (Nghị định 30/2020) or 'Số 01-BB/ĐU' (Hướng dẫn 36-HD/VPTW); dots where nothing is set."""
+    number = (data.document_number or data.details.number(data.round.id)).strip()
     for prefix in ("Số:", "Số"):
         if number.startswith(prefix):
             number = number[len(prefix) :].strip()
+    if "/" in number:  # a whole "01/BB-KP" typed in
+        return f"Số {number}" if data.meeting.header_style is HeaderStyle.PARTY else f"Số: {number}"
+    number = number or L.NUMBER_PLACEHOLDER
     code = data.meeting.document_code.strip() or L.NUMBER_PLACEHOLDER
     if data.meeting.header_style is HeaderStyle.PARTY:
-        return f"Số {number or L.NUMBER_PLACEHOLDER + '-BB/' + code}"
-    return f"Số: {number or L.NUMBER_PLACEHOLDER + '/BB-' + code}"
+        return f"Số {number}-{data.details.symbol or 'BB/' + code}"
+    return f"Số: {number}/{data.details.symbol or 'BB-' + code}"
 
 
 def locality(place: str) -> str:
@@ -76,9 +90,20 @@ def locality(place: str) -> str:
     return parts[-1] if parts else L.PLACE_PLACEHOLDER
 
 
+def place_name(data: MinutesData) -> str:
+    return data.details.place or locality(data.meeting.place)
+
+
 def date_line(data: MinutesData) -> str:
-    day, month = two_digit_date(data.closed_at.day, data.closed_at.month)
-    return L.MONTH_DAY_LINE.format(place=locality(data.meeting.place), day=day, month=month, year=data.closed_at.year)
+    """The minutes are dated the day the board counted (the day of "Hồi … giờ … phút, ngày …")."""
+    at = data.counted_at
+    day, month = two_digit_date(at.day, at.month)
+    return L.MONTH_DAY_LINE.format(place=place_name(data), day=day, month=month, year=at.year)
+
+
+def long_date(day: dt.date) -> str:
+    d, m = two_digit_date(day.day, day.month)
+    return L.LONG_DATE.format(day=d, month=m, year=day.year)
 
 
 def round_heading(r: Round) -> str:
@@ -97,7 +122,10 @@ def subtitle_lines(data: MinutesData) -> list[str]:
     if r.position:
         lines.append(L.POSITION.format(position=r.position))
     if data.meeting.title:
-        lines.append(data.meeting.title)
+        meeting_line = data.meeting.title
+        if data.meeting.date is not None:
+            meeting_line += L.MEETING_DATE.format(date=long_date(data.meeting.date))
+        lines.append(meeting_line)
     return lines
 
 
@@ -136,10 +164,33 @@ def count_lines(result: Result) -> list[tuple[str, int, str]]:
     ]
 
 
+def invalid_breakdown(data: MinutesData) -> tuple[str, list[tuple[str, int]]]:
+    """The heading and (reason, count) lines under "Số phiếu không hợp lệ".
+
+    By each ballot's one decisive reason when known, so the lines add up to X ("Trong đó:"); otherwise the
+    per-reason counts, and the heading says a ballot may have several reasons.
+    """
+    decisive = data.invalid_decisive
+    if decisive is None and sum(data.result.invalid_reasons.values()) == data.result.invalid:
+        decisive = data.result.invalid_reasons
+    if decisive is not None and sum(decisive.values()) == data.result.invalid:
+        lines = [(L.INVALID_REASON[r], decisive[r]) for r in L.REASON_ORDER if decisive.get(r, 0) > 0]
+        return L.INVALID_BREAKDOWN_DECISIVE, lines
+    return L.INVALID_BREAKDOWN, reason_lines(data.result)
+
+
 def reason_lines(result: Result) -> list[tuple[str, int]]:
     return [
         (L.INVALID_REASON[r], result.invalid_reasons[r]) for r in L.REASON_ORDER if result.invalid_reasons.get(r, 0) > 0
     ]
+
+
+def decisive_counts(reason_sets: Sequence[frozenset[Reason]]) -> dict[Reason, int]:
+    counts: dict[Reason, int] = {}
+    for reasons in reason_sets:
+        reason = decisive_reason(reasons)
+        counts[reason] = counts.get(reason, 0) + 1
+    return counts
 
 
 def quorum_line(result: Result) -> str:
@@ -261,20 +312,24 @@ def outcome_lines(result: Result) -> list[str]:
                     )
                 )
         return lines
-    if not any(n.selection is Selection.SELECTED for n in result.nominees):
+    selected = sum(1 for n in result.nominees if n.selection is Selection.SELECTED)
+    if not selected:
         lines.append(L.NO_SELECTION_LINE)
     ranked = sorted((n for n in result.nominees if n.selection is not None), key=lambda n: -n.counts[CHOSEN])
+    position = result.round.position.strip()
     for n in ranked:
         assert n.selection is not None
         name = n.name if n.nominee_id is not None else f"{n.name} {L.WRITE_IN_MARK}"
+        outcome = L.SELECTION[n.selection]
+        if n.selection is Selection.SELECTED and position:
+            outcome += L.SELECTED_FOR.format(position=position)
         lines.append(
             L.SELECTION_LINE.format(
-                name=name,
-                votes=n.counts[CHOSEN],
-                percent=n.percents[CHOSEN].display,
-                outcome=L.SELECTION[n.selection],
+                name=name, votes=n.counts[CHOSEN], percent=n.percents[CHOSEN].display, outcome=outcome
             )
         )
+    seats = result.round.seats
+    lines.append(L.SEATS_LINE.format(seats=seats, selected=selected, unfilled=max(0, seats - selected)))
     return lines
 
 
@@ -317,13 +372,57 @@ def nominee_lines(result: Result) -> list[str]:
 # ---------------------------------------------------------------- closing
 
 
-def closing_line(data: MinutesData, pages: int, copies: int) -> str:
-    return L.CLOSING.format(hour=data.closed_at.hour, minute=data.closed_at.minute, pages=f"{pages:02d}", copies=copies)
+def closing_line(data: MinutesData, pages: int | str, copies: int) -> str:
+    """ "… lập xong hồi 18 giờ 37 phút cùng ngày" — or the date, when the board finished after midnight."""
+    at = data.closed_at
+    if at.date() == data.counted_at.date():
+        day = L.SAME_DAY
+    else:
+        d, m = two_digit_date(at.day, at.month)
+        day = L.ON_DAY.format(day=d, month=m, year=at.year)
+    shown = f"{pages:02d}" if isinstance(pages, int) else pages
+    return L.CLOSING.format(hour=at.hour, minute=at.minute, day=day, pages=shown, copies=copies)
+
+
+def quorum_reason_line(data: MinutesData) -> str:
+    """Why counting went ahead below quorum, if the chair stated it when opening counting."""
+    if data.result.quorum or not data.quorum_reason.strip():
+        return ""
+    return L.QUORUM_REASON.format(reason=data.quorum_reason.strip())
 
 
 def signatures(data: MinutesData) -> list[tuple[str, str]]:
-    """(title, printed name) per board member, the chair first."""
+    """(title, printed name) per signature block: the configured signers, else the board, the chair first."""
+    if data.details.signers:
+        return [(s.title, s.name) for s in data.details.signers]
     return [(L.SIGNATURE_TITLE[m.role], m.full_name) for m in ordered_board(data)]
+
+
+def recipient_lines(data: MinutesData) -> list[str]:
+    """ "Nơi nhận" lines: the configured recipients with their copy counts, else the placeholders to fill in."""
+    if data.recipients:
+        return list(data.recipients)
+    if data.details.recipients:
+        return [L.RECIPIENT.format(name=r.name, copies=r.copies) for r in data.details.recipients]
+    return list(L.RECIPIENTS_PLACEHOLDER)
+
+
+def missing_details(data: MinutesData) -> list[str]:
+    """The document details still empty, in words, so the board fills them in before printing."""
+    missing = []
+    if not (data.document_number or data.details.number(data.round.id)).strip():
+        missing.append(L.MISSING_NUMBER)
+    if not (data.details.symbol or data.meeting.document_code).strip():
+        missing.append(L.MISSING_SYMBOL)
+    if not data.issuer.strip():
+        missing.append(L.MISSING_ISSUER)
+    if not (data.details.place or data.meeting.place).strip():
+        missing.append(L.MISSING_PLACE)
+    if not (data.recipients or data.details.recipients):
+        missing.append(L.MISSING_RECIPIENTS)
+    if not data.details.signers and not any(m.role is BoardRole.CHAIR for m in data.board):
+        missing.append(L.MISSING_SIGNERS)
+    return missing
 
 
 def footer_line(data: MinutesData) -> str:

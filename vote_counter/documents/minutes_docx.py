@@ -6,6 +6,7 @@ in), in Times New Roman on A4 with the margins of Nghị định 30/2020 or Hư�
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, BinaryIO
 
 from docx import Document
@@ -20,7 +21,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import SERIF_BOLD, pdf_text, register_fonts
-from vote_counter.documents.minutes_pdf import LAYOUTS
+from vote_counter.documents.pdf_pages import LAYOUTS, LEFT_SHARE
+from vote_counter.documents.typescale import scale
 from vote_counter.domain.model import HeaderStyle
 
 FONT = "Times New Roman"
@@ -86,7 +88,7 @@ def _para(
     return par
 
 
-def _field(par: Any, code: str, cached: str) -> None:
+def _field(par: Any, code: str, cached: str, size: float | None = None) -> None:
     """A Word field (PAGE, NUMPAGES) with its last computed value; Word recomputes it."""
 
     def fld(kind: str) -> Any:
@@ -105,6 +107,8 @@ def _field(par: Any, code: str, cached: str) -> None:
             run._r.append(instr)
         elif part == "text":
             run.text = cached
+        if size is not None:
+            run.font.size = Pt(size)
         else:
             run._r.append(fld(part))
 
@@ -134,12 +138,19 @@ def _text_mm(s: str, size: float) -> float:
     return float(stringWidth(nfc(s), SERIF_BOLD, size)) / POINTS_PER_MM
 
 
-def _no_borders(table: Any) -> None:
+def _borders(table: Any, kind: str) -> None:
+    """Every edge of a table "nil" (the header and signature layout tables) or "single" (the secrecy box)."""
     tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(old)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
+        el.set(qn("w:val"), kind)
+        if kind != "nil":
+            el.set(qn("w:sz"), "8")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
         borders.append(el)
     tbl_pr.append(borders)
 
@@ -152,10 +163,44 @@ def _cell_text(cell: Any, s: str, *, bold: bool = False, italic: bool = False, s
 
 
 def _widths(table: Any, widths_mm: list[float]) -> None:
+    """Cell widths and the table grid (w:tblGrid) agree, so Word and LibreOffice draw the same columns."""
     table.autofit = False
     for row in table.rows:
         for cell, w in zip(row.cells, widths_mm, strict=True):
             cell.width = Mm(w)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(round(w * 1440 / 25.4)))  # twentieths of a point
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+
+
+def scale_table(body: float) -> float:
+    return body - 1.5
+
+
+def _metadata(doc: Any, data: M.MinutesData, title: str) -> None:
+    """Title, the issuing body as author, the number as subject, the real date and Vietnamese as language."""
+    props = doc.core_properties
+    props.title = nfc(title)
+    props.author = nfc(data.issuer) or "Kiểm Phiếu"
+    props.last_modified_by = "Kiểm Phiếu"
+    props.subject = nfc(M.document_number(data))
+    props.keywords = nfc(L.secrecy_mark(data.meeting.secrecy) or "")
+    props.language = "vi-VN"
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.created = now
+    props.modified = now
+    props.revision = 1
+
+
+def _update_fields_on_open(doc: Any) -> None:
+    """Word asks to update fields on opening, so "gồm N trang" and "Trang x/y" are right before printing."""
+    settings = doc.settings.element
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    settings.append(el)
 
 
 # ---------------------------------------------------------------- the document
@@ -182,34 +227,44 @@ def _setup(doc: Any, data: M.MinutesData) -> float:
     return size
 
 
-def _page_furniture(doc: Any, data: M.MinutesData, width_mm: float) -> None:
+def _page_furniture(doc: Any, data: M.MinutesData, width_mm: float, pages: int | None) -> None:
+    sc = scale(data.meeting.header_style)
     section = doc.sections[0]
     head = section.header
     par = head.paragraphs[0]
     par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     mark = L.secrecy_mark(data.meeting.secrecy)
     if mark:
-        _run(par, mark, bold=True, size=13)
-        par = _para(head, align=WD_ALIGN_PARAGRAPH.RIGHT, after=0)
-    _run(par, L.COPY.replace("{copy:02d}", "……").format(copies=3), size=11)
+        # The secrecy marking in its box (ND 30/2020 ô 10a), as on the PDF: a one-cell table, right-aligned.
+        box_mm = _text_mm(mark, sc.secrecy) + 6
+        box = head.add_table(rows=1, cols=1, width=Mm(box_mm))
+        box.alignment = WD_TABLE_ALIGNMENT.RIGHT
+        _borders(box, "single")
+        _widths(box, [box_mm])
+        _cell_text(box.cell(0, 0), mark, bold=True, size=sc.secrecy, align=WD_ALIGN_PARAGRAPH.CENTER)
+        head._element.remove(par._p)
+        head._element.append(par._p)  # the copy number under the box
+    _run(par, L.COPY.replace("{copy:02d}", "……").format(copies=3), size=sc.copy_number)
     if data.is_test:
         _para(head, L.TEST_WATERMARK, bold=True, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
 
     foot = section.footer.paragraphs[0]
     foot.paragraph_format.tab_stops.add_tab_stop(Mm(width_mm), WD_TAB_ALIGNMENT.RIGHT)
-    _run(foot, M.footer_line(data) + "\t", size=9.5)
-    _run(foot, "Trang ", size=10.5)
-    _field(foot, "PAGE", "1")
-    _run(foot, "/", size=10.5)
-    _field(foot, "NUMPAGES", "1")
+    _run(foot, M.footer_line(data) + "\t", size=sc.footer)
+    _run(foot, "Trang ", size=sc.page_number)
+    _field(foot, "PAGE", "1", size=sc.page_number)
+    _run(foot, "/", size=sc.page_number)
+    # The PDF's page count until Word recounts (it does on opening: see _update_fields_on_open).
+    _field(foot, "NUMPAGES", str(pages or 1), size=sc.page_number)
 
 
 def _header_block(doc: Any, data: M.MinutesData, width_mm: float, size: float) -> None:
     meeting = data.meeting
-    left_mm, right_mm = width_mm * 0.42, width_mm * 0.58
+    hs = scale(meeting.header_style).header
+    left_mm, right_mm = width_mm * LEFT_SHARE, width_mm * (1 - LEFT_SHARE)
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _no_borders(table)
+    _borders(table, "nil")
     _widths(table, [left_mm, right_mm])
     center = WD_ALIGN_PARAGRAPH.CENTER
     left, right = table.cell(0, 0), table.cell(0, 1)
@@ -223,22 +278,25 @@ def _header_block(doc: Any, data: M.MinutesData, width_mm: float, size: float) -
         par.alignment = center
         par.paragraph_format.space_after = Pt(0)
 
-    if meeting.parent_body:
-        line(left, meeting.parent_body.upper(), size=size - 1)
-    line(left, meeting.organisation.upper(), bold=True)
+    parent_text, issuer_text = meeting.parent_body, meeting.organisation
+    if data.details.issuer and data.details.issuer.strip() != meeting.organisation.strip():
+        parent_text, issuer_text = meeting.organisation, data.details.issuer
+    if parent_text:
+        line(left, parent_text.upper(), size=hs.parent)
+    line(left, issuer_text.upper(), bold=True, size=hs.issuer)
     first = True
     if meeting.header_style is HeaderStyle.PARTY:
-        line(left, L.PARTY_STAR, bold=True)
-        line(right, L.PARTY, bold=True)
-        _rule_paragraph(right, right_mm, _text_mm(L.PARTY, size))
+        line(left, L.PARTY_STAR, size=hs.issuer)
+        line(right, L.PARTY, bold=True, size=hs.national)
+        _rule_paragraph(right, right_mm, _text_mm(L.PARTY, hs.national))
     else:
         # Nghị định 30/2020: the rule under the agency is 1/3 to 1/2 of its line, centred.
-        _rule_paragraph(left, left_mm, min(_text_mm(meeting.organisation.upper(), size), left_mm) / 2)
-        line(right, L.REPUBLIC, bold=True, size=size - 1)
-        line(right, L.MOTTO, bold=True)
-        _rule_paragraph(right, right_mm, _text_mm(L.MOTTO, size))
-    _cell_text(table.cell(1, 0), M.document_number(data), size=size - 0.5, align=center)
-    _cell_text(table.cell(1, 1), M.date_line(data), italic=True, size=size, align=center)
+        _rule_paragraph(left, left_mm, min(_text_mm(issuer_text.upper(), hs.issuer), left_mm) / 2)
+        line(right, L.REPUBLIC, bold=True, size=hs.national)
+        line(right, L.MOTTO, bold=True, size=hs.motto)
+        _rule_paragraph(right, right_mm, _text_mm(L.MOTTO, hs.motto))
+    _cell_text(table.cell(1, 0), M.document_number(data), size=hs.number, align=center)
+    _cell_text(table.cell(1, 1), M.date_line(data), italic=True, size=hs.date_line, align=center)
 
 
 def _results_table(doc: Any, spec: M.TableSpec, width_mm: float, size: float) -> None:
@@ -247,7 +305,7 @@ def _results_table(doc: Any, spec: M.TableSpec, width_mm: float, size: float) ->
     table = doc.add_table(rows=head_rows + len(spec.rows), cols=cols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    cell_size = size - 1.5
+    cell_size = scale_table(size)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     # table.cell() walks the whole table on every call; a row's own cells do not.
     word_rows = list(table.rows)
@@ -283,6 +341,7 @@ def _results_table(doc: Any, spec: M.TableSpec, width_mm: float, size: float) ->
 
 
 def _signatures(doc: Any, data: M.MinutesData, width_mm: float, size: float) -> None:
+    sc = scale(data.meeting.header_style)
     sigs = M.signatures(data)
     if not sigs:
         return
@@ -293,7 +352,7 @@ def _signatures(doc: Any, data: M.MinutesData, width_mm: float, size: float) -> 
         two = rest[i : i + 2]
         grid.append([two[0], two[1] if len(two) > 1 else None])
     table = doc.add_table(rows=len(grid), cols=2)
-    _no_borders(table)
+    _borders(table, "nil")
     _widths(table, [width_mm / 2, width_mm / 2])
     center = WD_ALIGN_PARAGRAPH.CENTER
     for r, pair in enumerate(grid):
@@ -303,10 +362,10 @@ def _signatures(doc: Any, data: M.MinutesData, width_mm: float, size: float) -> 
             if sig is None:
                 continue
             cell = table.cell(r, c)
-            _cell_text(cell, sig[0], bold=True, size=size - 0.5, align=center)
-            _para(cell, L.SIGN_HINT, italic=True, size=size - 1.5, align=center, after=0)
+            _cell_text(cell, sig[0], bold=True, size=sc.signer_title, align=center)
+            _para(cell, L.SIGN_HINT, italic=True, size=sc.sign_hint, align=center, after=0)
             _para(cell, "", after=0).paragraph_format.space_before = Pt(52)
-            _para(cell, sig[1], bold=True, size=size - 0.5, align=center, after=12)
+            _para(cell, sig[1], bold=True, size=sc.signer_name, align=center, after=12)
     # Keep the closing sentence with the signatures (Word: keep-with-next on what comes before).
     for row in table.rows[:-1]:
         for cell in row.cells:
@@ -324,12 +383,13 @@ def write_minutes_docx(data: M.MinutesData, out: BinaryIO, *, pages: int | None 
     center = WD_ALIGN_PARAGRAPH.CENTER
     justify = WD_ALIGN_PARAGRAPH.JUSTIFY
 
-    _page_furniture(doc, data, width_mm)
+    _page_furniture(doc, data, width_mm, pages)
     _header_block(doc, data, width_mm, size)
     _para(doc, after=6)
-    _para(doc, L.TITLE, bold=True, size=size + 2, align=center, after=2)
+    sc = scale(data.meeting.header_style)
+    _para(doc, L.TITLE, bold=True, size=sc.title, align=center, after=2)
     sub = M.subtitle_lines(data)
-    _para(doc, sub[0], bold=True, align=center, after=0)
+    _para(doc, sub[0], bold=True, size=sc.subtitle, align=center, after=0)
     for s in sub[1:]:
         _para(doc, s, align=center, after=0)
     _para(doc, after=4)
@@ -341,9 +401,9 @@ def write_minutes_docx(data: M.MinutesData, out: BinaryIO, *, pages: int | None 
         par = _para(doc, f"- {label}: ", indent_mm=8, after=1)
         _run(par, str(value), bold=True)
         _run(par, f" {unit}")
-    reasons = M.reason_lines(result)
+    heading, reasons = M.invalid_breakdown(data)
     if reasons:
-        _para(doc, L.INVALID_BREAKDOWN, italic=True, indent_mm=8, after=1)
+        _para(doc, heading, italic=True, indent_mm=8, after=1)
         for label, n in reasons:
             par = _para(doc, f"+ {label}: ", indent_mm=16, after=1)
             _run(par, str(n), bold=True)
@@ -353,6 +413,8 @@ def write_minutes_docx(data: M.MinutesData, out: BinaryIO, *, pages: int | None 
         _para(doc, quorum, align=justify)
     else:
         _para(doc, quorum, bold=True, color=RED, align=justify)
+        if M.quorum_reason_line(data):
+            _para(doc, M.quorum_reason_line(data), align=justify)
     _para(doc, L.RESULTS_HEADING, bold=True).paragraph_format.keep_with_next = True
     _results_table(doc, M.results_table(result), width_mm, size)
     _para(doc, after=2)
@@ -366,18 +428,24 @@ def write_minutes_docx(data: M.MinutesData, out: BinaryIO, *, pages: int | None 
             _para(doc, f"- {p}", indent_mm=8, after=1, color=RED)
 
     # "gồm N trang": a NUMPAGES field, since only Word knows its own page count.
-    before, after = L.CLOSING.split("{pages}")
-    when = {"hour": data.closed_at.hour, "minute": data.closed_at.minute, "copies": 3}
-    par = _para(doc, before.format(**when), align=justify)
+    marker = "\u0000PAGES\u0000"
+    before, after = M.closing_line(data, marker, 3).split(marker)
+    par = _para(doc, before, align=justify)
     _field(par, 'NUMPAGES \\# "00"', f"{pages:02d}" if pages else "……")
-    _run(par, after.format(**when))
+    _run(par, after)
     par.paragraph_format.keep_with_next = True
     _signatures(doc, data, width_mm, size)
-    _para(doc, L.RECIPIENTS, bold=True, italic=True, size=size - 1, after=0)
-    items = list(data.recipients)
+    sc = scale(data.meeting.header_style)
+    head = _para(doc, after=0)
+    run = _run(head, L.RECIPIENTS, size=sc.recipients_head)
+    if data.meeting.header_style is HeaderStyle.PARTY:
+        run.underline = True  # HD 36: "Nơi nhận" underlined
+    else:
+        run.bold, run.italic = True, True  # ND 30: bold italic
+    items = M.recipient_lines(data)
     for i, r in enumerate(items):
         end = "." if i == len(items) - 1 else ";"
-        _para(doc, f"- {r.rstrip(';.')}{end}", size=size - 2, after=0)
-    doc.core_properties.title = nfc(f"{L.TITLE} — {data.round.title}")
-    doc.core_properties.author = "Kiểm Phiếu"
+        _para(doc, f"- {r.rstrip(';.')}{end}", size=sc.recipient, after=0)
+    _metadata(doc, data, f"{L.TITLE} — {data.round.title}")
+    _update_fields_on_open(doc)
     doc.save(out)

@@ -1,34 +1,27 @@
 """The counting minutes (BIÊN BẢN KIỂM PHIẾU) as one PDF holding the three numbered copies (SPEC §7).
 
 Layout follows Nghị định 30/2020 (state bodies) or Hướng dẫn 36-HD/VPTW (Party bodies).
-Page furniture (secrecy marking, copy number, "Trang x/y", check code, test watermark) is drawn
-after layout by `FurnitureCanvas`, when the page count of each copy is known.
+Page furniture and the page templates are in `pdf_pages`.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     HRFlowable,
     KeepTogether,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -38,36 +31,20 @@ from reportlab.platypus import (
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, pdf_text, register_fonts
+from vote_counter.documents.page_items import balanced_wrap
+from vote_counter.documents.page_items import mm as mm_of
+from vote_counter.documents.pdf_pages import (
+    HEADER_FILL,
+    LAYOUTS,
+    LEFT_SHARE,
+    WARNING_RED,
+    Furniture,
+    SetCopy,
+    build,
+    document,
+)
+from vote_counter.documents.typescale import TypeScale, scale
 from vote_counter.domain.model import HeaderStyle, Meeting, Secrecy
-
-WARNING_RED = colors.HexColor("#B00000")
-HEADER_FILL = colors.HexColor("#E8E8E8")
-
-
-# ---------------------------------------------------------------- layout per header style
-
-
-@dataclass(frozen=True)
-class Layout:
-    left: float
-    right: float
-    top: float
-    bottom: float
-    body_size: float
-    pagesize: tuple[float, float] = A4
-
-    @property
-    def width(self) -> float:
-        return self.pagesize[0] - self.left - self.right
-
-
-# Nghị định 30/2020 Phụ lục I: left 30–35 mm, right 15–20 mm, top/bottom 20–25 mm, body 13–14 pt.
-# Hướng dẫn 36-HD/VPTW: left 30–35 mm, right 15 mm, top/bottom 20 mm, body 14 pt.
-# The top margin also holds the secrecy marking and the copy number, so both use 25 mm.
-LAYOUTS = {
-    HeaderStyle.STATE: Layout(left=30 * mm, right=15 * mm, top=25 * mm, bottom=20 * mm, body_size=13),
-    HeaderStyle.PARTY: Layout(left=30 * mm, right=15 * mm, top=25 * mm, bottom=20 * mm, body_size=14),
-}
 
 
 def text(s: str) -> str:
@@ -75,8 +52,15 @@ def text(s: str) -> str:
     return escape(pdf_text(s))
 
 
+def centred(s: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A centred line that breaks into even lines (no lone "2026" left on the second line)."""
+    lines = balanced_wrap(s, style.fontName, style.fontSize, mm_of(width) - 1)
+    return Paragraph("<br/>".join(text(line) for line in lines), style)
+
+
 @dataclass(frozen=True)
 class Styles:
+    scale: TypeScale
     body: ParagraphStyle
     indent: ParagraphStyle
     center: ParagraphStyle
@@ -87,13 +71,15 @@ class Styles:
     small: ParagraphStyle
 
 
-def make_styles(size: float) -> Styles:
+def make_styles(scale: TypeScale, body_size: float | None = None) -> Styles:
     register_fonts()
+    size = body_size or scale.body
     body = ParagraphStyle(
         "body", fontName=SERIF, fontSize=size, leading=size * 1.25, alignment=TA_JUSTIFY, spaceAfter=3
     )
-    cell_size = size - 1.5
+    cell_size = scale.table
     return Styles(
+        scale=scale,
         body=body,
         indent=ParagraphStyle("indent", parent=body, leftIndent=8 * mm, spaceAfter=1),
         center=ParagraphStyle("center", parent=body, alignment=TA_CENTER, spaceAfter=0),
@@ -103,8 +89,8 @@ def make_styles(size: float) -> Styles:
         title=ParagraphStyle(
             "title",
             parent=body,
-            fontSize=size + 2,
-            leading=(size + 2) * 1.3,
+            fontSize=scale.title,
+            leading=scale.title * 1.3,
             alignment=TA_CENTER,
             spaceAfter=2,
         ),
@@ -112,165 +98,16 @@ def make_styles(size: float) -> Styles:
         cell_center=ParagraphStyle(
             "cell_center",
             parent=body,
-            fontSize=cell_size - 0.5,
-            leading=(cell_size - 0.5) * 1.15,
+            fontSize=scale.table_heading,
+            leading=scale.table_heading * 1.15,
             alignment=TA_CENTER,
             spaceAfter=0,
         ),
-        small=ParagraphStyle("small", parent=body, fontSize=size - 2, leading=(size - 2) * 1.2, spaceAfter=0),
+        small=ParagraphStyle("small", parent=body, fontSize=scale.small, leading=scale.small * 1.2, spaceAfter=0),
     )
 
 
 # ---------------------------------------------------------------- page furniture
-
-
-@dataclass(frozen=True)
-class Furniture:
-    """What every page carries outside the frame."""
-
-    layout: Layout
-    secrecy: str | None
-    footer: str
-    watermark: bool
-    copies: int = 1  # > 1 prints "Bản số: 01/03"
-    copy_label: bool = True
-
-
-class _SetCopy(Flowable):  # type: ignore[misc]
-    """Zero-size marker at the start of each copy: tells the canvas which copy it is drawing."""
-
-    def __init__(self, copy: int) -> None:
-        super().__init__()
-        self.copy = copy
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        self.canv.vc_copy = self.copy
-
-
-class FurnitureCanvas(Canvas):  # type: ignore[misc]
-    """Holds pages back until the end, then draws the furniture knowing each copy's page count."""
-
-    def __init__(self, *args: Any, furniture: Furniture, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.vc_copy = 1
-        self._furniture = furniture
-        self._held: list[tuple[dict[str, Any], int]] = []
-        self.pages_per_copy: list[int] = []
-
-    def showPage(self) -> None:
-        self._held.append((dict(self.__dict__), self.vc_copy))
-        self._startPage()
-
-    def save(self) -> None:
-        per_copy: dict[int, int] = {}
-        for _, copy in self._held:
-            per_copy[copy] = per_copy.get(copy, 0) + 1
-        counts = [per_copy[c] for c in sorted(per_copy)]
-        page_in_copy: dict[int, int] = {}
-        for state, copy in self._held:
-            self.__dict__.update(state)
-            page_in_copy[copy] = page_in_copy.get(copy, 0) + 1
-            draw_furniture(self, self._furniture, copy, page_in_copy[copy], per_copy[copy])
-            super().showPage()
-        # Restoring page states above also restored this attribute: set it last.
-        self.pages_per_copy = counts
-        super().save()
-
-
-def furniture_canvas(furniture: Furniture) -> Callable[..., FurnitureCanvas]:
-    def make(*args: Any, **kwargs: Any) -> FurnitureCanvas:
-        return FurnitureCanvas(*args, furniture=furniture, **kwargs)
-
-    return make
-
-
-def draw_furniture(canv: Canvas, f: Furniture, copy: int, page: int, pages: int) -> None:
-    lay = f.layout
-    width, height = lay.pagesize
-    right = width - lay.right
-    canv.saveState()
-    if f.watermark:
-        canv.saveState()
-        canv.setFillColor(WARNING_RED)
-        canv.setFillAlpha(0.16)
-        canv.translate(width / 2, height / 2)
-        canv.rotate(50)
-        mark = pdf_text(L.TEST_WATERMARK)
-        size = 44.0
-        while stringWidth(mark, SERIF_BOLD, size) > 0.75 * (width**2 + height**2) ** 0.5 and size > 20:
-            size -= 2
-        canv.setFont(SERIF_BOLD, size)
-        canv.drawCentredString(0, -size / 3, mark)
-        canv.restoreState()
-
-    # Top right: the secrecy marking in a box, the copy number under it.
-    y = height - 8 * mm
-    if f.secrecy:
-        mark = pdf_text(f.secrecy)
-        canv.setFont(SERIF_BOLD, 13)
-        w = stringWidth(mark, SERIF_BOLD, 13) + 6 * mm
-        canv.setLineWidth(1)
-        canv.rect(right - w, y - 6.5 * mm, w, 6.5 * mm)
-        canv.drawCentredString(right - w / 2, y - 4.8 * mm, mark)
-        y -= 6.5 * mm
-    if f.copy_label and f.copies > 0:
-        canv.setFont(SERIF, 11)
-        canv.drawRightString(right, y - 5 * mm, pdf_text(L.COPY.format(copy=copy, copies=f.copies)))
-
-    # Bottom: a thin rule, the check code and audit head, "Trang x/y".
-    base = lay.bottom - 10 * mm
-    canv.setLineWidth(0.4)
-    canv.line(lay.left, base + 4 * mm, right, base + 4 * mm)
-    canv.setFont(SERIF, 9.5)
-    canv.drawString(lay.left, base, pdf_text(f.footer))
-    canv.setFont(SERIF, 10.5)
-    canv.drawRightString(right, base, pdf_text(L.PAGE.format(page=page, pages=pages)))
-    canv.restoreState()
-
-
-def document(out: BinaryIO, layout: Layout, furniture: Furniture, title: str) -> BaseDocTemplate:
-    doc = BaseDocTemplate(
-        out,
-        pagesize=layout.pagesize,
-        leftMargin=layout.left,
-        rightMargin=layout.right,
-        topMargin=layout.top,
-        bottomMargin=layout.bottom,
-        title=pdf_text(title),
-        author="Kiểm Phiếu",
-        creator="Kiểm Phiếu",
-        invariant=1,
-    )
-    frame = Frame(
-        layout.left,
-        layout.bottom,
-        layout.width,
-        layout.pagesize[1] - layout.top - layout.bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    return doc
-
-
-def build(doc: BaseDocTemplate, story: list[Flowable], furniture: Furniture) -> list[int]:
-    """Lay out the story; return the page count of each copy."""
-    made: list[FurnitureCanvas] = []
-    make = furniture_canvas(furniture)
-
-    def maker(*args: Any, **kwargs: Any) -> FurnitureCanvas:
-        canv = make(*args, **kwargs)
-        made.append(canv)
-        return canv
-
-    doc.build(story, canvasmaker=maker)
-    return made[-1].pages_per_copy
 
 
 # ---------------------------------------------------------------- the header block
@@ -280,36 +117,53 @@ def _rule(width: float) -> HRFlowable:
     return HRFlowable(width=width, thickness=0.7, color=colors.black, hAlign="CENTER", spaceBefore=2, spaceAfter=0)
 
 
-def header_block(meeting: Meeting, number_line: str, date_text: str, st: Styles, width: float) -> Table:
-    """Nghị định 30/2020 or Hướng dẫn 36-HD/VPTW header: issuer left, national/Party line right."""
-    size = st.body.fontSize
-    left_w, right_w = width * 0.42, width * 0.58
-    upper = ParagraphStyle("upper", parent=st.center, fontSize=size - 1, leading=(size - 1) * 1.2)
-    bold = ParagraphStyle("bold", parent=st.center, fontName=SERIF_BOLD, leading=size * 1.2)
+def header_block(
+    meeting: Meeting, number_line: str, date_text: str, st: Styles, width: float, issuer: str = ""
+) -> Table:
+    """Nghị định 30/2020 or Hướng dẫn 36-HD/VPTW header: issuer left, national/Party line right.
+
+    Sizes from `typescale`. With an issuing body set apart from the meeting's organisation ("Ban kiểm phiếu"),
+    the organisation becomes the line above it."""
+    hs = st.scale.header
+    left_w, right_w = width * LEFT_SHARE, width * (1 - LEFT_SHARE)
+
+    def style(name: str, size: float, font: str = SERIF) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=st.center, fontName=font, fontSize=size, leading=size * 1.2)
+
+    parent_text, issuer_text = meeting.parent_body, meeting.organisation
+    if issuer and issuer.strip() != meeting.organisation.strip():
+        parent_text, issuer_text = meeting.organisation, issuer
+
+    def balanced(value: str, font: str, size: float) -> str:
+        """A long name in even lines (no lone last word), at the regulated size."""
+        return "<br/>".join(text(line) for line in balanced_wrap(value, font, size, mm_of(left_w) - 2))
+
     left: list[Flowable] = []
-    if meeting.parent_body:
-        left.append(Paragraph(text(meeting.parent_body.upper()), upper))
-    org = meeting.organisation.upper()
+    if parent_text:
+        left.append(Paragraph(balanced(parent_text.upper(), SERIF, hs.parent), style("upper", hs.parent)))
+    org = issuer_text.upper()
+    bold = style("bold", hs.issuer, SERIF_BOLD)
     if meeting.header_style is HeaderStyle.PARTY:
-        left.append(Paragraph(f"<b>{text(org)}</b>", bold))
-        left.append(Paragraph(L.PARTY_STAR, bold))
-        right: list[Flowable] = [Paragraph(f"<b>{text(L.PARTY)}</b>", bold)]
-        right.append(_rule(stringWidth(pdf_text(L.PARTY), SERIF_BOLD, size)))
+        left.append(Paragraph(f"<b>{balanced(org, SERIF_BOLD, hs.issuer)}</b>", bold))
+        left.append(Paragraph(L.PARTY_STAR, style("star", hs.issuer)))
+        right: list[Flowable] = [Paragraph(f"<b>{text(L.PARTY)}</b>", style("party", hs.national, SERIF_BOLD))]
+        right.append(_rule(stringWidth(pdf_text(L.PARTY), SERIF_BOLD, hs.national)))
     else:
-        left.append(Paragraph(f"<b>{text(org)}</b>", bold))
+        left.append(Paragraph(f"<b>{balanced(org, SERIF_BOLD, hs.issuer)}</b>", bold))
         # Nghị định 30/2020: the rule under the agency is 1/3 to 1/2 of its line, centred.
-        org_w = min(stringWidth(pdf_text(org), SERIF_BOLD, size), left_w)
+        org_w = min(stringWidth(pdf_text(org), SERIF_BOLD, hs.issuer), left_w)
         left.append(_rule(org_w / 2))
-        rep_size = size - 1
-        rep = ParagraphStyle("rep", parent=bold, fontSize=rep_size, leading=rep_size * 1.25)
         right = [
-            Paragraph(f"<b>{text(L.REPUBLIC)}</b>", rep),
-            Paragraph(f"<b>{text(L.MOTTO)}</b>", bold),
-            _rule(stringWidth(pdf_text(L.MOTTO), SERIF_BOLD, size)),
+            Paragraph(f"<b>{text(L.REPUBLIC)}</b>", style("rep", hs.national, SERIF_BOLD)),
+            Paragraph(f"<b>{text(L.MOTTO)}</b>", style("motto", hs.motto, SERIF_BOLD)),
+            _rule(stringWidth(pdf_text(L.MOTTO), SERIF_BOLD, hs.motto)),
         ]
-    number = Paragraph(text(number_line), ParagraphStyle("num", parent=st.center, fontSize=size - 0.5))
-    date = Paragraph(f"<i>{text(date_text)}</i>", st.center)
-    table = Table([[left, right], [number, date]], colWidths=[left_w, right_w])
+    rows: list[list[Any]] = [[left, right]]
+    if number_line or date_text:
+        number = Paragraph(text(number_line), style("num", hs.number))
+        date = Paragraph(f"<i>{text(date_text)}</i>", style("date", hs.date_line))
+        rows.append([number, date])
+    table = Table(rows, colWidths=[left_w, right_w])
     table.setStyle(
         TableStyle(
             [
@@ -319,7 +173,7 @@ def header_block(meeting: Meeting, number_line: str, date_text: str, st: Styles,
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 1), (-1, 1), 4),
+                ("TOPPADDING", (0, 1), (-1, -1), 4),
             ]
         )
     )
@@ -382,16 +236,23 @@ def results_table(spec: M.TableSpec, st: Styles, width: float) -> Table:
 
 def signature_table(data: M.MinutesData, st: Styles, width: float) -> Table:
     """The chair top right, the members filling in two columns; each with its hint and printed name."""
-    size = st.body.fontSize
-    title = ParagraphStyle("sigtitle", parent=st.center, fontName=SERIF_BOLD, fontSize=size - 0.5)
-    hint = ParagraphStyle("sighint", parent=st.center, fontName=SERIF_ITALIC, fontSize=size - 1.5)
+    sc = st.scale
+    title = ParagraphStyle(
+        "sigtitle", parent=st.center, fontName=SERIF_BOLD, fontSize=sc.signer_title, leading=sc.signer_title * 1.2
+    )
+    name_style = ParagraphStyle(
+        "signame", parent=st.center, fontName=SERIF_BOLD, fontSize=sc.signer_name, leading=sc.signer_name * 1.2
+    )
+    hint = ParagraphStyle(
+        "sighint", parent=st.center, fontName=SERIF_ITALIC, fontSize=sc.sign_hint, leading=sc.sign_hint * 1.2
+    )
 
     def block(sig_title: str, name: str) -> list[Flowable]:
         return [
             Paragraph(f"<b>{text(sig_title)}</b>", title),
             Paragraph(f"<i>{text(L.SIGN_HINT)}</i>", hint),
             Spacer(1, 20 * mm),
-            Paragraph(f"<b>{text(name)}</b>", title),
+            Paragraph(f"<b>{text(name)}</b>", name_style),
         ]
 
     blocks = [block(t, n) for t, n in M.signatures(data)]
@@ -417,11 +278,20 @@ def signature_table(data: M.MinutesData, st: Styles, width: float) -> Table:
 
 
 def recipients_block(data: M.MinutesData, st: Styles) -> list[Flowable]:
-    size = st.body.fontSize
-    head = ParagraphStyle("rcpt", parent=st.body, fontSize=size - 1, leading=(size - 1) * 1.2, spaceAfter=0)
-    item = ParagraphStyle("rcpt_item", parent=head, fontSize=size - 2, leading=(size - 2) * 1.2)
-    items = list(data.recipients)
-    out: list[Flowable] = [Paragraph(f"<b><i>{text(L.RECIPIENTS)}</i></b>", head)]
+    """ "Nơi nhận:" (ND 30: 12 pt bold italic; HD 36: 14 pt, underlined) and one line per recipient."""
+    sc = st.scale
+    head = ParagraphStyle(
+        "rcpt", parent=st.body, fontSize=sc.recipients_head, leading=sc.recipients_head * 1.2, spaceAfter=0
+    )
+    item = ParagraphStyle(
+        "rcpt_item", parent=head, fontSize=sc.recipient, leading=sc.recipient * 1.2, alignment=TA_LEFT
+    )
+    items = M.recipient_lines(data)
+    heading = text(L.RECIPIENTS)
+    if data.meeting.header_style is HeaderStyle.PARTY:
+        out: list[Flowable] = [Paragraph(f"<u>{heading}</u>", head)]
+    else:
+        out = [Paragraph(f"<b><i>{heading}</i></b>", head)]
     for i, r in enumerate(items):
         end = "." if i == len(items) - 1 else ";"
         out.append(Paragraph(f"- {text(r.rstrip(';.'))}{end}", item))
@@ -433,13 +303,14 @@ def minutes_story(data: M.MinutesData, st: Styles, width: float, pages: int, cop
     body, indent = st.body, st.indent
     keep = ParagraphStyle("keep", parent=body, keepWithNext=1)
     story: list[Flowable] = [
-        header_block(data.meeting, M.document_number(data), M.date_line(data), st, width),
+        header_block(data.meeting, M.document_number(data), M.date_line(data), st, width, data.issuer),
         Spacer(1, 6 * mm),
         Paragraph(f"<b>{text(L.TITLE)}</b>", st.title),
     ]
     sub = M.subtitle_lines(data)
-    story.append(Paragraph(f"<b>{text(sub[0])}</b>", st.center))
-    story += [Paragraph(text(s), st.center) for s in sub[1:]]
+    subtitle = ParagraphStyle("subtitle", parent=st.center, fontSize=st.scale.subtitle, leading=st.scale.subtitle * 1.2)
+    story.append(Paragraph(f"<b>{text(sub[0])}</b>", subtitle))
+    story += [centred(s, st.center, width) for s in sub[1:]]
     story.append(Spacer(1, 5 * mm))
     story.append(Paragraph(text(M.counting_time_line(data)), body))
     story += [Paragraph(text(line), indent) for line in M.board_lines(data)]
@@ -447,9 +318,9 @@ def minutes_story(data: M.MinutesData, st: Styles, width: float, pages: int, cop
     story.append(Paragraph(text(L.COUNTS_INTRO), body))
     for label, value, unit in M.count_lines(result):
         story.append(Paragraph(f"- {text(label)}: <b>{value}</b> {text(unit)}", indent))
-    reasons = M.reason_lines(result)
+    heading, reasons = M.invalid_breakdown(data)
     if reasons:
-        story.append(Paragraph(f"<i>{text(L.INVALID_BREAKDOWN)}</i>", indent))
+        story.append(Paragraph(f"<i>{text(heading)}</i>", indent))
         deeper = ParagraphStyle("deeper", parent=indent, leftIndent=16 * mm)
         story += [Paragraph(f"+ {text(r)}: <b>{n}</b> {text(L.UNIT_BALLOTS)}", deeper) for r, n in reasons]
     quorum = text(M.quorum_line(result))
@@ -458,6 +329,8 @@ def minutes_story(data: M.MinutesData, st: Styles, width: float, pages: int, cop
     else:
         warn = ParagraphStyle("warn", parent=body, textColor=WARNING_RED, spaceBefore=2, spaceAfter=4)
         story.append(Paragraph(f"<b>{quorum}</b>", warn))
+        if M.quorum_reason_line(data):
+            story.append(Paragraph(text(M.quorum_reason_line(data)), body))
     story.append(Spacer(1, 2 * mm))
     # Room for the heading, the table's header rows and a few rows, else start on a new page
     # (keepWithNext would move a many-page table whole to the next page).
@@ -490,7 +363,7 @@ def render_minutes(data: M.MinutesData, out: BinaryIO, *, copies: int = 3) -> in
     if copies < 1:
         raise ValueError("copies must be at least 1")
     layout = LAYOUTS[data.meeting.header_style]
-    st = make_styles(layout.body_size)
+    st = make_styles(scale(data.meeting.header_style))
     title = f"{L.TITLE} — {data.round.title}"
 
     def furniture(n: int) -> Furniture:
@@ -500,14 +373,15 @@ def render_minutes(data: M.MinutesData, out: BinaryIO, *, copies: int = 3) -> in
             footer=M.footer_line(data),
             watermark=data.is_test,
             copies=n,
+            scale=st.scale,
         )
 
     # "gồm N trang" is part of the text: lay out one copy until N agrees with itself.
     pages = 1
     for _ in range(5):
         scratch = io.BytesIO()
-        story = [_SetCopy(1), *minutes_story(data, st, layout.width, pages, copies)]
-        counted = build(document(scratch, layout, furniture(copies), title), story, furniture(copies))[0]
+        story = [SetCopy(1), *minutes_story(data, st, layout.width, pages, copies)]
+        counted = build(document(scratch, layout, furniture(copies), title, data.issuer), story, furniture(copies))[0]
         if counted == pages:
             break
         pages = counted
@@ -516,9 +390,10 @@ def render_minutes(data: M.MinutesData, out: BinaryIO, *, copies: int = 3) -> in
     for copy in range(1, copies + 1):
         if copy > 1:
             full.append(PageBreak())
-        full.append(_SetCopy(copy))
+        full.append(SetCopy(copy))
         full += minutes_story(data, st, layout.width, pages, copies)
-    per_copy = build(document(out, layout, furniture(copies), title), full, furniture(copies))
+    subject = M.document_number(data)
+    per_copy = build(document(out, layout, furniture(copies), title, data.issuer, subject), full, furniture(copies))
     if per_copy != [pages] * copies:
         raise RuntimeError(f"copies laid out unevenly: {per_copy} (expected {pages} each)")
     return pages

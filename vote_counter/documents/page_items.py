@@ -177,6 +177,21 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+def balanced_wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Wrap into as few lines as `wrap` needs, but as even as possible: no lone last word."""
+    lines = wrap(text, font, size, width)
+    if len(lines) < 2:
+        return lines
+    low, high = 0.0, width
+    for _ in range(24):
+        middle = (low + high) / 2
+        if len(wrap(text, font, size, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrap(text, font, size, high)
+
+
 def fit_text(text: str, font: str, size: float, min_size: float, width: float) -> tuple[float, list[str]]:
     """Fit `text` into `width` mm without ever running over it.
 

@@ -18,9 +18,11 @@ from openpyxl.utils import get_column_letter
 from vote_counter.documents import labels as L
 from vote_counter.documents import minutes_data as M
 from vote_counter.documents.fonts import pdf_text
-from vote_counter.domain.model import AGREE, CHOSEN, DISAGREE, RoundKind
+from vote_counter.documents.xlsx_print import print_setup
+from vote_counter.domain.model import AGREE, CHOSEN, DISAGREE, RoundKind, Secrecy
 from vote_counter.domain.rules import NomineeResult, Percent, ProblemCode, Result
 
+SECRECY_RANK = (Secrecy.TUYET_MAT, Secrecy.TOI_MAT, Secrecy.MAT)  # the strictest marking of the rounds
 PERCENT_FORMAT = "0.00%"
 COUNT_FORMAT = "0"
 FONT = "Times New Roman"
@@ -56,8 +58,26 @@ def _fraction(p: Percent) -> float | None:
     return float(f) if f is not None else None
 
 
+# A text cell starting with one of these is a formula (or becomes one when edited) in Excel and
+# LibreOffice: a nominee named "=1+2" must stay a name (issue 12, CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put_text(cell: Any, text: str) -> None:
+    """`text` stored as a string, never a formula; a text that starts like a formula gets Excel's quote
+    prefix too, so editing the cell keeps it text."""
+    cell.value = text
+    cell.data_type = "s"  # openpyxl makes any value starting with "=" a formula
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
 def _put(ws: Any, row: int, col: int, value: Any, *, font: Font = PLAIN, fmt: str | None = None) -> Any:
-    cell = ws.cell(row=row, column=col, value=pdf_text(value) if isinstance(value, str) else value)
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        put_text(cell, pdf_text(value))
+    else:
+        cell.value = value
     cell.font = font
     if fmt is not None:
         cell.number_format = fmt
@@ -121,6 +141,9 @@ def _summary(ws: Any, items: Sequence[M.MinutesData]) -> None:
             cell = _put(ws, row, c, v, fmt=COUNT_FORMAT if isinstance(v, int) else None)
             cell.border = GRID
     ws.freeze_panes = ws.cell(row=head + 1, column=3)
+    secrecy = next((L.secrecy_mark(s) for s in SECRECY_RANK if any(d.meeting.secrecy is s for d in items)), None)
+    audit = L.AUDIT_HEAD.format(head=items[0].audit_head_short) if items else ""
+    print_setup(ws, secrecy=secrecy, footer=audit, title_rows=f"{head}:{head}", landscape=True)
 
 
 # ---------------------------------------------------------------- one round
@@ -166,7 +189,7 @@ def _values(result: Result, n: NomineeResult) -> list[tuple[int | float | None, 
 def _round_sheet(ws: Any, data: M.MinutesData) -> None:
     r = data.result
     row = 1
-    _put(ws, row, 1, f"{L.TITLE} — {data.round.title}", font=TITLE)
+    _put(ws, row, 1, L.XLSX_ROUND_TITLE.format(title=data.round.title), font=TITLE)
     for line in M.subtitle_lines(data)[1:]:
         row += 1
         _put(ws, row, 1, line)
@@ -243,11 +266,13 @@ def _round_sheet(ws: Any, data: M.MinutesData) -> None:
     for k in range(len(cols)):
         ws.column_dimensions[get_column_letter(3 + k)].width = 12
     ws.column_dimensions[get_column_letter(width)].width = 44
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{top}:{sub}"
+    print_setup(
+        ws,
+        secrecy=L.secrecy_mark(data.meeting.secrecy),
+        footer=L.CHECK_CODE.format(code=data.check_code),
+        title_rows=f"{top}:{sub}",
+        landscape=width > 8,
+    )
 
 
 def write_results_xlsx(items: Sequence[M.MinutesData], out: BinaryIO) -> None:

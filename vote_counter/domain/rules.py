@@ -202,8 +202,10 @@ def classify(marks: BallotMarks, round_: Round, nominee_ids: Iterable[NomineeId]
         chosen = sum(1 for boxes in rows.values() if CHOSEN in boxes) + len(marks.write_ins)
         if chosen > round_.seats:
             reasons.add(Reason.TOO_MANY)
-        if marks.write_ins and not round_.write_ins:
-            reasons.add(Reason.EXTRA_CONTENT)
+    # A name written on a ballot that has no write-in line (every confidence and approval ballot, a
+    # nomination ballot without one) is added content: the ballot is invalid (SPEC §4.8 extra_content).
+    if marks.write_ins and not (round_.kind is RoundKind.NOMINATION and round_.write_ins):
+        reasons.add(Reason.EXTRA_CONTENT)
 
     if reasons:
         return Validity(False, frozenset(reasons), frozenset())

@@ -86,8 +86,13 @@ def new_round_key() -> bytes:
 
 
 def format_serial(serial: str) -> str:
-    """'482109375516' → '4821-0937-5516' as printed under the QR."""
-    return "-".join(serial[i : i + 4] for i in range(0, len(serial), 4))
+    """The one form a serial is shown in, everywhere (ballot, window, command line, documents):
+    '482109375516' → '4821-0937-5516' as printed under the QR. Typed forms ("4821 0937 5516",
+    "4821.0937.5516") come out the same; anything that is not 12 digits is shown as it was given."""
+    digits = re.sub(r"[\s\-.]", "", serial)
+    if len(digits) != SERIAL_DIGITS or not (digits.isascii() and digits.isdigit()):
+        return serial
+    return "-".join(digits[i : i + 4] for i in range(0, SERIAL_DIGITS, 4))
 
 
 def parse_typed_serial(text: str) -> str:

@@ -12,11 +12,23 @@ from vote_counter.services.backups import (
     backups_dir,
     check_backup,
     list_backups,
-    restore_database,
 )
+from vote_counter.services.restore import People, RestorePlan, discard_plan, plan_restore
+from vote_counter.services.restore import restore as restore_checked
 from vote_counter.services.workspace import Workspace
 
-__all__ = ["BackupInfo", "RestoreReport", "backup", "backups_dir", "check_backup", "list_backups", "restore"]
+__all__ = [
+    "BackupInfo",
+    "RestorePlan",
+    "RestoreReport",
+    "backup",
+    "backups_dir",
+    "check_backup",
+    "discard_plan",
+    "list_backups",
+    "plan_restore",
+    "restore",
+]
 
 
 def backup(ws: Workspace, reason: str) -> Path:
@@ -24,6 +36,7 @@ def backup(ws: Workspace, reason: str) -> Path:
     return backup_database(ws.path, reason)
 
 
-def restore(ws_path: Path, backup_file: Path) -> RestoreReport:
-    """Replace the database at `ws_path` by `backup_file` after checking it; logged as "backup_restored"."""
-    return restore_database(Path(ws_path), Path(backup_file))
+def restore(ws_path: Path, backup_file: Path, people: People = (), *, confirm: bool = False) -> RestoreReport:
+    """Replace the database at `ws_path` by `backup_file` after checking it (services/restore.py: a live
+    meeting needs the chair, another member and `confirm`); logged as "backup_restored"."""
+    return restore_checked(Path(ws_path), Path(backup_file), people, confirm=confirm)

@@ -4,17 +4,27 @@ import-entries. cli.build_parser calls add_commands(sub); each command takes (wo
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vote_counter.domain.model import MeetingId, RoundId
-from vote_counter.exchange.backups import backup, list_backups, restore
-from vote_counter.exchange.export import export_package
-from vote_counter.exchange.merge import ImportMode, export_entries, import_entries
-from vote_counter.exchange.texts import DONE, VERIFY_BAD, VERIFY_OK
-from vote_counter.exchange.verify import verify_package
-from vote_counter.services.workspace import Workspace
+from vote_counter.domain.serials import format_serial
+from vote_counter.exchange.texts import VERIFY_BAD, VERIFY_OK, done_message
+from vote_counter.services.errors import ErrorCode, ServiceError
+
+if TYPE_CHECKING:
+    from vote_counter.services.workspace import Workspace
+
+# Each command imports what it uses (issue 15): the package, signing and archive libraries load only for them.
+IMPORT_MODES = ("second_pass", "additional")  # exchange.merge.ImportMode, without importing it for the parser
+
+TRUST_HELP = (
+    "tin khóa chưa biết sau khi Trưởng ban và một thành viên đã đối chiếu dấu vân tay (cần --as … --with …); "
+    "khóa được ghi nhận để lần sau không phải hỏi lại"
+)
 
 
 def _out(text: str = "") -> None:
@@ -26,6 +36,8 @@ def _err(text: str) -> None:
 
 
 def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.export import export_package
+
     key_dir = Path(args.key_dir) if args.key_dir else None
     result = export_package(ws, MeetingId(args.meeting), Path(args.out), encrypt=args.encrypt, key_dir=key_dir)
     _out(f"Đã ghi gói kết quả: {result.folder}")
@@ -34,17 +46,25 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
     _out(f"  Dấu vân tay khóa ký: {result.fingerprint}")
     if result.passphrase:
         _out(f"  MẬT KHẨU mở KetQua.zip (chỉ hiện một lần, in ra giấy và giao riêng): {result.passphrase}")
-    _out(DONE)
+    _out(done_message(result.folder))
     return 0
 
 
-def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
+def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.verify import verify_package
+
     report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
     if not report.ok:
         _err(VERIFY_BAD.format(folder=args.folder))
         for problem in report.problems:
             _err(f"  - {problem}")
         return 1
+    if not args.fingerprint:
+        # Whole is not enough: anyone can re-sign a package with a key of their own (trust on first use).
+        known = ws is not None and report.fingerprint is not None and _known_key(ws, report.fingerprint, args)
+        if not known:
+            _err(ServiceError(ErrorCode.UNKNOWN_KEY, fingerprint=report.fingerprint or "?").message)
+            return 1
     _out(VERIFY_OK.format(folder=args.folder))
     _out(f"  Dấu vân tay khóa ký: {report.fingerprint}")
     for rid, code in report.check_codes.items():
@@ -56,13 +76,33 @@ def cmd_verify(_ws: Workspace | None, args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_key(ws: Workspace, fp: str, args: argparse.Namespace) -> bool:
+    """The key is this station's or a paired one; or the chair and a member confirm it now (--trust-new-key)."""
+    from vote_counter.exchange.trust import trusted
+    from vote_counter.services.accounts import Approval
+
+    pending = trusted(ws, fp, expected=None, trust_new_key=bool(args.trust_new_key))
+    if pending is None:
+        return True
+    meetings = [mid for mid, auth in ws.access.signed_in.items() if isinstance(auth, Approval)]
+    if not meetings:
+        raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
+    ws.pairing.pair(meetings[0], pending[0], pending[1])
+    _out(f"Đã ghi nhận khóa {pending[0]} là của máy kiểm phiếu đã đối chiếu (Trưởng ban và một thành viên xác nhận).")
+    return True
+
+
 def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import backup
+
     path = backup(ws, args.reason)
     _out(f"Đã sao lưu: {path}")
     return 0
 
 
 def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
+    from vote_counter.exchange.backups import list_backups
+
     items = list_backups(ws.path)
     if not items:
         _out("Chưa có bản sao lưu nào.")
@@ -71,31 +111,71 @@ def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """--as/--with and their passphrases (KP_PASSPHRASE, KP_PASSPHRASE2, else asked without echo)."""
+    people = []
+    for name, env in ((args.as_name, "KP_PASSPHRASE"), (args.with_name, "KP_PASSPHRASE2")):
+        if name:
+            secret = os.environ.get(env)
+            people.append((name, secret if secret is not None else getpass.getpass(f"Mật khẩu của {name}: ")))
+    return people
+
+
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
+    """A dry run lists what would be dropped; `--confirm` with the chair and a member (--as, --with) restores."""
+    from vote_counter.exchange.backups import discard_plan, plan_restore, restore
+
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
-    report = restore(ws.path, Path(args.file))
+    people = _people(args)
+    if not args.confirm:
+        plan = plan_restore(ws.path, Path(args.file), people)
+        discard_plan(plan)
+        _out(f"Bản sao lưu {plan.backup.name} hợp lệ: {plan.report.entries} mục nhật ký, đầu chuỗi {plan.report.head}.")
+        if plan.live_meetings:
+            _out("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):")
+            for line in plan.dropped or ("không có thay đổi nào sau bản sao lưu",):
+                _out(f"  - {line}")
+            _out(
+                "CHƯA khôi phục. Để khôi phục: Trưởng ban và một thành viên khác cùng chạy lại lệnh với --as, --with và --confirm."
+            )
+            return 0
+    report = restore(ws.path, Path(args.file), people, confirm=args.confirm)
     _out(f"Đã khôi phục từ {report.restored_from.name} ({report.entries} mục nhật ký, đầu chuỗi {report.head}).")
+    for line in report.dropped:
+        _out(f"  Đã bỏ: {line}")
     if report.replaced_copy is not None:
         _out(f"Bản cơ sở dữ liệu trước khi khôi phục được giữ tại: {report.replaced_copy}")
     return 0
 
 
 def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import export_entries
+    from vote_counter.exchange.trust import own_fingerprint
+
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
     _out(f"Đã ghi gói phiếu đã nhập: {folder}")
-    _out(DONE)
+    _out(f"Dấu vân tay khóa của máy này: {own_fingerprint(ws)} (máy nhận gói đối chiếu dấu vân tay này)")
+    _out(done_message(folder))
     return 0
 
 
 def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
+    from vote_counter.exchange.merge import ImportMode, import_entries
+
     report = import_entries(
-        ws, RoundId(args.round), Path(args.folder), ImportMode(args.mode), expected_fingerprint=args.fingerprint
+        ws,
+        RoundId(args.round),
+        Path(args.folder),
+        ImportMode(args.mode),
+        expected_fingerprint=args.fingerprint,
+        trust_new_key=args.trust_new_key,
     )
     _out(f"Đã ghi {report.recorded} phiếu từ máy kiểm phiếu {report.fingerprint}.")
     if report.overlaps:
-        _out(f"{len(report.overlaps)} phiếu đã được nhập ở máy này, không tính lần nữa: {', '.join(report.overlaps)}")
+        shown = ", ".join(format_serial(s) for s in report.overlaps)
+        _out(f"{len(report.overlaps)} phiếu đã được nhập ở máy này, không tính lần nữa: {shown}")
     for item in report.rejected:
-        _err(f"Phiếu {item.serial} không được tính: {item.message}")
+        _err(f"Phiếu {format_serial(item.serial)} không được tính: {item.message}")
     return 0 if not report.rejected else 1
 
 
@@ -108,26 +188,36 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--key-dir", help="thư mục chứa khóa ký (mặc định: cạnh cơ sở dữ liệu)")
     s.set_defaults(func=cmd_export)
     s = sub.add_parser("verify", help="kiểm tra gói kết quả trên máy bất kỳ")
-    s.add_argument("folder")
+    s.add_argument("folder", help="thư mục gói kết quả (KetQua_…) trên USB")
     s.add_argument("--fingerprint", help="dấu vân tay khóa ký cần có (16 chữ số hex)")
     s.add_argument("--passphrase", help="mật khẩu của KetQua.zip (gói mã hóa)")
-    s.set_defaults(func=cmd_verify, needs_workspace=False)
+    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
+    s.set_defaults(func=cmd_verify, needs_workspace="if_exists", read_only=True)
     s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay")
     s.add_argument("--reason", default="thủ công", help="lý do, ghi vào tên tệp")
     s.set_defaults(func=cmd_backup)
     s = sub.add_parser("backups", help="liệt kê các bản sao lưu")
-    s.set_defaults(func=cmd_backups)
-    s = sub.add_parser("restore", help="khôi phục cơ sở dữ liệu từ một bản sao lưu (có ghi nhật ký)")
-    s.add_argument("file")
-    s.set_defaults(func=cmd_restore)
+    s.set_defaults(func=cmd_backups, read_only=True)
+    s = sub.add_parser(
+        "restore", help="khôi phục từ một bản sao lưu: xem trước những gì bị bỏ; --confirm với hai người để làm"
+    )
+    s.add_argument("file", help="tệp sao lưu (.sqlite3, xem lệnh backups)")
+    s.add_argument("--confirm", action="store_true", help="đã xem danh sách bị bỏ, đồng ý khôi phục")
+    s.set_defaults(func=cmd_restore, own_sign_in=True)
     s = sub.add_parser("export-entries", help="ghi các phiếu đã nhập của một lượt để gộp vào máy khác")
-    s.add_argument("round", type=int)
-    s.add_argument("--out", required=True)
-    s.add_argument("--pass", dest="pass_no", type=int, default=1)
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("--out", required=True, help="thư mục đích, ví dụ ổ USB")
+    s.add_argument("--pass", dest="pass_no", type=int, default=1, help="lần nhập cần ghi (mặc định 1)")
     s.set_defaults(func=cmd_export_entries)
     s = sub.add_parser("import-entries", help="nhập phiếu từ gói của máy kiểm phiếu khác")
-    s.add_argument("round", type=int)
-    s.add_argument("folder")
-    s.add_argument("--mode", choices=[m.value for m in ImportMode], default=ImportMode.SECOND_PASS.value)
-    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (khuyên dùng)")
+    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s.add_argument("folder", help="thư mục gói phiếu của máy kia")
+    s.add_argument(
+        "--mode",
+        choices=IMPORT_MODES,
+        default=IMPORT_MODES[0],
+        help="second_pass: lần nhập thứ hai để đối chiếu; additional: phiếu khác, cộng thêm",
+    )
+    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (đọc trên màn hình máy kia)")
+    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
     s.set_defaults(func=cmd_import_entries)

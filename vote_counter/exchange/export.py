@@ -26,7 +26,8 @@ from vote_counter.exchange.safe_names import safe_name
 from vote_counter.exchange.standalone_verify import GENESIS, MANIFEST
 from vote_counter.exchange.texts import README, readme
 from vote_counter.exchange.verify import verify_package
-from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
+from vote_counter.services.accounts import Auth
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
@@ -80,21 +81,22 @@ def export_package(
     encrypt: bool = False,
     now: dt.datetime | None = None,
     key_dir: Path | None = None,
+    auth: Auth | None = None,
 ) -> ExportResult:
     """Write `KetQua_<meeting>_<yyyymmdd-HHMM>` into `destination_dir`, read it back, log it.
 
     Only closed or sealed rounds are exported. Refused when the audit chain is broken. On failure
     nothing that looks complete is left and the database is unchanged; on success one audit entry.
     """
-    chain = ws.audit.verify()
-    if not chain.ok:
-        raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(chain.first_bad_seq, chain.bad_ballots))
+    ws.audit.require_intact(meeting_id)  # the chain and every sealed row of the meeting
+    # The package holds the minutes: the chair and another member, as for a print of the minutes.
+    actor = ws.reports.authorise_export(meeting_id, auth=auth)
     meeting = ws.setup.meeting(meeting_id)
     rounds = [r for r in ws.setup.rounds(meeting_id) if r.stage in EXPORTABLE and r.id is not None]
     if not rounds:
         raise ServiceError(ErrorCode.NOTHING_TO_EXPORT)
     created = (now or dt.datetime.now()).astimezone()
-    key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
+    key = load_or_create_key(Path(key_dir)) if key_dir is not None else ws.reports.signing_key(meeting_id)
     fp = fingerprint(key.public_key())
 
     # The minutes inside the package name the key that signs it (also when a key_dir is given).
@@ -176,6 +178,7 @@ def export_package(
                 "encrypted": encrypt,
                 "key_fingerprint": fp,
             },
+            actor=actor,
         )
     except BaseException:
         discard(folder)  # an export the log does not show must not look complete

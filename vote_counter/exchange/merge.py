@@ -15,13 +15,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId, Stage
-from vote_counter.domain.serials import SERIAL_DIGITS
+from vote_counter.domain.entry_tags import TAG_PATTERN
+from vote_counter.domain.model import BallotMarks, NomineeId, Reason, Round, RoundId, Stage
 from vote_counter.exchange.manifest import sha256, sign_files
 from vote_counter.exchange.package import write_package
 from vote_counter.exchange.standalone_verify import MANIFEST
+from vote_counter.exchange.trust import trusted
 from vote_counter.exchange.verify import verify_package
+from vote_counter.services.accounts import Auth
+from vote_counter.services.ballot_files import PER_BALLOT, read_entry
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.services.input_files import Reader
 from vote_counter.services.signing import fingerprint, load_or_create_key
 from vote_counter.services.workspace import Workspace
 
@@ -67,13 +71,15 @@ def export_entries(
     round_ = ws.setup.round(round_id)
     nominees = ws.setup.nominees(round_id)
     stt_of = {n.id: i for i, n in enumerate(nominees, start=1)}
+    tag_of = {serial: tag for tag, serial in ws.register.entry_tags(round_id).items()}
     lines = []
     for b in ws.counting.ballots(round_id, pass_no):
         if b.set_aside or not b.serial:
             continue
         lines.append(
             {
-                "serial": b.serial,
+                # Never the serial beside the marks (SPEC §5): its keyed tag (domain.entry_tags).
+                "tag": tag_of[b.serial],
                 "marks": {str(stt_of[nid]): sorted(boxes) for nid, boxes in b.marks.rows.items()},
                 "write_ins": list(b.marks.write_ins),
                 "declared": sorted(r.value for r in b.marks.declared),
@@ -93,6 +99,9 @@ def export_entries(
         ROUND_FILE: json.dumps(about, ensure_ascii=False, indent=2).encode("utf-8"),
     }
     created = (now or dt.datetime.now()).astimezone()
+    assert round_.meeting_id is not None
+    # The station's own key (beside its database), not the meeting's: two stations that started from one
+    # database share the meeting key, and the receiving station must tell them apart (trust on first use).
     key = load_or_create_key(Path(key_dir) if key_dir is not None else ws.path.parent)
     fp = fingerprint(key.public_key())
     signed = sign_files(
@@ -107,33 +116,31 @@ def export_entries(
     return written
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # missing: the read below says so
+
+
 def _bad(detail: str) -> ServiceError:
     return ServiceError(ErrorCode.PACKAGE_INVALID, detail=detail)
 
 
-def _parse_entry(raw: Any, count: int) -> tuple[str, dict[int, frozenset[int]], tuple[str, ...], frozenset[Reason]]:
-    if not isinstance(raw, dict):
-        raise _bad("một dòng phiếu không phải đối tượng JSON.")
-    serial = raw.get("serial")
-    if not isinstance(serial, str) or len(serial) != SERIAL_DIGITS or not serial.isdigit():
-        raise _bad(f"số phiếu “{str(serial)[:20]}” không hợp lệ.")
-    marks, write_ins, declared = raw.get("marks"), raw.get("write_ins", []), raw.get("declared", [])
-    if not isinstance(marks, dict) or not isinstance(write_ins, list) or not isinstance(declared, list):
-        raise _bad(f"phiếu {serial}: nội dung sai định dạng.")
-    rows: dict[int, frozenset[int]] = {}
-    for key, boxes in marks.items():
-        if not str(key).isdigit() or not 1 <= int(key) <= count:
-            raise _bad(f"phiếu {serial}: STT {key} không có trong danh sách.")
-        if not isinstance(boxes, list) or not all(isinstance(b, int) and not isinstance(b, bool) for b in boxes):
-            raise _bad(f"phiếu {serial}: ô đánh dấu sai định dạng.")
-        rows[int(key)] = frozenset(boxes)
-    if not all(isinstance(w, str) for w in write_ins):
-        raise _bad(f"phiếu {serial}: tên ghi thêm sai định dạng.")
-    try:
-        reasons = frozenset(Reason(r) for r in declared)
-    except ValueError as exc:
-        raise _bad(f"phiếu {serial}: lý do không hợp lệ.") from exc
-    return serial, rows, tuple(_nfc(w) for w in write_ins), reasons
+ENTRY_KEYS = ("tag", "marks", "write_ins", "declared")
+MAX_ENTRIES_BYTES = 64 * 1024 * 1024
+
+
+def _parse_entry(
+    r: Reader, raw: Any, where: str, round_: Round, count: int
+) -> tuple[str, dict[int, frozenset[int]], tuple[str, ...], frozenset[Reason]]:
+    """One line of PhieuDaNhap.jsonl against its schema (the same rules as a ballot file)."""
+    t = r.table(raw, where, ENTRY_KEYS, required=("tag", "marks"))
+    tag = t["tag"]
+    if not isinstance(tag, str) or not TAG_PATTERN.fullmatch(tag):
+        raise r.fail(f"{where}, “tag”", "mã phiếu trong gói phải gồm 32 chữ số hex.")
+    line = read_entry(r, {k: v for k, v in t.items() if k != "tag"} | {"code": "0"}, where, round_, count)
+    return tag, line.rows, line.write_ins, line.declared
 
 
 def import_entries(
@@ -143,9 +150,15 @@ def import_entries(
     mode: ImportMode | str = ImportMode.SECOND_PASS,
     *,
     expected_fingerprint: str | None = None,
+    trust_new_key: bool = False,
+    auth: Auth | None = None,
 ) -> ImportReport:
     """Record the other station's ballots here, each once: serials already entered are reported as
-    overlaps, serials this register does not know (or spoiled, other round…) as rejected."""
+    overlaps, serials this register does not know (or spoiled, other round…) as rejected.
+
+    The package's key must be known here (this station's own, or paired), or given as
+    `expected_fingerprint` (then paired), or confirmed by the chair and another member
+    (`trust_new_key`, then paired): a package re-signed with any other key is refused (UNKNOWN_KEY)."""
     mode = ImportMode(mode)
     folder = Path(folder)
     checked = verify_package(folder, expected_fingerprint=expected_fingerprint)
@@ -154,16 +167,20 @@ def import_entries(
     if checked.manifest is None or checked.manifest.get("kind") != KIND:
         raise _bad("đây không phải gói phiếu đã nhập của máy kiểm phiếu khác.")
     round_ = ws.setup.round(round_id)
+    assert round_.meeting_id is not None
+    pairing = trusted(ws, checked.fingerprint, expected=expected_fingerprint, trust_new_key=trust_new_key)
     nominees = ws.setup.nominees(round_id)
     listed = {f.get("path"): f.get("sha256") for f in checked.manifest["files"] if isinstance(f, dict)}
+    if any(_size(folder / name) > MAX_ENTRIES_BYTES for name in (ROUND_FILE, ENTRIES)):
+        raise _bad("gói quá lớn cho một lượt bỏ phiếu.")
     try:
         # Read once and check these very bytes: the stick may change between the check and the read.
         blobs = {name: (folder / name).read_bytes() for name in (ROUND_FILE, ENTRIES, MANIFEST)}
         if any(listed.get(name) != sha256(blobs[name]) for name in (ROUND_FILE, ENTRIES)):
             raise _bad("tệp trong gói vừa thay đổi trong lúc đọc.")
         about = json.loads(blobs[ROUND_FILE].decode("utf-8"))
-        raw_entries = [json.loads(line) for line in blobs[ENTRIES].decode("utf-8").splitlines() if line.strip()]
-    except (OSError, ValueError) as exc:
+        text = blobs[ENTRIES].decode("utf-8")
+    except (OSError, ValueError, RecursionError) as exc:
         raise _bad(f"không đọc được nội dung gói ({exc}).") from exc
     if not isinstance(about, dict) or about.get("round_code") != round_.code:
         code = about.get("round_code") if isinstance(about, dict) else None
@@ -178,18 +195,35 @@ def import_entries(
     target = 2 if mode is ImportMode.SECOND_PASS else 1
     if target == 2 and not round_.double_entry:
         raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần, không nhận lần nhập thứ hai.")
-    entries = [_parse_entry(raw, len(nominees)) for raw in raw_entries]  # all parsed before anything is saved
+    r = Reader(ENTRIES)
+    entries = []  # all parsed before anything is saved
+    try:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                entries.append(_parse_entry(r, r.json(line, f"dòng {number}"), f"dòng {number}", round_, len(nominees)))
+    except ServiceError as exc:
+        raise _bad(f"{ENTRIES}, {exc.details.get('where', '')}: {exc.details.get('detail', exc.message)}") from exc
     by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
+    serial_of = ws.register.entry_tags(round_id)
     already = {b.serial for b in ws.counting.ballots(round_id, target) if b.serial and not b.set_aside}
+    if pairing is not None:
+        ws.pairing.pair(round_.meeting_id, pairing[0], pairing[1], auth=auth)
     recorded, overlaps, rejected = 0, [], []
-    for serial, rows, write_ins, declared in entries:
+    for tag, rows, write_ins, declared in entries:
+        serial = serial_of.get(tag)
+        if serial is None:  # a paper this register never printed (or another round's)
+            error = ServiceError(ErrorCode.NOT_ISSUED)
+            rejected.append(Rejected(f"mã {tag[:12]}…", error.code.value, error.message))
+            continue
         if serial in already:
             overlaps.append(serial)
             continue
         marks = BallotMarks({by_stt[k]: v for k, v in rows.items()}, write_ins, declared)
         try:
-            ws.counting.record(round_id, serial, marks, pass_no=target)
+            ws.counting.record(round_id, serial, marks, pass_no=target, auth=auth)
         except ServiceError as exc:
+            if exc.code not in PER_BALLOT:
+                raise  # disk full, database gone, credentials refused: once, not once per ballot
             if exc.code is ErrorCode.DUPLICATE:
                 overlaps.append(serial)
             else:

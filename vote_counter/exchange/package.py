@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from vote_counter import platform_os
 from vote_counter.exchange.safe_names import inside
 from vote_counter.services.errors import ErrorCode, ServiceError
 
@@ -37,7 +38,7 @@ def _mkdir(path: Path) -> None:
 
 
 def _open_new(path: Path) -> int:
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    return platform_os.open_new_file(path)
 
 
 def _write(fd: int, data: bytes) -> None:
@@ -48,17 +49,11 @@ def _write(fd: int, data: bytes) -> None:
 
 
 def _fsync(fd: int) -> None:
-    os.fsync(fd)
+    platform_os.fsync_file(fd)
 
 
 def _fsync_dir(path: Path) -> None:
-    if os.name == "nt":
-        return  # Windows cannot open a directory to flush it; closing fsynced files is what it offers
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    platform_os.fsync_directory(path)  # a no-op on Windows, which cannot open a folder to flush it
 
 
 def _rename(src: Path, dst: Path) -> None:

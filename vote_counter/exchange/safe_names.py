@@ -24,6 +24,7 @@ RESERVED = frozenset(
 )
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # controls, bidi overrides, surrogates, unassigned
 _STRIP = " ._"
+_WORD_BREAKS = "_-"
 
 
 def _utf16_len(text: str) -> int:
@@ -32,6 +33,20 @@ def _utf16_len(text: str) -> int:
 
 def _keep(ch: str) -> bool:
     return ord(ch) <= 0xFFFF and ch not in FORBIDDEN and unicodedata.category(ch) not in _DROP_CATEGORIES
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 units, cut after the last whole word ("…_giữ_chức", never "…_giữ_ch");
+    a single word longer than the limit is cut where the limit falls."""
+    if _utf16_len(text) <= limit:
+        return text
+    cut = text
+    while _utf16_len(cut) > limit:
+        cut = cut[:-1]
+    if text[len(cut)] in _WORD_BREAKS:
+        return cut  # the limit falls just before a break: the last word is whole
+    boundary = max(cut.rfind(ch) for ch in _WORD_BREAKS)
+    return cut[:boundary] if boundary > 0 else cut
 
 
 def is_reserved(name: str) -> bool:
@@ -45,9 +60,7 @@ def safe_name(text: str, *, fallback: str = FALLBACK, limit: int = LIMIT) -> str
     cleaned = "".join(ch if _keep(ch) else " " for ch in unicodedata.normalize("NFC", text))
     cleaned = re.sub(r"\s+", "_", cleaned.strip())
     cleaned = re.sub(r"_{2,}", "_", cleaned).strip(_STRIP)
-    while _utf16_len(cleaned) > limit:
-        cleaned = cleaned[:-1]
-    cleaned = cleaned.strip(_STRIP)
+    cleaned = cut_at_word(cleaned, limit).strip(_STRIP)
     if not cleaned:
         cleaned = fallback
     if is_reserved(cleaned):

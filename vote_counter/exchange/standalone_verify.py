@@ -1,9 +1,10 @@
 """Kiểm tra gói kết quả Kiểm Phiếu — checks a Kiểm Phiếu package on any computer.
 
-Copied into every package as verify.py. Needs only Python 3 and the `cryptography` package:
+Copied into every package as verify.py. Needs only Python 3 (3.9 or newer), nothing else: the Ed25519
+signature is checked by the short verifier below (RFC 8032, section 5.1.7):
 
     python verify.py THƯ_MỤC_GÓI        (or: python verify.py .  from inside the folder)
-    python verify.py THƯ_MỤC_GÓI --fingerprint 0123456789abcdef
+    python verify.py THƯ_MỤC_GÓI --fingerprint 0123456789abcdef   (the fingerprint printed on the minutes)
 
 It checks that manifest.json is signed by the key in public_key.pem (and, if given, that this key has the
 expected fingerprint), that every file listed has the size and SHA-256 written in the manifest, that no file
@@ -13,6 +14,8 @@ chain is unbroken up to the head written in the manifest. The app uses this same
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import os
@@ -87,33 +90,125 @@ def plain_name(name: object) -> bool:
     )
 
 
-def _verify_signature(folder: Path, manifest_bytes: bytes, out: Checked) -> None:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+# ---------------------------------------------------------------- Ed25519 (RFC 8032), verification only
+#
+# Public data only (a public key, a message, a signature): nothing secret is handled, so plain integer
+# arithmetic with no constant-time care is fine. Cofactorless check [S]B = R + [k]A, as RFC 8032 5.1.7
+# and OpenSSL do; S must be below L and R, A must be canonical encodings of points on the curve.
 
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")  # DER of an Ed25519 SubjectPublicKeyInfo
+
+
+def _recover_x(y: int, sign: int) -> int | None:
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    if x2 == 0:
+        return None if sign else 0
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P:
+        return None
+    if x & 1 != sign:
+        x = _P - x
+    return x
+
+
+Point = tuple[int, int, int, int]  # extended coordinates (X, Y, Z, T), x = X/Z, y = Y/Z, x*y = T/Z
+
+
+def _add(a: Point, b: Point) -> Point:
+    pa = (a[1] - a[0]) * (b[1] - b[0]) % _P
+    pb = (a[1] + a[0]) * (b[1] + b[0]) % _P
+    pc = 2 * a[3] * b[3] * _D % _P
+    pd = 2 * a[2] * b[2] % _P
+    e, f, g, h = pb - pa, pd - pc, pd + pc, pb + pa
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _times(n: int, point: Point) -> Point:
+    out: Point = (0, 1, 1, 0)
+    while n:
+        if n & 1:
+            out = _add(out, point)
+        point = _add(point, point)
+        n >>= 1
+    return out
+
+
+def _same(a: Point, b: Point) -> bool:
+    return (a[0] * b[2] - b[0] * a[2]) % _P == 0 and (a[1] * b[2] - b[1] * a[2]) % _P == 0
+
+
+def _decode(encoded: bytes) -> Point | None:
+    if len(encoded) != 32:
+        return None
+    y = int.from_bytes(encoded, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    x = _recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % _P)
+
+
+_GY = 4 * pow(5, _P - 2, _P) % _P
+_GX = _recover_x(_GY, 0) or 0
+_BASE: Point = (_GX, _GY, 1, _GX * _GY % _P)
+
+
+def ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    """True when `signature` is a valid Ed25519 signature of `message` by the 32-byte `public_key`."""
+    if len(public_key) != 32 or len(signature) != 64:
+        return False
+    a = _decode(public_key)
+    r = _decode(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if a is None or r is None or s >= _L:
+        return False
+    k = int.from_bytes(hashlib.sha512(signature[:32] + public_key + message).digest(), "little") % _L
+    return _same(_times(s, _BASE), _add(r, _times(k, a)))
+
+
+def raw_public_key(pem: bytes) -> bytes | None:
+    """The 32 bytes of an Ed25519 public key in PEM ("BEGIN PUBLIC KEY"); None for anything else."""
+    try:
+        text = pem.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    lines = [line.strip() for line in text.strip().splitlines()]
+    if len(lines) < 3 or lines[0] != "-----BEGIN PUBLIC KEY-----" or lines[-1] != "-----END PUBLIC KEY-----":
+        return None
+    try:
+        der = base64.b64decode("".join(lines[1:-1]), validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if len(der) != len(_SPKI_PREFIX) + 32 or not der.startswith(_SPKI_PREFIX):
+        return None
+    return der[len(_SPKI_PREFIX) :]
+
+
+def _verify_signature(folder: Path, manifest_bytes: bytes, out: Checked) -> None:
     try:
         signature = (folder / SIGNATURE).read_bytes()
     except OSError:
         out.problems.append(f"Thiếu tệp chữ ký {SIGNATURE}.")
         signature = None
     try:
-        key = serialization.load_pem_public_key((folder / PUBLIC_KEY).read_bytes())
+        pem = (folder / PUBLIC_KEY).read_bytes()
     except OSError:
         out.problems.append(f"Thiếu tệp khóa công khai {PUBLIC_KEY}.")
         return
-    except (ValueError, TypeError):
-        out.problems.append(f"Không đọc được khóa công khai {PUBLIC_KEY}.")
+    key = raw_public_key(pem)
+    if key is None:
+        out.problems.append(f"Khóa công khai {PUBLIC_KEY} không đọc được hoặc không phải khóa Ed25519.")
         return
-    if not isinstance(key, Ed25519PublicKey):
-        out.problems.append(f"Khóa công khai {PUBLIC_KEY} không phải khóa Ed25519.")
-        return
-    out.fingerprint = key_fingerprint(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+    out.fingerprint = key_fingerprint(key)
     if signature is None:
         return
-    try:
-        key.verify(signature, manifest_bytes)
-    except InvalidSignature:
+    if not ed25519_verify(key, manifest_bytes, signature):
         out.problems.append(
             f"Chữ ký {SIGNATURE} không đúng: {MANIFEST} đã bị sửa, hoặc chữ ký không thuộc khóa {PUBLIC_KEY}."
         )
@@ -298,6 +393,14 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"  Đầu chuỗi nhật ký: {manifest['audit_head']}")
     if manifest.get("encrypted"):
         _say("  Nội dung được mã hóa trong KetQua.zip: mở bằng mật khẩu in trên giấy kèm theo.")
+    if expected is None:
+        # Anyone can make a self-consistent package with a key of their own: only the fingerprint printed on
+        # the paper minutes tells whose it is.
+        _say(
+            "CHƯA ĐỐI CHIẾU KHÓA KÝ: gói chỉ có giá trị khi dấu vân tay trên đây trùng với dấu vân tay in trên "
+            f"biên bản giấy. Chạy lại: python verify.py {folder} --fingerprint <dấu vân tay in trên biên bản>"
+        )
+        return 2
     return 0
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+
+from vote_counter import platform_os
 
 README = "DOC_TRUOC.txt"
 
@@ -20,12 +23,14 @@ trách nhiệm, bảo quản như biên bản giấy, không sao chép tùy ti�
 
 2. KIỂM TRA GÓI CÒN NGUYÊN VẸN
    - Trên máy có phần mềm Kiểm Phiếu:   vote-counter verify THƯ_MỤC
-   - Trên máy bất kỳ có Python 3 và gói cryptography (pip install cryptography):
-     mở cửa sổ lệnh trong thư mục này và gõ   python verify.py .
+   - Trên máy bất kỳ có Python 3 (không cần cài thêm gói nào): mở cửa sổ lệnh trong thư mục này
+     và gõ   python verify.py . --fingerprint {fingerprint}
+     (so dấu vân tay này với dấu vân tay in trên biên bản giấy trước khi gõ).
    Dòng "Gói kết quả toàn vẹn" nghĩa là: chữ ký số của manifest.json đúng, không tệp nào bị sửa,
    thiếu hay thêm, mã kiểm tra kết quả khớp với tệp kết quả, chuỗi nhật ký không bị gãy.
-   Nếu có sai khác, chương trình liệt kê từng tệp sai. Để chắc chắn gói do chính máy kiểm phiếu
-   này ký, thêm dấu vân tay ở trên:   python verify.py . --fingerprint {fingerprint}
+   Nếu có sai khác, chương trình liệt kê từng tệp sai. Không có --fingerprint, chương trình chỉ
+   kiểm tra gói tự khớp với chính nó và báo "CHƯA ĐỐI CHIẾU KHÓA KÝ": ai cũng có thể tạo một gói
+   tự khớp bằng khóa của mình, chỉ dấu vân tay in trên biên bản giấy cho biết gói do ai ký.
 
 3. MÃ KIỂM TRA KẾT QUẢ TRÊN BIÊN BẢN GIẤY
    Mỗi trang biên bản kiểm phiếu có in "Mã kiểm tra kết quả" (ví dụ A1B2-C3D4-E5F6). Mã này được
@@ -81,5 +86,13 @@ def readme(
 
 
 DONE = "Đã ghi xong — có thể rút USB."
+DONE_FOLDER = "Đã ghi xong vào thư mục {folder}"  # the target is not a removable drive
+
+
+def done_message(folder: Path) -> str:
+    """ "có thể rút USB" only when the folder is on a removable drive (platform_os.is_removable)."""
+    return DONE if platform_os.is_removable(folder) else DONE_FOLDER.format(folder=folder.parent)
+
+
 VERIFY_OK = "Gói kết quả toàn vẹn: {folder}"
 VERIFY_BAD = "GÓI KHÔNG TOÀN VẸN ({folder}):"

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import BoardMember, BoardMemberId, BoardRole, MeetingId, nfc
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
-from vote_counter.storage import audit, repositories
+from vote_counter.storage import audit, keys, repositories, seals
 from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema import BoardMemberRow
 
@@ -88,14 +88,25 @@ class Need(StrEnum):
 
 
 def hash_passphrase(passphrase: str, *, salt: bytes | None = None) -> str:
+    return hash_and_wrap_key(passphrase, salt=salt)[0]
+
+
+def hash_and_wrap_key(passphrase: str, *, salt: bytes | None = None) -> tuple[str, bytes]:
+    """The stored hash and, from the same scrypt run, the key that wraps the meeting key (never stored).
+
+    scrypt ends in PBKDF2, whose first 32 output bytes do not depend on the length asked for: the stored
+    hash is the first half of a 64-byte output, the wrapping key the second half.
+    """
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
-    digest = _scrypt(nfc(passphrase), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+    out = _scrypt(nfc(passphrase), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    stored = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${out[:HASH_BYTES].hex()}"
+    _VERIFIED[stored] = (_tag(nfc(passphrase)), out[HASH_BYTES:])
+    return stored, out[HASH_BYTES:]
 
 
 def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=HASH_BYTES, maxmem=256 * n * r * p + 2**20
+        passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=2 * HASH_BYTES, maxmem=256 * n * r * p + 2**20
     )
 
 
@@ -103,7 +114,7 @@ def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 # every ballot saved would break the save-latency figure (SPEC §10). Keyed by the stored string, which
 # changes (new salt) whenever the passphrase does. The key never leaves memory.
 _PEPPER = secrets.token_bytes(32)
-_VERIFIED: dict[str, bytes] = {}
+_VERIFIED: dict[str, tuple[bytes, bytes]] = {}  # stored hash → (tag of the passphrase, wrapping key)
 
 
 def _tag(passphrase: str) -> bytes:
@@ -111,22 +122,28 @@ def _tag(passphrase: str) -> bytes:
 
 
 def passphrase_matches(stored: str, passphrase: str) -> bool:
+    return wrap_key_if_matches(stored, passphrase) is not None
+
+
+def wrap_key_if_matches(stored: str, passphrase: str) -> bytes | None:
+    """The member's wrapping key if `passphrase` is the one `stored` was made from, else None."""
     typed = nfc(passphrase)
     known = _VERIFIED.get(stored)
     if known is not None:
-        return hmac.compare_digest(known, _tag(typed))
+        return known[1] if hmac.compare_digest(known[0], _tag(typed)) else None
     try:
         scheme, n_text, r_text, p_text, salt_hex, hash_hex = stored.split("$")
         n, r, p = int(n_text), int(r_text), int(p_text)
         salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(hash_hex)
     except ValueError:
-        return False
+        return None
     if scheme != "scrypt" or not (1 < n <= _MAX_N and 0 < r <= _MAX_R and 0 < p <= _MAX_P) or n & (n - 1):
-        return False
-    if not hmac.compare_digest(_scrypt(typed, salt, n, r, p), expected):
-        return False
-    _VERIFIED[stored] = _tag(typed)
-    return True
+        return None
+    out = _scrypt(typed, salt, n, r, p)
+    if not hmac.compare_digest(out[:HASH_BYTES], expected):
+        return None
+    _VERIFIED[stored] = (_tag(typed), out[HASH_BYTES:])
+    return out[HASH_BYTES:]
 
 
 def lockout_seconds(failures: int) -> int:
@@ -161,23 +178,45 @@ class Access:
         self._sessions = sessions
         self.clock = clock
         self.signed_in: dict[int, Auth] = {}  # meeting id → who works on it at this machine
+        # True while the window checks the audit chain after opening (issue 15): every write is refused.
+        self.writes_held = False
 
     def remember(self, meeting_id: int, auth: Auth) -> None:
         self.signed_in[meeting_id] = auth
 
     def forget(self) -> None:
         self.signed_in.clear()
+        keys.forget_all()  # the meeting keys leave memory with whoever signed in
+
+    def open_keys(self, meeting_id: int) -> None:
+        """Open the meeting's key with the credentials of whoever signed in (checks them; KEYS_LOCKED if
+        nobody did and the key is not in the file)."""
+        auth = self.signed_in.get(meeting_id)
+        with self.transaction() as s:
+            if keys.available(s, meeting_id) is not None:
+                return
+            if auth is None:
+                raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=meeting_id)
+            credentials = (auth,) if isinstance(auth, Credential) else auth.credentials()
+            for credential in credentials:
+                row = self.check(s, credential)
+                if row.meeting_id != meeting_id:
+                    raise ServiceError(ErrorCode.NOT_SIGNED_IN)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One user action = one transaction; a storage failure becomes a Vietnamese message; a wrong
         passphrase is counted (lockout) in a transaction of its own once the action has rolled back."""
+        if self.writes_held:
+            raise ServiceError(ErrorCode.AUDIT_CHECKING)
         try:
             with self._sessions.begin() as session:
                 session.connection(execution_options=WRITE)
                 yield session
         except PassphraseRejected as exc:
             raise self.record_failure(exc.member_id) from exc
+        except keys.KeysLocked as exc:
+            raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=exc.meeting_id) from exc
         except OperationalError as exc:
             raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
 
@@ -224,8 +263,13 @@ class Access:
             raise ServiceError(
                 ErrorCode.LOCKED_OUT, name=row.full_name, failures=row.failed_attempts, wait=wait_text(remaining)
             )
-        if not passphrase_matches(row.passphrase_hash, credential.passphrase):
+        wrap_key = wrap_key_if_matches(row.passphrase_hash, credential.passphrase)
+        if wrap_key is None:
             raise PassphraseRejected(row.id, row.full_name)
+        try:
+            keys.unlock(s, row, wrap_key)  # a hash copied onto this row opens nothing
+        except keys.WrapRefused as exc:
+            raise ServiceError(ErrorCode.KEY_REFUSED, name=row.full_name) from exc
         if row.failed_attempts or row.locked_until:
             row.failed_attempts, row.locked_until = 0, None
         return row
@@ -330,11 +374,12 @@ class AccountService:
         cleaned = nfc(new)
         if not MIN_LENGTH <= len(cleaned) <= MAX_LENGTH:
             raise ServiceError(ErrorCode.WEAK_PASSPHRASE, minimum=MIN_LENGTH, maximum=MAX_LENGTH)
-        hashed = hash_passphrase(cleaned)  # slow: outside the write lock
+        hashed, wrap_key = hash_and_wrap_key(cleaned)  # slow: outside the write lock
         with self._access.transaction() as s:
             row = s.get(BoardMemberRow, member_id)
             if row is None:
                 raise ServiceError(ErrorCode.NOT_FOUND, what="thành viên Ban kiểm phiếu")
+            first_account = not self._access.account_holders(s, row.meeting_id)
             if row.passphrase_hash is None:
                 actor = self._access.authorise(s, row.meeting_id, Need.MEMBER, auth)
                 action = "passphrase_set"
@@ -348,6 +393,12 @@ class AccountService:
                 raise ServiceError(ErrorCode.CURRENT_PASSPHRASE, name=row.full_name)
             row.passphrase_hash = hashed
             row.failed_attempts, row.locked_until = 0, None
+            if first_account:
+                # The key was readable from the file until now: a fresh one, only wrapped, seals everything again.
+                keys.rekey(s, row, wrap_key)
+                seals.touch_meeting(s, row.meeting_id)
+            else:
+                keys.wrap_for(s, row, wrap_key)
             audit.append(s, actor, action, {"meeting": row.meeting_id, "member": row.id, "name": row.full_name})
             return repositories.member(row)
 

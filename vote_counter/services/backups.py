@@ -1,5 +1,6 @@
 """Backups of the live database with SQLite's backup API (SPEC §8): automatic at each stage change and on
-demand; a restore checks the backup first, keeps a copy of what it replaces, and is logged.
+demand. A restore is a two-person action (services/restore.py): it checks the backup first, shows what it
+would drop, keeps a copy of what it replaces, and is logged.
 
 This lives in services, not exchange: Workspace.open wires the automatic backup into StageService, and
 services may not import exchange (the layers contract in pyproject.toml).
@@ -20,9 +21,10 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from vote_counter import platform_os
 from vote_counter.domain.model import RoundId, Stage, nfc
 from vote_counter.services.base import DEFAULT_ACTOR
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.storage import audit
 from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.engine import make_engine, make_sessions
@@ -48,6 +50,7 @@ class RestoreReport:
     replaced_copy: Path | None  # the database as it was before the restore (None: there was none)
     head: str  # the backup's audit head: the live head before the restore's own entry
     entries: int
+    dropped: tuple[str, ...] = ()  # what the live database held that the backup does not, per round
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -61,8 +64,9 @@ def reason_slug(reason: str, limit: int = 40) -> str:
 
 
 def _fsync_path(path: Path, *, directory: bool = False) -> None:
-    if directory and os.name == "nt":
-        return  # Windows cannot open a directory to flush it; NTFS journals the rename itself
+    if directory:
+        platform_os.fsync_directory(path)  # Windows cannot open a folder to flush it; NTFS journals the rename
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -142,6 +146,8 @@ def check_backup(path: Path) -> ChainReport:
         raise invalid("tệp bị hỏng: " + "; ".join(check[:3]))
     if version > SCHEMA_VERSION or "audit_log" not in tables:
         raise invalid("không phải cơ sở dữ liệu của phiên bản Kiểm Phiếu này")
+    if "meeting_keys" not in tables:
+        raise invalid("bản sao lưu của phiên bản Kiểm Phiếu cũ, chưa có dấu niêm phong để kiểm tra")
     uri = f"{path.resolve().as_uri()}?mode=ro"
     engine = create_engine("sqlite+pysqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
     try:
@@ -150,20 +156,29 @@ def check_backup(path: Path) -> ChainReport:
     finally:
         engine.dispose()
     if not report.ok:
-        raise invalid(f"nhật ký bị sửa, chuỗi gãy tại mục số {report.first_bad_seq}")
+        raise invalid(f"nhật ký hoặc dữ liệu bị sửa: {tamper_place(report.first_bad_seq, (), report.bad_rows)}")
     return report
 
 
-def restore_database(
-    db_path: Path, backup_file: Path, *, actor: str = DEFAULT_ACTOR, now: dt.datetime | None = None
+def replace_database(
+    db_path: Path,
+    backup_file: Path,
+    report: ChainReport,
+    *,
+    actor: str = DEFAULT_ACTOR,
+    dropped: tuple[str, ...] = (),
+    original: Path | None = None,
+    now: dt.datetime | None = None,
 ) -> RestoreReport:
-    """Replace the live database by a checked backup, keep a copy of the replaced one, log the restore.
+    """Replace the live database by a backup already checked (services/restore.py decides whether it may),
+    keep a copy of the replaced one, log the restore.
 
     The copy goes through SQLite's backup API into the live file, so its WAL and any other open
-    connection stay consistent; nothing is replaced unless the backup passes its checks.
+    connection stay consistent. `original` is the backup as the user named it (`backup_file` may be the
+    checked copy of it).
     """
     db_path, backup_file = Path(db_path), Path(backup_file)
-    report = check_backup(backup_file)
+    original = Path(original) if original is not None else backup_file
     replaced = backup_database(db_path, "truoc-khi-khoi-phuc", now=now) if db_path.is_file() else None
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -180,14 +195,15 @@ def restore_database(
                 actor,
                 "backup_restored",
                 {
-                    "backup": backup_file.name,
+                    "backup": original.name,
                     "backup_head": report.head,
                     "replaced_copy": replaced.name if replaced else "",
+                    "dropped": list(dropped),
                 },
             )
     finally:
         engine.dispose()
-    return RestoreReport(backup_file, replaced, head, report.entries)
+    return RestoreReport(original, replaced, head, report.entries, dropped)
 
 
 def automatic_backup(db_path: Path) -> Callable[[RoundId, Stage], None]:

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import Mode, Stage
 from vote_counter.services.accounts import DEFAULT_ACTOR, Access, Auth, Need
-from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
+from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
+from vote_counter.storage import audit
+from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.schema import MeetingRow, RoundRow
 
 __all__ = ["DEFAULT_ACTOR", "ServiceBase", "get_meeting_row", "get_round_row", "require_stage", "require_unsealed"]
@@ -53,6 +55,18 @@ class ServiceBase:
     def _read(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session
+
+    def require_intact(self, meeting_id: int) -> ChainReport:
+        """The audit chain and every sealed row of the meeting as the app wrote them, else AUDIT_BROKEN naming
+        the table and row. Opens the meeting key with whoever signed in (KEYS_LOCKED if nobody did).
+        Results, minutes, results files and export call this before they show or write anything."""
+        self._access.open_keys(meeting_id)
+        with self._read() as s:
+            report = audit.verify(s, meeting_id)
+        if not report.ok:
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+            raise ServiceError(ErrorCode.AUDIT_BROKEN, where=where)
+        return report
 
 
 def get_round_row(session: Session, round_id: int) -> RoundRow:

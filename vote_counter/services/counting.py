@@ -5,10 +5,12 @@ One user action = one transaction with its audit entry. Audit details never hold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import (
@@ -45,11 +47,13 @@ from vote_counter.domain.serials import (
     parse_typed_serial,
 )
 from vote_counter.domain.sheets import check_sheet
+from vote_counter.services import ballot_save, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
-from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.services.live import LiveTotals, audit_seq
-from vote_counter.storage import audit, repositories
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
+from vote_counter.services.live import LiveTotals, RoundContext
+from vote_counter.storage import audit, keys, repositories, seals
+from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
 
 
@@ -79,17 +83,12 @@ def _entered(row: BallotRow) -> EnteredBallot:
         id=BallotId(row.id),
         serial=row.serial,
         pass_no=row.pass_no,
-        marks=repositories.marks_from_json(row.marks),
+        marks=repositories.marks_from_text(row.marks),
         valid=row.valid,
         reasons=repositories.reasons_from_text(row.reasons),
         active=row.status == "active",
         set_aside=row.set_aside,
     )
-
-
-def _seal(row: RoundRow, ballot: BallotRow) -> str:
-    """The keyed digest of the ballot row as saved: verify() finds any later edit made outside the app."""
-    return audit.ballot_digest(row.hmac_key, ballot)
 
 
 def _reason_text(reason: str) -> str:
@@ -103,6 +102,10 @@ class CountingService(ServiceBase):
     def __init__(self, sessions: sessionmaker[Session], live: LiveTotals, access: Access | None = None) -> None:
         super().__init__(sessions, access)
         self._live = live
+        bind = sessions.kw.get("bind")
+        # An in-memory database is one per connection: saves there take the session's connection.
+        on_file = isinstance(bind, Engine) and bind.url.database not in (None, "", ":memory:")
+        self._lane = ballot_save.FastLane(bind) if isinstance(bind, Engine) and on_file else None
 
     # ------------------------------------------------------------ verification
     def identify(self, round_id: RoundId, text: str, pass_no: int = 1) -> str:
@@ -123,6 +126,8 @@ class CountingService(ServiceBase):
             if payload.round_code != row.code:
                 other = s.execute(select(RoundRow).where(RoundRow.code == payload.round_code)).scalar_one_or_none()
                 if other is not None and payload.verifies(other.hmac_key):
+                    # A test ballot in the live round made from it: the title is the same, say what it is.
+                    self._check_mode(payload.mode, round_mode)
                     raise ServiceError(ErrorCode.OTHER_ROUND, other=other.title)
                 raise ServiceError(ErrorCode.NOT_ISSUED)
             if not payload.verifies(row.hmac_key):
@@ -139,6 +144,8 @@ class CountingService(ServiceBase):
             select(SerialRow).where(SerialRow.round_id == row.id, SerialRow.serial == serial)
         ).scalar_one_or_none()
         if reg is None:
+            if round_mode is Mode.LIVE and self._is_test_serial(s, serial):
+                raise ServiceError(ErrorCode.TEST_IN_LIVE)
             raise ServiceError(ErrorCode.NOT_ISSUED)
         self._check_mode(Mode(reg.mode), round_mode)
         if reg.status == SerialStatus.SPOILED.value:
@@ -148,6 +155,14 @@ class CountingService(ServiceBase):
         if self._active_entry(s, row.id, serial, pass_no) is not None:
             raise ServiceError(ErrorCode.DUPLICATE, serial=serial)
         return serial
+
+    @staticmethod
+    def _is_test_serial(s: Session, serial: str) -> bool:
+        """A serial typed by hand that a test round printed (only looked up on the refusal path)."""
+        found = s.execute(
+            select(SerialRow.id).where(SerialRow.serial == serial, SerialRow.mode == Mode.TEST.value).limit(1)
+        ).first()
+        return found is not None
 
     @staticmethod
     def _check_mode(ballot: Mode, round_mode: Mode) -> None:
@@ -178,56 +193,120 @@ class CountingService(ServiceBase):
         actor: str = DEFAULT_ACTOR,
         *,
         auth: Auth | None = None,
+        audit_extra: Callable[[Session, int], Mapping[str, Any]] | None = None,
     ) -> SavedBallot:
-        """Save one ballot's marks after verifying its payload or serial (SPEC §6)."""
+        """Save one ballot's marks after verifying its payload or serial (SPEC §6).
+
+        One transaction: the ballot, its register line, the pass's running totals and the audit entry sealing
+        both. The round's context (services/live.py) spares the repeated look-ups while nothing else changed.
+        `audit_extra` runs inside the same transaction once the ballot row exists and returns details added
+        to its audit entry (a scanned ballot: its images' SHA-256 and the queue rows it settles)."""
         if pass_no not in (1, 2):
             raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
+        fast = self._record_fast(round_id, text, marks, pass_no, auth, actor)
+        if fast is not None:
+            return fast
         with self._write() as s:
-            row = get_round_row(s, round_id)
-            actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "nhập phiếu", Stage.COUNTING)
-            if pass_no == 2 and not row.double_entry:
+            cur = ballot_save.raw_cursor(s)
+            last = ballot_save.head(cur)
+            ctx = self._live.context(round_id, last[0])
+            if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+                ctx = self._load_context(s, round_id, last[0], pass_no, auth, actor)
+            if pass_no == 2 and not ctx.round.double_entry:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần.")
-            round_ = repositories.round_(row)
-            seq_before = audit_seq(s)
-            nominees = self._live_nominees(s, round_, seq_before)
-            serial = self._verify(s, row, text, pass_no)
-            validity = self._classify(marks, round_, nominees)
-            ballot = BallotRow(
-                round_id=row.id,
-                serial=serial,
-                pass_no=pass_no,
-                marks=repositories.marks_to_json(marks),
-                valid=validity.valid,
-                reasons=repositories.reasons_to_text(validity.reasons),
-                status="active",
-                set_aside=False,
+            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
+            if serial is None:  # the full check says why not (or, rarely, lets it through)
+                serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
+            validity = self._classify(marks, ctx.round, ctx.nominees)
+            extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
+            written = ballot_save.write_ballot(
+                lambda place: seals.seal_pending(s, place), cur, ctx, last, serial, pass_no, marks, validity, extra
             )
-            s.add(ballot)
-            reg = s.execute(
-                select(SerialRow).where(SerialRow.round_id == row.id, SerialRow.serial == serial)
-            ).scalar_one()
-            reg.status = SerialStatus.COUNTED.value
-            s.flush()
-            audit.append(
-                s,
-                actor,
-                "ballot_saved",
-                {
-                    "round": row.id,
-                    "ballot": ballot.id,
-                    "pass": pass_no,
-                    "valid": validity.valid,
-                    "digest": _seal(row, ballot),
-                },
+        self._live.advance(ctx, written.seq, pass_no, written.totals)
+        return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+
+    def _record_fast(
+        self, round_id: RoundId, text: str, marks: BallotMarks, pass_no: int, auth: Auth | None, actor: str
+    ) -> SavedBallot | None:
+        """The common save on the kept connection, when the round's context is current and the ballot is plainly
+        countable; None sends it through the full path (which also says why a ballot is refused)."""
+        if self._lane is None:
+            return None
+        if self._access.writes_held:
+            raise ServiceError(ErrorCode.AUDIT_CHECKING)
+        conn = self._lane.connection()
+        committed = False
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            cur = conn.cursor()
+            last = ballot_save.head(cur)
+            ctx = self._live.context(round_id, last[0])
+            if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+                return None
+            if pass_no == 2 and not ctx.round.double_entry:
+                return None
+            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
+            if serial is None:
+                return None
+            validity = self._classify(marks, ctx.round, ctx.nominees)
+            key = ctx.seal_key
+            written = ballot_save.write_ballot(
+                lambda place: seals.seal_pending_raw(cur, lambda _m: key, place),
+                cur,
+                ctx,
+                last,
+                serial,
+                pass_no,
+                marks,
+                validity,
             )
-            seq_after = audit_seq(s)
-            before = self._live.cached(row.id, pass_no, seq_before)
-            delta = tally(round_, nominees, [marks])
-        totals = before + delta if before is not None else self.totals(round_id, pass_no)
-        self._live.put(row.id, pass_no, seq_after, totals)
-        return SavedBallot(BallotId(ballot.id), serial, pass_no, validity, totals)
+            conn.execute("COMMIT")
+            committed = True
+        except sqlite3.OperationalError as exc:
+            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
+        finally:
+            if not committed:
+                ballot_save.rollback_quietly(conn)
+        self._live.advance(ctx, written.seq, pass_no, written.totals)
+        return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+
+    def close(self) -> None:
+        """Give back the kept connection (Workspace.close)."""
+        if self._lane is not None:
+            self._lane.close()
+
+    def _who(self, meeting_id: int, auth: Auth | None, actor: str) -> tuple[object, str]:
+        return (auth if auth is not None else self._access.signed_in.get(meeting_id), actor)
+
+    def _load_context(
+        self, s: Session, round_id: int, seq: int, pass_no: int, auth: Auth | None, actor: str
+    ) -> RoundContext:
+        """Everything a save checks once (round, stage, who acts, nominees, totals), kept while seq holds."""
+        row = get_round_row(s, round_id)
+        who = self._who(row.meeting_id, auth, actor)
+        name = self._authorise_round(s, row, auth, actor)
+        require_stage(row, "nhập phiếu", Stage.COUNTING)
+        round_ = repositories.round_(row)
+        nominees = repositories.nominees_of(s, row.id)
+        known = self._live.context(round_id, seq)
+        totals = dict(known.totals) if known is not None else {}
+        totals[pass_no] = self._live.get(s, round_, nominees, pass_no)
+        ctx = RoundContext(
+            seq=seq,
+            round=round_,
+            meeting_id=row.meeting_id,
+            code=row.code,
+            key=row.hmac_key,
+            nominees=nominees,
+            nominee_ids=[n.id for n in nominees if n.id is not None],
+            basis=stored_totals.basis(round_, nominees),
+            totals=totals,
+            who=who,
+            actor=name,
+            seal_key=keys.require(s, row.meeting_id),
+        )
+        return ctx
 
     def set_aside(
         self,
@@ -246,30 +325,30 @@ class CountingService(ServiceBase):
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
             require_stage(row, "nhập phiếu", Stage.COUNTING)
+            self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
             ballot = BallotRow(
                 round_id=row.id,
                 serial=digits[:12] or None,
                 pass_no=1,
-                marks=repositories.marks_to_json(BallotMarks({})),
+                marks=repositories.marks_to_text(BallotMarks({})),
                 valid=False,
                 reasons=reason.value,
                 status="active",
                 set_aside=True,
             )
-            seq_before = audit_seq(s)
             s.add(ballot)
             s.flush()
             audit.append(
                 s,
                 actor,
                 "ballot_set_aside",
-                {"round": row.id, "ballot": ballot.id, "reason": reason.value, "digest": _seal(row, ballot)},
+                {
+                    "round": row.id,
+                    "ballot": ballot.id,
+                    "pass": 1,
+                    "reason": reason.value,
+                },
             )
-            seq_after = audit_seq(s)
-        # Keep the running totals warm: otherwise the next save recounts every ballot of the round.
-        before = self._live.cached(row.id, 1, seq_before)
-        if before is not None:
-            self._live.put(row.id, 1, seq_after, before + set_aside_totals([frozenset({reason})]))
         return BallotId(ballot.id)
 
     def correct(
@@ -291,11 +370,13 @@ class CountingService(ServiceBase):
             if ballot.status != "active" or ballot.set_aside:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ sửa được phiếu đang được tính.")
             round_ = repositories.round_(row)
-            seq_before = audit_seq(s)
-            nominees = self._live_nominees(s, round_, seq_before)
+            nominees = repositories.nominees_of(s, row.id)
             validity = self._classify(marks, round_, nominees)
-            old = repositories.marks_from_json(ballot.marks)
-            ballot.marks = repositories.marks_to_json(marks)
+            old = repositories.marks_from_text(ballot.marks)
+            self._shift_totals(
+                s, row, ballot.pass_no, add=tally(round_, nominees, [marks]), take=tally(round_, nominees, [old])
+            )
+            ballot.marks = repositories.marks_to_text(marks)
             ballot.valid = validity.valid
             ballot.reasons = repositories.reasons_to_text(validity.reasons)
             s.flush()
@@ -303,14 +384,14 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_corrected",
-                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+                {
+                    "round": row.id,
+                    "ballot": ballot.id,
+                    "pass": ballot.pass_no,
+                    "reason": why,
+                },
             )
-            pending = self._shift(s, row.id, ballot.pass_no, seq_before, tally(round_, nominees, [marks]))
-            if pending is not None:
-                pending = (pending[0], pending[1] - tally(round_, nominees, [old]))
-            entered = _entered(ballot)
-        self._keep(row.id, ballot.pass_no, pending)
-        return entered
+            return _entered(ballot)
 
     def void(
         self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
@@ -326,8 +407,7 @@ class CountingService(ServiceBase):
             require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
             if ballot.status != "active":
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
-            seq_before = audit_seq(s)
-            delta = self._delta(s, row, ballot, seq_before)
+            self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
             ballot.status = "void"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -336,12 +416,14 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_voided",
-                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+                {
+                    "round": row.id,
+                    "ballot": ballot.id,
+                    "pass": ballot.pass_no,
+                    "reason": why,
+                },
             )
-            pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta, sign=-1)
-            entered = _entered(ballot)
-        self._keep(row.id, ballot.pass_no, pending)
-        return entered
+            return _entered(ballot)
 
     def restore(
         self, ballot_id: BallotId, reason: str, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
@@ -357,8 +439,7 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
             if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
                 raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
-            seq_before = audit_seq(s)
-            delta = self._delta(s, row, ballot, seq_before)
+            self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
             ballot.status = "active"
             s.flush()
             self._sync_register(s, row.id, ballot.serial)
@@ -367,34 +448,39 @@ class CountingService(ServiceBase):
                 s,
                 actor,
                 "ballot_restored",
-                {"round": row.id, "ballot": ballot.id, "reason": why, "digest": _seal(row, ballot)},
+                {
+                    "round": row.id,
+                    "ballot": ballot.id,
+                    "pass": ballot.pass_no,
+                    "reason": why,
+                },
             )
-            pending = self._shift(s, row.id, ballot.pass_no, seq_before, delta)
-            entered = _entered(ballot)
-        self._keep(row.id, ballot.pass_no, pending)
-        return entered
+            return _entered(ballot)
 
-    # ------------------------------------------------------------ running totals kept warm
-    def _delta(self, s: Session, row: RoundRow, ballot: BallotRow, seq: int) -> Totals:
+    # ------------------------------------------------------------ running totals, persisted
+    def _delta(self, s: Session, row: RoundRow, ballot: BallotRow) -> Totals:
         """What this one entry adds to its pass's totals."""
         if ballot.set_aside:
             return set_aside_totals([repositories.reasons_from_text(ballot.reasons)])
         round_ = repositories.round_(row)
-        return tally(round_, self._live_nominees(s, round_, seq), [repositories.marks_from_json(ballot.marks)])
+        return tally(round_, repositories.nominees_of(s, row.id), [repositories.marks_from_text(ballot.marks)])
 
-    def _shift(
-        self, s: Session, round_id: int, pass_no: int, seq_before: int, delta: Totals, *, sign: int = 1
-    ) -> tuple[int, Totals] | None:
-        """The totals after this change, if the cached ones were current before it (else a recount later)."""
-        before = self._live.cached(round_id, pass_no, seq_before)
-        if before is None:
-            return None
-        return audit_seq(s), (before + delta if sign > 0 else before - delta)
+    def _shift_totals(
+        self, s: Session, row: RoundRow, pass_no: int, *, add: Totals | None = None, take: Totals | None = None
+    ) -> None:
+        """Apply one change to the pass's persisted totals before the ballot row changes (sealed by its entry).
 
-    def _keep(self, round_id: int, pass_no: int, pending: tuple[int, Totals] | None) -> None:
-        """Called after the commit: a failed transaction never touches the cache."""
-        if pending is not None:
-            self._live.put(round_id, pass_no, pending[0], pending[1])
+        Read first: if the stored totals do not fit the round any more, they are counted from the ballots
+        as they are before this change."""
+        round_ = repositories.round_(row)
+        nominees = repositories.nominees_of(s, row.id)
+        after = self._live.get(s, round_, nominees, pass_no)
+        if take is not None:
+            after = after - take
+        if add is not None:
+            after = after + add
+        base = stored_totals.basis(round_, nominees)
+        stored_totals.write(s, row.id, pass_no, base, after)
 
     @staticmethod
     def _sync_register(s: Session, round_id: int, serial: str | None) -> None:
@@ -428,9 +514,6 @@ class CountingService(ServiceBase):
         if ballot is None:
             raise ServiceError(ErrorCode.NOT_FOUND, what=f"phiếu đã nhập số {ballot_id}")
         return ballot
-
-    def _live_nominees(self, s: Session, round_: Round, seq: int) -> list[Nominee]:
-        return self._live.round_and_nominees(s, round_, seq)
 
     # ------------------------------------------------------------ look-ups
     def find(self, round_id: RoundId, serial_text: str) -> list[EnteredBallot]:
@@ -520,8 +603,14 @@ class CountingService(ServiceBase):
         with self._read() as s:
             row = get_round_row(s, round_id)
             round_ = repositories.round_(row)
-            nominees = self._live_nominees(s, round_, audit_seq(s))
-            return self._live.get(s, round_, nominees, pass_no)
+            return self._live.get(s, round_, repositories.nominees_of(s, row.id), pass_no)
+
+    def recount_check(self, round_id: RoundId, progress: recount.Progress | None = None) -> recount.RecountCheck:
+        """Count every entered ballot again and compare with the persisted totals (the window runs it in the
+        background; closing runs it inside its own transaction)."""
+        with self._read() as s:
+            row = get_round_row(s, round_id)
+            return recount.check(s, repositories.round_(row), repositories.nominees_of(s, row.id), progress)
 
     def result(self, round_id: RoundId) -> Result:
         """SPEC §4 applied to pass 1 plus every tally sheet."""
@@ -552,5 +641,5 @@ class CountingService(ServiceBase):
         ).scalars()
         for r in rows:
             if r.serial and r.pass_no in passes:
-                passes[r.pass_no][r.serial] = repositories.marks_from_json(r.marks)
+                passes[r.pass_no][r.serial] = repositories.marks_from_text(r.marks)
         return compare_passes(passes[1], passes[2])

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from vote_counter.domain.documents import DocumentDetails
 from vote_counter.domain.model import (
     BoardRole,
     Counts,
@@ -28,9 +28,13 @@ from vote_counter.domain.model import (
     Stage,
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
+from vote_counter.domain.text_rules import CODE_LIMIT, NAME_LIMIT, TITLE_LIMIT
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase
-from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.services.setup import clean_counts, clean_meeting, clean_nominee, clean_round
+from vote_counter.services.documents import clean_details, parse_documents
+from vote_counter.services.documents import save_in as save_documents
+from vote_counter.services.errors import ServiceError
+from vote_counter.services.input_files import Reader
+from vote_counter.services.setup import MAX_SEATS, clean_counts, clean_meeting, clean_nominee, clean_round
 from vote_counter.storage import audit, repositories
 from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, RoundRow
 
@@ -39,6 +43,7 @@ from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, 
 class RoundPlan:
     round: Round
     nominees: tuple[Nominee, ...]
+    document_number: str = ""  # số of the round's minutes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,161 +51,193 @@ class MeetingPlan:
     meeting: Meeting
     board: tuple[tuple[str, BoardRole], ...]
     rounds: tuple[RoundPlan, ...]
+    documents: DocumentDetails = dataclasses.field(default_factory=DocumentDetails)  # [meeting.documents]
 
 
-def _bad(detail: str) -> ServiceError:
-    return ServiceError(ErrorCode.DEFINITION, detail=detail)
+MAX_DEFINITION = 1024 * 1024  # a meeting of 50 rounds of 60 people is far below this
+MAX_ROUNDS = 50
+MAX_NOMINEES = 200
+MAX_BOARD = 20
+MAX_COUNT = 100_000
+
+# The keys each table of a definition may have (docs/meeting.example.toml); anything else is refused.
+MEETING_KEYS = (
+    "title",
+    "organisation",
+    "parent_body",
+    "place",
+    "date",
+    "header_style",
+    "secrecy",
+    "document_code",
+    "documents",
+)
+BOARD_KEYS = ("name", "role")
+ROUND_KEYS = (
+    "title",
+    "kind",
+    "position",
+    "level_preset",
+    "percent_base",
+    "invalid_policy",
+    "seats",
+    "write_ins",
+    "announced",
+    "mode",
+    "blank_is_disagree",
+    "double_entry",
+    "summoned",
+    "present",
+    "issued",
+    "collected",
+    "nominees",
+    "document_number",
+)
+NOMINEE_KEYS = ("name", "birth_year", "current_position", "proposed_position", "unit")
 
 
 def read_definition(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _bad(f"không đọc được tệp {path.name} ({exc.strerror}).") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _bad("tệp phải được lưu bằng mã UTF-8.") from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise _bad(f"sai cú pháp: {exc}") from exc
-    if not isinstance(data, dict):
-        raise _bad("nội dung phải là một bảng (object).")
-    return data
-
-
-def _enum(value: Any, enum: type[Any], where: str, default: Any = None) -> Any:
-    if value is None:
-        return default
-    try:
-        return enum(value)
-    except ValueError as exc:
-        allowed = ", ".join(e.value for e in enum)
-        raise _bad(f"{where}: giá trị “{value}” không hợp lệ (chọn một trong: {allowed}).") from exc
-
-
-def _int(value: Any, where: str, default: int | None = 0) -> int | None:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _bad(f"{where} phải là số nguyên.")
-    return value
-
-
-def _str(value: Any, where: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise _bad(f"{where} phải là chuỗi chữ.")
-    return value
-
-
-def _bool(value: Any, where: str, default: bool) -> bool:
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise _bad(f"{where} phải là true hoặc false.")
-    return value
-
-
-def parse_definition(data: dict[str, Any]) -> MeetingPlan:
-    m = data.get("meeting")
-    if not isinstance(m, dict):
-        raise _bad("thiếu mục [meeting].")
-    date_value = m.get("date")
-    if isinstance(date_value, str):
+    """The definition file parsed (TOML, or JSON by its suffix), refused by size before it is read."""
+    r = Reader(path.name)
+    text = r.read(path, MAX_DEFINITION)
+    if path.suffix.lower() == ".json":
+        data = r.json(text, "cả tệp")
+    else:
         try:
-            date_value = dt.date.fromisoformat(date_value)
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise r.fail("cả tệp", f"sai cú pháp TOML ({exc}).") from exc
+        except RecursionError as exc:
+            raise r.fail("cả tệp", "lồng nhau quá sâu.") from exc
+        r.depth(data, "cả tệp")
+    return dict(r.table(data, "cả tệp", ("meeting", "board", "rounds"), required=("meeting", "rounds")))
+
+
+def _enum(r: Reader, value: Any, enum: type[Any], where: str, default: Any = None) -> Any:
+    if value is None:
+        return default
+    return r.choice(value, where, {e.value: e for e in enum})
+
+
+def _opt_text(r: Reader, value: Any, where: str, limit: int = TITLE_LIMIT) -> str:
+    return "" if value is None else r.text(value, where, limit=limit)
+
+
+def _opt_int(r: Reader, value: Any, where: str, default: int | None, low: int = 0, high: int = MAX_COUNT) -> int | None:
+    return default if value is None else r.integer(value, where, low, high)
+
+
+def _opt_bool(r: Reader, value: Any, where: str, default: bool) -> bool:
+    return default if value is None else r.boolean(value, where)
+
+
+def _date(r: Reader, value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise _bad("meeting.date phải có dạng YYYY-MM-DD.") from exc
-    if date_value is not None and not isinstance(date_value, dt.date):
-        raise _bad("meeting.date phải có dạng YYYY-MM-DD.")
+            raise r.fail("meeting.date", "phải có dạng YYYY-MM-DD.") from exc
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise r.fail("meeting.date", "phải có dạng YYYY-MM-DD.")
+
+
+def _cleaned(r: Reader, where: str, clean: Any, value: Any) -> Any:
+    """The set-up rules of services.setup (the same as in the window's forms), named by where they failed."""
+    try:
+        return clean(value)
+    except ServiceError as exc:
+        raise r.fail(where, str(exc.details.get("detail", exc.message))) from exc
+
+
+def parse_definition(data: dict[str, Any], name: str = "định nghĩa hội nghị") -> MeetingPlan:
+    """The whole definition checked against its schema before anything is written."""
+    r = Reader(name)
+    r.table(data, "cả tệp", ("meeting", "board", "rounds"), required=("meeting", "rounds"))
+    m = r.table(data["meeting"], "[meeting]", MEETING_KEYS, required=("title", "organisation"))
     meeting = Meeting(
         id=None,
-        title=_str(m.get("title"), "meeting.title"),
-        organisation=_str(m.get("organisation"), "meeting.organisation"),
-        parent_body=_str(m.get("parent_body"), "meeting.parent_body"),
-        place=_str(m.get("place"), "meeting.place"),
-        date=date_value,
-        header_style=_enum(m.get("header_style"), HeaderStyle, "meeting.header_style", HeaderStyle.STATE),
-        secrecy=_enum(m.get("secrecy"), Secrecy, "meeting.secrecy", Secrecy.MAT),
-        document_code=_str(m.get("document_code"), "meeting.document_code"),
+        title=r.text(m["title"], "meeting.title", limit=TITLE_LIMIT, required=True),
+        organisation=r.text(m["organisation"], "meeting.organisation", limit=TITLE_LIMIT, required=True),
+        parent_body=_opt_text(r, m.get("parent_body"), "meeting.parent_body"),
+        place=_opt_text(r, m.get("place"), "meeting.place"),
+        date=_date(r, m.get("date")),
+        header_style=_enum(r, m.get("header_style"), HeaderStyle, "meeting.header_style", HeaderStyle.STATE),
+        secrecy=_enum(r, m.get("secrecy"), Secrecy, "meeting.secrecy", Secrecy.MAT),
+        document_code=_opt_text(r, m.get("document_code"), "meeting.document_code", CODE_LIMIT),
     )
+    meeting = _cleaned(r, "[meeting]", clean_meeting, meeting)
     try:
-        meeting = clean_meeting(meeting)
+        documents = parse_documents(m.get("documents"))
     except ServiceError as exc:
-        raise _bad(exc.message) from exc
+        raise r.fail("[meeting.documents]", str(exc.details.get("detail", exc.message))) from exc
     board = []
-    for i, b in enumerate(data.get("board", []), start=1):
-        if not isinstance(b, dict):
-            raise _bad(f"board[{i}] phải là một bảng.")
+    for i, b in enumerate(r.listed(data.get("board", []), "[[board]]", limit=MAX_BOARD), start=1):
+        where = f"board[{i}]"
+        b = r.table(b, where, BOARD_KEYS, required=("name",))
         board.append(
             (
-                _str(b.get("name"), f"board[{i}].name"),
-                _enum(b.get("role"), BoardRole, f"board[{i}].role", BoardRole.MEMBER),
+                r.text(b["name"], f"{where}.name", limit=NAME_LIMIT, required=True),
+                _enum(r, b.get("role"), BoardRole, f"{where}.role", BoardRole.MEMBER),
             )
         )
-    rounds_data = data.get("rounds", [])
-    if not isinstance(rounds_data, list) or not rounds_data:
-        raise _bad("cần ít nhất một lượt bỏ phiếu [[rounds]].")
-    rounds = []
-    for i, r in enumerate(rounds_data, start=1):
-        where = f"rounds[{i}]"
-        if not isinstance(r, dict):
-            raise _bad(f"{where} phải là một bảng.")
-        kind = _enum(r.get("kind"), RoundKind, f"{where}.kind")
-        if kind is None:
-            raise _bad(f"{where}.kind chưa có (confidence, approval hoặc nomination).")
-        counts = Counts(
-            summoned=_int(r.get("summoned"), f"{where}.summoned") or 0,
-            present=_int(r.get("present"), f"{where}.present") or 0,
-            issued=_int(r.get("issued"), f"{where}.issued") or 0,
-            collected=_int(r.get("collected"), f"{where}.collected", None),
-        )
-        round_ = Round(
+    rounds_data = r.listed(data["rounds"], "[[rounds]]", limit=MAX_ROUNDS)
+    if not rounds_data:
+        raise r.fail("[[rounds]]", "cần ít nhất một lượt bỏ phiếu.")
+    rounds = [_round(r, raw, i) for i, raw in enumerate(rounds_data, start=1)]
+    return MeetingPlan(meeting, tuple(board), tuple(rounds), documents)
+
+
+def _round(r: Reader, raw: Any, i: int) -> RoundPlan:
+    where = f"rounds[{i}]"
+    t = r.table(raw, where, ROUND_KEYS, required=("title", "kind", "nominees"))
+    kind = _enum(r, t["kind"], RoundKind, f"{where}.kind")
+    counts = Counts(
+        summoned=_opt_int(r, t.get("summoned"), f"{where}.summoned", 0) or 0,
+        present=_opt_int(r, t.get("present"), f"{where}.present", 0) or 0,
+        issued=_opt_int(r, t.get("issued"), f"{where}.issued", 0) or 0,
+        collected=_opt_int(r, t.get("collected"), f"{where}.collected", None),
+    )
+    round_ = Round(
+        id=None,
+        meeting_id=None,
+        title=r.text(t["title"], f"{where}.title", limit=TITLE_LIMIT, required=True),
+        kind=kind,
+        position=_opt_text(r, t.get("position"), f"{where}.position"),
+        level_preset=_enum(r, t.get("level_preset"), LevelPreset, f"{where}.level_preset", LevelPreset.QD96),
+        percent_base=_enum(r, t.get("percent_base"), PercentBase, f"{where}.percent_base"),
+        invalid_policy=_enum(r, t.get("invalid_policy"), InvalidPolicy, f"{where}.invalid_policy"),
+        seats=_opt_int(r, t.get("seats"), f"{where}.seats", 1, 1, MAX_SEATS) or 1,
+        write_ins=_opt_bool(r, t.get("write_ins"), f"{where}.write_ins", False),
+        announced=_opt_bool(r, t.get("announced"), f"{where}.announced", True),
+        mode=_enum(r, t.get("mode"), Mode, f"{where}.mode", Mode.LIVE),
+        blank_is_disagree=_opt_bool(r, t.get("blank_is_disagree"), f"{where}.blank_is_disagree", False),
+        double_entry=_opt_bool(r, t.get("double_entry"), f"{where}.double_entry", False),
+        counts=counts,
+    )
+    nominees = []
+    for j, n in enumerate(r.listed(t["nominees"], f"{where}.nominees", limit=MAX_NOMINEES), start=1):
+        nwhere = f"{where}.nominees[{j}]"
+        n = r.table(n, nwhere, NOMINEE_KEYS, required=("name",))
+        nominee = Nominee(
             id=None,
-            meeting_id=None,
-            title=_str(r.get("title"), f"{where}.title"),
-            kind=kind,
-            position=_str(r.get("position"), f"{where}.position"),
-            level_preset=_enum(r.get("level_preset"), LevelPreset, f"{where}.level_preset", LevelPreset.QD96),
-            percent_base=_enum(r.get("percent_base"), PercentBase, f"{where}.percent_base"),
-            invalid_policy=_enum(r.get("invalid_policy"), InvalidPolicy, f"{where}.invalid_policy"),
-            seats=_int(r.get("seats"), f"{where}.seats", 1) or 0,
-            write_ins=_bool(r.get("write_ins"), f"{where}.write_ins", False),
-            announced=_bool(r.get("announced"), f"{where}.announced", True),
-            mode=_enum(r.get("mode"), Mode, f"{where}.mode", Mode.LIVE),
-            blank_is_disagree=_bool(r.get("blank_is_disagree"), f"{where}.blank_is_disagree", False),
-            double_entry=_bool(r.get("double_entry"), f"{where}.double_entry", False),
-            counts=counts,
+            round_id=None,
+            full_name=r.text(n["name"], f"{nwhere}.name", limit=NAME_LIMIT, required=True),
+            birth_year=_opt_int(r, n.get("birth_year"), f"{nwhere}.birth_year", None, 1900, 2100),
+            current_position=_opt_text(r, n.get("current_position"), f"{nwhere}.current_position"),
+            proposed_position=_opt_text(r, n.get("proposed_position"), f"{nwhere}.proposed_position"),
+            unit=_opt_text(r, n.get("unit"), f"{nwhere}.unit"),
+            order=j,
         )
-        nominees = []
-        for j, n in enumerate(r.get("nominees", []), start=1):
-            nwhere = f"{where}.nominees[{j}]"
-            if not isinstance(n, dict):
-                raise _bad(f"{nwhere} phải là một bảng.")
-            nominees.append(
-                Nominee(
-                    id=None,
-                    round_id=None,
-                    full_name=_str(n.get("name"), f"{nwhere}.name"),
-                    birth_year=_int(n.get("birth_year"), f"{nwhere}.birth_year", None),
-                    current_position=_str(n.get("current_position"), f"{nwhere}.current_position"),
-                    proposed_position=_str(n.get("proposed_position"), f"{nwhere}.proposed_position"),
-                    unit=_str(n.get("unit"), f"{nwhere}.unit"),
-                    order=j,
-                )
-            )
-        if not nominees:
-            raise _bad(f"{where} chưa có người nào trong danh sách (nominees).")
-        try:
-            round_ = clean_round(dataclasses.replace(round_, counts=clean_counts(counts), order=i))
-            nominees = [clean_nominee(n) for n in nominees]
-        except ServiceError as exc:
-            raise _bad(f"{where}: {exc.message}") from exc
-        rounds.append(RoundPlan(round_, tuple(nominees)))
-    return MeetingPlan(meeting, tuple(board), tuple(rounds))
+        nominees.append(_cleaned(r, nwhere, clean_nominee, nominee))
+    if not nominees:
+        raise r.fail(f"{where}.nominees", "chưa có người nào trong danh sách.")
+    counts = _cleaned(r, where, clean_counts, counts)
+    round_ = _cleaned(r, where, clean_round, dataclasses.replace(round_, counts=counts, order=i))
+    number = _opt_text(r, t.get("document_number"), f"{where}.document_number", CODE_LIMIT)
+    return RoundPlan(round_, tuple(nominees), number)
 
 
 class DefinitionService(ServiceBase):
@@ -214,6 +251,7 @@ class DefinitionService(ServiceBase):
             for order, (name, role) in enumerate(plan.board, start=1):
                 s.add(BoardMemberRow(meeting_id=mrow.id, full_name=name, role=role.value, order=order))
             used: set[str] = set()
+            numbers: dict[int, str] = {}
             for rp in plan.rounds:
                 code = new_round_code()
                 while code in used or s.query(RoundRow.id).filter(RoundRow.code == code).first():
@@ -224,11 +262,16 @@ class DefinitionService(ServiceBase):
                 repositories.fill_counts(rrow, rp.round.counts)
                 s.add(rrow)
                 s.flush()
+                if rp.document_number:
+                    numbers[rrow.id] = rp.document_number
                 for n in rp.nominees:
                     nrow = NomineeRow(round_id=rrow.id)
                     repositories.fill_nominee(nrow, n)
                     s.add(nrow)
             s.flush()
+            if plan.documents != DocumentDetails() or numbers:
+                details = clean_details(dataclasses.replace(plan.documents, numbers=numbers))
+                save_documents(s, mrow.id, details, actor)
             audit.append(
                 s,
                 actor,

@@ -10,8 +10,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vote_counter.documents.ballots import PrintedBallot
+from vote_counter.domain.documents import DocumentDetails, Recipient
 from vote_counter.domain.model import (
     AGREE,
     CHOSEN,
@@ -33,6 +34,9 @@ from vote_counter.domain.model import (
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vote_counter.documents.ballots import PrintedBallot
 
 CONFIDENCE_NAMES = (
     ("Nguyễn Văn Hùng", "Giám đốc Sở"),
@@ -93,12 +97,29 @@ def build_demo(ws: Workspace, seed: int = 2026, voters: int = 120, out: Path | N
     ws.access.remember(meeting.id, Approval(credentials[0], credentials[1]))
     summoned, present = voters + 5, voters
     counts = Counts(summoned=summoned, present=present, issued=present)
-    confidence = _round(ws, meeting, "Lấy phiếu tín nhiệm", RoundKind.CONFIDENCE, "", counts, CONFIDENCE_NAMES)
+    confidence = _round(
+        ws, meeting, "Lấy phiếu tín nhiệm lãnh đạo Sở", RoundKind.CONFIDENCE, "", counts, CONFIDENCE_NAMES
+    )
     approval = _round(
         ws, meeting, "Biểu quyết bổ nhiệm", RoundKind.APPROVAL, "Phó Giám đốc Sở", counts, CONFIDENCE_NAMES[5:6]
     )
     nomination = _round(
         ws, meeting, "Giới thiệu nhân sự bước 3", RoundKind.NOMINATION, "Chánh Văn phòng Sở", counts, NOMINATION_NAMES
+    )
+    # The minutes' details (SPEC §7): their numbers, where they are issued, who receives the copies.
+    ws.documents.save(
+        meeting.id,
+        DocumentDetails(
+            place="Ninh Bình",
+            numbers={
+                r.id: str(number) for number, r in enumerate((confidence, approval, nomination), start=15) if r.id
+            },
+            recipients=(
+                Recipient("Ban Tổ chức Tỉnh ủy Ninh Bình", 1),
+                Recipient("Sở Nội vụ tỉnh Ninh Bình", 1),
+                Recipient("Lưu: VT, Ban kiểm phiếu", 1),
+            ),
+        ),
     )
     for r in (confidence, approval, nomination):
         _count(ws, r, present, rng, out)

@@ -6,6 +6,8 @@ from enum import StrEnum
 from typing import Any
 
 from vote_counter.domain.model import Reason
+from vote_counter.domain.serials import format_serial
+from vote_counter.storage.seals import describe
 
 
 class ErrorCode(StrEnum):
@@ -47,6 +49,16 @@ class ErrorCode(StrEnum):
     ACCOUNTS_REQUIRED = "accounts_required"
     WEAK_PASSPHRASE = "weak_passphrase"
     CURRENT_PASSPHRASE = "current_passphrase"
+    INPUT_FILE = "input_file"
+    DATABASE_MISSING = "database_missing"
+    DATABASE_REPLACED = "database_replaced"
+    PRINT_FAILED = "print_failed"
+    UNKNOWN_KEY = "unknown_key"
+    KEYS_LOCKED = "keys_locked"
+    KEY_REFUSED = "key_refused"
+    RESTORE_CONFIRM = "restore_confirm"
+    RESTORE_OTHER_MEETING = "restore_other_meeting"
+    AUDIT_CHECKING = "audit_checking"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -60,7 +72,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.NOT_ISSUED: "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu "
     "hoặc mã không khớp). Không được tính; để riêng phiếu này.",
     ErrorCode.OTHER_ROUND: "Đây là phiếu của lượt bỏ phiếu khác (“{other}”). Không được tính vào lượt này.",
-    ErrorCode.TEST_IN_LIVE: "Đây là phiếu THỬ NGHIỆM, không có giá trị trong lượt bỏ phiếu chính thức.",
+    ErrorCode.TEST_IN_LIVE: "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt "
+    "bỏ phiếu chính thức. Không được tính; để riêng phiếu này.",
     ErrorCode.LIVE_IN_TEST: "Đây là phiếu chính thức, không dùng trong lượt thử nghiệm.",
     ErrorCode.SPOILED: "Phiếu số {serial} đã được đổi (phiếu hỏng), không được tính.",
     ErrorCode.DUPLICATE: "Phiếu số {serial} đã được nhập rồi. Không tính lần nữa; nếu là phiếu thật thứ hai "
@@ -73,6 +86,8 @@ MESSAGES: dict[ErrorCode, str] = {
     "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này.",
     ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
     ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
+    ErrorCode.AUDIT_CHECKING: "Đang kiểm tra nhật ký khi mở tệp dữ liệu: chưa ghi được gì cho đến khi kiểm tra "
+    "xong. Chờ vài giây rồi thử lại; dữ liệu chưa bị thay đổi.",
     ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
     "hãy kiểm tra ổ đĩa rồi thử lại.",
     ErrorCode.AUDIT_BROKEN: "Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban.",
@@ -104,9 +119,30 @@ MESSAGES: dict[ErrorCode, str] = {
     "Hãy đặt mật khẩu cho Trưởng ban (và các thành viên) ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”.",
     ErrorCode.WEAK_PASSPHRASE: "Mật khẩu phải có từ {minimum} đến {maximum} ký tự. Hãy chọn mật khẩu dài hơn, dễ nhớ "
     "với mình nhưng người khác khó đoán.",
+    ErrorCode.KEYS_LOCKED: "Khóa niêm phong của hội nghị số {meeting} chưa được mở: cần một thành viên Ban kiểm phiếu "
+    'đăng nhập (trên dòng lệnh: --as "Họ tên") để kiểm tra và ghi dữ liệu niêm phong. Chưa có gì thay đổi.',
+    ErrorCode.KEY_REFUSED: "Mật khẩu của {name} không mở được khóa niêm phong của hội nghị: bản ghi thành viên trong tệp "
+    "dữ liệu đã bị sửa ngoài phần mềm. Không được tiếp tục; báo Trưởng ban và kiểm tra bằng “verify-audit”.",
+    ErrorCode.RESTORE_CONFIRM: "Khôi phục sẽ bỏ đi những thay đổi liệt kê ở trên. Cần Trưởng ban và một thành viên "
+    "khác đăng nhập (--as, --with) và xác nhận (--confirm) mới được khôi phục. Chưa có gì thay đổi.",
+    ErrorCode.RESTORE_OTHER_MEETING: "Bản sao lưu “{name}” là của hội nghị khác ({detail}), không phải của cơ sở dữ "
+    "liệu đang dùng: không được khôi phục. Chưa có gì thay đổi.",
     ErrorCode.CURRENT_PASSPHRASE: "{name} đã có mật khẩu: muốn đổi, hãy nhập mật khẩu hiện tại. Nếu đã quên, Trưởng ban "
     "và một thành viên khác cùng nhập mật khẩu của mình để đặt lại.",
+    ErrorCode.INPUT_FILE: "Tệp “{name}” có lỗi — {where}: {detail} Chưa có gì được lưu; hãy sửa tệp rồi làm lại.",
+    ErrorCode.DATABASE_MISSING: "Không có tệp cơ sở dữ liệu {path}. Không tạo tệp mới thay cho tệp bị mất: hãy kiểm tra "
+    "lại đường dẫn, hoặc khôi phục từ bản sao lưu. Muốn bắt đầu một cơ sở dữ liệu mới, dùng --new.",
+    ErrorCode.DATABASE_REPLACED: "Tệp cơ sở dữ liệu {path} đã bị xóa, di chuyển hoặc thay bằng tệp khác trong lúc đang "
+    "làm việc. Thao tác vừa rồi KHÔNG được ghi nhận; dừng lại, không nhập tiếp. Báo Trưởng ban: tìm lại tệp hoặc "
+    "khôi phục từ bản sao lưu, rồi mở lại phần mềm.",
+    ErrorCode.PRINT_FAILED: "Không ghi được tệp {path} ({detail}). Không có gì được ghi nhận là đã in (chưa đăng ký "
+    "số phiếu nào, chưa ghi nhật ký in) và không để lại tệp dở dang; hãy kiểm tra ổ đĩa (còn chỗ trống, có quyền "
+    "ghi) rồi làm lại.",
+    ErrorCode.UNKNOWN_KEY: "Gói được ký bằng khóa chưa biết (dấu vân tay {fingerprint}). Không dùng gói này khi chưa "
+    "đối chiếu: so dấu vân tay với máy kia (in trên biên bản hoặc hiện ở máy kia), rồi làm lại với "
+    "--fingerprint {fingerprint}, hoặc Trưởng ban và một thành viên cùng xác nhận (--as … --with …).",
 }
+
 
 # A rejected scan whose paper is physically in the box is set aside with this reason.
 SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
@@ -119,12 +155,21 @@ SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
 }
 
 
-def tamper_place(first_bad_seq: int | None, bad_ballots: tuple[int, ...]) -> str:
-    """Where verification found the database changed behind the app's back, in words."""
+def tamper_place(
+    first_bad_seq: int | None, bad_ballots: tuple[int, ...], bad_rows: tuple[tuple[str, int], ...] = ()
+) -> str:
+    """Where verification found the database changed behind the app's back, in words (table and row)."""
     if first_bad_seq is not None:
         return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
-    shown = ", ".join(str(b) for b in bad_ballots[:10]) + (" …" if len(bad_ballots) > 10 else "")
-    return f"phiếu đã nhập số {shown} khác với lúc lưu"
+    places = []
+    ballots = sorted(set(bad_ballots) | {i for t, i in bad_rows if t == "ballots"})
+    if ballots:
+        shown = ", ".join(str(b) for b in ballots[:10]) + (" …" if len(ballots) > 10 else "")
+        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+    others = [(t, i) for t, i in bad_rows if t != "ballots"]
+    if others:
+        places.append(f"{describe(others)} khác với lúc niêm phong")
+    return "; ".join(places)
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.
@@ -149,8 +194,10 @@ def storage_detail(exc: BaseException) -> str:
 class ServiceError(Exception):
     def __init__(self, code: ErrorCode, **details: Any) -> None:
         self.code = code
-        self.details = details
         template = MESSAGES[code]
+        if isinstance(details.get("serial"), str):
+            details = {**details, "serial": format_serial(details["serial"])}  # one form for people: xxxx-xxxx-xxxx
+        self.details = details
         try:
             self.message = template.format(**details)
         except (KeyError, IndexError):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vote_counter.domain.model import Nominee, nfc
+from vote_counter.domain.text_rules import NAME_LIMIT, TITLE_LIMIT, TextError, clean_text
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.legacy_vn import (
     CP1258,
@@ -329,15 +330,23 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_cap
                 raise _bad(f"dòng {number}: năm sinh “{year_text}” không phải số năm.")
             year = int(float(year_text))
         check_text(" ".join(row))
+        fields = {f: cell(f) for f in ("full_name", "current_position", "proposed_position", "unit")}
+        for f, text in fields.items():
+            # The text rules of the whole app (domain.text_rules), named by line and column here.
+            try:
+                fields[f] = clean_text(text, limit=NAME_LIMIT if f == "full_name" else TITLE_LIMIT)
+            except TextError as exc:
+                column = next((h for h, field_ in columns.items() if field_ == f), f)
+                raise _bad(f"dòng {number}, cột “{column}”: {exc.words()}.") from exc
         nominees.append(
             Nominee(
                 id=None,
                 round_id=None,
-                full_name=name,
+                full_name=fields["full_name"],
                 birth_year=year,
-                current_position=cell("current_position"),
-                proposed_position=cell("proposed_position"),
-                unit=cell("unit"),
+                current_position=fields["current_position"],
+                proposed_position=fields["proposed_position"],
+                unit=fields["unit"],
                 order=len(nominees) + 1,
             )
         )

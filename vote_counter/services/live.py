@@ -1,83 +1,84 @@
-"""Running totals kept in memory and checked against the audit sequence.
+"""Running totals: read from the database (storage/totals.py), and what a save needs of its round kept in memory.
 
-Every change writes an audit entry, so the audit log's last sequence number is a version
-of the whole database: cached totals are reused only while it has not moved, which stays
-correct even if another process (the CLI) wrote meanwhile.
+The totals live in the table running_totals, written in the same transaction as each change, so reading them
+costs the same at 100 ballots as at 50,000. In memory only a `RoundContext` is kept for the next save: the
+round, its key and nominees, who acts, and the totals as they were at one audit sequence number. Every change
+writes an audit entry, so the audit log's last sequence number is a version of the whole database: the context
+is reused only while it has not moved (another process writing, the CLI, moves it), and never trusted beyond.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vote_counter.domain.model import BallotMarks, Nominee, Reason, Round, RoundKind
-from vote_counter.domain.rules import Totals, set_aside_totals, tally
-from vote_counter.storage import repositories
-from vote_counter.storage.schema import AuditRow, BallotRow
+from vote_counter.domain.model import Nominee, NomineeId, Round, RoundKind
+from vote_counter.domain.rules import Totals
+from vote_counter.storage import totals as stored_totals
+from vote_counter.storage.schema import AuditRow
 
 
 def audit_seq(s: Session) -> int:
     return int(s.execute(select(func.max(AuditRow.seq))).scalar() or 0)
 
 
-def recount(s: Session, round_: Round, nominees: list[Nominee], pass_no: int) -> Totals:
-    """Totals from the raw entries of one pass, every ballot classified again."""
-    rows = s.execute(
-        select(BallotRow.marks, BallotRow.set_aside, BallotRow.reasons).where(
-            BallotRow.round_id == round_.id, BallotRow.pass_no == pass_no, BallotRow.status == "active"
-        )
-    ).all()
-    keyed: list[BallotMarks] = []
-    aside: list[frozenset[Reason]] = []
-    for marks, is_aside, reasons in rows:
-        if is_aside:
-            aside.append(repositories.reasons_from_text(reasons))
-        else:
-            keyed.append(repositories.marks_from_json(marks))
-    return tally(round_, nominees, keyed) + set_aside_totals(aside)
+def recount(s: Session, round_: Round, nominees: Sequence[Nominee], pass_no: int) -> Totals:
+    """Totals from the raw entries of one pass, every ballot classified again (the verification)."""
+    return stored_totals.recount(s, round_, nominees, pass_no)
+
+
+def current(s: Session, round_: Round, nominees: Sequence[Nominee], pass_no: int) -> Totals:
+    """The persisted totals of one pass; counted from the ballots only when there are none for this basis."""
+    assert round_.id is not None
+    found = stored_totals.stored(s, round_.id, pass_no, stored_totals.basis(round_, nominees))
+    if found is None:
+        return recount(s, round_, nominees, pass_no)
+    return stored_totals.complete(found, round_, nominees)
 
 
 @dataclass
-class _Entry:
+class RoundContext:
+    """What saving a ballot needs of its round, as of audit sequence `seq`."""
+
     seq: int
-    totals: Totals
+    round: Round
+    meeting_id: int
+    code: str
+    key: bytes
+    nominees: list[Nominee]
+    nominee_ids: list[NomineeId]
+    basis: str
+    totals: dict[int, Totals]  # per pass, as persisted at `seq`
+    who: tuple[object, str]  # (the credentials used, the fallback actor) that `actor` was authorised for
+    actor: str
+    seal_key: tuple[str, bytes]  # the meeting's sealing key (id, key), opened when the context was loaded
 
 
 @dataclass
 class LiveTotals:
-    _entries: dict[tuple[int, int], _Entry] = field(default_factory=dict)
-    _nominees: dict[int, tuple[int, Round, list[Nominee]]] = field(default_factory=dict)
-
-    def round_and_nominees(self, s: Session, round_row_round: Round, seq: int) -> list[Nominee]:
-        assert round_row_round.id is not None
-        hit = self._nominees.get(round_row_round.id)
-        if hit is not None and hit[0] == seq:
-            return hit[2]
-        nominees = repositories.nominees_of(s, round_row_round.id)
-        self._nominees[round_row_round.id] = (seq, round_row_round, nominees)
-        return nominees
+    _contexts: dict[int, RoundContext] = field(default_factory=dict)
 
     def get(self, s: Session, round_: Round, nominees: list[Nominee], pass_no: int) -> Totals:
-        assert round_.id is not None
-        seq = audit_seq(s)
-        entry = self._entries.get((round_.id, pass_no))
-        if entry is not None and entry.seq == seq:
-            return entry.totals
-        totals = recount(s, round_, nominees, pass_no)
-        self._entries[(round_.id, pass_no)] = _Entry(seq, totals)
-        return totals
+        return current(s, round_, nominees, pass_no)
 
-    def cached(self, round_id: int, pass_no: int, seq: int) -> Totals | None:
-        entry = self._entries.get((round_id, pass_no))
-        return entry.totals if entry is not None and entry.seq == seq else None
+    def context(self, round_id: int, seq: int) -> RoundContext | None:
+        ctx = self._contexts.get(round_id)
+        return ctx if ctx is not None and ctx.seq == seq else None
 
-    def put(self, round_id: int, pass_no: int, seq: int, totals: Totals) -> None:
-        self._entries[(round_id, pass_no)] = _Entry(seq, totals)
-        hit = self._nominees.get(round_id)
-        if hit is not None:
-            self._nominees[round_id] = (seq, hit[1], hit[2])
+    def keep(self, ctx: RoundContext) -> None:
+        self._contexts[ctx.round.id or 0] = ctx
+
+    def advance(self, ctx: RoundContext, seq: int, pass_no: int, totals: Totals) -> None:
+        """After a committed save that moved the audit head from ctx.seq to `seq` and nothing else."""
+        ctx.seq = seq
+        ctx.totals[pass_no] = totals
+        self.keep(ctx)
+
+    def forget(self) -> None:
+        self._contexts.clear()
 
 
 def empty_totals(round_: Round, nominees: list[Nominee]) -> Totals:

@@ -3,45 +3,78 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from vote_counter.documents.annex import render_entry_log
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, ballot_layout, render_ballots, render_sample
-from vote_counter.documents.meeting_summary import render_meeting_summary
-from vote_counter.documents.minutes_data import MinutesData
-from vote_counter.documents.minutes_docx import write_minutes_docx
-from vote_counter.documents.minutes_pdf import render_minutes
-from vote_counter.documents.results_xlsx import write_results_xlsx
+from vote_counter.documents.minutes_data import MinutesData, decisive_counts, missing_details
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
-from vote_counter.domain.model import MeetingId, RoundId, nfc
+from vote_counter.domain.model import MeetingId, Reason, RoundId
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
-from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.durable_files import WriteFailed, place_then_commit
+from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.services.register import RegisterService
-from vote_counter.services.setup import SetupService
-from vote_counter.services.signing import fingerprint, load_or_create_key
-from vote_counter.storage import audit
+from vote_counter.services.setup import SetupService, clean_reason
+from vote_counter.storage import audit, document_details
+from vote_counter.storage.audit import ChainReport
 from vote_counter.storage.schema import AuditRow
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vote_counter.documents.ballots import PrintedBallot
+
+# The document libraries (ReportLab, python-docx, openpyxl, cryptography) are imported by the methods that
+# use them: opening the window or running a command that writes no document never loads them (issue 15).
 
 Progress = Callable[[int, int], None]
 
 
+def free_stem(folder: Path, stem: str, suffixes: Sequence[str], *, start: int = 1) -> str:
+    """`stem` for the first print (start 1), `stem_in2`, `stem_in3`… for reprints; moved on past any name
+    that is already taken in `folder` with one of `suffixes`, so no file there is ever overwritten."""
+    n = max(start, 1)
+    while True:
+        candidate = stem if n == 1 else f"{stem}_in{n}"
+        if not any((folder / f"{candidate}{suffix}").exists() for suffix in suffixes):
+            return candidate
+        n += 1
+
+
+def require_intact(s: Session) -> ChainReport:
+    report = audit.verify(s)
+    if not report.ok:
+        raise ServiceError(
+            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        )
+    return report
+
+
+def _rendered(write: Callable[[BinaryIO], object]) -> bytes:
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue()
+
+
+def _place(files: dict[Path, bytes], commit: Callable[[], object]) -> list[Path]:
+    try:
+        return place_then_commit(files, commit)
+    except WriteFailed as exc:
+        raise ServiceError(ErrorCode.PRINT_FAILED, path=exc.path.name, detail=exc.detail) from exc
+
+
 def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write to a temporary name, flush, then rename: a crash never leaves a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        write(fh)
-        fh.flush()
-    tmp.replace(path)
+    """Render, then write whole: temporary name, fsync, read back, rename; a failure leaves nothing."""
+    _place({path: _rendered(write)}, lambda: None)
 
 
 class ReportService(ServiceBase):
@@ -58,8 +91,9 @@ class ReportService(ServiceBase):
         self._setup = setup
         self._register = register
         self._counting = counting
-        # Where the installation's signing key lives (beside the database): its fingerprint is printed on
-        # the minutes so the paper can be matched with the signed USB package (SPEC §8).
+        # A folder holding a station's own signing key, when one is named; otherwise each meeting's key,
+        # kept encrypted in the database. Its fingerprint is printed on the minutes so the paper can be
+        # matched with the signed USB package (SPEC §8).
         self._key_dir = key_dir
 
     # ------------------------------------------------------------ ballots
@@ -74,18 +108,25 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> list[PrintedBallot]:
         """Register `count` serials (one transaction) and draw them, in random order, into one PDF."""
+        from vote_counter.documents.ballots import PrintedBallot, ballot_layout, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
         layout = json.dumps(ballot_layout(meeting, round_, nominees, page_format).to_dict(), ensure_ascii=False)
-        issued = self._register.print_batch(round_id, count, layout_json=layout, auth=auth)
-        ballots = [PrintedBallot(b.serial, b.payload) for b in issued]
-        _atomic_write(
-            path,
+        planned = self._register.plan_batch(round_id, count, auth=auth)
+        ballots = [PrintedBallot(b.serial, b.payload) for b in planned]
+        pdf = _rendered(
             lambda fh: render_ballots(
                 meeting, round_, nominees, ballots, fh, page_format=page_format, progress=progress
-            ),
+            )
+        )
+        # The serials are registered only once their PDF is on the disk, fsynced and read back; a refused
+        # registration takes the PDF away again (issue 12: a full disk registered 200 serials, no PDF).
+        _place(
+            {path: pdf},
+            lambda: self._register.print_batch(round_id, count, layout_json=layout, auth=auth, planned=planned),
         )
         return ballots
 
@@ -99,16 +140,22 @@ class ReportService(ServiceBase):
         auth: Auth | None = None,
     ) -> PrintedBallot:
         """Đổi phiếu: mark the spoiled serial and print one fresh ballot to `path`."""
+        from vote_counter.documents.ballots import PrintedBallot, render_ballots
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
         nominees = self._setup.nominees(round_id)
-        fresh = self._register.exchange(round_id, spoiled_serial, auth=auth)
+        (fresh,) = self._register.plan_batch(round_id, 1, auth=auth)
         ballot = PrintedBallot(fresh.serial, fresh.payload)
-        _atomic_write(path, lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        pdf = _rendered(lambda fh: render_ballots(meeting, round_, nominees, [ballot], fh, page_format=page_format))
+        # As for print_ballots: the exchange is recorded only with the fresh ballot's PDF on the disk.
+        _place({path: pdf}, lambda: self._register.exchange(round_id, spoiled_serial, auth=auth, planned=fresh))
         return ballot
 
     def print_sample(self, round_id: RoundId, path: Path, *, page_format: PageFormat = PageFormat.A4_PORTRAIT) -> None:
+        from vote_counter.documents.ballots import render_sample
+
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
         meeting = self._setup.meeting(round_.meeting_id)
@@ -116,14 +163,24 @@ class ReportService(ServiceBase):
         _atomic_write(path, lambda fh: render_sample(meeting, round_, nominees, fh, page_format=page_format))
 
     # ------------------------------------------------------------ minutes
+    def authorise_export(self, meeting_id: MeetingId, *, auth: Auth | None = None, actor: str = DEFAULT_ACTOR) -> str:
+        """An export carries the minutes: the same two people as a print of the minutes (chair and a member)."""
+        with self._write() as s:
+            require_intact(s)
+            return self._authorise_meeting(s, meeting_id, auth, actor, Need.CHAIR_AND_MEMBER)
+
     def minutes_data(self, round_id: RoundId, *, document_number: str = "") -> MinutesData:
+        """Everything the minutes, results files and export show; refused if the meeting's data was changed
+        behind the app's back (AUDIT_BROKEN naming the table and row)."""
         round_ = self._setup.round(round_id)
         assert round_.meeting_id is not None
+        self.require_intact(round_.meeting_id)
         meeting = self._setup.meeting(round_.meeting_id)
         result = self._counting.result(round_id)
         with self._read() as s:
             head = audit.head(s)
-            counted_at, closed_at = self._stage_times(s, round_id)
+            counted_at, closed_at, quorum_reason = self._stage_times(s, round_id)
+            details = document_details.load(s, round_.meeting_id)
         return MinutesData(
             meeting=meeting,
             round=round_,
@@ -134,28 +191,54 @@ class ReportService(ServiceBase):
             counted_at=counted_at,
             closed_at=closed_at,
             document_number=document_number,
-            key_fingerprint=self.key_fingerprint(),
+            key_fingerprint=self.key_fingerprint(MeetingId(round_.meeting_id)),
+            details=details,
+            invalid_decisive=self._decisive(round_id, result.invalid),
+            quorum_reason=quorum_reason,
         )
 
-    def key_fingerprint(self) -> str:
-        if self._key_dir is None:
-            return ""
-        return fingerprint(load_or_create_key(self._key_dir).public_key())
+    def _decisive(self, round_id: RoundId, invalid: int) -> dict[Reason, int] | None:
+        """Invalid ballots by their one decisive reason (pass 1 and the tally sheets, as the result counts them)."""
+        reason_sets = [b.reasons for b in self._counting.ballots(round_id, 1) if not b.valid]
+        counts = decisive_counts(reason_sets)
+        for sheet in self._counting.tally_sheets(round_id).values():
+            for reason, n in sheet.invalid.items():  # a tally sheet already counts one reason per ballot
+                counts[reason] = counts.get(reason, 0) + n
+        return counts if sum(counts.values()) == invalid else None
+
+    def missing_details(self, round_id: RoundId) -> list[str]:
+        """The document details the minutes of this round still lack, in words (empty: ready to print)."""
+        return missing_details(self.minutes_data(round_id))
+
+    def signing_key(self, meeting_id: MeetingId) -> Ed25519PrivateKey:
+        from vote_counter.services.signing import load_or_create_key, meeting_signing_key
+
+        if self._key_dir is not None:
+            return load_or_create_key(self._key_dir)
+        return meeting_signing_key(self._access, meeting_id)
+
+    def key_fingerprint(self, meeting_id: MeetingId) -> str:
+        from vote_counter.services.signing import fingerprint
+
+        return fingerprint(self.signing_key(meeting_id).public_key())
 
     @staticmethod
-    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime]:
+    def _stage_times(s: Session, round_id: int) -> tuple[dt.datetime, dt.datetime, str]:
+        """When counting opened and closed, and the reason the chair gave for opening it (below quorum)."""
         now = dt.datetime.now().astimezone()
         counted = closed = None
+        reason = ""
         for row in s.query(AuditRow).filter(AuditRow.action == "stage_changed").order_by(AuditRow.seq):
             details = json.loads(row.details)
             if details.get("round") != round_id:
                 continue
             at = dt.datetime.fromisoformat(row.at).astimezone()
-            if details.get("to") == "counting":
+            if details.get("to") == "counting" and details.get("from") == "preparation":
                 counted = at
+                reason = str(details.get("reason") or "")
             if details.get("to") == "closed":
                 closed = at
-        return (counted or now), (closed or now)
+        return (counted or now), (closed or now), reason
 
     def write_minutes(
         self,
@@ -168,16 +251,26 @@ class ReportService(ServiceBase):
     ) -> list[Path]:
         """Minutes PDF (three numbered copies) and DOCX. A reprint needs a reason and the chair plus one more
         member (SPEC §9); every print is logged. Credentials are checked before anything is drawn."""
-        why = nfc(reason)
-        self._minutes_print(round_id, why, auth, actor, check_only=True)
+        from vote_counter.documents.minutes_docx import write_minutes_docx
+        from vote_counter.documents.minutes_pdf import render_minutes
+
+        why = clean_reason(reason)
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)  # before any passphrase is tried
+        earlier = self._minutes_print(round_id, why, auth, actor, check_only=True)
         data = self.minutes_data(round_id)
-        stem = f"BienBan_luot{round_id}"
+        # A reprint never replaces the signed print's files: BienBan_luot1_in2.pdf, _in3…, and never a file
+        # already in the folder (another database's minutes, a copy kept by hand).
+        stem = free_stem(folder, f"BienBan_luot{round_id}", (".pdf", ".docx"), start=earlier + 1)
         pdf, docx = folder / f"{stem}.pdf", folder / f"{stem}.docx"
         pages: list[int] = []
-        _atomic_write(pdf, lambda fh: pages.append(render_minutes(data, fh, copies=3)))
-        _atomic_write(docx, lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
-        self._minutes_print(round_id, why, auth, actor, check_code=data.check_code)
-        return [pdf, docx]
+        # Both files rendered in memory, then placed whole (or neither) and logged: a failed run leaves no
+        # unlogged PDF and no temporary file behind.
+        pdf_bytes = _rendered(lambda fh: pages.append(render_minutes(data, fh, copies=3)))
+        docx_bytes = _rendered(lambda fh: write_minutes_docx(data, fh, pages=pages[0]))
+        return _place(
+            {pdf: pdf_bytes, docx: docx_bytes},
+            lambda: self._minutes_print(round_id, why, auth, actor, check_code=data.check_code),
+        )
 
     def _minutes_print(
         self,
@@ -188,20 +281,26 @@ class ReportService(ServiceBase):
         *,
         check_only: bool = False,
         check_code: str = "",
-    ) -> None:
-        """Who may print (a reprint: two people and a reason), and the log entry once the files are written."""
+    ) -> int:
+        """Who may print (two people; a reprint also a reason), and the log entry once the files are written.
+        Returns how many times the minutes were printed before."""
         with self._write() as s:
+            require_intact(s)
             row = get_round_row(s, round_id)
-            printed_before = any(
-                json.loads(r.details).get("round") == round_id
+            prints = sum(
+                1
                 for r in s.query(AuditRow).filter(AuditRow.action == "minutes_printed")
+                if json.loads(r.details).get("round") == round_id
             )
-            need = Need.CHAIR_AND_MEMBER if printed_before else Need.MEMBER
+            printed_before = prints > 0
+            # Every print of the minutes, the first one too, needs the chair and another member (as a reprint
+            # does): copies must not be made around the two-person rule (issue 12).
+            need = Need.CHAIR_AND_MEMBER
             actor = self._authorise_round(s, row, auth, actor, need)
             if printed_before and not why:
                 raise ServiceError(ErrorCode.REASON_REQUIRED)
             if check_only:
-                return
+                return prints
             audit.append(
                 s,
                 actor,
@@ -214,20 +313,29 @@ class ReportService(ServiceBase):
                     "reason": why,
                 },
             )
+            return prints
 
     def write_annex(self, round_id: RoundId, folder: Path) -> Path:
         """The ballot-entry log: every keyed ballot's marks in random order, without serials (SPEC §7)."""
+        from vote_counter.documents.annex import render_entry_log
+
+        self.require_intact(self._setup.round(round_id).meeting_id or 0)
         data = self.minutes_data(round_id)
-        entries = [b.marks for b in self._counting.ballots(round_id, 1) if not b.set_aside]
+        ballots = self._counting.ballots(round_id, 1)
+        entries = [b.marks for b in ballots if not b.set_aside]
+        set_aside = [b.reasons for b in ballots if b.set_aside]
         nominees = self._setup.nominees(round_id)
         # The order must not follow entry order: a system-seeded shuffle, never stored.
         rng = random.Random(secrets.randbits(64))
         path = folder / f"NhatKyNhapPhieu_luot{round_id}.pdf"
-        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng))
+        _atomic_write(path, lambda fh: render_entry_log(data, entries, nominees, fh, rng=rng, set_aside=set_aside))
         return path
 
     def write_summary(self, meeting_id: MeetingId, folder: Path) -> Path:
         """One short PDF covering every round of the meeting."""
+        from vote_counter.documents.meeting_summary import render_meeting_summary
+
+        self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
             raise ServiceError(ErrorCode.NOT_FOUND, what="lượt bỏ phiếu nào của hội nghị")
@@ -237,6 +345,9 @@ class ReportService(ServiceBase):
 
     def write_results(self, meeting_id: MeetingId, folder: Path) -> list[Path]:
         """Results of every round of a meeting as XLSX and JSON."""
+        from vote_counter.documents.results_xlsx import write_results_xlsx
+
+        self.require_intact(meeting_id)
         rounds = self._setup.rounds(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in rounds if r.id is not None]
         xlsx, js = folder / f"KetQua_hoinghi{meeting_id}.xlsx", folder / f"KetQua_hoinghi{meeting_id}.json"

@@ -23,6 +23,15 @@ from vote_counter.domain.model import (
     nfc,
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
+from vote_counter.domain.text_rules import (
+    CODE_LIMIT,
+    NAME_LIMIT,
+    REASON_LIMIT,
+    TITLE_LIMIT,
+    TextError,
+    TextProblem,
+    clean_text,
+)
 from vote_counter.services.accounts import Auth, Need
 from vote_counter.services.base import (
     DEFAULT_ACTOR,
@@ -39,13 +48,20 @@ from vote_counter.storage.schema import BoardMemberRow, MeetingRow, NomineeRow, 
 MAX_SEATS = 60
 
 
-def _text(value: str, field: str, *, required: bool = True, limit: int = 300) -> str:
-    cleaned = nfc(value)
-    if required and not cleaned:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"chưa nhập {field}.")
-    if len(cleaned) > limit:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} dài quá {limit} ký tự.")
-    return cleaned
+def _text(value: str, field: str, *, required: bool = True, limit: int = TITLE_LIMIT) -> str:
+    """The text rules of domain.text_rules (NFC, no control or bidi characters, a length limit)."""
+    try:
+        return clean_text(value, limit=limit, required=required)
+    except TextError as exc:
+        if exc.problem is TextProblem.EMPTY:
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"chưa nhập {field}.") from exc
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} {exc.words()}.") from exc
+
+
+def clean_reason(value: str) -> str:
+    """A typed reason (going back a stage, a reprint): the text rules, at most REASON_LIMIT characters; it may
+    be empty here (the caller says when a reason is required)."""
+    return _text(value, "lý do", required=False, limit=REASON_LIMIT)
 
 
 def clean_meeting(m: Meeting) -> Meeting:
@@ -55,7 +71,7 @@ def clean_meeting(m: Meeting) -> Meeting:
         organisation=_text(m.organisation, "tên cơ quan"),
         parent_body=_text(m.parent_body, "cơ quan cấp trên", required=False),
         place=_text(m.place, "địa điểm", required=False),
-        document_code=_text(m.document_code, "ký hiệu văn bản", required=False, limit=40),
+        document_code=_text(m.document_code, "ký hiệu văn bản", required=False, limit=CODE_LIMIT),
     )
 
 
@@ -72,7 +88,7 @@ def clean_nominee(n: Nominee) -> Nominee:
         raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"năm sinh {n.birth_year} không hợp lệ.")
     return dataclasses.replace(
         n,
-        full_name=_text(n.full_name, "họ và tên", limit=120),
+        full_name=_text(n.full_name, "họ và tên", limit=NAME_LIMIT),
         current_position=_text(n.current_position, "chức vụ", required=False),
         proposed_position=_text(n.proposed_position, "chức vụ dự kiến", required=False),
         unit=_text(n.unit, "đơn vị", required=False),
@@ -92,6 +108,27 @@ def clean_counts(c: Counts) -> Counts:
             ErrorCode.INVALID_INPUT, detail=f"số phiếu phát ra ({c.issued}) lớn hơn số có mặt ({c.present})."
         )
     return c
+
+
+def _same_name_key(name: str) -> str:
+    """How two names are compared for "the same name": NFC, spacing collapsed, case folded."""
+    return " ".join(nfc(name).split()).casefold()
+
+
+def duplicate_name_warnings(nominees: Sequence[Nominee]) -> list[str]:
+    """One sentence per name that appears more than once, with the rows (STT) where it does."""
+    rows: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
+    for stt, n in enumerate(nominees, start=1):
+        key = _same_name_key(n.full_name)
+        rows.setdefault(key, []).append(stt)
+        shown.setdefault(key, " ".join(nfc(n.full_name).split()))
+    return [
+        f"Có {len(stts)} người cùng tên “{shown[key]}” (STT {', '.join(map(str, stts))}). Hãy kiểm tra lại; "
+        "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        for key, stts in rows.items()
+        if len(stts) > 1
+    ]
 
 
 def _printed_any(session: Session, round_id: int) -> bool:
@@ -136,7 +173,7 @@ class SetupService(ServiceBase):
         self, member: BoardMember, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
     ) -> BoardMember:
         assert member.meeting_id is not None
-        name = _text(member.full_name, "họ và tên thành viên", limit=120)
+        name = _text(member.full_name, "họ và tên thành viên", limit=NAME_LIMIT)
         with self._write() as s:
             get_meeting_row(s, member.meeting_id)
             actor = self._authorise_meeting(s, member.meeting_id, auth, actor)
@@ -159,8 +196,9 @@ class SetupService(ServiceBase):
             need = Need.CHAIR_AND_MEMBER if row.passphrase_hash is not None else Need.MEMBER
             actor = self._authorise_meeting(s, row.meeting_id, auth, actor, need)
             require_unsealed(s, row.meeting_id)
-            audit.append(s, actor, "board_member_removed", {"meeting": row.meeting_id, "name": row.full_name})
-            s.delete(row)
+            meeting_id, name = row.meeting_id, row.full_name
+            s.delete(row)  # before the entry, which seals the deletion
+            audit.append(s, actor, "board_member_removed", {"meeting": meeting_id, "name": name})
 
     def board(self, meeting_id: MeetingId) -> list[BoardMember]:
         with self._read() as s:
@@ -287,8 +325,9 @@ class SetupService(ServiceBase):
             if nrow is None:
                 raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
             _, actor = self._editable_list(s, nrow.round_id, auth, actor)
-            audit.append(s, actor, "nominee_removed", {"round": nrow.round_id, "name": nrow.full_name})
-            s.delete(nrow)
+            round_id, name = nrow.round_id, nrow.full_name
+            s.delete(nrow)  # before the entry, which seals the deletion
+            audit.append(s, actor, "nominee_removed", {"round": round_id, "name": name})
 
     def reorder_nominees(
         self,
@@ -311,6 +350,11 @@ class SetupService(ServiceBase):
         with self._read() as s:
             get_round_row(s, round_id)
             return repositories.nominees_of(s, round_id)
+
+    def name_warnings(self, round_id: RoundId) -> list[str]:
+        """Vietnamese warnings for the round's list: two persons with the same name (NFC, case and spacing
+        ignored). Not refused, since namesakes happen, but the board must tell them apart on the ballot."""
+        return duplicate_name_warnings(self.nominees(round_id))
 
     # ------------------------------------------------------------ helpers
     def _editable_list(self, s: Session, round_id: int, auth: Auth | None, actor: str) -> tuple[RoundRow, str]:

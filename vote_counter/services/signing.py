@@ -1,4 +1,9 @@
-"""The installation's Ed25519 key pair: created once, kept beside the database, signs every manifest."""
+"""Ed25519 keys that sign the export manifests.
+
+A meeting's own key (`meeting_signing_key`) is kept in the database encrypted under the meeting key
+(storage/keys.py): unreadable from the file or the folder beside it once the meeting has accounts.
+`load_or_create_key` keeps a key in a folder the user names (`export --key-dir`), for a station that
+signs with a key of its own."""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from vote_counter.services.accounts import Access
 from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.storage import keys
 
 KEY_FILE = "khoa_ky_xuat.pem"  # private key: never leaves this computer
 
@@ -59,3 +66,21 @@ def load_or_create_key(key_dir: Path) -> Ed25519PrivateKey:
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ServiceError(ErrorCode.EXPORT_FAILED, where=str(path), detail="khóa ký không phải Ed25519")
     return loaded
+
+
+def meeting_signing_key(access: Access, meeting_id: int) -> Ed25519PrivateKey:
+    """The meeting's signing key, made on first use. KEYS_LOCKED if the meeting key is shut.
+
+    Not logged, as the key file was not: its fingerprint is printed on the minutes and written in each
+    export, and making it must not move the audit head between the minutes and the export."""
+    access.open_keys(meeting_id)
+    with access.transaction() as s:
+        secret = keys.signing_secret(s, meeting_id)
+        if secret is not None:
+            return Ed25519PrivateKey.from_private_bytes(secret)
+        key = Ed25519PrivateKey.generate()
+        raw = key.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        keys.store_signing_secret(s, meeting_id, raw)
+        return key

@@ -12,13 +12,16 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.documents.labels import PROBLEM
-from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage, nfc
+from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage
 from vote_counter.domain.rules import ProblemCode, has_quorum
+from vote_counter.services import recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
-from vote_counter.storage import audit
+from vote_counter.services.setup import clean_reason
+from vote_counter.storage import audit, repositories
+from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import RoundRow
 
 # Problems that must be resolved before results are final. No quorum is not one of them:
@@ -38,7 +41,7 @@ class StageService(ServiceBase):
     def change(
         self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
     ) -> Stage:
-        why = nfc(reason)
+        why = clean_reason(reason)
         with self._write() as s:
             row = get_round_row(s, round_id)
             current = Stage(row.stage)
@@ -80,8 +83,20 @@ class StageService(ServiceBase):
             self.on_stage_changed(round_id, to)
         return to
 
+    def close_blockers(self, round_id: RoundId) -> list[str]:
+        """What would refuse closing the round now, in words: the window lists it before anyone types a passphrase
+        (change() decides again inside its own transaction)."""
+        with self._read() as s:
+            return self._close_blockers(s, get_round_row(s, round_id))
+
     def _close_blockers(self, s: Session, row: RoundRow) -> list[str]:
-        """What stands between the count and final results (reconciliation, double entry)."""
+        """What stands between the count and final results (reconciliation, double entry).
+
+        First the persisted running totals against a full recount of the entered ballots: a difference means
+        the file was changed outside the app (or a fault), and nothing is decided on it."""
+        alarm = self._verify_totals(s, row)
+        if alarm:
+            return [alarm]
         result = self._counting.result_in(s, row)
         out = []
         if row.collected is None:
@@ -95,3 +110,24 @@ class StageService(ServiceBase):
             if diffs:
                 out.append(f"{len(diffs)} phiếu có hai lần nhập khác nhau")
         return out
+
+    @staticmethod
+    def _verify_totals(s: Session, row: RoundRow) -> str:
+        """The alarm text if the persisted totals differ from a recount; totals stored under settings the round
+        no longer has (it went back to preparation and changed) are counted again and sealed instead."""
+        round_ = repositories.round_(row)
+        nominees = repositories.nominees_of(s, row.id)
+        found = recount.check(s, round_, nominees)
+        for p in found.passes:
+            if p.stale:
+                base = stored_totals.basis(round_, nominees)
+                stored_totals.write(s, row.id, p.pass_no, base, p.recounted)
+                audit.append(s, DEFAULT_ACTOR, "totals_rebuilt", {"round": row.id, "pass": p.pass_no})
+        if not found.differing:
+            return ""
+        passes = ", ".join(str(n) for n in found.differing)
+        return (
+            f"BÁO ĐỘNG: tổng cộng dồn lưu trong tệp (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu đã "
+            "nhập; có thể tệp dữ liệu đã bị sửa ngoài phần mềm. Không kết thúc được: hãy kiểm tra nhật ký "
+            "(Kiểm tra nhật ký) và báo Trưởng ban"
+        )

@@ -1,18 +1,24 @@
-"""The hash-chained audit log. Entries are written in the caller's transaction."""
+"""The hash-chained audit log. Entries are written in the caller's transaction.
+
+Each entry also seals the rows its action wrote (storage/seals.py): `verify` checks the chain, then every
+sealed table against the digests.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vote_counter.storage.schema import AuditRow, BallotRow, RoundRow
+from vote_counter.storage import seals
+from vote_counter.storage.schema import AuditRow
 
 GENESIS = "0" * 64
 
@@ -26,12 +32,45 @@ def append(session: Session, actor: str, action: str, details: dict[str, Any]) -
     """Add one entry after the current head; never ballot marks, never voter identity."""
     last = session.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    at = _now()
+    session.info["kp_actor"] = actor
+    sealed = seals.seal_pending(session, [prev, seq, at, actor, action])
+    if sealed:
+        details = {**details, "seal": sealed}
     text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = _entry_hash(prev, seq, at, actor, action, text)
     session.add(AuditRow(seq=seq, at=at, actor=actor, action=action, details=text, prev_hash=prev, hash=digest))
     session.flush()
     return digest
+
+
+INSERT_ENTRY = "INSERT INTO audit_log (seq, at, actor, action, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def append_raw(
+    cursor: sqlite3.Cursor,
+    last: tuple[int, str],
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+    seal: Callable[[list[Any]], list[dict[str, Any]] | None],
+) -> int:
+    """append() on the SQLite cursor of the caller's transaction after the head `last` (seq, hash): the
+    save's fast path. `seal(place)` gives the seal groups of the rows written on this connection since the last
+    entry (seals.seal_pending or seals.seal_pending_raw), put in this entry exactly as append() does.
+    The new entry's sequence number."""
+    seq, prev = last[0] + 1, last[1]
+    at = _now()
+    sealed = seal([prev, seq, at, actor, action])
+    if sealed:
+        details = {**details, "seal": sealed}
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    cursor.execute(INSERT_ENTRY, (seq, at, actor, action, text, prev, _entry_hash(prev, seq, at, actor, action, text)))
+    return seq
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -50,46 +89,12 @@ class ChainReport:
     entries: int
     head: str
     first_bad_seq: int | None = None
-    bad_ballots: tuple[int, ...] = ()  # ballot rows that differ from what their last audit entry sealed
+    bad_rows: tuple[tuple[str, int], ...] = ()  # (table, id): differs from what its last audit entry sealed
+    locked: tuple[int, ...] = ()  # meetings whose rows could not be checked: nobody signed in to open the key
 
-
-BALLOT_ACTIONS = ("ballot_saved", "ballot_set_aside", "ballot_corrected", "ballot_voided", "ballot_restored")
-
-
-def ballot_digest(key: bytes, row: BallotRow) -> str:
-    """Seals one ballot row into the audit chain without revealing its marks.
-
-    A keyed hash (the round's secret key): the audit log leaves the room in the export, and a plain hash of
-    so few possible marks could be reversed by trying them all.
-    """
-    body = json.dumps(
-        [row.id, row.round_id, row.serial, row.pass_no, row.marks, row.valid, row.reasons, row.status, row.set_aside],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-
-def verify_ballots(session: Session) -> tuple[int, ...]:
-    """Ballot rows edited, added or deleted in the file behind the app's back."""
-    sealed: dict[int, str] = {}
-    rows = session.execute(
-        select(AuditRow.details).where(AuditRow.action.in_(BALLOT_ACTIONS)).order_by(AuditRow.seq)
-    ).scalars()
-    for text in rows:
-        details = json.loads(text)
-        if isinstance(details.get("ballot"), int) and isinstance(details.get("digest"), str):
-            sealed[details["ballot"]] = details["digest"]
-    keys = {rid: key for rid, key in session.execute(select(RoundRow.id, RoundRow.hmac_key)).all()}
-    bad: list[int] = []
-    present: set[int] = set()
-    for ballot in session.execute(select(BallotRow).order_by(BallotRow.id)).scalars():
-        present.add(ballot.id)
-        key = keys.get(ballot.round_id)
-        if key is None or sealed.get(ballot.id) != ballot_digest(key, ballot):
-            bad.append(ballot.id)
-    bad.extend(sorted(set(sealed) - present))  # a sealed ballot that is no longer in the file
-    return tuple(bad)
+    @property
+    def bad_ballots(self) -> tuple[int, ...]:
+        return tuple(i for t, i in self.bad_rows if t == "ballots")
 
 
 def head(session: Session) -> str:
@@ -97,13 +102,14 @@ def head(session: Session) -> str:
     return row or GENESIS
 
 
-def verify(session: Session) -> ChainReport:
-    """The hash chain, then every ballot row against the digest its last audit entry holds."""
+def verify(session: Session, meeting_id: int | None = None) -> ChainReport:
+    """The hash chain, then every sealed row (of one meeting, or all) against the digest its last entry holds."""
     chain = verify_chain(session)
     if not chain.ok:
         return chain
-    bad = verify_ballots(session)
-    return ChainReport(not bad, chain.entries, chain.head, None, bad)
+    report = seals.verify(session, meeting_id)
+    first_bad = report.bad_entries[0] if report.bad_entries else None
+    return ChainReport(report.ok, chain.entries, chain.head, first_bad, report.bad_rows, report.locked)
 
 
 def verify_chain(session: Session) -> ChainReport:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from vote_counter.storage import seals
+
 WRITE = {"kp_write": True}
 
 
@@ -30,11 +32,17 @@ def make_engine(path: Path | str, *, busy_timeout: float = 30.0) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA temp_store=MEMORY")  # the sealing triggers' notes never touch the disk
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("kp_write") else "BEGIN")
+        write = bool(conn.get_execution_options().get("kp_write"))
+        if write:
+            # Note every change to a sealed table, for the audit entry to seal (storage/seals.py). Before the
+            # BEGIN: TEMP objects made inside a transaction that rolls back would be gone with it.
+            seals.install(conn.connection.dbapi_connection, conn.connection.info)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 

@@ -104,6 +104,26 @@ class BallotRow(Base):
     set_aside: Mapped[bool] = mapped_column(default=False)  # rejected paper kept as invalid, marks not keyed
 
 
+class TotalsRow(Base):
+    """The running totals of one round and pass (SPEC §6), kept in step with every save, correction, void,
+    restore and set-aside in the same transaction, so results never recount the ballots.
+
+    `data` holds the counts per nominee and box, the valid / invalid counts, the invalid ballots per reason,
+    the rows not counted and the write-ins (storage/totals.py, canonical JSON); `basis` fingerprints the
+    round's settings and nominees they were counted under. One row per round and pass, not one per box:
+    a confidence ballot changes every nominee's row, and one UPDATE costs far less than fifty (RESULTS.md).
+    """
+
+    __tablename__ = "running_totals"
+    # A row id of its own, as every sealed table has (storage/seals.py names rows by table and id).
+    __table_args__ = (UniqueConstraint("round_id", "pass_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    pass_no: Mapped[int] = mapped_column()
+    basis: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)
+
+
 class TallySheetRow(Base):
     __tablename__ = "tally_sheets"
     __table_args__ = (UniqueConstraint("round_id", "sheet_no"),)
@@ -124,3 +144,24 @@ class AuditRow(Base):
     details: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class MeetingKeyRow(Base):
+    """A meeting's identity and sealing key (storage/keys.py). `plain` is NULL once the meeting has accounts."""
+
+    __tablename__ = "meeting_keys"
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32))  # never changes: restore refuses another meeting's file
+    key_id: Mapped[str] = mapped_column(String(16))  # changes when the key is replaced
+    plain: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)
+    signing: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, default=None)  # encrypted
+
+
+class KeyWrapRow(Base):
+    """The meeting key encrypted under a key derived from one member's passphrase (AES-256-GCM)."""
+
+    __tablename__ = "key_wraps"
+    member_id: Mapped[int] = mapped_column(ForeignKey("board_members.id", ondelete="CASCADE"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(index=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    wrap: Mapped[bytes] = mapped_column(LargeBinary)

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QApplication
 
 from vote_counter.paths import resource
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import texts
+from vote_counter.ui import qt_texts, texts
 from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui.geometry import show_fitted
+from vote_counter.ui.language import VIETNAMESE, current_language
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.settings import SETTINGS_APP, SETTINGS_ORG
 
@@ -41,6 +43,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setApplicationDisplayName(texts.APP_TITLE)
     QGuiApplication.setWindowIcon(app_icon())
     apply_app_font(app)
+    if current_language() == VIETNAMESE:
+        qt_texts.install(app)
     return app
 
 
@@ -85,8 +89,8 @@ def run_gui(db_path: Path | None = None) -> int:
             handle = window.windowHandle()
             if handle is not None:
                 handle.installEventFilter(_ShownProbe(app))
-        window.show()
-        window.start()  # the audit chain checked, then sign-in (SPEC §8, §9)
+        show_fitted(window)
+        window.start(background=True)  # the audit chain checked after first paint, then sign-in (SPEC §8, §9)
         return int(app.exec())
     finally:
         workspace.close()

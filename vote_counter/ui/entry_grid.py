@@ -3,7 +3,8 @@
 Keys: 1/2/3 (confidence) or 1/2 (approval) set the row's mark and move down; Ctrl+digit adds a
 second mark without moving (a row marked twice, as it is on the paper); 0 clears the row and moves
 down; Space toggles a nomination choice; ↑/↓ move; F6/F7/F8 toggle the reasons the board sees on
-the paper; F9 jumps to the write-in names; Enter saves; Esc cancels.
+the paper; F9 jumps to the write-in names; Enter saves; Ctrl+Enter saves a ballot with no marks
+(a deliberate, distinct key: a scanner's extra Enter must never record a blank ballot); Esc cancels.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from vote_counter.domain.model import BallotMarks, Nominee, NomineeId, Reason, Round, RoundKind
 from vote_counter.ui import texts
+from vote_counter.ui.geometry import compact_rows
 from vote_counter.ui.models import DISPLAY, Index, ReadOnlyTable, option_labels
 
 MARKED_BRUSH = QBrush(QColor("#c8f0c8"))
@@ -28,6 +30,9 @@ DECLARED_KEYS: Mapping[int, Reason] = {
     int(Qt.Key.Key_F8): Reason.UNREADABLE,
 }
 DIGIT_KEYS = {int(getattr(Qt.Key, f"Key_{d}")): d for d in range(10)}
+# Up to 30 rows must all be visible at 1366×768 (issue 11): past this many, rows get compact.
+COMPACT_FROM = 12
+DENSE_FROM = 20
 
 
 class EntryGridModel(ReadOnlyTable):
@@ -59,12 +64,27 @@ class EntryGridModel(ReadOnlyTable):
     def round(self) -> Round | None:
         return self._round
 
+    def set_font(self, font: QFont) -> None:
+        self._bold = QFont(font)
+        self._bold.setBold(True)
+
     @property
     def options(self) -> int:
         return self._round.options if self._round is not None else 0
 
     def marks(self) -> dict[NomineeId, frozenset[int]]:
         return {nid: frozenset(boxes) for nid, boxes in self._marks.items()}
+
+    def any_marked(self) -> bool:
+        return any(self._marks.values())
+
+    def copy_marks(self) -> dict[NomineeId, set[int]]:
+        return {nid: set(boxes) for nid, boxes in self._marks.items()}
+
+    def put_marks(self, marks: dict[NomineeId, set[int]]) -> None:
+        self._marks = {nid: set(marks.get(nid, set())) for nid in self._marks}
+        if self._nominees:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._nominees) - 1, self.columnCount() - 1))
 
     def row_boxes(self, row: int) -> frozenset[int]:
         nid = self._nominees[row].id
@@ -119,8 +139,12 @@ class EntryGridModel(ReadOnlyTable):
         return None
 
 
+GridState = tuple[dict[NomineeId, set[int]], int, bool, bool]
+
+
 class EntryGrid(QTableView):
     saveRequested = Signal()
+    saveBlankRequested = Signal()
     cancelRequested = Signal()
     declaredToggled = Signal(object)  # Reason
     writeInRequested = Signal()
@@ -143,9 +167,21 @@ class EntryGrid(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
         self.setStyleSheet("QTableView::item:selected { background: #9ec5ff; color: black; }")
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._normal_font = QFont(self.font())
+
+    def fit_rows(self, rows: int) -> None:
+        """Compact rows for long ballots: a point smaller and little padding, so 30 rows fit at 1366×768."""
+        font = QFont(self._normal_font)
+        if rows > DENSE_FROM:
+            font.setPointSizeF(font.pointSizeF() - 1)
+        self.setFont(font)
+        self.grid_model.set_font(font)
+        compact_rows(self, 0 if rows > DENSE_FROM else 4 if rows > COMPACT_FROM else 10)
 
     def load(self, round_: Round | None, nominees: Sequence[Nominee], marks: BallotMarks | None = None) -> None:
         self.grid_model.load(round_, nominees, marks)
+        self.fit_rows(self.grid_model.rowCount())
         self.suspicious = False
         header = self.horizontalHeader()
         cols = self.grid_model.columnCount()
@@ -155,6 +191,15 @@ class EntryGrid(QTableView):
             for c in range(2, cols):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.go_to(0)
+
+    def keyed_state(self) -> GridState:
+        return (self.grid_model.copy_marks(), self.current_row(), self.suspicious, self._past_end)
+
+    def set_keyed_state(self, state: GridState) -> None:
+        marks, row, suspicious, past_end = state
+        self.grid_model.put_marks(marks)
+        self.go_to(row)
+        self.suspicious, self._past_end = suspicious, past_end
 
     def current_row(self) -> int:
         return max(self.currentIndex().row(), 0)
@@ -169,6 +214,19 @@ class EntryGrid(QTableView):
         self.setCurrentIndex(index)
         self.scrollTo(index)
 
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+digit is a second mark on the open ballot, not the window's Ctrl+1…5 page shortcut.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in DIGIT_KEYS
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            and self.grid_model.rowCount() > 0
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         round_ = self.grid_model.round()
         key = event.key()
@@ -179,7 +237,9 @@ class EntryGrid(QTableView):
         if round_ is None or rows == 0:
             super().keyPressEvent(event)
             return
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+            self.saveBlankRequested.emit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.saveRequested.emit()
         elif key == Qt.Key.Key_Escape:
             self.cancelRequested.emit()

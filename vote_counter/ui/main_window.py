@@ -6,10 +6,12 @@ round's stage always visible with the buttons that move it.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QIcon, QResizeEvent, QShowEvent
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -29,14 +32,19 @@ from vote_counter.services.accounts import Auth
 from vote_counter.services.demo import DEMO_BOARD, build_demo
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, sign_in, texts
+from vote_counter.ui import close_check, dialogs, once_shown, sign_in, texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.elided import ElidedCombo
+from vote_counter.ui.geometry import fit_to_screen
+from vote_counter.ui.lock_screen import LockOverlay
 from vote_counter.ui.pages.ballots_page import BallotsPage
 from vote_counter.ui.pages.base import Page, next_stage, previous_stage
 from vote_counter.ui.pages.entry_page import EntryPage
 from vote_counter.ui.pages.minutes_page import MinutesPage
 from vote_counter.ui.pages.results_page import ResultsPage
+from vote_counter.ui.pages.scan_page import ScanPage
 from vote_counter.ui.pages.setup_page import SetupPage
+from vote_counter.ui.scanner import KEY_MAX_GAP, KEY_PREFIX, Clock, ScanFilter, parse_gap, parse_prefix
 from vote_counter.ui.settings import (
     DEFAULT_IDLE_MINUTES,
     KEY_IDLE_MINUTES,
@@ -65,23 +73,27 @@ STAGE_STYLE = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace, settings: QSettings | None = None) -> None:
+    auditChecked = Signal(object)  # the start-up check's report (or exception), from its thread
+    auditFinished = Signal()  # the check is done and its outcome shown
+
+    def __init__(self, workspace: Workspace, settings: QSettings | None = None, clock: Clock | None = None) -> None:
         super().__init__()
         self.setWindowTitle(texts.APP_TITLE)
         self.settings = settings if settings is not None else default_settings()
         self.ctx = AppContext(workspace, self)
 
         # ---------------------------------------------------------- selector and stage bar
-        self.meeting_combo = QComboBox()
-        self.meeting_combo.setMinimumContentsLength(24)
+        self.meeting_combo = ElidedCombo()
+        self.meeting_combo.setMinimumContentsLength(14)
         self.meeting_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.round_combo = QComboBox()
-        self.round_combo.setMinimumContentsLength(24)
+        self.round_combo = ElidedCombo()
+        self.round_combo.setMinimumContentsLength(14)
         self.round_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.meeting_combo.currentIndexChanged.connect(self._meeting_picked)
         self.round_combo.currentIndexChanged.connect(self._round_picked)
         self.stage_label = heading("", size_delta=2)
         self.stage_label.setContentsMargins(8, 2, 8, 2)
+        self.stage_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.next_button = QPushButton()
         self.back_button = QPushButton(texts.STAGE_BACK)
         self.next_button.clicked.connect(self.advance_stage)
@@ -107,8 +119,12 @@ class MainWindow(QMainWindow):
         self.lock_button = QPushButton(texts.LOCK_BUTTON)
         self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
         self.lock_button.clicked.connect(self.lock_screen)
-        user_bar = QHBoxLayout()
-        user_bar.addStretch(1)
+        self.audit_status = StatusLine()  # "Đang kiểm tra nhật ký…" while the start-up check runs
+        self.audit_status.hide()
+        # Who is working sits in the menu bar's corner: the row it took belongs to the ballot (issue 11).
+        self.user_bar = QWidget()
+        user_bar = QHBoxLayout(self.user_bar)
+        user_bar.setContentsMargins(0, 0, 4, 0)
         user_bar.addWidget(self.user_label)
         user_bar.addWidget(self.sign_in_button)
         user_bar.addWidget(self.lock_button)
@@ -117,6 +133,7 @@ class MainWindow(QMainWindow):
         self.setup_page = SetupPage(self.ctx)
         self.ballots_page = BallotsPage(self.ctx)
         self.entry_page = EntryPage(self.ctx)
+        self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
         self.tabs = QTabWidget()
@@ -124,18 +141,24 @@ class MainWindow(QMainWindow):
             (self.setup_page, texts.PAGE_SETUP),
             (self.ballots_page, texts.PAGE_BALLOTS),
             (self.entry_page, texts.PAGE_ENTRY),
+            (self.scan_page, texts.PAGE_SCAN),
             (self.results_page, texts.PAGE_RESULTS),
             (self.minutes_page, texts.PAGE_MINUTES),
         ):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
+        self.tabs.setDocumentMode(True)
+        for i in range(self.tabs.count()):  # Ctrl+1 … Ctrl+5: the workflow pages, as the tab titles number them
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            shortcut.activated.connect(partial(self.tabs.setCurrentIndex, i))
 
         self.work = QWidget()
         layout = QVBoxLayout(self.work)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.addLayout(user_bar)
+        layout.setContentsMargins(6, 2, 6, 4)
+        layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addWidget(self.stage_status)
+        layout.addWidget(self.audit_status)
         layout.addWidget(self.tabs, 1)
 
         # ---------------------------------------------------------- first run: the welcome screen, menus
@@ -151,39 +174,97 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.work)
         self.setCentralWidget(self.stack)
         self._build_menus()
-        self.setMinimumSize(1000, 640)
-        self.resize(1366, 768)
+        self.menuBar().setCornerWidget(self.user_bar, Qt.Corner.TopRightCorner)
+        self.setMinimumSize(980, 600)
+        fit_to_screen(self)
 
         self.ctx.selectionChanged.connect(self._selection_changed)
         self.ctx.dataChanged.connect(self._data_changed)
         self.ctx.structureChanged.connect(self._reload_selectors)
-        self.lock_overlay = sign_in.LockOverlay(workspace, self)
+        self.lock_overlay = LockOverlay(workspace, self)
         self.lock_overlay.unlocked.connect(self._unlocked)
+        # One application-level filter turns scanner bursts into scan events and makes the lock hold (SPEC §6, §9).
+        self.scan_filter = ScanFilter(
+            clock,
+            max_gap_ms=parse_gap(self.settings.value(KEY_MAX_GAP)),
+            prefix=parse_prefix(self.settings.value(KEY_PREFIX)),
+            parent=self,
+        )
+        self.scan_filter.owners = [self.lock_overlay, self.entry_page.scans]
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.installEventFilter(self.idle)
+            self.scan_filter.install(app)
         self.idle.timer.start()
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
-    def start(self) -> None:
+    def start(self, *, background: bool = False) -> None:
         """After the window shows: verify the audit chain (a red alarm if broken; export refused, looking
-        still allowed), then ask a board member to sign in if the meeting has accounts."""
+        still allowed), then ask a board member to sign in if the meeting has accounts; once signed in, the
+        meeting's sealed rows are checked too (their key opens with the member's passphrase, issue 12).
+
+        With `background` (the app itself) the check runs in a thread after first paint, so opening a file of
+        50,000 ballots shows the window at once: meanwhile the window says "Đang kiểm tra nhật ký…" and the
+        services refuse every write (Access.writes_held), sign-in included, until the check has finished."""
+        ws = self.ctx.workspace
+        if not background:
+            self._audit_checked(ws.audit.verify())
+            return
+        ws.access.writes_held = True
+        self.audit_status.show_info(texts.AUDIT_CHECKING)
+        self.audit_status.show()
+        self.auditChecked.connect(self._audit_checked, Qt.ConnectionType.QueuedConnection)
+
+        def check() -> None:
+            try:
+                report: object = ws.audit.verify()
+            except Exception as exc:
+                report = exc
+            self.auditChecked.emit(report)
+
+        threading.Thread(target=check, name="kp-audit-check", daemon=True).start()
+
+    def _audit_checked(self, report: Any) -> None:
+        ws = self.ctx.workspace
+        ws.access.writes_held = False
+        self.audit_status.hide()
+        if isinstance(report, Exception):
+            detail = report.message if isinstance(report, ServiceError) else str(report)
+            self.ctx.audit_problem = detail
+            sign_in.show_alarm(self, texts.AUDIT_CHECK_FAILED.format(detail=detail))
+            self.minutes_page.refresh()
+        elif not report.ok:
+            self._alarm(report)
+        mid = self.ctx.meeting_id
+        if (
+            mid is not None
+            and sign_in.needs_accounts(ws, mid)
+            and ws.accounts.signed_in_member(mid) is None
+            and sign_in.ask_sign_in(self, ws, mid)
+        ):
+            self._check_audit()  # the meeting key is open now: its sealed rows are checked too
+        self._draw_user()
+        self.auditFinished.emit()
+
+    def _check_audit(self) -> None:
+        """The chain, and every sealed row whose meeting key is open (issue 12); a red alarm if anything differs."""
+        if self.ctx.audit_problem:
+            return
         report = self.ctx.workspace.audit.verify()
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots)
-            self.ctx.audit_problem = where
-            sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
-            self.minutes_page.refresh()
-        mid = self.ctx.meeting_id
-        ws = self.ctx.workspace
-        if mid is not None and sign_in.needs_accounts(ws, mid) and ws.accounts.signed_in_member(mid) is None:
-            sign_in.ask_sign_in(self, ws, mid)
-        self._draw_user()
+            self._alarm(report)
+
+    def _alarm(self, report: Any) -> None:
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        self.ctx.audit_problem = where
+        sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
+        self.minutes_page.refresh()
 
     def sign_in(self) -> None:
         mid = self.ctx.meeting_id
         if mid is not None and sign_in.ask_sign_in(self, self.ctx.workspace, mid):
+            self._check_audit()
             self._draw_user()
             self.ctx.changed()
 
@@ -207,18 +288,29 @@ class MainWindow(QMainWindow):
             return
         last = ws.accounts.signed_in_member(mid)
         ws.accounts.sign_out()
+        self.scan_filter.flush()
+        # Nothing behind the lock takes input: disabled widgets cannot get the focus by Tab, and the scan
+        # filter drops every event aimed outside the lock (a grab that also holds offscreen and on Windows).
+        self.stack.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.scan_filter.grab = self.lock_overlay
         self.lock_overlay.lock(mid, self.idle.minutes, last)
         self._draw_user()
 
     def _unlocked(self) -> None:
+        self.scan_filter.grab = None
+        self.stack.setEnabled(True)
+        self.menuBar().setEnabled(True)
         self.idle.timer.start()
         self._draw_user()
         self.ctx.changed()
+        if self.tabs.currentWidget() is self.entry_page:
+            self.entry_page.focus_scan()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.lock_overlay.isVisible():
-            self.lock_overlay.setGeometry(self.rect())
+            self.lock_overlay.fit(self.rect())
 
     # ------------------------------------------------------------ selection
     def _restore(self) -> None:
@@ -281,6 +373,7 @@ class MainWindow(QMainWindow):
         self.ctx.select(round_.meeting_id, round_id)
 
     def _selection_changed(self) -> None:
+        self.stage_status.hide()  # a status line belongs to its round: none stays behind on another
         self._reload_selectors()
         self.settings.setValue(KEY_MEETING, self.ctx.meeting_id if self.ctx.meeting_id is not None else "")
         self.settings.setValue(KEY_ROUND, self.ctx.round_id if self.ctx.round_id is not None else "")
@@ -295,7 +388,7 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
             page.refresh()
-        for other in (self.setup_page, self.ballots_page, self.entry_page, self.results_page):
+        for other in (self.setup_page, self.ballots_page, self.entry_page, self.scan_page, self.results_page):
             if other is not page:
                 other.setProperty("stale", True)
 
@@ -320,6 +413,8 @@ class MainWindow(QMainWindow):
         suffix = texts.STAGE_TEST_SUFFIX if round_.mode is Mode.TEST else ""
         self.stage_label.setText(texts.STAGE_NOW.format(stage=texts.STAGE[round_.stage]) + suffix)
         self.stage_label.setStyleSheet(STAGE_STYLE[round_.stage] + " padding: 3px 8px;")
+        # Whole, never cut mid-word on a narrow screen: the style sheet's padding is not in the label's size hint.
+        self.stage_label.setMinimumWidth(self.stage_label.fontMetrics().horizontalAdvance(self.stage_label.text()) + 36)
         nxt, prev = next_stage(round_.stage), previous_stage(round_.stage)
         self.next_button.setText(texts.STAGE_NEXT.format(stage=texts.STAGE[nxt]) if nxt else texts.STAGE[Stage.SEALED])
         allow(self.next_button, nxt is not None, texts.STAGE_LAST)
@@ -336,6 +431,8 @@ class MainWindow(QMainWindow):
             return
         nxt = next_stage(round_.stage)
         if nxt is None:
+            return
+        if nxt is Stage.CLOSED and not self._checks_pass(round_.id, texts.ACTION_CLOSE_SHORT):
             return
         template = texts.STAGE_CONFIRM_SEAL if nxt is Stage.SEALED else texts.STAGE_CONFIRM
         if not dialogs.confirm(
@@ -358,6 +455,36 @@ class MainWindow(QMainWindow):
                     self._stage_error(texts.APPROVAL_CANCELLED)
                     return
         self._change_stage(round_.id, nxt, "", auth)
+
+    def _checks_pass(self, round_id: RoundId, action: str) -> bool:
+        """Checks before passphrases: what blocks the action is listed first, with a way to go and fix it."""
+        ws = self.ctx.workspace
+        lines = ws.stages.close_blockers(round_id)
+        if not lines:
+            return True
+        round_ = ws.setup.round(round_id)
+        fixes = []
+        if round_.counts.collected is None:
+            fixes.append(close_check.FIX_COUNTS)
+        if round_.double_entry and ws.counting.pass_differences(round_id):
+            fixes.append(close_check.FIX_COMPARE)
+        fixes.append(close_check.FIX_RESULTS)
+        self._stage_error(texts.BLOCKERS_TITLE.format(action=action) + ": " + "; ".join(lines))
+        choice = close_check.run_dialog(close_check.BlockersDialog(action, lines, fixes, self))
+        self.go_fix(choice)
+        return False
+
+    def go_fix(self, choice: str | None) -> None:
+        if choice == close_check.FIX_COUNTS:
+            self.tabs.setCurrentWidget(self.setup_page)
+            self.setup_page.tabs.setCurrentWidget(self.setup_page.counts)
+            counts = self.setup_page.counts
+            (counts.collected if counts.collected.isEnabled() else counts.collected_known).setFocus()
+        elif choice == close_check.FIX_COMPARE:
+            self.tabs.setCurrentWidget(self.entry_page)
+            self.entry_page.tabs.setCurrentWidget(self.entry_page.compare)
+        elif choice == close_check.FIX_RESULTS:
+            self.tabs.setCurrentWidget(self.results_page)
 
     def stage_back(self) -> None:
         round_ = self.ctx.round()
@@ -471,8 +598,12 @@ class MainWindow(QMainWindow):
             texts.DEMO_PASSPHRASE_LINE.format(name=name, role=texts.ROLE[role], passphrase=passphrase)
             for name, role, passphrase in DEMO_BOARD
         )
-        dialogs.show_info(
-            self, texts.DEMO_READY_TITLE, texts.DEMO_READY.format(title=demo.meeting.title, passphrases=lines)
+        once_shown.show_once(
+            self,
+            texts.DEMO_READY_TITLE,
+            texts.DEMO_READY.format(title=demo.meeting.title),
+            lines,
+            texts.DEMO_READY_AFTER,
         )
 
     def open_settings(self) -> None:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -145,6 +143,7 @@ class ApprovalDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(_buttons(self, texts.OK))
+        self.chair_passphrase.setFocus()  # opens ready for typing: the chair's passphrase first
 
     def approval(self) -> Approval | None:
         chair, second = self.chair.currentData(), self.second.currentData()
@@ -283,81 +282,3 @@ class IdleWatcher(QObject):
         if event.type() in INPUT_EVENTS and self.timer.isActive():
             self.timer.start()
         return False
-
-
-class LockOverlay(QFrame):
-    """Covers the window while locked; the same or another member's passphrase opens it again."""
-
-    unlocked = Signal()
-
-    def __init__(self, ws: Workspace, parent: QWidget) -> None:
-        super().__init__(parent)
-        self._ws = ws
-        self.setObjectName("lockOverlay")
-        self.setStyleSheet(
-            "#lockOverlay { background: #1b3a6b; } QLabel { color: white; }"
-            " QComboBox, QLineEdit { min-height: 28px; padding: 0 6px; background: white; color: black; }"
-        )
-        self.setAutoFillBackground(True)
-        self.title = QLabel(texts.LOCKED_TITLE)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() + 8)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.member = QComboBox()
-        self.passphrase = password_field()
-        self.passphrase.returnPressed.connect(self.unlock)
-        self.unlock_button = QPushButton(texts.UNLOCK_BUTTON)
-        self.unlock_button.clicked.connect(self.unlock)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #ffd0d0; font-weight: bold;")
-        panel = QWidget()
-        panel.setFixedWidth(560)
-        column = QVBoxLayout(panel)
-        column.addWidget(self.title)
-        column.addWidget(self.text)
-        form = QFormLayout()
-        form.addRow(texts.F_MEMBER, self.member)
-        form.addRow(texts.F_PASSPHRASE, self.passphrase)
-        column.addLayout(form)
-        column.addWidget(self.unlock_button)
-        column.addWidget(self.error)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        self.hide()
-
-    def lock(self, meeting_id: MeetingId, minutes: float, last: BoardMember | None) -> None:
-        self._meeting_id = meeting_id
-        self.member.clear()
-        for m in self._ws.setup.board(meeting_id):
-            if m.has_passphrase:
-                self.member.addItem(f"{m.full_name} ({texts.ROLE[m.role]})", m.id)
-        select_member(self.member, last.id if last is not None else None)
-        self.text.setText(texts.LOCKED_TEXT.format(minutes=f"{minutes:g}"))
-        self.error.clear()
-        self.passphrase.clear()
-        parent = self.parentWidget()
-        assert parent is not None
-        self.setGeometry(parent.rect())
-        self.show()
-        self.raise_()
-        self.passphrase.setFocus()
-
-    def unlock(self) -> None:
-        member_id = self.member.currentData()
-        if member_id is None:
-            return
-        try:
-            self._ws.accounts.sign_in(Credential(BoardMemberId(int(member_id)), self.passphrase.text()))
-        except ServiceError as exc:
-            self.error.setText(exc.message)
-            self.passphrase.clear()
-            return
-        self.passphrase.clear()
-        self.hide()
-        self.unlocked.emit()

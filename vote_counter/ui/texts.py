@@ -221,7 +221,7 @@ TAB_COMPARE = "Đối chiếu hai lần nhập"
 TAB_FIND = "Tìm và sửa phiếu"
 TAB_SHEET = "Biên bản tổng hợp"
 SCAN_LABEL = "Quét mã QR hoặc gõ số phiếu (12 chữ số) rồi nhấn Enter:"
-SCAN_PLACEHOLDER = "Quét mã QR trên phiếu…"
+SCAN_PLACEHOLDER = "Quét mã QR trên phiếu, hoặc gõ số phiếu (12 chữ số) rồi nhấn Enter"
 PASS = "Lần nhập:"
 PASS_N = "Lần {n}"
 ENTERED_OF = "Đã nhập {entered} / {collected} phiếu thu về"
@@ -232,7 +232,7 @@ GRID_EMPTY = "Quét một phiếu để bắt đầu nhập."
 KEYS_CONFIDENCE = "Phím: 1 / 2 / 3 = mức tín nhiệm, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
 KEYS_APPROVAL = "Phím: 1 = Đồng ý, 2 = Không đồng ý, 0 = để trống, Ctrl+số = thêm dấu, ↑ ↓ = di chuyển"
 KEYS_NOMINATION = "Phím: Cách (Space) = chọn / bỏ chọn, ↑ ↓ = di chuyển"
-KEYS_COMMON = "Enter = lưu phiếu, Esc = bỏ qua"
+KEYS_COMMON = "Enter = lưu phiếu, Ctrl+Enter = lưu phiếu trắng, Esc = bỏ qua"
 F_WRITE_INS_ENTRY = "Tên ghi thêm (F9; nhiều tên cách nhau bằng dấu ;):"
 APPROVAL_LABELS = ("Đồng ý", "Không đồng ý")
 NOMINATION_LABEL = "Chọn"
@@ -308,6 +308,18 @@ SHEET_WRITE_INS = "Tên ghi thêm và số phiếu (mỗi dòng: Họ và tên =
 
 # ---------------------------------------------------------------- results page
 RESULTS_REFRESH = "Làm mới kết quả"
+RECOUNT_CHECK = "Kiểm lại từng phiếu"
+RECOUNT_CHECK_TIP = (
+    "Đếm lại mọi phiếu đã nhập và so với tổng cộng dồn đã lưu (chạy nền, không chặn việc nhập phiếu). "
+    "Khi kết thúc kiểm phiếu, phần mềm cũng tự kiểm lại như vậy."
+)
+RECOUNT_RUNNING = "Đang kiểm lại từng phiếu…"
+RECOUNT_MATCHES = "Đã kiểm lại {count} phiếu: khớp với tổng cộng dồn đã lưu."
+RECOUNT_DIFFERS = (
+    "BÁO ĐỘNG: tổng cộng dồn đã lưu (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu. Có thể tệp dữ liệu "
+    "đã bị sửa ngoài phần mềm; không kết thúc được. Báo ngay Trưởng ban."
+)
+RECOUNT_FAILED = "Không kiểm lại được: {detail}"
 PROJECT = "Trình chiếu"
 PROJECT_TIP = "Mở màn hình kết quả cỡ chữ lớn cho hội trường (Esc để đóng)."
 SUMMARY = (
@@ -427,11 +439,15 @@ USB_OTHER_FOLDER = "Chọn thư mục khác…"
 USB_DRIVE_ITEM = "{name} ({root}) — còn trống {free} MB, {fs}"
 USB_WRITING = "Đang ghi và kiểm tra gói kết quả… không rút USB."
 USB_DONE = "Đã ghi xong — có thể rút USB.\nThư mục: {folder}\nDấu vân tay khóa ký: {fingerprint}"
+# Said instead of USB_DONE when the target is not a removable drive (a plain folder, a network share).
+USB_DONE_FOLDER = "Đã ghi xong vào thư mục {folder}\nDấu vân tay khóa ký: {fingerprint}"
 USB_PASSPHRASE_TITLE = "Mật khẩu của gói kết quả"
-USB_PASSPHRASE = (
-    "Gói kết quả đã được mã hóa. Mật khẩu (chỉ hiện một lần, phần mềm không lưu):\n\n{passphrase}\n\n"
-    "Ghi mật khẩu ra giấy, ký nhận và bàn giao riêng với USB."
-)
+USB_PASSPHRASE_INTRO = "Gói kết quả đã được mã hóa. Mật khẩu (chỉ hiện một lần, phần mềm không lưu):"
+USB_PASSPHRASE_AFTER = "Ghi mật khẩu ra giấy, ký nhận và bàn giao riêng với USB."
+ONCE_COPY = "Sao chép"
+ONCE_COPIED = "Đã sao chép vào bộ nhớ tạm."
+ONCE_DONE = "Tôi đã ghi lại"
+NAME_WARNING = "Cảnh báo: {detail}"
 CHOOSE_FOLDER = "Chọn thư mục lưu tệp"
 REPRINT_TITLE = "In lại biên bản"
 REPRINT_CANCELLED = "Chưa in lại biên bản: cần ghi rõ lý do in lại."
@@ -530,6 +546,8 @@ ACTION_BACK = "Quay lại giai đoạn “{stage}”"
 ACTION_VOID = "Hủy phiếu đã nhập số {serial}"
 ACTION_REPRINT = "In lại biên bản"
 ACTION_REMOVE_MEMBER = "Xóa thành viên có mật khẩu"
+AUDIT_CHECKING = "Đang kiểm tra nhật ký… (chưa ghi được gì cho đến khi xong)"
+AUDIT_CHECK_FAILED = "Không kiểm tra được nhật ký: {detail}"
 AUDIT_ALARM_TITLE = "CẢNH BÁO: dữ liệu bị sửa ngoài phần mềm"
 AUDIT_ALARM = (
     "Kiểm tra nhật ký lúc mở phần mềm phát hiện: {where}.\n\n"
@@ -559,9 +577,9 @@ DEMO_BUILDING = "Đang tạo hội nghị mẫu…"
 DEMO_READY_TITLE = "Hội nghị mẫu đã sẵn sàng"
 DEMO_READY = (
     "Đã tạo hội nghị mẫu “{title}” với ba lượt bỏ phiếu đã kiểm xong.\n\n"
-    "Mật khẩu mẫu của Ban kiểm phiếu (chỉ dùng cho hội nghị mẫu, hãy ghi lại để đăng nhập):\n{passphrases}\n\n"
-    "Trưởng ban và một thành viên đang đăng nhập sẵn."
+    "Mật khẩu mẫu của Ban kiểm phiếu (chỉ dùng cho hội nghị mẫu, hãy ghi lại để đăng nhập):"
 )
+DEMO_READY_AFTER = "Trưởng ban và một thành viên đang đăng nhập sẵn."
 DEMO_PASSPHRASE_LINE = "• {name} ({role}): {passphrase}"
 
 MENU_MEETING = "&Hội nghị"
@@ -597,3 +615,108 @@ SELF_CHECK_ICON = "Không nạp được biểu tượng của phần mềm."
 SELF_CHECK_DRAW = "Không vẽ được cửa sổ chính."
 SELF_CHECK_PAGES = "Cửa sổ chính thiếu trang."
 SELF_CHECK_MEETING = "Cửa sổ không mở được hội nghị mẫu."
+
+# ---------------------------------------------------------------- document details (issue 13)
+TAB_DOCUMENTS = "Thông tin văn bản"
+DOC_ISSUER = "Cơ quan ban hành"
+DOC_ISSUER_HINT = "Để trống: dùng tên cơ quan của hội nghị"
+DOC_PLACE = "Địa danh (dòng ngày tháng)"
+DOC_SYMBOL = "Ký hiệu biên bản"
+DOC_SYMBOL_HINT = "Ví dụ: BB-STP; để trống: BB- và ký hiệu văn bản của hội nghị"
+DOC_NUMBERS = "Số biên bản của từng lượt"
+DOC_COL_ROUND = "Lượt bỏ phiếu"
+DOC_COL_NUMBER = "Số"
+DOC_RECIPIENTS = "Nơi nhận"
+DOC_RECIPIENTS_HINT = "Mỗi dòng một nơi nhận: tên | số bản, ví dụ: Ban Tổ chức Tỉnh ủy | 1"
+DOC_SIGNERS = "Người ký"
+DOC_SIGNERS_HINT = "Để trống: Ban kiểm phiếu ký. Mỗi dòng: CHỨC DANH | Họ và tên"
+DOC_SAVE = "Lưu thông tin văn bản"
+DOC_SAVED = "Đã lưu thông tin văn bản."
+DOC_MISSING = "Biên bản của lượt đang chọn còn thiếu: {items}."
+DOC_COMPLETE = "Biên bản của lượt đang chọn đã đủ thông tin văn bản."
+DOC_WHY_NO_MEETING = "Hãy chọn hoặc tạo một hội nghị trước."
+DOC_BAD_RECIPIENT = "Dòng {line} của nơi nhận: số bản phải là số nguyên (ví dụ: Lưu | 1). Chưa lưu gì."
+DOC_BAD_SIGNER = "Dòng {line} của người ký cần dạng: CHỨC DANH | Họ và tên. Chưa lưu gì."
+MINUTES_MISSING = "Chưa đủ thông tin văn bản: {items}. Điền trong Chuẩn bị → Thông tin văn bản (vẫn có thể in)."
+
+# ---------------------------------------------------------------- entry that counts only what a person keyed (issue 11)
+UNDO_BUTTON = "&Hoàn tác (Ctrl+Z)"
+REDO_BUTTON = "&Làm lại (Ctrl+Y)"
+UNDO_WITH_MARKS = "{action} (các dấu: {marks})"
+NOTHING_TO_UNDO = "Không có thao tác nào để hoàn tác."
+NOTHING_TO_REDO = "Không có thao tác nào để làm lại."
+HISTORY_WHILE_OPEN = (
+    "Phiếu {serial} đang mở, chưa lưu: lưu (Enter) hoặc bỏ qua (Esc) phiếu này trước khi hoàn tác hay làm lại."
+)
+SCAN_WHILE_OPEN = (
+    "Vừa quét một phiếu khác khi phiếu {serial} đang mở, chưa lưu: phiếu vừa quét KHÔNG được nhập, phiếu đang mở "
+    "giữ nguyên. Nhấn Enter để lưu hoặc Esc để bỏ qua phiếu đang mở, rồi quét lại."
+)
+BLANK_NEEDS_KEY = (
+    "Phiếu {serial} chưa có dấu nào nên CHƯA lưu. Nếu phiếu thật sự để trống, nhấn Ctrl+Enter để lưu phiếu trắng; "
+    "nếu không, nhập các dấu rồi nhấn Enter."
+)
+VIEW_ONLY_SCAN = (
+    "Chỉ xem: chưa có thành viên Ban kiểm phiếu nào đăng nhập nên không nhập được phiếu. Bấm “Đăng nhập” ở trên "
+    "cùng rồi quét lại phiếu."
+)
+LOCK_SCAN = (
+    "Máy quét vừa đọc một phiếu khi màn hình đang khóa: phiếu không được nhập và không tính là nhập sai mật khẩu. "
+    "Mở khóa rồi quét lại."
+)
+F_MEMBER_ACCEL = "&Thành viên:"
+F_PASSPHRASE_ACCEL = "&Mật khẩu:"
+BLOCKERS_TITLE = "Chưa thể {action}"
+BLOCKERS_INTRO = (
+    "Chưa thể {action}: còn những việc dưới đây phải xử lý trước. Chưa ai cần nhập mật khẩu; hãy xử lý rồi thử lại."
+)
+FIX_COUNTS = "&Nhập số phiếu thu về"
+FIX_COMPARE = "&Xem phiếu hai lần nhập khác nhau"
+FIX_RESULTS = "Xem &kết quả"
+C_MISSING = "Chưa nhập số phiếu thu về (C) do Ban kiểm phiếu đếm: chưa thể đối chiếu số phiếu đã nhập."
+PASSES_DISAGREE = "{n} phiếu có hai lần nhập khác nhau."
+ACTION_CLOSE_SHORT = "kết thúc kiểm phiếu"
+ACTION_SEAL_SHORT = "niêm phong"
+SCAN_LABEL_SHORT = "Quét &mã QR / số phiếu:"
+
+# ---------------------------------------------------------------- reading scanned ballots (SPEC §11)
+PAGE_SCAN = "3b. Đọc phiếu quét"
+SCAN_HEADING = "Đọc phiếu quét"
+SCAN_HELP = (
+    "Quét phiếu bằng máy quét văn phòng (thang xám, 200 dpi, PDF hoặc ảnh) rồi chọn tệp hoặc thư mục. "
+    "Phiếu rõ ràng được lưu như nhập tay; phiếu có ô không rõ chờ Ban kiểm phiếu xem xét và chưa được tính."
+)
+SCAN_FILES = "Chọn tệp quét…"
+SCAN_FOLDER = "Chọn thư mục…"
+SCAN_FILES_TITLE = "Chọn các tệp ảnh quét"
+SCAN_FILES_FILTER = "Ảnh quét (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
+SCAN_FOLDER_TITLE = "Chọn thư mục máy quét lưu ảnh"
+SCAN_PASS = "Lần nhập"
+SCAN_RUNNING = "Đang đọc {done}/{total} tệp…"
+SCAN_COUNTS = "Đã lưu {saved} phiếu · chờ xem xét {queued} tờ · từ chối {refused} tờ"
+SCAN_MARGIN = (
+    "Điểm các ô trong lần đọc: {empty} ô gần như trắng (< 2 % mực), {middle} ô ở giữa, {marked} ô rõ dấu (≥ 8 % mực)."
+)
+SCAN_BAD_LIMITS = "Ngưỡng đọc phiếu trong cài đặt (scan/definite, scan/marginal) không hợp lệ: cần 0 < marginal < definite < 1. Chưa đọc tệp nào; hãy sửa cài đặt rồi thử lại."
+SCAN_DONE = "Đã đọc xong {sheets} tờ."
+SCAN_COLUMNS = ("Tệp", "Trang thứ", "Kết quả", "Số phiếu", "Lý do")
+SCAN_OUTCOME = {"saved": "Đã lưu", "queued": "Chờ xem xét", "refused": "Từ chối"}
+SCAN_NEEDS_COUNTING = "Chỉ đọc phiếu quét khi lượt bỏ phiếu đang ở giai đoạn Kiểm phiếu."
+SCAN_QUEUE_TAB = "Hàng chờ xem xét ({count})"
+SCAN_READ_TAB = "Đọc ảnh quét"
+REVIEW_EMPTY = "Không có tờ quét nào đang chờ xem xét."
+REVIEW_REASONS = "Lý do: {reasons}"
+REVIEW_SERIAL = "Số phiếu: {serial}"
+REVIEW_NO_SERIAL = "Không đọc được mã QR: gõ số phiếu in dưới mã"
+REVIEW_BOX = "Ô {n}/{total}: {row}, cột “{option}”"
+REVIEW_ROW = "dòng {stt}"
+REVIEW_WRITE_IN = "dòng ghi thêm {n}"
+REVIEW_KEYS = "Phím 1: có dấu · Phím 0: để trống · ←/→: ô trước/sau · Enter: lưu phiếu"
+REVIEW_MARKED = "Có dấu"
+REVIEW_EMPTY_BOX = "Trống"
+REVIEW_UNDECIDED = "Chưa quyết định"
+REVIEW_SAVE = "Lưu phiếu (Enter)"
+REVIEW_DISMISS = "Bỏ khỏi hàng chờ…"
+REVIEW_DISMISS_PROMPT = "Lý do bỏ tờ quét này (ví dụ: đã nhập bằng tay):"
+REVIEW_SAVED = "Đã lưu phiếu số {serial}."
+REVIEW_LEFT = "Còn {count} ô chưa quyết định."

@@ -223,7 +223,7 @@ TAB_COMPARE = "Compare the two entries"
 TAB_FIND = "Find and correct"
 TAB_SHEET = "Tally sheets"
 SCAN_LABEL = "Scan the QR code or type the serial (12 digits), then press Enter:"
-SCAN_PLACEHOLDER = "Scan the QR code on the ballot…"
+SCAN_PLACEHOLDER = "Scan the QR code on the ballot, or type its number (12 digits) and press Enter"
 PASS = "Entry pass:"
 PASS_N = "Pass {n}"
 ENTERED_OF = "Entered {entered} / {collected} ballots collected"
@@ -234,7 +234,7 @@ GRID_EMPTY = "Scan a ballot to start."
 KEYS_CONFIDENCE = "Keys: 1 / 2 / 3 = confidence level, 0 = blank, Ctrl+digit = add a mark, ↑ ↓ = move"
 KEYS_APPROVAL = "Keys: 1 = Agree, 2 = Disagree, 0 = blank, Ctrl+digit = add a mark, ↑ ↓ = move"
 KEYS_NOMINATION = "Keys: Space = choose / unchoose, ↑ ↓ = move"
-KEYS_COMMON = "Enter = save the ballot, Esc = skip"
+KEYS_COMMON = "Enter = save the ballot, Ctrl+Enter = save a blank ballot, Esc = skip"
 F_WRITE_INS_ENTRY = "Written-in names (F9; separate names with ;):"
 APPROVAL_LABELS = ("Agree", "Disagree")
 NOMINATION_LABEL = "Chosen"
@@ -310,6 +310,18 @@ SHEET_WRITE_INS = "Written-in names and votes (one per line: Full name = number)
 
 # ---------------------------------------------------------------- results page
 RESULTS_REFRESH = "Refresh results"
+RECOUNT_CHECK = "Recount every ballot"
+RECOUNT_CHECK_TIP = (
+    "Count every entered ballot again and compare with the stored running totals (in the background; entry "
+    "goes on). Closing the count does the same check."
+)
+RECOUNT_RUNNING = "Recounting every ballot…"
+RECOUNT_MATCHES = "Recounted {count} ballots: they match the stored running totals."
+RECOUNT_DIFFERS = (
+    "ALARM: the stored running totals (entry pass {passes}) differ from the recount of every ballot. The data "
+    "file may have been changed outside the app; the count cannot be closed. Tell the chair now."
+)
+RECOUNT_FAILED = "The recount could not run: {detail}"
 PROJECT = "Project"
 PROJECT_TIP = "Open a large-print results screen for the hall (Esc to close)."
 SUMMARY = (
@@ -429,11 +441,14 @@ USB_OTHER_FOLDER = "Choose another folder…"
 USB_DRIVE_ITEM = "{name} ({root}) — {free} MB free, {fs}"
 USB_WRITING = "Writing and checking the results package… do not remove the USB stick."
 USB_DONE = "Done — the USB stick can be removed.\nFolder: {folder}\nSigning key fingerprint: {fingerprint}"
+USB_DONE_FOLDER = "Written to the folder {folder}\nSigning key fingerprint: {fingerprint}"
 USB_PASSPHRASE_TITLE = "Passphrase of the results package"
-USB_PASSPHRASE = (
-    "The results package is encrypted. Passphrase (shown only once, never stored):\n\n{passphrase}\n\n"
-    "Write it on paper, sign for it and hand it over separately from the USB stick."
-)
+USB_PASSPHRASE_INTRO = "The results package is encrypted. Passphrase (shown only once, never stored):"
+USB_PASSPHRASE_AFTER = "Write it on paper, sign for it and hand it over separately from the USB stick."
+ONCE_COPY = "Copy"
+ONCE_COPIED = "Copied to the clipboard."
+ONCE_DONE = "I have written it down"
+NAME_WARNING = "Warning: {detail}"
 CHOOSE_FOLDER = "Choose a folder for the files"
 REPRINT_TITLE = "Reprint the minutes"
 REPRINT_CANCELLED = "The minutes were not reprinted: a reason is required."
@@ -530,6 +545,8 @@ ACTION_BACK = "Go back to the “{stage}” stage"
 ACTION_VOID = "Void entered ballot {serial}"
 ACTION_REPRINT = "Reprint the minutes"
 ACTION_REMOVE_MEMBER = "Remove a member who has a passphrase"
+AUDIT_CHECKING = "Checking the audit log… (nothing can be saved until it is done)"
+AUDIT_CHECK_FAILED = "The audit log could not be checked: {detail}"
 AUDIT_ALARM_TITLE = "WARNING: the data was changed outside the app"
 AUDIT_ALARM = (
     "The log check at start-up found: {where}.\n\n"
@@ -559,9 +576,9 @@ DEMO_BUILDING = "Creating the sample meeting…"
 DEMO_READY_TITLE = "The sample meeting is ready"
 DEMO_READY = (
     "Created the sample meeting “{title}” with three counted rounds.\n\n"
-    "Sample passphrases of the counting board (for the sample meeting only; note them to sign in):\n"
-    "{passphrases}\n\nThe chair and one member are signed in."
+    "Sample passphrases of the counting board (for the sample meeting only; note them to sign in):"
 )
+DEMO_READY_AFTER = "The chair and one member are signed in."
 DEMO_PASSPHRASE_LINE = "• {name} ({role}): {passphrase}"
 
 MENU_MEETING = "&Meeting"
@@ -597,3 +614,109 @@ SELF_CHECK_ICON = "The app icon could not be loaded."
 SELF_CHECK_DRAW = "The main window could not be drawn."
 SELF_CHECK_PAGES = "The main window is missing pages."
 SELF_CHECK_MEETING = "The window could not open the sample meeting."
+
+# ---------------------------------------------------------------- document details (issue 13)
+TAB_DOCUMENTS = "Document details"
+DOC_ISSUER = "Issuing body"
+DOC_ISSUER_HINT = "Empty: the meeting's organisation"
+DOC_PLACE = "Place (date line)"
+DOC_SYMBOL = "Minutes symbol"
+DOC_SYMBOL_HINT = "For example: BB-STP; empty: BB- and the meeting's document code"
+DOC_NUMBERS = "Number of each round's minutes"
+DOC_COL_ROUND = "Round"
+DOC_COL_NUMBER = "Number"
+DOC_RECIPIENTS = "Recipients"
+DOC_RECIPIENTS_HINT = "One recipient per line: name | copies, for example: Archive | 1"
+DOC_SIGNERS = "Signers"
+DOC_SIGNERS_HINT = "Empty: the counting board signs. One per line: TITLE | Full name"
+DOC_SAVE = "Save document details"
+DOC_SAVED = "Document details saved."
+DOC_MISSING = "The minutes of the selected round still lack: {items}."
+DOC_COMPLETE = "The minutes of the selected round have every document detail."
+DOC_WHY_NO_MEETING = "Choose or create a meeting first."
+DOC_BAD_RECIPIENT = (
+    "Recipients, line {line}: the copies must be a whole number (for example: Archive | 1). Nothing saved."
+)
+DOC_BAD_SIGNER = "Signers, line {line} must read: TITLE | Full name. Nothing saved."
+MINUTES_MISSING = (
+    "Document details missing: {items}. Fill them in under Preparation → Document details (printing still works)."
+)
+
+# ---------------------------------------------------------------- entry that counts only what a person keyed (issue 11)
+UNDO_BUTTON = "&Undo (Ctrl+Z)"
+REDO_BUTTON = "&Redo (Ctrl+Y)"
+UNDO_WITH_MARKS = "{action} (marks: {marks})"
+NOTHING_TO_UNDO = "Nothing to undo."
+NOTHING_TO_REDO = "Nothing to redo."
+HISTORY_WHILE_OPEN = "Ballot {serial} is open and not saved: save it (Enter) or skip it (Esc) before undo or redo."
+SCAN_WHILE_OPEN = (
+    "Another ballot was scanned while ballot {serial} is open and not saved: the scanned ballot was NOT entered and "
+    "the open ballot is unchanged. Press Enter to save or Esc to skip the open ballot, then scan again."
+)
+BLANK_NEEDS_KEY = (
+    "Ballot {serial} has no marks, so it was NOT saved. If the ballot really is blank, press Ctrl+Enter to save a "
+    "blank ballot; otherwise key its marks and press Enter."
+)
+VIEW_ONLY_SCAN = (
+    "View only: no board member is signed in, so ballots cannot be entered. Click “Sign in” at the top, then scan "
+    "the ballot again."
+)
+LOCK_SCAN = (
+    "The scanner read a ballot while the screen is locked: it was not entered and does not count as a wrong "
+    "passphrase. Unlock, then scan again."
+)
+F_MEMBER_ACCEL = "&Member:"
+F_PASSPHRASE_ACCEL = "&Passphrase:"
+BLOCKERS_TITLE = "Cannot {action} yet"
+BLOCKERS_INTRO = (
+    "Cannot {action} yet: the items below must be resolved first. Nobody needs to type a passphrase yet; resolve "
+    "them and try again."
+)
+FIX_COUNTS = "&Enter ballots collected"
+FIX_COMPARE = "&See ballots whose two passes differ"
+FIX_RESULTS = "See &results"
+C_MISSING = "The ballots collected (C) counted by the board are not entered: the entered ballots cannot be checked."
+PASSES_DISAGREE = "{n} ballots whose two passes differ."
+ACTION_CLOSE_SHORT = "close counting"
+ACTION_SEAL_SHORT = "seal"
+SCAN_LABEL_SHORT = "Scan &QR / ballot number:"
+
+# ---------------------------------------------------------------- reading scanned ballots (SPEC §11)
+PAGE_SCAN = "3b. Read scans"
+SCAN_HEADING = "Read scanned ballots"
+SCAN_HELP = (
+    "Scan the ballots on an office scanner (greyscale, 200 dpi, PDF or images), then choose the files or folder. "
+    "Clear ballots are saved as if keyed; ballots with unclear boxes wait for the board and are not counted."
+)
+SCAN_FILES = "Choose scans…"
+SCAN_FOLDER = "Choose folder…"
+SCAN_FILES_TITLE = "Choose the scanned images"
+SCAN_FILES_FILTER = "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
+SCAN_FOLDER_TITLE = "Choose the scanner's folder"
+SCAN_PASS = "Pass"
+SCAN_RUNNING = "Reading {done}/{total} files…"
+SCAN_COUNTS = "Saved {saved} ballots · {queued} sheets to review · {refused} sheets refused"
+SCAN_MARGIN = "Box scores in this run: {empty} nearly blank (< 2 % ink), {middle} in between, {marked} clearly marked (≥ 8 % ink)."
+SCAN_BAD_LIMITS = "The reading thresholds in the settings (scan/definite, scan/marginal) are invalid: 0 < marginal < definite < 1 is needed. Nothing was read; fix the settings and try again."
+SCAN_DONE = "Read {sheets} sheets."
+SCAN_COLUMNS = ("File", "Page", "Outcome", "Serial", "Reason")
+SCAN_OUTCOME = {"saved": "Saved", "queued": "To review", "refused": "Refused"}
+SCAN_NEEDS_COUNTING = "Scans are read only while the round is in the Counting stage."
+SCAN_QUEUE_TAB = "Review queue ({count})"
+SCAN_READ_TAB = "Read scans"
+REVIEW_EMPTY = "No scanned sheet is waiting for review."
+REVIEW_REASONS = "Why: {reasons}"
+REVIEW_SERIAL = "Serial: {serial}"
+REVIEW_NO_SERIAL = "QR unreadable: type the serial printed under it"
+REVIEW_BOX = "Box {n}/{total}: {row}, column “{option}”"
+REVIEW_ROW = "row {stt}"
+REVIEW_WRITE_IN = "write-in line {n}"
+REVIEW_KEYS = "Key 1: marked · Key 0: empty · ←/→: previous/next box · Enter: save the ballot"
+REVIEW_MARKED = "Marked"
+REVIEW_EMPTY_BOX = "Empty"
+REVIEW_UNDECIDED = "Not decided"
+REVIEW_SAVE = "Save ballot (Enter)"
+REVIEW_DISMISS = "Remove from the queue…"
+REVIEW_DISMISS_PROMPT = "Why remove this scanned sheet (e.g. keyed by hand):"
+REVIEW_SAVED = "Saved ballot {serial}."
+REVIEW_LEFT = "{count} boxes still to decide."

@@ -29,6 +29,11 @@ def no_approval(_action: str) -> Approval | None:
     return None
 
 
+def _what(action: str, marks_text: str) -> str:
+    """What a step did, with the marks it saved, so that the undo message says which ballot and what was on it."""
+    return texts.UNDO_WITH_MARKS.format(action=action, marks=marks_text) if marks_text else action
+
+
 class _ServiceCommand(QUndoCommand):
     def __init__(self, counting: CountingService, text: str, report: Report) -> None:
         super().__init__(text)
@@ -69,8 +74,10 @@ class SaveBallotCommand(_ServiceCommand):
         serial: str,
         report: Report,
         approve: Approve = no_approval,
+        *,
+        marks_text: str = "",
     ) -> None:
-        super().__init__(counting, texts.UNDO_SAVE.format(serial=serial), report)
+        super().__init__(counting, _what(texts.UNDO_SAVE.format(serial=serial), marks_text), report)
         self.ballot_id = ballot_id
         self._approve = approve
 
@@ -91,8 +98,10 @@ class CorrectBallotCommand(_ServiceCommand):
         after: BallotMarks,
         reason: str,
         report: Report,
+        *,
+        marks_text: str = "",
     ) -> None:
-        super().__init__(counting, texts.UNDO_CORRECT.format(serial=serial), report)
+        super().__init__(counting, _what(texts.UNDO_CORRECT.format(serial=serial), marks_text), report)
         self.ballot_id = ballot_id
         self._before, self._after, self._reason = before, after, reason
 

@@ -19,8 +19,9 @@ INFO_STYLE = "QLabel { background: #eef2f7; color: #222; border: 1px solid #b8c2
 class StatusLine(QLabel):
     """One line that says what the last action did: green when saved, red (and loud) when refused."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
+        self._compact = compact  # the entry page: every pixel of height goes to the ballot
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.font()
@@ -47,7 +48,7 @@ class StatusLine(QLabel):
 
     def _show(self, text: str, kind: str, style: str) -> None:
         self.kind = kind
-        self.setStyleSheet(style)
+        self.setStyleSheet(style.replace("padding: 6px", "padding: 1px 6px") if self._compact else style)
         self.setText(text)
 
 

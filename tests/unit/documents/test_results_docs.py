@@ -76,7 +76,7 @@ def test_docx_has_the_same_names_and_numbers(kind: RoundKind, style: HeaderStyle
         assert re.search(rf"- {label}: {value} (người|phiếu)", text)
     for reason, count in result.invalid_reasons.items():
         assert f"+ {L.INVALID_REASON[reason]}: {count} phiếu" in text
-    assert "Biên bản lập xong hồi 11 giờ 40 cùng ngày, gồm" in text
+    assert "Biên bản lập xong hồi 11 giờ 40 phút cùng ngày, gồm" in text
 
     rows = [[c.text for c in row.cells] for row in results.rows]
     assert rows[0][0] == f"{L.BASE_HEADING[result.base]} ({result.base_value})"
@@ -92,7 +92,7 @@ def test_docx_has_the_same_names_and_numbers(kind: RoundKind, style: HeaderStyle
     sig_text = " ".join(c.text for row in signatures.rows for c in row.cells)
     assert sig_text.count("TRƯỞNG BAN KIỂM PHIẾU") == 1 and sig_text.count("THÀNH VIÊN") == 2
     assert sig_text.count("(Ký, ghi rõ họ tên)") == 3
-    assert "Nơi nhận:" in text and "- Lưu: … (01 bản)." in text
+    assert "Nơi nhận:" in text and "- Lưu: …… (…… bản)." in text
 
     section = doc.sections[0]
     assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
@@ -100,7 +100,10 @@ def test_docx_has_the_same_names_and_numbers(kind: RoundKind, style: HeaderStyle
     footer = "".join(p.text for p in section.footer.paragraphs)
     assert f"Mã kiểm tra kết quả: {data.check_code}" in footer
     header_text = "".join(p.text for p in section.header.paragraphs)
-    assert "MẬT" in header_text
+    (box,) = section.header.tables  # MẬT in its box
+    assert box.cell(0, 0).text == "MẬT"
+    assert box._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:top")).get(qn("w:val")) == "single"
+    assert "Bản số: ……/03" in header_text
 
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
@@ -217,12 +220,12 @@ def test_annex_lists_each_ballot_once_shuffled_without_serials(kind: RoundKind, 
 
     def render(seed: int) -> str:
         buf = io.BytesIO()
-        render_entry_log(built.data, built.entries, built.nominees, buf, rng=random.Random(seed))
+        render_entry_log(built.data, built.entries, built.nominees, buf, rng=random.Random(seed), copies=1)
         return annex_text(buf.getvalue(), tmp_path)
 
     text = render(1)
     n = len(built.entries)
-    assert f"Tổng số phiếu đã nhập: {n}." in text
+    assert f"số phiếu đã nhập (liệt kê dưới đây): {n}." in re.sub(r"\s+", " ", text)
     assert "Số phiếu:" not in text
     assert not re.search(r"\d{11,}", text.replace("-", ""))  # no serial, grouped or not
     rows = {}
@@ -242,7 +245,7 @@ def test_annex_lists_each_ballot_once_shuffled_without_serials(kind: RoundKind, 
 def test_annex_wide_round_splits_columns_and_marks_invalid(tmp_path: Path) -> None:
     built = build(RoundKind.CONFIDENCE, nominees=60, ballots=80)
     buf = io.BytesIO()
-    render_entry_log(built.data, built.entries, built.nominees, buf, rng=random.Random(5))
+    render_entry_log(built.data, built.entries, built.nominees, buf, rng=random.Random(5), copies=1)
     text = annex_text(buf.getvalue(), tmp_path)
     words = re.sub(r"\s+", " ", annex_text(buf.getvalue(), tmp_path, layout=False))
     assert "Không hợp lệ: Đánh dấu không đúng quy định" in words

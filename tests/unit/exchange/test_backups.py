@@ -9,11 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.builders import build_round, expect_error, random_marks, snapshot, workspace_at
+from tests.helpers.builders import (
+    CHAIR_NAME,
+    MEMBER_NAME,
+    PASSPHRASES,
+    build_round,
+    expect_error,
+    random_marks,
+    snapshot,
+    workspace_at,
+)
 from vote_counter.domain.model import Counts, RoundId, RoundKind, Stage
 from vote_counter.exchange.backups import backup, backups_dir, check_backup, list_backups, restore
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
+
+TWO = ((CHAIR_NAME, PASSPHRASES[CHAIR_NAME]), (MEMBER_NAME, PASSPHRASES[MEMBER_NAME]))
 
 
 def _results(ws: Workspace) -> dict[RoundId, object]:
@@ -46,7 +57,7 @@ def test_backup_and_restore_at_random_points(tmp_path: Path) -> None:
         final_results, final_head = _results(ws), ws.audit.head()
     assert len(taken) >= 3
     for path, results, head, entries in rng.sample(taken, len(taken)):
-        report = restore(db, path)
+        report = restore(db, path, TWO, confirm=True)  # the chair and a member (issue 12)
         assert report.head == head and report.entries == entries
         with workspace_at(db) as ws:
             assert _results(ws) == results

@@ -54,6 +54,7 @@ from vote_counter.domain.serials import (
 )
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
+from vote_counter.storage.totals import encode
 
 SERIAL_AT = range(1 + ROUND_CODE_DIGITS, 1 + ROUND_CODE_DIGITS + SERIAL_DIGITS)
 MODE_AT = 1 + ROUND_CODE_DIGITS + SERIAL_DIGITS
@@ -156,10 +157,13 @@ def test_test_ballots_never_mix_with_live_ones(ws: Workspace) -> None:
     test = build_round(ws, RoundKind.CONFIDENCE, meeting=live.meeting, nominees=3, printed=5, mode=Mode.TEST)
     assert test.round.mode is Mode.TEST
     none = BallotMarks({})
-    # A practice ballot from the test round scanned into the live round, and the other way round.
-    expect_error(ws, ErrorCode.OTHER_ROUND, ws.counting.record, live.round_id, test.printed[0].payload, none)
-    expect_error(ws, ErrorCode.OTHER_ROUND, ws.counting.record, test.round_id, live.printed[0].payload, none)
-    expect_error(ws, ErrorCode.NOT_ISSUED, ws.counting.record, live.round_id, test.printed[0].serial, none)
+    # A practice ballot from the test round scanned or typed into the live round, and the other way round:
+    # each is named for what it is (a test ballot / a live ballot), never as "another round's ballot".
+    expect_error(ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, live.round_id, test.printed[0].payload, none)
+    expect_error(ws, ErrorCode.LIVE_IN_TEST, ws.counting.record, test.round_id, live.printed[0].payload, none)
+    expect_error(ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, live.round_id, test.printed[0].serial, none)
+    # Typed into the test round, a live serial is simply not in its register.
+    expect_error(ws, ErrorCode.NOT_ISSUED, ws.counting.record, test.round_id, live.printed[0].serial, none)
     # A test-mode ballot of the live round itself (as its own practice print would be) is refused by mode.
     forged = make_payload(live.round.code, live.printed[1].serial, Mode.TEST, _key(ws, live.round_id))
     err = expect_error(ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, live.round_id, forged, none)
@@ -574,8 +578,9 @@ def test_valid_marks_helper_really_is_valid(ws: Workspace) -> None:
 
 
 @pytest.mark.parametrize("kind", list(RoundKind))
-def test_corrections_keep_the_running_totals_warm_and_exact(tmp_path: Path, kind: RoundKind) -> None:
-    """Void, correct, restore and set-aside adjust the cached totals; they never force a recount."""
+def test_corrections_update_the_persisted_totals_in_their_transaction(tmp_path: Path, kind: RoundKind) -> None:
+    """Void, correct, restore and set-aside rewrite the stored totals with the change: after each one the row
+    in the file (read with sqlite3) equals a full recount, and the audit chain seals it."""
     path = tmp_path / "kp.sqlite3"
     with workspace_at(path) as ws:
         b = build_round(ws, kind, nominees=4, printed=6)
@@ -590,10 +595,9 @@ def test_corrections_keep_the_running_totals_warm_and_exact(tmp_path: Path, kind
         ]
         for act in actions:
             act()
-            # The cache is current for the new audit sequence: no recount was needed.
-            with ws.engine.connect() as conn:
-                seq = conn.exec_driver_sql("SELECT max(seq) FROM audit_log").scalar_one()
-            cached = ws.counting._live.cached(b.round_id, 1, seq)
-            assert cached is not None
-            with workspace_at(path) as fresh:
-                assert cached == fresh.counting.totals(b.round_id)
+            with raw(path) as conn:
+                (data,) = conn.execute("SELECT data FROM running_totals WHERE round_id = ?", (b.round_id,)).fetchone()
+            check = ws.counting.recount_check(b.round_id)
+            assert check.matches
+            assert data == encode(check.passes[0].recounted)
+            assert ws.audit.verify().ok

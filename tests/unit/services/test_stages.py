@@ -96,6 +96,8 @@ def test_going_back_with_a_reason_is_logged(ws: Workspace) -> None:
     assert ws.stages.change(b.round_id, Stage.COUNTING, why) is Stage.COUNTING
     last = ws.audit.entries()[-1]
     assert last.action == "stage_changed"
+    sealed = last.details.pop("seal")  # the round row as written, sealed by this entry (issue 12)
+    assert [list(g["digests"]) for g in sealed] == [[f"rounds:{b.round_id}"]]
     assert last.details == {"round": b.round_id, "from": "closed", "to": "counting", "reason": why}
     # Counting again: a ballot can be entered.
     ws.counting.record(b.round_id, b.printed[2].payload, valid_marks(random.Random(1), b.round.kind, b.ids))

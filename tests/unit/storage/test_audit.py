@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 import json
 import random
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -344,7 +345,7 @@ def test_every_action_writes_exactly_one_entry(ws: Workspace) -> None:
 
 def test_entry_and_change_share_one_transaction(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     """If writing the entry fails, the change it records is rolled back with it."""
-    real_append = audit.append
+    real_append, real_raw = audit.append, audit.append_raw  # the ORM path, and the ballot save's fast path
     for action, call in _actions(ws):
         before = snapshot(ws.path)
 
@@ -352,11 +353,17 @@ def test_entry_and_change_share_one_transaction(ws: Workspace, monkeypatch: pyte
             real_append(*args, **kwargs)  # the entry is written, then the disk "fails"
             raise OSError("disk full")
 
+        def failing_raw(*args: Any, **kwargs: Any) -> int:
+            real_raw(*args, **kwargs)
+            raise OSError("disk full")
+
         monkeypatch.setattr(audit, "append", failing)
+        monkeypatch.setattr(audit, "append_raw", failing_raw)
         with pytest.raises(OSError, match="disk full"):
             call()
         assert snapshot(ws.path) == before, action
         monkeypatch.setattr(audit, "append", real_append)
+        monkeypatch.setattr(audit, "append_raw", real_raw)
         call()  # and with a working disk the action goes through
     assert ws.audit.verify().ok
 
@@ -413,8 +420,8 @@ def test_details_never_hold_marks(ws: Workspace, kind: RoundKind) -> None:
     ws.counting.correct(saved[0].id, random_marks(rng, kind, b.ids), "sửa lại theo phiếu giấy")
     ws.counting.void(saved[1].id, "nhập nhầm")
     ws.counting.set_aside(b.round_id, Reason.DUPLICATE, b.printed[2].serial)
-    # "digest" is a keyed HMAC of the row (the round key stays in the database): it cannot be reversed to marks.
-    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "digest"}
+    # "seal" holds keyed HMACs of the rows written (the key is not in the file): they cannot be reversed to marks.
+    ballot_keys = {"round", "ballot", "pass", "valid", "reason", "seal"}
     with raw(ws.path) as conn:
         rows = conn.execute("SELECT action, details FROM audit_log ORDER BY seq").fetchall()
     for action, details in rows:
@@ -423,3 +430,6 @@ def test_details_never_hold_marks(ws: Workspace, kind: RoundKind) -> None:
         assert write_in not in details
         if action.startswith("ballot_") and action != "ballot_exchanged":
             assert set(data) <= ballot_keys, (action, details)
+        for group in data.get("seal", []):
+            assert set(group) == {"meeting", "key", "digests", "mac"}, (action, details)
+            assert all(v is None or re.fullmatch(r"[0-9a-f]{32}", v) for v in group["digests"].values())

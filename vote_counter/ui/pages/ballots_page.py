@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.documents.ballots import PageFormat, PrintedBallot, render_ballots
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.model import Stage
 from vote_counter.domain.serials import format_serial
 from vote_counter.services.errors import ServiceError
@@ -176,8 +176,8 @@ class BallotsPage(Page):
             self.status.show_error(exc.message)
             return
         self.spoiled_serial.clear()
-        self.status.show_ok(texts.EXCHANGED.format(old=old.strip(), new=format_serial(fresh.serial)))
-        path = self.choose_path(self, f"phieu_doi_{fresh.serial}.pdf")
+        self.status.show_ok(texts.EXCHANGED.format(old=format_serial(old.strip()), new=format_serial(fresh.serial)))
+        path = self.choose_path(self, f"phieu_doi_{format_serial(fresh.serial)}.pdf")
         if path is not None:
             self._render([fresh], path)
         self.ctx.changed()
@@ -193,10 +193,12 @@ class BallotsPage(Page):
             self.status.show_error(exc.message)
             return
         self.unused_serial.clear()
-        self.status.show_ok(texts.MARKED_UNUSED.format(serial=serial.strip()))
+        self.status.show_ok(texts.MARKED_UNUSED.format(serial=format_serial(serial.strip())))
         self.ctx.changed()
 
     def _render(self, issued: Sequence[IssuedBallot], path: Path) -> None:
+        from vote_counter.documents.ballots import PrintedBallot, render_ballots  # ReportLab on first use
+
         meeting, round_ = self.ctx.meeting(), self.ctx.round()
         if meeting is None or round_ is None:
             return

@@ -2,15 +2,19 @@
 
 The scan field takes a keyboard-wedge QR scanner (49 digits then Enter) or a typed 12-digit
 serial. The grid gets the focus with row 1 current; Enter saves and the focus returns to the scan
-field, so a board member never touches the mouse while counting.
+field, so a board member never touches the mouse while counting. A scan landing anywhere else on the
+page is recognised by the window's scan filter (ui/scanner.py, pages/entry_scans.py), never as marks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,12 +38,19 @@ from vote_counter.services.errors import SET_ASIDE_REASON, ErrorCode, ServiceErr
 from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.entry_grid import EntryGrid
-from vote_counter.ui.models import TotalsModel
+from vote_counter.ui.geometry import compact_rows
+from vote_counter.ui.models import TotalsModel, row_keys
 from vote_counter.ui.pages.base import Page, stage_block
+from vote_counter.ui.pages.entry_scans import EntryScans
 from vote_counter.ui.pages.entry_tabs import ComparePanel, FindPanel
 from vote_counter.ui.pages.tally_sheet import TallySheetPanel
 from vote_counter.ui.undo import CorrectBallotCommand, SaveBallotCommand
 from vote_counter.ui.widgets import StatusLine, allow, heading
+
+# Below this page width the ballot grid and the totals cannot both show whole columns: the totals fold.
+TOTALS_FROM_WIDTH = 1300
+SIDE_FOLDED_WIDTH = 340
+QWIDGETSIZE_MAX = 16_777_215
 
 
 class EntryPage(Page):
@@ -56,7 +68,7 @@ class EntryPage(Page):
         self.scan = QLineEdit()
         self.scan.setPlaceholderText(texts.SCAN_PLACEHOLDER)
         scan_font = self.scan.font()
-        scan_font.setPointSize(scan_font.pointSize() + 4)
+        scan_font.setPointSize(scan_font.pointSize() + 2)
         self.scan.setFont(scan_font)
         self.scan.setMaxLength(80)
         self.scan.returnPressed.connect(self.scan_entered)
@@ -65,31 +77,38 @@ class EntryPage(Page):
         self.pass_combo.addItem(texts.PASS_N.format(n=2), 2)
         self.pass_combo.currentIndexChanged.connect(self._pass_changed)
         self.counter = heading("", size_delta=2)
-        self.undo_button = QPushButton(texts.UNDO + " (Ctrl+Z)")
-        self.redo_button = QPushButton(texts.REDO + " (Ctrl+Y)")
-        self.undo_button.clicked.connect(self.undo_stack.undo)
-        self.redo_button.clicked.connect(self.undo_stack.redo)
+        # Ctrl+Z / Ctrl+Y reach undo()/redo() from anywhere on the page through the scan filter
+        # (entry_scans.py); the buttons never keep the focus: the next scan must land in the scan field.
+        self.undo_button = QPushButton(texts.UNDO_BUTTON)
+        self.redo_button = QPushButton(texts.REDO_BUTTON)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
-        for seq, slot in ((QKeySequence.StandardKey.Undo, self.undo_stack.undo), ("Ctrl+Y", self.undo_stack.redo)):
-            shortcut = QShortcut(QKeySequence(seq), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        self.scans = EntryScans(self)
+        # One row for the scan, the pass, the count and undo/redo: every other pixel goes to the ballot (issue 11).
+        scan_label = QLabel(texts.SCAN_LABEL_SHORT)
+        scan_label.setBuddy(self.scan)
+        self.scan.setToolTip(texts.SCAN_LABEL)
+        self.scan.setMinimumWidth(200)
+        pass_label = QLabel(texts.PASS)
+        pass_label.setBuddy(self.pass_combo)
         scan_row = QHBoxLayout()
-        scan_row.addWidget(QLabel(texts.SCAN_LABEL))
+        scan_row.addWidget(scan_label)
         scan_row.addWidget(self.scan, 1)
-        scan_row.addWidget(QLabel(texts.PASS))
+        scan_row.addWidget(pass_label)
         scan_row.addWidget(self.pass_combo)
-        second_row = QHBoxLayout()
-        second_row.addWidget(self.counter)
-        second_row.addStretch(1)
-        second_row.addWidget(self.undo_button)
-        second_row.addWidget(self.redo_button)
+        scan_row.addSpacing(8)
+        scan_row.addWidget(self.counter)
+        scan_row.addWidget(self.undo_button)
+        scan_row.addWidget(self.redo_button)
 
-        self.status = StatusLine()
+        self.status = StatusLine(compact=True)
         self.set_aside_button = QPushButton(texts.SET_ASIDE)
+        for button in (self.undo_button, self.redo_button, self.set_aside_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.set_aside_button.clicked.connect(self.set_aside)
         self.set_aside_button.hide()
         status_row = QHBoxLayout()
@@ -98,33 +117,31 @@ class EntryPage(Page):
 
         # ---------------------------------------------------------- per-ballot tab
         self.grid_title = heading(texts.GRID_EMPTY)
+        self.grid_title.setWordWrap(True)
+        self.write_ins = QLineEdit()
         self.grid = EntryGrid()
         self.grid.saveRequested.connect(self.save)
+        self.grid.saveBlankRequested.connect(self.save_blank)
         self.grid.cancelRequested.connect(self.cancel)
         self.grid.declaredToggled.connect(self._toggle_declared)
         self.grid.writeInRequested.connect(self._focus_write_ins)
         self.keys_hint = QLabel()
         self.keys_hint.setWordWrap(True)
         self.declared: dict[Reason, QCheckBox] = {}
-        declared_row = QHBoxLayout()
+        declared_column = QVBoxLayout()
+        declared_column.setSpacing(2)
         for reason, key in texts.DECLARED_KEYS.items():
             box = QCheckBox(f"{key}: {texts.INVALID_REASON[reason]}")
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.declared[reason] = box
-            declared_row.addWidget(box)
-        declared_row.addStretch(1)
+            declared_column.addWidget(box)
         self.write_ins_label = QLabel(texts.F_WRITE_INS_ENTRY)
-        self.write_ins = QLineEdit()
+        self.write_ins_label.setBuddy(self.write_ins)
         self.write_ins.returnPressed.connect(self.save)
-        write_row = QHBoxLayout()
-        write_row.addWidget(self.write_ins_label)
-        write_row.addWidget(self.write_ins, 1)
+        # The grid has the whole height on the left; what belongs to the open ballot stands beside it.
         left = QVBoxLayout()
-        left.addWidget(self.grid_title)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.grid, 1)
-        left.addLayout(declared_row)
-        left.addLayout(write_row)
-        left.addWidget(self.keys_hint)
 
         self.totals_model = TotalsModel()
         self.totals_view = QTableView()
@@ -133,15 +150,39 @@ class EntryPage(Page):
         self.totals_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.totals_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.totals_view.verticalHeader().setVisible(False)
+        compact_rows(self.totals_view)
         self.valid_invalid = QLabel()
-        right = QVBoxLayout()
-        right.addWidget(heading(texts.TOTALS_TITLE, size_delta=1))
+        # The running totals fold away (a small screen, a long ballot); the valid/invalid line stays.
+        self.totals_toggle = QToolButton()
+        self.totals_toggle.setText(texts.TOTALS_TITLE)
+        self.totals_toggle.setCheckable(True)
+        self.totals_toggle.setChecked(True)
+        self.totals_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.totals_toggle.setArrowType(Qt.ArrowType.DownArrow)
+        self.totals_toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.totals_toggle.setStyleSheet("QToolButton { border: none; font-weight: bold; }")
+        self.totals_toggle.toggled.connect(self._show_totals)
+        self.totals_toggle.clicked.connect(self._totals_clicked)
+        self.side = QWidget()
+        right = QVBoxLayout(self.side)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.grid_title)
+        right.addLayout(declared_column)
+        right.addWidget(self.write_ins_label)
+        right.addWidget(self.write_ins)
+        right.addWidget(self.keys_hint)
+        right.addWidget(self.totals_toggle)
         right.addWidget(self.totals_view, 1)
         right.addWidget(self.valid_invalid)
+        self.totals_spacer = QWidget()
+        right.addWidget(self.totals_spacer, 1)
+        self.totals_spacer.hide()
         per_ballot = QWidget()
-        split = QHBoxLayout(per_ballot)
-        split.addLayout(left, 3)
-        split.addLayout(right, 2)
+        self.split = QHBoxLayout(per_ballot)
+        self.split.setContentsMargins(4, 4, 4, 4)
+        self.split.addLayout(left, 3)
+        self.split.addWidget(self.side, 2)
+        self._totals_chosen = False  # once a member folds or unfolds the totals, the width no longer decides
 
         # ---------------------------------------------------------- other tabs
         self.compare = ComparePanel(ctx, self)
@@ -154,12 +195,30 @@ class EntryPage(Page):
         self.tabs.addTab(self.sheet, texts.TAB_SHEET)
         self.tabs.currentChanged.connect(self._tab_changed)
 
+        self.tabs.setDocumentMode(True)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 2)
+        layout.setSpacing(4)
         layout.addLayout(scan_row)
-        layout.addLayout(second_row)
         layout.addLayout(status_row)
         layout.addWidget(self.tabs, 1)
         self._close_grid()
+
+    def _show_totals(self, on: bool) -> None:
+        """Folded totals give their width back to the ballot (a narrow screen keeps every column whole)."""
+        self.totals_view.setVisible(on)
+        self.totals_spacer.setVisible(not on)
+        self.totals_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.side.setMaximumWidth(QWIDGETSIZE_MAX if on else SIDE_FOLDED_WIDTH)
+        self.split.setStretch(1, 2 if on else 0)
+
+    def _totals_clicked(self) -> None:
+        self._totals_chosen = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._totals_chosen:
+            self.totals_toggle.setChecked(event.size().width() >= TOTALS_FROM_WIDTH)
 
     # ------------------------------------------------------------ drawing
     @property
@@ -228,6 +287,14 @@ class EntryPage(Page):
         if r is None or r.id is None or not text:
             return
         self._close_grid()
+        ws, mid = self.ctx.workspace, self.ctx.meeting_id
+        if sign_in.needs_accounts(ws, mid) and sign_in.signed_in_or_none(ws, mid) is None:
+            # View-only: refused at the scan, before anyone keys a ballot that cannot be saved.
+            self.status.show_error(texts.VIEW_ONLY_SCAN)
+            QApplication.beep()
+            self.scan.clear()
+            self.focus_scan()
+            return
         try:
             serial = self.ctx.workspace.counting.identify(r.id, text, self.pass_no)
         except ServiceError as exc:
@@ -259,6 +326,12 @@ class EntryPage(Page):
         self._set_grid_enabled(True)
         self.tabs.setCurrentIndex(0)
         self.grid.setFocus()
+
+    def ballot_open(self) -> bool:
+        return self._serial is not None
+
+    def open_serial(self) -> str | None:
+        return self._serial
 
     def _close_grid(self) -> None:
         self._serial = None
@@ -315,34 +388,55 @@ class EntryPage(Page):
             raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
         return approval
 
-    def save(self) -> None:
+    def save_blank(self) -> None:
+        """Ctrl+Enter: a ballot with no marks, saved because a member chose to."""
+        self.save(blank=True)
+
+    def save(self, blank: bool = False) -> None:
         r = self._round
         if r is None or r.id is None or self._serial is None:
             self.status.show_error(texts.NOTHING_OPEN)
             self.focus_scan()
+            return
+        marks = self._marks()
+        if not blank and not (marks.declared or marks.write_ins or any(marks.rows.values())):
+            # An Enter on a ballot nobody keyed (a CR+LF scanner, a member following "… rồi nhấn Enter")
+            # never saves: a blank ballot is recorded with its own key.
+            self.status.show_error(texts.BLANK_NEEDS_KEY.format(serial=format_serial(self._serial)))
+            QApplication.beep()
+            self.grid.setFocus()
             return
         if self.grid.suspicious:
             self.grid.suspicious = False
             self.status.show_error(texts.SUSPICIOUS)
             self.grid.setFocus()
             return
-        marks = self._marks()
         counting = self.ctx.workspace.counting
         serial = format_serial(self._serial)
+        keyed = row_keys(marks, r, self._nominees())
         try:
             if self._correcting is not None:
                 before = self._correcting
                 counting.correct(before.id, marks, texts.CORRECTION_REASON)
                 self.undo_stack.push(
                     CorrectBallotCommand(
-                        counting, before.id, serial, before.marks, marks, texts.CORRECTION_REASON, self.report
+                        counting,
+                        before.id,
+                        serial,
+                        before.marks,
+                        marks,
+                        texts.CORRECTION_REASON,
+                        self.report,
+                        marks_text=keyed,
                     )
                 )
                 self.status.show_ok(texts.SAVED_CORRECTED.format(serial=serial))
                 totals = None
             else:
                 saved = counting.record(r.id, self._scan_text, marks, self.pass_no)
-                self.undo_stack.push(SaveBallotCommand(counting, saved.id, serial, self.report, self.approve))
+                self.undo_stack.push(
+                    SaveBallotCommand(counting, saved.id, serial, self.report, self.approve, marks_text=keyed)
+                )
                 if saved.validity.valid:
                     self.status.show_ok(texts.SAVED_VALID.format(serial=serial))
                 else:
@@ -381,6 +475,26 @@ class EntryPage(Page):
         self.scan.clear()
         self.refresh_totals()
         self.scan.setFocus()
+
+    def undo(self) -> None:
+        self._history(self.undo_stack.canUndo(), self.undo_stack.undo, texts.NOTHING_TO_UNDO)
+
+    def redo(self) -> None:
+        self._history(self.undo_stack.canRedo(), self.undo_stack.redo, texts.NOTHING_TO_REDO)
+
+    def _history(self, can: bool, step: Callable[[], None], nothing: str) -> None:
+        """Undo/redo from a button or Ctrl+Z/Ctrl+Y anywhere on the page; the focus goes back to the scan field,
+        except over an open ballot, which keeps it."""
+        if self._serial is not None:
+            self.status.show_error(texts.HISTORY_WHILE_OPEN.format(serial=format_serial(self._serial)))
+            QApplication.beep()
+            self.grid.setFocus()
+            return
+        if can:
+            step()
+        else:
+            self.status.show_info(nothing)
+        self.focus_scan()
 
     def report(self, message: str, ok: bool) -> None:
         self.status.report(message, ok)

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vote_counter import platform_os
 from vote_counter.domain.model import Stage
-from vote_counter.exchange.export import export_package
 from vote_counter.services.errors import ErrorCode, ServiceError
-from vote_counter.ui import dialogs, sign_in, texts
+from vote_counter.ui import dialogs, once_shown, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages import usb_dialog
 from vote_counter.ui.pages.base import Page, stage_block
@@ -136,6 +136,10 @@ class MinutesPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.locked_note)
+        self.missing_note = QLabel()
+        self.missing_note.setWordWrap(True)
+        self.missing_note.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        layout.addWidget(self.missing_note)
         layout.addLayout(body, 1)
         layout.addWidget(self.status)
         self.status.show_info(texts.FILES_EMPTY)
@@ -163,9 +167,20 @@ class MinutesPage(Page):
         self.locked_note.setVisible(why is not None)
         code = texts.CHECK_CODE_NONE
         if why is None and self.ctx.round_id is not None:
-            code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+            try:
+                code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+            except ServiceError as exc:  # a doctored file, or the meeting key shut: no figures, nothing printed
+                why = exc.message
+                self.locked_note.setText(why)
+                self.locked_note.setVisible(True)
         self.check_code.setText(code)
         self.check_code.setStyleSheet(CODE_STYLE if why is None else NO_CODE_STYLE)
+        # Before printing: which document details the minutes still lack (SPEC §7, issue 13).
+        missing = (
+            self.ctx.workspace.reports.missing_details(self.ctx.round_id) if why is None and self.ctx.round_id else []
+        )
+        self.missing_note.setText(texts.MINUTES_MISSING.format(items=", ".join(missing)) if missing else "")
+        self.missing_note.setVisible(bool(missing))
         tips = (
             texts.WRITE_MINUTES_TIP,
             texts.WRITE_ANNEX_TIP,
@@ -248,6 +263,8 @@ class MinutesPage(Page):
         target = usb_dialog.choose_export_target(self)
         if target is None:
             return
+        from vote_counter.exchange.export import export_package  # the package libraries on first use
+
         self.status.show_info(texts.USB_WRITING)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -258,10 +275,16 @@ class MinutesPage(Page):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self._list([result.folder])
-        self.status.show_ok(texts.USB_DONE.format(folder=result.folder, fingerprint=result.fingerprint))
+        # "có thể rút USB" only when it is one: a plain folder or a network share is just "written".
+        done = texts.USB_DONE if platform_os.is_removable(result.folder) else texts.USB_DONE_FOLDER
+        self.status.show_ok(done.format(folder=result.folder, fingerprint=result.fingerprint))
         if result.passphrase is not None:
-            dialogs.show_info(
-                self, texts.USB_PASSPHRASE_TITLE, texts.USB_PASSPHRASE.format(passphrase=result.passphrase)
+            once_shown.show_once(
+                self,
+                texts.USB_PASSPHRASE_TITLE,
+                texts.USB_PASSPHRASE_INTRO,
+                result.passphrase,
+                texts.USB_PASSPHRASE_AFTER,
             )
 
     def _write(self, write: Callable[[Path], list[Path]], done: str | Callable[[list[Path]], str]) -> None:

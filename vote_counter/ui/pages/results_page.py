@@ -21,6 +21,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.models import ResultsModel
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.projector import ProjectorView
+from vote_counter.ui.recount_check import RecountCheck
 from vote_counter.ui.widgets import allow, heading
 
 RED = "color: #c00000; font-weight: bold;"
@@ -63,7 +64,8 @@ class ResultsPage(Page):
         buttons = QHBoxLayout()
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.project_button)
-        buttons.addStretch(1)
+        self.recount = RecountCheck(ctx)
+        buttons.addWidget(self.recount, 1)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.watermark)
@@ -124,9 +126,13 @@ class ResultsPage(Page):
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tie.setVisible(result.tie)
         names: dict[object, str] = {n.nominee_id: n.name for n in result.nominees}
-        blocking = [p for p in result.problems if p.code is not ProblemCode.NO_QUORUM]
+        blocking = [problem_text(p, names) for p in result.problems if p.code is not ProblemCode.NO_QUORUM]
+        if r.counts.collected is None:  # nothing to reconcile against: the figures cannot be said to agree
+            blocking.insert(0, texts.C_MISSING)
+        if r.double_entry and r.id is not None and (diffs := self.ctx.workspace.counting.pass_differences(r.id)):
+            blocking.append(texts.PASSES_DISAGREE.format(n=len(diffs)))
         self.problems.clear()
-        self.problems.addItems([problem_text(p, names) for p in blocking])
+        self.problems.addItems(blocking)
         self.problems.setVisible(bool(blocking))
         self.problems_title.setText(texts.PROBLEMS if blocking else texts.NO_PROBLEMS)
         self.problems_title.setStyleSheet(RED if blocking else "color: #0b5d1e;")

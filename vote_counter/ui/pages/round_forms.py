@@ -381,6 +381,13 @@ class NomineesPanel(Page):
         self._clear_form()
         self.refresh()
         self.ctx.changed()
+        self._warn_names(rid)
+
+    def _warn_names(self, round_id: RoundId) -> None:
+        """Two persons of the same name are allowed, but said at once (the board must tell them apart)."""
+        warnings = self.ctx.workspace.setup.name_warnings(round_id)
+        if warnings:
+            self._status.show_error(texts.NAME_WARNING.format(detail=" ".join(warnings)))
 
     def import_file(self) -> None:
         round_ = self.ctx.round()
@@ -393,6 +400,7 @@ class NomineesPanel(Page):
         self._status.show_ok(texts.IMPORTED.format(count=len(added), name=path.name))
         self.refresh()
         self.ctx.changed()
+        self._warn_names(round_.id)
 
     def save_selected(self) -> None:
         row = self._selected_row()
@@ -406,6 +414,8 @@ class NomineesPanel(Page):
             return
         self.refresh(keep=current.id)
         self.ctx.changed()
+        if current.round_id is not None:
+            self._warn_names(current.round_id)
 
     def remove_selected(self) -> None:
         row = self._selected_row()

@@ -37,6 +37,7 @@ from vote_counter.services.errors import ServiceError
 from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.pages.base import Page, stage_block
+from vote_counter.ui.pages.document_form import DocumentForm
 from vote_counter.ui.pages.round_forms import NomineesPanel, RoundForm
 from vote_counter.ui.widgets import StatusLine, allow, combo_value, enum_combo, set_combo
 
@@ -347,15 +348,19 @@ class SetupPage(Page):
         self.nominees = NomineesPanel(ctx, self.status)
         self.board = BoardPanel(ctx, self.status)
         self.counts = CountsForm(ctx, self.status)
+        self.documents = DocumentForm(ctx, self.status)
         self.tabs.addTab(self.meeting_form, texts.TAB_MEETING)
         self.tabs.addTab(self.round_form, texts.TAB_ROUNDS)
         self.tabs.addTab(self.nominees, texts.TAB_NOMINEES)
         self.tabs.addTab(self.board, texts.TAB_BOARD)
         self.tabs.addTab(self.counts, texts.TAB_COUNTS)
+        self.tabs.addTab(self.documents, texts.TAB_DOCUMENTS)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
-        self._parts: tuple[Page, ...] = (self.meeting_form, self.round_form, self.nominees, self.board, self.counts)
+        self._parts: tuple[Page, ...] = (
+            self.meeting_form, self.round_form, self.nominees, self.board, self.counts, self.documents,
+        )  # fmt: skip
 
     def refresh(self) -> None:
         for part in self._parts:

@@ -29,6 +29,7 @@ from vote_counter.domain.sheets import SheetProblem, check_sheet
 from vote_counter.services.errors import ServiceError
 from vote_counter.ui import texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.geometry import compact_rows
 from vote_counter.ui.models import option_labels
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.widgets import StatusLine, allow
@@ -58,35 +59,41 @@ class TallySheetPanel(Page):
             spin.setRange(0, MAX_COUNT)
             spin.valueChanged.connect(self.check)
             self.invalid[reason] = spin
-            grid.addWidget(QLabel(texts.INVALID_REASON[reason]), i // 2, (i % 2) * 2)
-            grid.addWidget(spin, i // 2, (i % 2) * 2 + 1)
+            label = QLabel(texts.INVALID_REASON[reason])
+            label.setWordWrap(True)
+            grid.addWidget(label, i, 0)
+            grid.addWidget(spin, i, 1)
         self.table = QTableWidget()
         self.table.itemChanged.connect(lambda _item: self.check())
         self.table.verticalHeader().setVisible(False)
+        compact_rows(self.table)
         self.write_ins_label = QLabel(texts.SHEET_WRITE_INS)
         self.write_ins = QPlainTextEdit()
         self.write_ins.setMaximumHeight(70)
         self.write_ins.textChanged.connect(self.check)
         self.problems = QListWidget()
-        self.problems.setMaximumHeight(96)
         self.problems.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.save_button = QPushButton(texts.SHEET_SAVE)
         self.save_button.clicked.connect(self.save)
         form = QFormLayout()
         form.addRow(texts.SHEET_NO, self.sheet_no)
         form.addRow(texts.SHEET_VALID, self.valid)
-        top = QHBoxLayout()
-        top.addLayout(form)
-        top.addWidget(invalid_box, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.problems, 1)
-        bottom.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        # The table has the whole height (at least 15 rows at 1366×768, issue 11); the sheet's other
+        # figures, the problems and the save button stand in a column beside it.
+        side = QWidget()
+        side.setMaximumWidth(420)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addWidget(invalid_box)
+        column.addWidget(self.write_ins_label)
+        column.addWidget(self.write_ins)
+        column.addWidget(self.problems, 1)
+        column.addWidget(self.save_button)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.write_ins_label)
-        layout.addWidget(self.write_ins)
-        layout.addLayout(bottom)
+        layout.addWidget(side)
 
     # ------------------------------------------------------------ drawing
     def refresh(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QStorageInfo
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vote_counter import platform_os
 from vote_counter.ui import dialogs, texts
 
 _SYSTEM_ROOTS = {"/", "/boot", "/boot/efi", "/home", "/var", "/usr", "/tmp", "/opt", "/srv"}
@@ -26,17 +25,14 @@ _SYSTEM_ROOTS = {"/", "/boot", "/boot/efi", "/home", "/var", "/usr", "/tmp", "/o
 
 def removable_drives() -> list[tuple[str, Path]]:
     """Mounted, writable volumes that look like a USB stick: not the system disk, not a pseudo filesystem."""
-    system_drive = os.environ.get("SYSTEMDRIVE", "C:").rstrip("\\/").upper()
+    system_drive = platform_os.system_drive()
     out = []
     for volume in QStorageInfo.mountedVolumes():
         if not volume.isValid() or not volume.isReady() or volume.isReadOnly():
             continue
         root = volume.rootPath()
         fs = bytes(volume.fileSystemType().data()).decode("ascii", "replace").lower()
-        if sys.platform.startswith("win"):
-            if root.rstrip("\\/").upper() == system_drive:
-                continue
-        elif root in _SYSTEM_ROOTS or not root.startswith(("/media/", "/run/media/", "/mnt/")):
+        if root in _SYSTEM_ROOTS or not platform_os.looks_like_usb_volume(root, system_drive):
             continue
         if fs in {"tmpfs", "proc", "sysfs", "devtmpfs", "overlay", "squashfs"}:
             continue
