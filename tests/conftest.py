@@ -11,6 +11,8 @@ os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None, database=None, print_blob=True)
+# scripts/mutation.sh runs the property tests once per mutant: fewer examples, still fixed.
+settings.register_profile("mutation", max_examples=60, derandomize=True, deadline=None, database=None)
 settings.register_profile(
     "slow", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import seed_round, type_text
+from tests.gui.keys import Modal, click, commit, focused, open_tab, press, retype
 from vote_counter.domain.model import BoardRole, RoundKind, Stage
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import sign_in
@@ -40,13 +41,17 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
     assert window.ctx.meeting_id == meetings[0].id
     assert window.meeting_combo.currentText() == "Hội nghị cán bộ chủ chốt năm 2025"
 
-    setup.tabs.setCurrentWidget(setup.round_form)
+    open_tab(qtbot, setup.tabs, setup.round_form)
     rf = setup.round_form
     type_text(rf.title, "Giới thiệu Phó Giám đốc")
     set_combo(rf.kind, RoundKind.NOMINATION)
     assert rf.seats.isEnabled() and not rf.level_preset.isEnabled()
-    rf.seats.setValue(1)
-    rf.announced.setChecked(False)
+    retype(qtbot, rf.seats, "1")
+    commit(qtbot)
+    assert rf.seats.value() == 1
+    assert rf.announced.isChecked()
+    qtbot.mouseClick(rf.announced, LEFT, pos=QPoint(8, rf.announced.height() // 2))
+    assert not rf.announced.isChecked()
     qtbot.mouseClick(rf.double_entry, LEFT, pos=QPoint(8, rf.double_entry.height() // 2))
     qtbot.mouseClick(rf.save_button, LEFT)
     rounds = workspace.setup.rounds(meetings[0].id)
@@ -56,7 +61,7 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
     assert window.ctx.round_id == r.id
     assert window.stage_label.text() == "Giai đoạn: Chuẩn bị"
 
-    setup.tabs.setCurrentWidget(setup.nominees)
+    open_tab(qtbot, setup.tabs, setup.nominees)
     panel = setup.nominees
     # The last name is typed decomposed (NFD, as some input methods send it): it is stored as NFC.
     for name in ("Trần Văn Ưng", "Nguyễn Thị Ánh", "Lê Văn Anh", "Phạm Đức A\u0302n"):
@@ -75,12 +80,12 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
         "Phạm Đức Ân",
         "Trần Văn Ưng",
     ]
-    panel.table.selectRow(3)
+    qtbot.mouseClick(panel.table.viewport(), LEFT, pos=panel.table.visualRect(panel.model.index(3, 0)).center())
     qtbot.mouseClick(panel.up_button, LEFT)
     assert workspace.setup.nominees(r.id)[2].full_name == "Trần Văn Ưng"
     assert panel.model.rowCount() == 4
 
-    setup.tabs.setCurrentWidget(setup.board)
+    open_tab(qtbot, setup.tabs, setup.board)
     type_text(setup.board.name, "Hoàng Thị Lan")
     set_combo(setup.board.role, BoardRole.CHAIR)
     qtbot.mouseClick(setup.board.add_button, LEFT)
@@ -98,18 +103,21 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
         return True
 
     monkeypatch.setattr(sign_in, "run_dialog", type_passphrase)
-    setup.board.table.selectRow(0)
+    row0 = setup.board.table.visualRect(setup.board.table.model().index(0, 0)).center()
+    qtbot.mouseClick(setup.board.table.viewport(), LEFT, pos=row0)
     qtbot.mouseClick(setup.board.passphrase_button, LEFT)
     assert workspace.setup.board(meetings[0].id)[0].has_passphrase
     assert "Hoàng Thị Lan" in window.user_label.text()
 
-    setup.tabs.setCurrentWidget(setup.counts)
+    open_tab(qtbot, setup.tabs, setup.counts)
     counts = setup.counts
-    counts.summoned.setValue(30)
-    counts.present.setValue(19)
+    retype(qtbot, counts.summoned, "30")
+    retype(qtbot, counts.present, "19")
+    commit(qtbot)
     assert "KHÔNG ĐỦ" in counts.quorum.text()
-    counts.present.setValue(28)
-    counts.issued.setValue(28)
+    retype(qtbot, counts.present, "28")
+    retype(qtbot, counts.issued, "28")
+    commit(qtbot)
     qtbot.mouseClick(counts.save_button, LEFT)
     saved = workspace.setup.round(r.id).counts
     assert (saved.summoned, saved.present, saved.issued, saved.collected) == (30, 28, 28, None)
@@ -117,24 +125,32 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
     # Forward to counting: the round definition locks, with a tooltip saying why.
     qtbot.mouseClick(window.next_button, LEFT)
     assert workspace.setup.round(r.id).stage is Stage.COUNTING
-    window.tabs.setCurrentWidget(setup)
-    setup.tabs.setCurrentWidget(setup.round_form)
+    open_tab(qtbot, window.tabs, setup)
+    open_tab(qtbot, setup.tabs, setup.round_form)
     assert not rf.title.isEnabled()
     assert "Chuẩn bị" in rf.title.toolTip()
     assert not panel.add_button.isEnabled()
 
 
-def test_going_back_asks_a_reason(make_window: MakeWindow, workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from vote_counter.ui import dialogs
-
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
+def test_going_back_asks_a_reason(make_window: MakeWindow, workspace: Workspace, qtbot: QtBot) -> None:
+    """The real reason prompt, answered by keys: Escape cancels (nothing happens), a typed reason + Enter goes back."""
     seeded = seed_round(workspace)
     window = make_window()
-    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: None)  # cancelled: nothing happens
-    window.back_button.click()
+    cancel = Modal(lambda _dialog: press(qtbot, Qt.Key.Key_Escape))
+    click(qtbot, window.back_button)
+    assert cancel.answered() and "Chuẩn bị" in cancel.texts[0]
     assert workspace.setup.round(seeded.round_id).stage is Stage.COUNTING
-    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "Sửa danh sách")
-    window.back_button.click()
+
+    def reason(_dialog: QWidget) -> None:
+        type_text(focused(), "Sửa danh sách")
+        press(qtbot, Qt.Key.Key_Return)
+
+    typed = Modal(reason)
+    click(qtbot, window.back_button)
+    assert typed.answered()
     assert workspace.setup.round(seeded.round_id).stage is Stage.PREPARATION
+    assert workspace.audit.entries()[-1].details.get("reason") == "Sửa danh sách"
     assert not window.back_button.isEnabled()
     assert "Kiểm phiếu" in window.next_button.text()
 

@@ -13,7 +13,8 @@ from vote_counter.ui import texts, texts_en
 from vote_counter.ui.language import ENGLISH, VIETNAMESE, current_language, text_names, use_language
 
 UI = Path(__file__).resolve().parents[2] / "vote_counter" / "ui"
-TABLES = {"texts.py", "texts_en.py"}
+# qt_texts.py is a table too: Qt's own menu words (English keys) with their Vietnamese translations.
+TABLES = {"texts.py", "texts_en.py", "qt_texts.py"}
 
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 # Tokens a Vietnamese screen shows as they are: abbreviations, key names, encodings, a language's own name.

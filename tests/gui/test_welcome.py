@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import seed_round
+from tests.gui.keys import Modal, click, commit, focused, press, retype
 from vote_counter import __version__
 from vote_counter.services.demo import DEMO_BOARD
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import dialogs, main_window, once_shown, settings_dialog, texts, texts_en
+from vote_counter.ui import dialogs, once_shown, settings_dialog, texts, texts_en
 from vote_counter.ui.language import ENGLISH, VIETNAMESE, saved_language, use_language
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.settings import KEY_IDLE_MINUTES
@@ -92,20 +93,31 @@ def test_a_database_with_meetings_opens_on_the_work_pages(make_window: MakeWindo
     assert window.stack.currentWidget() is window.work
 
 
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def test_settings_dialog_saves_idle_minutes_and_language(
-    make_window: MakeWindow, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+    make_window: MakeWindow,
+    workspace: Workspace,
+    settings: QSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    qtbot: QtBot,
 ) -> None:
     window = make_window()
     opened: list[str] = []
     monkeypatch.setattr(settings_dialog.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     dialog = SettingsDialog(settings, workspace.path, window.idle.minutes, window)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.activateWindow()
     assert dialog.database.isReadOnly() and dialog.database.text() == str(workspace.path)
-    dialog.open_folder.click()
+    click(qtbot, dialog.open_folder)
     assert opened == [str(workspace.path.parent)]
     assert dialog.idle.value() == 10
     assert [dialog.language.itemText(i) for i in range(dialog.language.count())] == ["Tiếng Việt", "English"]
-    dialog.idle.setValue(3)
-    dialog.language.setCurrentIndex(1)
+    retype(qtbot, dialog.idle, "3")
+    commit(qtbot)  # Tab: from the minutes to the language box, which the Down arrow steps
+    assert focused() is dialog.language
+    press(qtbot, Qt.Key.Key_Down)
+    assert dialog.idle.value() == 3 and dialog.language.currentText() == "English"
     assert dialog.save() is True
     assert int(str(settings.value(KEY_IDLE_MINUTES))) == 3
     assert saved_language(settings) == ENGLISH
@@ -113,30 +125,49 @@ def test_settings_dialog_saves_idle_minutes_and_language(
     dialog.deleteLater()
 
 
+@pytest.mark.qt_log_ignore(
+    "does not support propagateSizeHints", "does not support raise", "does not support grabbing the keyboard"
+)
 def test_settings_from_the_menu_apply_the_idle_lock_at_once(
-    make_window: MakeWindow, infos: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+    make_window: MakeWindow, infos: list[tuple[str, str]], qtbot: QtBot
 ) -> None:
+    """The real dialog from the menu, filled in by keys: the minutes retyped, the language picked from its
+    list with Down + Enter, then Enter on the dialog saves."""
     window = make_window()
 
-    def accept(dialog: SettingsDialog) -> int:
-        dialog.idle.setValue(2)
-        dialog.language.setCurrentIndex(1)
-        return int(SettingsDialog.DialogCode.Accepted)
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        retype(qtbot, dialog.idle, "2")
+        qtbot.mouseClick(dialog.language, Qt.MouseButton.LeftButton)
+        popup = QApplication.activePopupWidget()
+        assert popup is not None  # the language list is open
+        view = popup.findChild(QAbstractItemView)
+        assert view is not None
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        assert dialog.language.currentText() == "English"
+        dialog.activateWindow()  # the keyboard back from the closed list (offscreen Qt has no window manager)
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
 
-    monkeypatch.setattr(main_window.SettingsDialog, "exec", accept)
-    window.open_settings()
+    answer = Modal(fill)
+    (settings_action,) = [
+        a for m in window.menuBar().actions() for a in m.menu().actions() if a.text() == texts.MENU_SETTINGS
+    ]
+    settings_action.trigger()
+    assert answer.answered()
     assert window.idle.minutes == 2
     assert window.idle.timer.interval() == 120_000
     assert infos == [(texts.SETTINGS_TITLE, texts.LANGUAGE_CHANGED)]
 
 
-def test_about_shows_the_version(make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_about_shows_the_version(make_window: MakeWindow, qtbot: QtBot) -> None:
     window = make_window()
-    seen: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: seen.append(box.text()) or 0)
+    about_box = Modal(lambda _dialog: press(qtbot, Qt.Key.Key_Return))
     (about,) = [a for a in window.menuBar().actions()[1].menu().actions() if a.text() == texts.MENU_ABOUT]
     about.trigger()
-    assert seen and __version__ in seen[0]
+    assert about_box.answered() and __version__ in about_box.texts[0]
+    assert QApplication.activeModalWidget() is None  # Enter closed it
 
 
 def test_the_window_in_english(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:

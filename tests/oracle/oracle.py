@@ -47,6 +47,16 @@ class Paper:
 
 
 @dataclass(frozen=True)
+class Sheet:
+    """A tally sheet (tổng hợp): the board's hand-counted totals, per nominee one number per box."""
+
+    valid: int
+    invalid: dict[str, int]
+    rows: dict[int, tuple[int, ...]]  # nominee index → counts; a nominee may be missing (added later)
+    write_ins: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Setup:
     kind: str
     names: tuple[str, ...]
@@ -96,7 +106,7 @@ class Outcome:
     base: str
     base_value: int
     quorum: bool
-    problems: set[str]
+    problems: set[tuple[str, int | None, int | None, int | None]]  # (what, nominee index, expected, actual)
     lines: list[Line]
 
     def line(self, name: str) -> Line:
@@ -208,7 +218,7 @@ def choose(votes: dict[str, int], seats: int, base: int) -> dict[str, str]:
 # ---------------------------------------------------------------- the round
 
 
-def count(setup: Setup, papers: list[Paper]) -> Outcome:
+def count(setup: Setup, papers: list[Paper], sheets: tuple[Sheet, ...] = ()) -> Outcome:
     n = len(setup.names)
     boxes = BOXES[setup.kind]
     table = [[0] * boxes for _ in range(n)]
@@ -235,6 +245,16 @@ def count(setup: Setup, papers: list[Paper]) -> Outcome:
         if not blank_disagree:
             written.update(unicodedata.normalize("NFC", w).strip() for w in paper.write_ins)
 
+    for sheet in sheets:
+        good += sheet.valid
+        bad += sum(sheet.invalid.values())
+        reasons.update({r: n for r, n in sheet.invalid.items() if n})
+        for k, row in sheet.rows.items():
+            for box, n_ in enumerate(row):
+                table[k][box] += n_
+        written.update({unicodedata.normalize("NFC", w).strip(): n_ for w, n_ in sheet.write_ins.items()})
+    written = Counter({w: n_ for w, n_ in written.items() if n_})
+
     collected = good + bad
     s, p, i_ = setup.summoned, setup.present, setup.issued
     b = {"summoned": s, "present": p, "issued": i_, "collected": collected, "valid": good}[setup.base_name]
@@ -256,19 +276,30 @@ def count(setup: Setup, papers: list[Paper]) -> Outcome:
         for line in lines:
             line.selection = said.get(_who(line))
 
-    problems = set()
+    # SPEC §4.2: C ≤ I ≤ P ≤ S, the board's physical count, each nominee's counts within V.
+    problems: set[tuple[str, int | None, int | None, int | None]] = set()
+    if min(s, p, i_, good, bad) < 0:
+        problems.add(("negative", None, None, None))
     if not quorum(s, p):
-        problems.add("no_quorum")
+        problems.add(("no_quorum", None, s, p))
     if collected > i_:
-        problems.add("collected_over_issued")
+        problems.add(("collected_over_issued", None, i_, collected))
     if i_ > p:
-        problems.add("issued_over_present")
+        problems.add(("issued_over_present", None, p, i_))
     if p > s:
-        problems.add("present_over_summoned")
+        problems.add(("present_over_summoned", None, s, p))
     if setup.physical is not None and setup.physical != collected:
-        problems.add("entered_not_physical")
+        problems.add(("entered_not_physical", None, setup.physical, collected))
+    for k, row in enumerate(table):
+        given = row[0] if setup.kind == "nomination" else sum(row)
+        if given > good:
+            problems.add(("nominee_over_valid", k, good, given))
+    if setup.kind == "nomination":
+        votes = sum(row[0] for row in table) + sum(written.values())
+        if votes > setup.seats * good:
+            problems.add(("votes_over_seats", None, setup.seats * good, votes))
     if b <= 0:
-        problems.add("base_zero")
+        problems.add(("base_zero", None, None, None))
     return Outcome(
         collected=collected,
         valid=good,

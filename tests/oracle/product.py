@@ -15,6 +15,7 @@ from vote_counter.domain.model import (
     Round,
     RoundId,
     RoundKind,
+    TallySheet,
 )
 from vote_counter.domain.rules import Approval, Band, Result, Selection
 
@@ -70,7 +71,7 @@ def said(result: Result) -> dict[str, object]:
         "base": str(result.base),
         "base_value": result.base_value,
         "quorum": result.quorum,
-        "problems": {str(p.code) for p in result.problems},
+        "problems": {(str(p.code), _index(result, p.nominee_id), p.expected, p.actual) for p in result.problems},
         "lines": [
             (
                 n.name,
@@ -84,6 +85,23 @@ def said(result: Result) -> dict[str, object]:
             for n in result.nominees
         ],
     }
+
+
+def _index(result: Result, nid: NomineeId | None) -> int | None:
+    """A problem's nominee as its place on the ballot (the oracle knows no ids)."""
+    if nid is None:
+        return None
+    (k,) = [k for k, n in enumerate(result.nominees) if n.nominee_id == nid]
+    return k
+
+
+def to_sheet(sheet: oracle.Sheet, ids: list[NomineeId]) -> TallySheet:
+    return TallySheet(
+        valid=sheet.valid,
+        invalid={Reason(r): n for r, n in sheet.invalid.items()},
+        rows={ids[k]: row for k, row in sheet.rows.items()},
+        write_ins=dict(sheet.write_ins),
+    )
 
 
 def expected(outcome: oracle.Outcome) -> dict[str, object]:

@@ -12,7 +12,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from tests.oracle.oracle import BASES, KINDS, Paper, Setup
+from tests.oracle.oracle import BASES, BOXES, KINDS, Paper, Setup, Sheet
 
 NAMES = (
     "Nguyễn Thị Ánh Tuyết",
@@ -44,6 +44,7 @@ class Generated:
     setup: Setup
     papers: list[Paper]
     aims: tuple[str, ...]  # the families aimed at, for a failing test's message
+    sheets: tuple[Sheet, ...] = ()
 
 
 def _quorum(rng: random.Random, s: int) -> int:
@@ -72,7 +73,7 @@ def _counts(rng: random.Random, base: str, b: int, collected: int) -> tuple[int,
         p = i + rng.randint(0, 2)
         s = rng.choice([p + p // 2, p + p // 2 + 1, p, p + rng.randint(0, 4)])
     if rng.random() < 0.05:  # a board that mistyped a count: the product must still decide and flag it
-        s, p, i = rng.randint(0, 40), rng.randint(0, 40), rng.randint(0, 40)
+        s, p, i = rng.randint(-2, 40), rng.randint(-2, 40), rng.randint(-2, 40)
     return s, p, i
 
 
@@ -89,6 +90,8 @@ def generate(rng: random.Random, kind: str | None = None) -> Generated:
     kind = kind or rng.choice(KINDS)
     n = rng.randint(1, 5)
     names = tuple(rng.sample(NAMES, n))
+    if n >= 2 and rng.random() < 0.1:  # two people with the same name (it happens): counted apart all the same
+        names = (names[0], names[0], *names[2:])
     base = rng.choice([None, None, *BASES])
     policy = rng.choice([None, None, "whole_ballot", "per_row"])
     seats = rng.choice([1, 1, 1, 2, 3]) if kind == "nomination" else 1
@@ -116,7 +119,33 @@ def generate(rng: random.Random, kind: str | None = None) -> Generated:
         papers, aims = _nomination(rng, setup, b, valid)
     papers += [_spoilt(rng, setup) for _ in range(invalid)]
     rng.shuffle(papers)
-    return Generated(setup, papers, aims)
+    sheets = tuple(_sheet(rng, setup) for _ in range(rng.choice([0, 0, 0, 0, 1, 2])))
+    if sheets and rng.random() < 0.25:
+        papers = []  # counted from the tally sheets alone
+    return Generated(setup, papers, aims, sheets)
+
+
+def _sheet(rng: random.Random, setup: Setup) -> Sheet:
+    """A tally sheet, usually consistent, sometimes over the valid count or the seats (a slip of the pen)."""
+    valid = rng.randint(0, 12)
+    boxes = BOXES[setup.kind]
+    rows: dict[int, tuple[int, ...]] = {}
+    for k in range(len(setup.names)):
+        if rng.random() < 0.1:
+            continue  # a nominee added after the sheet was typed
+        if setup.kind == "nomination":
+            rows[k] = (rng.randint(0, valid + (2 if rng.random() < 0.2 else 0)),)
+        else:
+            split = sorted(rng.randint(0, valid) for _ in range(boxes - 1))
+            counts = [b - a for a, b in zip([0, *split], [*split, valid], strict=True)]
+            if rng.random() < 0.15:
+                counts[rng.randrange(boxes)] += rng.randint(1, 3)  # adds up to more than the valid ballots
+            elif rng.random() < 0.3:
+                counts[rng.randrange(boxes)] = 0
+            rows[k] = tuple(counts)
+    write_ins = {rng.choice(WRITE_IN_NAMES): rng.randint(0, 4)} if setup.write_ins and rng.random() < 0.5 else {}
+    invalid = {r: rng.randint(0, 2) for r in rng.sample(("too_many", "crossed_name", "row_marks"), rng.randint(0, 2))}
+    return Sheet(valid, invalid, rows, write_ins)
 
 
 def _confidence(rng: random.Random, setup: Setup, b: int, valid: int) -> tuple[list[Paper], tuple[str, ...]]:

@@ -65,7 +65,8 @@ def pick(kind: str, need: set[str | None], seed: int, *, half: bool = False) -> 
         g = generate(random.Random(seed + n), kind)
         out = oracle.count(g.setup, g.papers)
         said = {x.band or x.approval or x.selection for x in out.lines} | ({"no quorum"} if not out.quorum else set())
-        if need <= said and out.base_value > 0 and len(g.papers) >= 6 and (exactly_half(out) or not half):
+        distinct = len(set(g.setup.names)) == len(g.setup.names)  # rows are found by name below
+        if need <= said and out.base_value > 0 and len(g.papers) >= 6 and distinct and (exactly_half(out) or not half):
             return g, out
     raise AssertionError(f"no generated {kind} round shows {need}")
 

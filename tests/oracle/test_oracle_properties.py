@@ -65,7 +65,7 @@ def test_selection_and_carry_forward(case: tuple[dict[str, int], int, int]) -> N
 
 @given(boundary_rounds())
 def test_whole_rounds(g: Generated) -> None:
-    assert product_outcome(g) == expected(oracle.count(g.setup, g.papers)), g.aims
+    assert product_outcome(g) == expected(oracle.count(g.setup, g.papers, g.sheets)), g.aims
 
 
 # ---------------------------------------------------------------- the long run (CI's slow pass)

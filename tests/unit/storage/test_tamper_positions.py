@@ -8,6 +8,7 @@ position and every edit kind for free.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -223,3 +224,66 @@ def test_every_single_row_is_checked(template: Path, tmp_path: Path, sealed: Sea
             conn.execute(sealed.edits[0].format(key=key))
         report = verify(path)
         assert not report.ok and _found(report, sealed, key), (key, report)
+
+
+# ------------------------------------------------------------------ what the report says (mutation testing found these)
+
+
+def test_a_renumbered_and_rehashed_last_entry_is_caught_by_its_number(db: Path) -> None:
+    """The forger renumbers the last entry and recomputes its hash: its link and hash are whole, only its
+    number is wrong, and that alone must fail the check."""
+    last = _keys(db, "audit_log", "seq")[-1]
+    with raw(db) as conn:
+        at, actor, action, details, prev = conn.execute(
+            "SELECT at, actor, action, details, prev_hash FROM audit_log WHERE seq = ?", (last,)
+        ).fetchone()
+        new = last + 5
+        digest = audit._entry_hash(prev, new, at, actor, action, details)
+        conn.execute("UPDATE audit_log SET seq = ?, hash = ? WHERE seq = ?", (new, digest, last))
+    report = verify(db)
+    assert report.ok is False and report.first_bad_seq == new
+
+
+def test_a_broken_chain_report_names_the_last_good_head(db: Path) -> None:
+    """On failure: ok is False (not merely falsy), the entries before the break are counted, and the head is
+    the last good entry's hash, so the board can compare it with the head printed on earlier minutes."""
+    with raw(db) as conn:
+        rows = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq").fetchall()
+        target = rows[len(rows) // 2][0]
+        conn.execute("UPDATE audit_log SET actor = 'Kẻ giả mạo' WHERE seq = ?", (target,))
+    report = verify(db)
+    assert report.ok is False
+    assert report.first_bad_seq == target and report.entries == target - 1
+    assert report.head == rows[target - 2][1]
+    assert report.bad_ballots == ()
+
+
+def test_entries_read_back_exactly_as_stored(template: Path) -> None:
+    with raw(template) as conn:
+        stored = conn.execute("SELECT seq, at, actor, action, details, hash FROM audit_log ORDER BY seq").fetchall()
+    with workspace_at(template) as ws:
+        read = [(e.seq, e.at, e.actor, e.action, json.dumps(e.details), e.hash) for e in ws.audit.entries()]
+        head = ws.audit.head()
+    assert read == [(s, a, ac, act, json.dumps(json.loads(d)), h) for s, a, ac, act, d, h in stored]
+    assert head == stored[-1][5]
+
+
+def test_two_tampered_ballots_are_both_named_in_order(db: Path) -> None:
+    ids = _keys(db, "ballots", "id")
+    with raw(db) as conn:
+        conn.execute("UPDATE ballots SET valid = 1 - valid WHERE id IN (?, ?)", (ids[-1], ids[0]))
+    report = verify(db)
+    assert report.ok is False and report.bad_ballots == (ids[0], ids[-1])
+
+
+def test_entries_are_stored_in_one_canonical_form(template: Path) -> None:
+    """What the hash covers is stored canonically, so any verifier (verify.py on another machine) recomputes it:
+    UTC times with their offset, details as compact JSON with sorted keys and Vietnamese kept as written."""
+    with raw(template) as conn:
+        rows = conn.execute("SELECT at, details FROM audit_log ORDER BY seq").fetchall()
+    assert any("Sửa theo phiếu giấy" in details for _, details in rows)  # not \\u-escaped
+    for at, details in rows:
+        moment = dt.datetime.fromisoformat(at)
+        assert moment.utcoffset() == dt.timedelta(0) and at.endswith("+00:00") and len(at.split(".")[1]) == 12
+        canonical = json.dumps(json.loads(details), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert details == canonical

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Mutation testing (issue 18) of the counting rules and the audit chain with mutmut, on a targeted, fast test
+# selection ([tool.mutmut] in pyproject.toml). Not part of CI: it takes tens of minutes. Runs niced, since the
+# machine is shared. Results: docs/TESTING.md.
+# Usage: bash scripts/mutation.sh --fresh            all mutants from scratch
+#        bash scripts/mutation.sh --resume [NAME…]   the unchecked ones, or the named mutants again
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/mutmut ]; then
+  .venv/bin/pip install -q -e '.[test,mutation]'
+fi
+if [ "${1:-}" = "--fresh" ]; then
+  rm -rf mutants
+fi
+export KP_HYPOTHESIS_PROFILE=mutation KP_ORACLE_ROUNDS=1000 QT_QPA_PLATFORM=offscreen
+start=$(date +%s)
+nice -n 10 .venv/bin/mutmut run --max-children 2 "${@:2}" || true
+end=$(date +%s)
+echo "mutation run: $((end - start)) s"
+.venv/bin/mutmut results | grep -v "not checked" || true
