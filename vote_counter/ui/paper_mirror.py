@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vote_counter.documents.ballot_layout import ballot_layout
-from vote_counter.documents.ballots import PageFormat
+from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.model import Meeting, Nominee, Round
 from vote_counter.ui import texts
 
@@ -30,6 +29,9 @@ class PaperMirror:
         self._pages = []
         if meeting is None or round_ is None or len(nominees) <= MIRROR_FROM:
             return
+        # ReportLab (the layout measures text with its fonts) loads only when a long ballot is first shown.
+        from vote_counter.documents.ballot_layout import ballot_layout
+
         layout = ballot_layout(meeting, round_, nominees, PageFormat.A4_PORTRAIT)
         page_of = {
             row.nominee_index: page.index + 1
