@@ -9,6 +9,8 @@ On SQLite foreign keys are switched off for the upgrade, as SQLite's own procedu
 the old one, and with foreign keys on, that drop would delete every row that refers to it (ON DELETE
 CASCADE). `PRAGMA foreign_key_check` runs before the commit instead, and any dangling reference fails the
 upgrade. The pragma cannot change inside a transaction, so it is set before BEGIN and set back after.
+`legacy_alter_table` is on for the same time: renaming the rebuilt table back would otherwise re-check every
+trigger, and the sealing triggers of other tables (storage/seals.py) name it while it is gone.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def scripts() -> ScriptDirectory:
 
 
 def upgrade(engine: Engine) -> int:
-    with engine.connect() as conn, _foreign_keys_off(conn):
+    with engine.connect() as conn, _sqlite_schema_changes(conn):
         conn.execution_options(kp_write=True)  # BEGIN IMMEDIATE, and the seal triggers (storage/engine.py)
         with conn.begin():
             _upgrade(conn)
@@ -108,13 +110,15 @@ def legacy_revision(conn: Connection, user_version: int) -> str | None:
 
 
 @contextmanager
-def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+def _sqlite_schema_changes(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
     dbapi: Any = conn.connection.dbapi_connection
     dbapi.execute("PRAGMA foreign_keys=OFF")  # outside any transaction: pysqlite is in autocommit mode here
+    dbapi.execute("PRAGMA legacy_alter_table=ON")
     try:
         yield
     finally:
+        dbapi.execute("PRAGMA legacy_alter_table=OFF")
         dbapi.execute("PRAGMA foreign_keys=ON")

@@ -3,7 +3,8 @@ every round's totals counted once from its stored ballots and sealed in the audi
 
 Only rounds and passes without totals are counted: nothing is counted or sealed twice. A meeting whose key
 has left the file (board accounts, schema 3) cannot seal anything while nobody is signed in: its rounds are
-not counted here but from their ballots when read (services/live.py), and stored with their next change."""
+not counted here, and a "totals_deferred" entry says so (storage/deferred_totals.py): results count their
+ballots when read (services/live.py), the next change stores the totals, and closing counts them."""
 
 from __future__ import annotations
 
@@ -35,19 +36,20 @@ def upgrade() -> None:
 
 
 def count_existing_rounds(bind: sa.Connection) -> None:
-    from vote_counter.storage import audit, keys, seals, totals
-    from vote_counter.storage.schema import RoundRow
+    from vote_counter.storage import audit, deferred_totals, keys, seals, totals
+    from vote_counter.storage.schema import BallotRow, RoundRow
 
     if bind.dialect.name == "sqlite":  # the rows written here are sealed by their entry, as any write is
         seals.install(bind.connection.dbapi_connection, bind.connection.info)
     with Session(bind=bind) as s:
-        rounds = [
-            row
-            for row in s.execute(sa.select(RoundRow).order_by(RoundRow.id)).scalars()
-            if keys.available(s, row.meeting_id) is not None
-        ]
-        for counted in totals.rebuild(s, rounds):
+        rounds = list(s.execute(sa.select(RoundRow).order_by(RoundRow.id)).scalars())
+        open_rounds = [row for row in rounds if keys.available(s, row.meeting_id) is not None]
+        for counted in totals.rebuild(s, open_rounds):
             audit.append(s, "Kiểm Phiếu (nâng cấp dữ liệu)", "totals_rebuilt", counted)
+        with_ballots = set(s.execute(sa.select(BallotRow.round_id).distinct()).scalars())
+        shut = [row.id for row in rounds if row not in open_rounds and row.id in with_ballots]
+        if shut:
+            audit.append(s, "Kiểm Phiếu (nâng cấp dữ liệu)", deferred_totals.ACTION, {"rounds": shut})
         s.flush()
 
 
