@@ -297,3 +297,44 @@ def test_a_missing_totals_row_the_upgrade_did_not_defer_still_blocks_closing(tmp
         assert "BÁO ĐỘNG" in refused.value.message
         assert ws.setup.round(approval).stage is Stage.COUNTING
     keys.forget_all()
+
+
+def test_an_upgrade_that_fails_at_the_last_revision_leaves_an_old_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stamp, tables, the data migrations' seals and totals with their audit entries, user_version: one
+    transaction. A revision failing after all of them leaves the schema-1 file as it was, schema and rows."""
+    from tests.helpers.alembic_scripts import scripts_copy, use_scripts
+
+    path = tmp_path / "v1.sqlite3"
+    shutil.copyfile(DATA / "legacy_v1.sqlite3", path)
+    folder, head = scripts_copy(
+        tmp_path,
+        extra="""
+def upgrade() -> None:
+    conn = op.get_bind()
+    assert conn.exec_driver_sql("SELECT count(*) FROM audit_log WHERE action = 'totals_rebuilt'").scalar() == 3
+    raise RuntimeError("the last revision failed")
+""",
+    )
+    use_scripts(monkeypatch, folder, head)
+    before = _dump(path)
+    assert not any("seals_established" in line for line in before)
+    keys.forget_all()
+    engine = make_engine(path)
+    try:
+        with pytest.raises(RuntimeError, match="last revision"):
+            migrate(engine)
+    finally:
+        engine.dispose()
+    keys.forget_all()
+    assert _dump(path) == before
+
+
+def _dump(path: Path) -> list[str]:
+    """Schema and rows as SQL, and user_version: equal dumps are equal databases."""
+    conn = sqlite3.connect(path)
+    try:
+        return [*conn.iterdump(), f"user_version={conn.execute('PRAGMA user_version').fetchone()[0]}"]
+    finally:
+        conn.close()
