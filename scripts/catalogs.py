@@ -41,9 +41,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vote_counter.i18n import DOMAIN  # noqa: E402 (the source tree first, run as a script)
-from vote_counter.ui.text_table import table_leaves  # noqa: E402
+from vote_counter.ui.text_table import leaves, table_leaves  # noqa: E402
 
 TEXTS = "vote_counter/ui/texts.py"
+# Words of the paper documents that the screen and the command line also show (a round's kind, a problem):
+# extracted without context, translated where shown (`_(KIND[kind])`); the paper itself stays Vietnamese.
+SHARED_TABLES = {"vote_counter/documents/labels.py": ("INVALID_REASON", "KIND", "MISSING_DETAILS", "PROBLEM")}
 KEYWORDS = {"_": None, "N_": None}
 HEADER = """\
 # Kiểm Phiếu (vote_counter): Vietnamese is the source (msgid), English the translation (msgstr).
@@ -103,6 +106,11 @@ def extract(paths: Paths | None = None) -> Catalog:
     table = _load(paths.root / TEXTS, "_texts_source")
     for context, text in table_leaves(table):
         catalog.add(text, context=context, locations=[(TEXTS, 0)])
+    for path, names in SHARED_TABLES.items():
+        module = _load(paths.root / path, "_shared_" + Path(path).stem)
+        for name in names:
+            for _context, text in leaves(getattr(module, name), name):
+                catalog.add(text, locations=[(path, 0)])
     for filename, lineno, message, comments, context in extract_from_dir(
         paths.root / "vote_counter", keywords=KEYWORDS, comment_tags=("i18n:",), strip_comment_tags=True
     ):
