@@ -52,6 +52,7 @@ def self_test() -> int:
     """Services, documents and export on a temporary database, then the window built offscreen (never shown)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from vote_counter.cli.self_test import run_self_test
+    from vote_counter.i18n import N_
     from vote_counter.ui.self_check import check_window
 
-    return run_self_test([("Dựng cửa sổ chính (Qt, không hiển thị)", check_window)])
+    return run_self_test([(N_("Dựng cửa sổ chính (Qt, không hiển thị)"), check_window)])

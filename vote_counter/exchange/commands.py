@@ -153,7 +153,7 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
         )
         if plan.live_meetings:
             _out(_("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):"))
-            for line in plan.dropped or ("không có thay đổi nào sau bản sao lưu",):
+            for line in plan.dropped or (_("không có thay đổi nào sau bản sao lưu"),):
                 _out(f"  - {line}")
             _out(
                 _(

@@ -214,7 +214,7 @@ def import_entries(
                     _parse_entry(
                         r,
                         r.json(line, _("dòng {number}").format(number=number)),
-                        f"dòng {number}",
+                        _("dòng {number}").format(number=number),
                         round_,
                         len(nominees),
                     )
@@ -231,7 +231,7 @@ def import_entries(
         serial = serial_of.get(tag)
         if serial is None:  # a paper this register never printed (or another round's)
             error = ServiceError(ErrorCode.NOT_ISSUED)
-            rejected.append(Rejected(f"mã {tag[:12]}…", error.code.value, error.message))
+            rejected.append(Rejected(_("mã {code}…").format(code=tag[:12]), error.code.value, error.message))
             continue
         if serial in already:
             overlaps.append(serial)

@@ -96,7 +96,7 @@ def backup_database(db_path: Path, reason: str, *, now: dt.datetime | None = Non
     tmp = folder / f".{final.name}.partial-{secrets.token_hex(4)}"
     try:
         if not db_path.is_file():
-            raise FileNotFoundError(f"không có tệp {db_path.name}")
+            raise FileNotFoundError(_("không có tệp {name}").format(name=db_path.name))
         folder.mkdir(parents=True, exist_ok=True)
         with _connect(db_path) as src, _connect(tmp) as dst:
             src.backup(dst)
@@ -144,7 +144,7 @@ def check_backup(path: Path) -> ChainReport:
     except sqlite3.Error as exc:
         raise invalid(_("không phải cơ sở dữ liệu của Kiểm Phiếu: {error}").format(error=exc)) from exc
     if check != ["ok"]:
-        raise invalid("tệp bị hỏng: " + "; ".join(check[:3]))
+        raise invalid(_("tệp bị hỏng: {problems}").format(problems="; ".join(check[:3])))
     if version > SCHEMA_VERSION or "audit_log" not in tables:
         raise invalid(_("không phải cơ sở dữ liệu của phiên bản Kiểm Phiếu này"))
     if "meeting_keys" not in tables:

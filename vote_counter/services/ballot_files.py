@@ -84,7 +84,7 @@ def _write_ins(r: Reader, value: Any, where: str, round_: Round) -> tuple[str, .
 
 
 def _ballot(r: Reader, item: Any, number: int, round_: Round, count: int) -> BallotLine:
-    where = f"dòng {number}"
+    where = _("dòng {number}").format(number=number)
     if isinstance(item, dict) and "set_aside" in item:
         r.table(item, where, SET_ASIDE_KEYS)
         reason = r.choice(item["set_aside"], f"{where}, “set_aside”", SET_ASIDE)

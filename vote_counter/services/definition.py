@@ -153,9 +153,9 @@ def _cleaned(r: Reader, where: str, clean: Any, value: Any) -> Any:
         raise r.fail(where, str(exc.details.get("detail", exc.message))) from exc
 
 
-def parse_definition(data: dict[str, Any], name: str = "định nghĩa hội nghị") -> MeetingPlan:
+def parse_definition(data: dict[str, Any], name: str | None = None) -> MeetingPlan:
     """The whole definition checked against its schema before anything is written."""
-    r = Reader(name)
+    r = Reader(name if name is not None else _("định nghĩa hội nghị"))
     r.table(data, _("cả tệp"), ("meeting", "board", "rounds"), required=("meeting", "rounds"))
     m = r.table(data["meeting"], "[meeting]", MEETING_KEYS, required=("title", "organisation"))
     meeting = Meeting(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vote_counter.domain.model import Nominee, nfc
 from vote_counter.domain.text_rules import NAME_LIMIT, TITLE_LIMIT, TextError, clean_text
-from vote_counter.i18n import _
+from vote_counter.i18n import N_, _
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.legacy_vn import (
     CP1258,
@@ -51,8 +51,9 @@ _ALIASES = {
     "windows-1258": CP1258,
 }
 # What the user is told to choose, and the fonts that show the encoding is in use.
-CHOICE_LABEL = {TCVN3: "Đọc bằng TCVN3", VNI: "Đọc bằng VNI", CP1258: "Đọc bằng Windows-1258"}
-_FONTS = {TCVN3: "phông .VnTime", VNI: "phông VNI-Times", CP1258: "Excel cũ"}
+# N_-marked: read through _() where shown (the window's button, the messages below).
+CHOICE_LABEL = {TCVN3: N_("Đọc bằng TCVN3"), VNI: N_("Đọc bằng VNI"), CP1258: N_("Đọc bằng Windows-1258")}
+_FONTS = {TCVN3: N_("phông .VnTime"), VNI: N_("phông VNI-Times"), CP1258: N_("Excel cũ")}
 
 # Header words (NFC, lower case, without punctuation) → field.
 _HEADERS: dict[str, str] = {
@@ -216,7 +217,7 @@ def _not_unicode(raw: bytes) -> EncodingGuessError:
             guess,
             _(
                 "tệp có vẻ dùng bảng mã {legacy_names} ({fonts}), không phải Unicode. Hãy chọn “{choice_label}” để chuyển sang Unicode, hoặc dùng Unikey Toolkit chuyển tệp sang Unicode rồi lưu lại dạng “CSV UTF-8”."
-            ).format(legacy_names=LEGACY_NAMES[guess], fonts=_FONTS[guess], choice_label=CHOICE_LABEL[guess]),
+            ).format(legacy_names=LEGACY_NAMES[guess], fonts=_(_FONTS[guess]), choice_label=_(CHOICE_LABEL[guess])),
         )
     return EncodingGuessError(
         guess,
@@ -231,9 +232,11 @@ def _legacy_in_unicode(guess: str, cells: Sequence[str]) -> EncodingGuessError:
     example = next((w for c in cells if (w := plausibility(c)[2])), "")
     return EncodingGuessError(
         guess,
-        f"chữ trong tệp có vẻ được gõ bằng bảng mã {LEGACY_NAMES[guess]} ({_FONTS[guess]}) nên bị sai dấu"
-        + (f" (ví dụ “{example}”)" if example else "")
-        + f". Hãy chọn “{CHOICE_LABEL[guess]}” để chuyển sang Unicode.",
+        _("chữ trong tệp có vẻ được gõ bằng bảng mã {encoding} ({fonts}) nên bị sai dấu").format(
+            encoding=LEGACY_NAMES[guess], fonts=_(_FONTS[guess])
+        )
+        + (_(" (ví dụ “{example}”)").format(example=example) if example else "")
+        + _(". Hãy chọn “{choice}” để chuyển sang Unicode.").format(choice=_(CHOICE_LABEL[guess])),
     )
 
 

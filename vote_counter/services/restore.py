@@ -129,8 +129,9 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
         raise ServiceError(
             ErrorCode.BACKUP_INVALID,
             name=backup_file.name,
-            detail="dữ liệu khác với lúc niêm phong: "
-            + tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows),
+            detail=_("dữ liệu khác với lúc niêm phong: {where}").format(
+                where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+            ),
         )
     if report.locked:
         raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=", ".join(str(m) for m in report.locked))
@@ -139,7 +140,7 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
     with _sessions_on(db_path) as (_access, live):
         live_uids = _uids(live)
         if live_uids and set(live_uids) != set(backup_uids):
-            mine = ", ".join(f"số {m}" for m in sorted(live_uids.values()))
+            mine = ", ".join(_("số {meeting}").format(meeting=m) for m in sorted(live_uids.values()))
             raise ServiceError(
                 ErrorCode.RESTORE_OTHER_MEETING,
                 name=backup_file.name,

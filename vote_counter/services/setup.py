@@ -136,8 +136,10 @@ def duplicate_name_warnings(nominees: Sequence[Nominee]) -> list[str]:
         rows.setdefault(key, []).append(stt)
         shown.setdefault(key, " ".join(nfc(n.full_name).split()))
     return [
-        f"Có {len(stts)} người cùng tên “{shown[key]}” (STT {', '.join(map(str, stts))}). Hãy kiểm tra lại; "
-        "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        _(
+            "Có {count} người cùng tên “{name}” (STT {numbers}). Hãy kiểm tra lại; "
+            "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        ).format(count=len(stts), name=shown[key], numbers=", ".join(map(str, stts)))
         for key, stts in rows.items()
         if len(stts) > 1
     ]
