@@ -46,7 +46,16 @@ from vote_counter.ui.text_table import leaves, table_leaves  # noqa: E402
 TEXTS = "vote_counter/ui/texts.py"
 # Words of the paper documents that the screen and the command line also show (a round's kind, a problem):
 # extracted without context, translated where shown (`_(KIND[kind])`); the paper itself stays Vietnamese.
-SHARED_TABLES = {"vote_counter/documents/labels.py": ("INVALID_REASON", "KIND", "MISSING_DETAILS", "PROBLEM")}
+SHARED_TABLES = {
+    "vote_counter/documents/labels.py": (
+        *("INVALID_REASON", "KIND", "MISSING_DETAILS", "PROBLEM"),
+        # the results table and the conclusions that `results` prints (documents/minutes_data.py, tr=_)
+        *("BASE_HEADING", "BAND", "APPROVAL", "SELECTION", "NO_BAND_LINE", "SELECTED_FOR", "SEATS_LINE"),
+        *("NO_SELECTION_LINE", "COL_NO", "COL_NAME", "COL_VOTES", "COL_PERCENT", "COL_AGREE", "COL_DISAGREE"),
+        *("COL_NOT_COUNTED", "WRITE_INS_HEADING", "WRITE_IN_MARK", "CONFIDENCE_LINE", "APPROVAL_LINE"),
+        "SELECTION_LINE",
+    )
+}
 KEYWORDS = {"_": None, "N_": None}
 HEADER = """\
 # Kiểm Phiếu (vote_counter): Vietnamese is the source (msgid), English the translation (msgstr).

@@ -64,6 +64,17 @@ def _titles(db: Path) -> tuple[str, ...]:
         ws.close()
 
 
+def _nominees(db: Path) -> tuple[str, ...]:
+    from vote_counter.domain.model import RoundId
+    from vote_counter.services.workspace import Workspace
+
+    ws = Workspace.open(db)
+    try:
+        return tuple(n.full_name for n in ws.setup.nominees(RoundId(1)))
+    finally:
+        ws.close()
+
+
 def test_english_messages_with_lang_en(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = ["--lang", "en", "--db", str(db)]
     data = _titles(db)
@@ -80,6 +91,14 @@ def test_english_messages_with_lang_en(db: Path, tmp_path: Path, capsys: pytest.
     code, out, err = _run([*base, "counts", "1", "--present", "40", "--summoned", "30"], capsys)
     assert code == 1 and err.startswith("Error: Invalid data: ")
     assert _english_only(err) == []
+
+    code, out, err = _run([*base, "results", "1"], capsys)  # the minutes' table and conclusion, in English
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[1].startswith("Summoned ") and lines[3].startswith("No.  Full name")
+    assert "Nobody has more than 50% low-confidence votes." in lines and lines[-1].startswith("Result check code: ")
+    levels = ("Tín nhiệm cao", "Tín nhiệm thấp", "Tín nhiệm")  # the round's own level labels: data
+    assert _english_only(out, (*data, *levels, *_nominees(db))) == []
 
     code, out, err = _run([*base, "register", "1"], capsys)
     assert code == 0 and out.startswith("Ballot register: printed 0 = counted 0 + exchanged 0")

@@ -309,7 +309,7 @@ def format_result(result: Result) -> list[str]:
         lines.append(f"  - {_(INVALID_REASON[reason])}: {n}")
     if not result.quorum:
         lines.append(_("CẢNH BÁO: chưa đủ 2/3 số người được triệu tập có mặt."))
-    spec = results_table(result)
+    spec = results_table(result, _)
     lines.append(spec.base_heading)
     table = [*spec.header, *(row for i, row in enumerate(spec.rows) if i != spec.write_in_row)]
     widths = [max(len(row[i]) for row in table) for i in range(spec.columns)]
@@ -318,7 +318,7 @@ def format_result(result: Result) -> list[str]:
             lines.append(row[0])
             continue
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    lines += outcome_lines(result)
+    lines += outcome_lines(result, _)
     for p in result.problems:
         lines.append(
             _("Chưa khớp: {problem}").format(problem=_(PROBLEM[p.code]))

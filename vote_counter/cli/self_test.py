@@ -7,6 +7,7 @@ run with a non-zero exit and says which step failed and why.
 
 from __future__ import annotations
 
+import gettext
 import sys
 import tempfile
 import time
@@ -14,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from vote_counter import __version__
+from vote_counter import __version__, i18n
 from vote_counter.domain.model import MeetingId, RoundId
 from vote_counter.i18n import N_, _
 from vote_counter.paths import resource, resources_root
@@ -99,6 +100,7 @@ def _resources(_root: Path) -> None:
         ("fonts", "LiberationSerif-Bold.ttf"),
         ("icons", "kiem_phieu.png"),
         ("icons", "kiem_phieu.ico"),
+        ("locale", "en", "LC_MESSAGES", "vote_counter.mo"),
     ):
         try:
             resource(*parts)
@@ -108,6 +110,10 @@ def _resources(_root: Path) -> None:
                     join="/".join(parts), resources_root=resources_root()
                 )
             ) from exc
+    # The English catalog opens and translates (the language setting of the window and of --lang en).
+    english = gettext.translation(i18n.DOMAIN, localedir=str(i18n.locale_dir()), languages=[i18n.ENGLISH])
+    if english.gettext("Lỗi: {message}") != "Error: {message}":
+        raise SelfTestFailure(_("bản dịch tiếng Anh (vote_counter.mo) không dùng được"))
 
 
 def _demo(root: Path, state: dict[str, object]) -> None:
