@@ -54,6 +54,8 @@ SHARED_TABLES = {
         *("NO_SELECTION_LINE", "COL_NO", "COL_NAME", "COL_VOTES", "COL_PERCENT", "COL_AGREE", "COL_DISAGREE"),
         *("COL_NOT_COUNTED", "WRITE_INS_HEADING", "WRITE_IN_MARK", "CONFIDENCE_LINE", "APPROVAL_LINE"),
         "SELECTION_LINE",
+        # the test-deck comparison that `test-report` prints (services/test_mode.report_lines)
+        *("COLLECTED", "VALID", "INVALID", "TEST_WATERMARK"),
     )
 }
 KEYWORDS = {"_": None, "N_": None}
@@ -232,6 +234,8 @@ def problems(paths: Paths | None = None) -> Iterator[str]:
         if not wanted.id:
             continue  # the header
         message = catalog.get(wanted.id, context=wanted.context)
+        if not unicodedata.is_normalized("NFC", str(wanted.id)):
+            yield f"source text not NFC (write it composed): {_label(wanted)}"
         if message is None:
             yield f"missing from en.po: {_label(wanted)}"
         elif not message.string:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,13 @@ def test_the_check_command_exits_1_on_a_problem(tree: catalogs.Paths, capsys: py
 )
 def test_placeholders(text: str, fields: list[str]) -> None:
     assert catalogs.placeholders(text) == fields
+
+
+def test_a_decomposed_source_text_is_caught(tree: catalogs.Paths) -> None:
+    decomposed = unicodedata.normalize("NFD", "Đã lưu.")
+    module = tree.root / "vote_counter" / "services" / "nfd_words.py"
+    module.write_text(f'from vote_counter.i18n import _\n\nMESSAGE = _("{decomposed}")\n', encoding="utf-8")
+    catalogs.update(tree)
+    _translate(tree, decomposed, "Saved.")
+    catalogs.compile_mo(tree)
+    assert list(catalogs.problems(tree)) == [f"source text not NFC (write it composed): {decomposed!r}"]

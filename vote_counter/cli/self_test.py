@@ -198,7 +198,7 @@ def _export(root: Path, state: dict[str, object]) -> None:
     usb.mkdir()
     package = export_package(ws, MeetingId(demo.meeting.id or 0), usb, key_dir=root / "keys")
     report = verify_package(package.folder, expected_fingerprint=package.fingerprint)
-    _check(report.ok, "gói kết quả không qua kiểm tra: " + "; ".join(report.problems))
+    _check(report.ok, _("gói kết quả không qua kiểm tra: {problems}").format(problems="; ".join(report.problems)))
     _check(
         set(report.check_codes.values()) == set(package.check_codes.values()),
         _("mã kiểm tra trong gói kết quả khác với biên bản"),

@@ -37,7 +37,7 @@ from vote_counter.domain.model import (
     Stage,
     nfc,
 )
-from vote_counter.i18n import _
+from vote_counter.i18n import N_, _
 from vote_counter.services.accounts import Auth
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
@@ -337,20 +337,26 @@ def compare(ws: Workspace, round_id: RoundId, expected: Expected) -> TestDeckRep
     ]
     written = {n.name: n.counts[0] for n in result.nominees if n.nominee_id is None}
     for name in sorted(set(expected.write_ins) | set(written)):
-        rows.append(ReportRow(name, "ghi thêm", expected.write_ins.get(name, 0), written.get(name, 0)))
+        rows.append(ReportRow(name, N_("ghi thêm"), expected.write_ins.get(name, 0), written.get(name, 0)))
     return TestDeckReport(round_.title, tuple(totals), tuple(rows))
 
 
 def report_lines(report: TestDeckReport) -> list[str]:
-    """The side-by-side table as plain text (the command line prints it)."""
-    table = [("", "", "Dự kiến", "Thực tế", "")]
-    for r in (*report.totals, *report.rows):
-        table.append((r.nominee, r.option, str(r.expected), str(r.actual), "khớp" if r.ok else "KHÁC"))
+    """The side-by-side table as plain text (the command line prints it), in the language in use; the labels
+    (the paper's words) are read through the catalog, the names and the round's own option labels are data."""
+    table = [("", "", _("Dự kiến"), _("Thực tế"), "")]
+    rows = [*((True, r) for r in report.totals), *((False, r) for r in report.rows)]
+    for is_total, r in rows:
+        nominee = _(r.nominee) if is_total else r.nominee  # a total's label, or a person's name (data)
+        option = _(r.option) if r.option else ""
+        table.append((nominee, option, str(r.expected), str(r.actual), _("khớp") if r.ok else _("KHÁC")))
     widths = [max(len(row[i]) for row in table) for i in range(5)]
-    lines = [labels.TEST_WATERMARK, f"Kiểm tra bằng bộ phiếu thử: {report.round_title}"]
+    lines = [_(labels.TEST_WATERMARK), _("Kiểm tra bằng bộ phiếu thử: {title}").format(title=report.round_title)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table]
     verdict = (
-        "Tất cả khớp." if report.ok else f"Có {len(report.mismatches)} dòng KHÁC: kiểm tra lại trước khi dùng thật."
+        _("Tất cả khớp.")
+        if report.ok
+        else _("Có {count} dòng KHÁC: kiểm tra lại trước khi dùng thật.").format(count=len(report.mismatches))
     )
     return [*lines, verdict]
 
