@@ -56,7 +56,9 @@ SHARED_TABLES = {
         "SELECTION_LINE",
         # the test-deck comparison that `test-report` prints (services/test_mode.report_lines)
         *("COLLECTED", "VALID", "INVALID", "TEST_WATERMARK"),
-    )
+    ),
+    # what is wrong with a typed text (TextError.words(_), said by the services)
+    "vote_counter/domain/text_rules.py": ("PROBLEM_WORDS",),
 }
 KEYWORDS = {"_": None, "N_": None}
 HEADER = """\

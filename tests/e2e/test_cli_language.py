@@ -168,3 +168,14 @@ def test_the_default_is_vietnamese(db: Path, capsys: pytest.CaptureFixture[str])
     words = " ".join(out.split())  # argparse wraps the help
     assert words.startswith("cách dùng: vote-counter") and "in hướng dẫn này rồi thoát" in words
     assert "ngôn ngữ của thông báo: vi (tiếng Việt, mặc định) hoặc en" in words
+
+
+def test_choosing_the_language() -> None:
+    assert cli.choose_language(["list"], {}) == "vi"
+    assert cli.choose_language(["list"], {"KP_LANG": " EN "}) == "en" == i18n.current_language()
+    assert cli.choose_language(["list"], {"KP_LANG": "fr"}) == "vi"  # unknown: the default
+    assert cli.choose_language(["--lang=en", "list"], {"KP_LANG": "vi"}) == "en"  # --lang wins
+    assert cli.choose_language(["--lang", "vi", "list"], {"KP_LANG": "en"}) == "vi"
+    # the window follows --lang / KP_LANG for this run only when one is given, else its saved setting
+    assert cli.explicit_language(["--lang", "en"], {}) and cli.explicit_language([], {"KP_LANG": "en"})
+    assert not cli.explicit_language(["list"], {}) and not cli.explicit_language([], {"KP_LANG": " "})

@@ -355,7 +355,9 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_cap
             except TextError as exc:
                 column = next((h for h, field_ in columns.items() if field_ == f), f)
                 raise _bad(
-                    _("dòng {number}, cột “{column}”: {words}.").format(number=number, column=column, words=exc.words())
+                    _("dòng {number}, cột “{column}”: {words}.").format(
+                        number=number, column=column, words=exc.words(_)
+                    )
                 ) from exc
         nominees.append(
             Nominee(

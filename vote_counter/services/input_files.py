@@ -160,7 +160,7 @@ class Reader:
         try:
             return clean_text(value, limit=limit, required=required)
         except TextError as exc:
-            detail = _("chưa có nội dung.") if exc.problem is TextProblem.EMPTY else f"{exc.words()}."
+            detail = _("chưa có nội dung.") if exc.problem is TextProblem.EMPTY else exc.words(_) + "."
             raise self.fail(where, detail) from exc
 
     def row_number(self, key: str, where: str, count: int) -> int:

@@ -56,7 +56,9 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = TITLE_L
     except TextError as exc:
         if exc.problem is TextProblem.EMPTY:
             raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chưa nhập {field}.").format(field=field)) from exc
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} {exc.words()}.") from exc
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=_("{field} {problem}.").format(field=field, problem=exc.words(_))
+        ) from exc
 
 
 def clean_reason(value: str) -> str:
