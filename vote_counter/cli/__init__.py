@@ -283,7 +283,7 @@ def cmd_exchange(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_unused(ws: Workspace, args: argparse.Namespace) -> int:
     n = ws.register.mark_unused(RoundId(args.round), args.serials)
-    _out(_("Đã ghi {n} phiếu không dùng.").format(n=n))
+    _out(_("Đã ghi {count} phiếu không dùng.").format(count=n))
     _print_register(ws, RoundId(args.round))
     return 0
 
@@ -356,7 +356,7 @@ def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
     if args.annex:
         paths.append(ws.reports.write_annex(RoundId(args.round), Path(args.out)))
     for p in paths:
-        _out(_("Đã ghi: {p}").format(p=p))
+        _out(_("Đã ghi: {path}").format(path=p))
     return 0
 
 
@@ -367,7 +367,7 @@ def cmd_results_files(ws: Workspace, args: argparse.Namespace) -> int:
         ws.reports.write_summary(MeetingId(args.meeting), out),
     ]
     for p in paths:
-        _out(_("Đã ghi: {p}").format(p=p))
+        _out(_("Đã ghi: {path}").format(path=p))
     return 0
 
 
@@ -417,7 +417,7 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
         *ws.reports.write_results(MeetingId(demo.meeting.id), out),
         ws.reports.write_summary(MeetingId(demo.meeting.id), out),
     ]:
-        _out(_("Đã ghi: {p}").format(p=p))
+        _out(_("Đã ghi: {path}").format(path=p))
     from vote_counter.exchange.export import export_package
 
     package = export_package(ws, MeetingId(demo.meeting.id), out)

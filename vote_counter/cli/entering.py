@@ -69,8 +69,8 @@ def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
     sheet_no, sheet = read_tally_file(Path(args.file), round_, ids)
     ws.counting.enter_tally_sheet(rid, sheet_no, sheet)
     _out(
-        _("Đã lưu biên bản tổng hợp số {sheet_no}: {valid} hợp lệ, {sum} không hợp lệ.").format(
-            sheet_no=sheet_no, valid=sheet.valid, sum=sum(sheet.invalid.values())
+        _("Đã lưu biên bản tổng hợp số {sheet_no}: {valid} hợp lệ, {invalid} không hợp lệ.").format(
+            sheet_no=sheet_no, valid=sheet.valid, invalid=sum(sheet.invalid.values())
         )
     )
     return 0

@@ -120,7 +120,7 @@ def read_ballot_file(path: Path, round_: Round, count: int) -> list[BallotLine]:
         if len(out) >= MAX_BALLOT_LINES:
             raise r.fail(
                 _("dòng {number}").format(number=number),
-                _("tệp có hơn {value}.000 phiếu.").format(value=MAX_BALLOT_LINES // 1000),
+                _("tệp có hơn {thousands}.000 phiếu.").format(thousands=MAX_BALLOT_LINES // 1000),
             )
         out.append(_ballot(r, r.json(line, _("dòng {number}").format(number=number)), number, round_, count))
     if not out:

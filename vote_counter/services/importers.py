@@ -251,8 +251,8 @@ def _check_readable(cells: Sequence[str], encoding: str) -> None:
         raise EncodingGuessError(
             None,
             _(
-                "đọc bằng bảng mã {get} vẫn không ra chữ tiếng Việt (ví dụ “{example}”): tệp không dùng bảng mã này. Hãy chọn bảng mã khác."
-            ).format(get=LEGACY_NAMES.get(encoding, encoding), example=example),
+                "đọc bằng bảng mã {encoding} vẫn không ra chữ tiếng Việt (ví dụ “{example}”): tệp không dùng bảng mã này. Hãy chọn bảng mã khác."
+            ).format(encoding=LEGACY_NAMES.get(encoding, encoding), example=example),
         )
 
 
@@ -264,7 +264,7 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
             return decode_bytes(raw, encoding), encoding
         except LegacyDecodeError as exc:
             raise _bad(
-                _("tệp không đọc được bằng bảng mã {get}.").format(get=LEGACY_NAMES.get(encoding, encoding))
+                _("tệp không đọc được bằng bảng mã {encoding}.").format(encoding=LEGACY_NAMES.get(encoding, encoding))
             ) from exc
     found = _unicode_text(raw)
     if found is None:

@@ -56,7 +56,9 @@ class Reader:
             with path.open("rb") as fh:
                 raw = fh.read(limit + 1)  # the file may grow between stat and read
         except OSError as exc:
-            raise self.fail(_("cả tệp"), _("không đọc được tệp ({value}).").format(value=exc.strerror or exc)) from exc
+            raise self.fail(
+                _("cả tệp"), _("không đọc được tệp ({reason}).").format(reason=exc.strerror or exc)
+            ) from exc
         if len(raw) > limit:
             raise self.fail(_("cả tệp"), _("tệp lớn quá giới hạn {number} byte.").format(number=_number(limit)))
         try:
