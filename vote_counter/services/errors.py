@@ -9,7 +9,7 @@ from typing import Any
 from vote_counter.domain.model import Reason
 from vote_counter.domain.serials import format_serial
 from vote_counter.i18n import N_, Translated, _
-from vote_counter.storage.seals import describe
+from vote_counter.storage.seals import SEALED
 
 
 class ErrorCode(StrEnum):
@@ -229,8 +229,19 @@ def tamper_place(
         places.append(_("phiếu đã nhập số {numbers} khác với lúc lưu").format(numbers=shown))
     others = [(t, i) for t, i in bad_rows if t != "ballots"]
     if others:
-        places.append(_("{rows} khác với lúc niêm phong").format(rows=describe(others)))
+        places.append(_("{rows} khác với lúc niêm phong").format(rows=sealed_rows(others)))
     return "; ".join(places)
+
+
+def sealed_rows(bad_rows: tuple[tuple[str, int], ...] | list[tuple[str, int]], limit: int = 6) -> str:
+    """storage.seals.describe in the language in use: 'phiếu tổng hợp số 3, lượt bỏ phiếu số 2 …' (the tables'
+    labels are in the catalog: scripts/catalogs.py reads them from storage.seals.SEALED)."""
+    rows = list(bad_rows)
+    words = [
+        _("{table} số {row}").format(table=_(SEALED[t].label) if t in SEALED else t, row=i) for t, i in rows[:limit]
+    ]
+    more = _(" và {count} dòng khác").format(count=len(rows) - limit) if len(rows) > limit else ""
+    return ", ".join(words) + more
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.
