@@ -140,8 +140,10 @@ def extract(paths: Paths | None = None) -> Catalog:
 
 
 def po_bytes(catalog: Catalog) -> bytes:
+    """The .po as written: sorted, no line numbers (moving code does not touch it), no obsolete entries (a changed
+    text's old translation is offered once, as the fuzzy suggestion, by `update`)."""
     out = io.BytesIO()
-    write_po(out, catalog, sort_output=True, include_lineno=False, width=100)
+    write_po(out, catalog, sort_output=True, include_lineno=False, width=100, ignore_obsolete=True)
     return out.getvalue()
 
 

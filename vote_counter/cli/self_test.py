@@ -61,7 +61,7 @@ def run_self_test(extra_steps: list[tuple[str, Step]] | None = None) -> int:
         root = Path(tmp)
         state: dict[str, object] = {}
         steps: list[tuple[str, Step]] = [
-            (N_("Tài nguyên đóng gói (phông chữ, biểu tượng)"), _resources),
+            (N_("Tài nguyên đóng gói (phông chữ, biểu tượng, bản dịch tiếng Anh)"), _resources),
             (N_("Mở cơ sở dữ liệu tạm và chạy một hội nghị mẫu"), lambda r: _demo(r, state)),
             (N_("Đọc lại phiếu in (PDF)"), lambda r: _ballots(r, state)),
             (N_("Lập biên bản (PDF 3 bản + Word) và đọc lại"), lambda r: _minutes(r, state)),
