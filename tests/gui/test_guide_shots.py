@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
+from tests.gui.job_wait import wait_job
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs, once_shown
 from vote_counter.ui.main_window import MainWindow
@@ -69,6 +70,7 @@ def test_guide_pictures(
     window.resize(1366, 768)
     shot(window, "01_bat_dau")
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    wait_job(qtbot, window.ctx.jobs)  # the sample meeting is built off the UI thread
     assert shown and "mai-truong-ban" in shown[0]
     demo_meeting_id = window.ctx.meeting_id
     assert demo_meeting_id is not None

@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 from vote_counter.domain.model import BoardRole, Meeting, MeetingId, Mode, RoundId, Stage
 from vote_counter.paths import resource
 from vote_counter.services.accounts import Auth
-from vote_counter.services.demo import DEMO_BOARD, build_demo
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, once_shown, sign_in, texts
+from vote_counter.ui import close_check, demo_job, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.elided import ElidedCombo
 from vote_counter.ui.geometry import fit_to_screen
@@ -44,6 +43,7 @@ from vote_counter.ui.pages.minutes_page import MinutesPage
 from vote_counter.ui.pages.results_page import ResultsPage
 from vote_counter.ui.pages.scan_page import ScanPage
 from vote_counter.ui.pages.setup_page import SetupPage
+from vote_counter.ui.pages.tools_page import ToolsPage
 from vote_counter.ui.scanner import KEY_MAX_GAP, KEY_PREFIX, Clock, ScanFilter, parse_gap, parse_prefix
 from vote_counter.ui.settings import (
     DEFAULT_IDLE_MINUTES,
@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
+        self.tools_page = ToolsPage(self.ctx)
         self.tabs = QTabWidget()
         for page, title in (
             (self.setup_page, texts.PAGE_SETUP),
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
             (self.scan_page, texts.PAGE_SCAN),
             (self.results_page, texts.PAGE_RESULTS),
             (self.minutes_page, texts.PAGE_MINUTES),
+            (self.tools_page, texts.PAGE_TOOLS),
         ):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         self.ctx.selectionChanged.connect(self._selection_changed)
         self.ctx.dataChanged.connect(self._data_changed)
         self.ctx.structureChanged.connect(self._reload_selectors)
+        self.ctx.workspaceReplaced.connect(self._workspace_replaced)
         self.lock_overlay = LockOverlay(workspace, self)
         self.lock_overlay.unlocked.connect(self._unlocked)
         # One application-level filter turns scanner bursts into scan events and makes the lock hold (SPEC §6, §9).
@@ -391,7 +394,14 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
             page.refresh()
-        for other in (self.setup_page, self.ballots_page, self.entry_page, self.scan_page, self.results_page):
+        for other in (
+            self.setup_page,
+            self.ballots_page,
+            self.entry_page,
+            self.scan_page,
+            self.results_page,
+            self.tools_page,
+        ):
             if other is not page:
                 other.setProperty("stale", True)
 
@@ -539,6 +549,9 @@ class MainWindow(QMainWindow):
         meeting_menu.addAction(texts.MENU_SETTINGS, self.open_settings)
         meeting_menu.addSeparator()
         meeting_menu.addAction(texts.MENU_QUIT, self.close)
+        tools_menu = self.menuBar().addMenu(texts.MENU_TOOLS)
+        for panel, title in zip(self.tools_page.panels(), texts.MENU_TOOLS_ITEMS, strict=True):
+            tools_menu.addAction(title, partial(self.show_tool, panel))
         help_menu = self.menuBar().addMenu(texts.MENU_HELP)
         help_menu.addAction(texts.MENU_ABOUT, lambda: show_about(self, self.icon, self.ctx.workspace.path))
 
@@ -583,31 +596,23 @@ class MainWindow(QMainWindow):
         self.setup_page.tabs.setCurrentWidget(self.setup_page.meeting_form)
         self.setup_page.meeting_form.start_new()
 
-    def open_demo(self) -> None:
-        """The sample meeting on this database, its board's passphrases shown so that the user can sign in."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            demo = build_demo(self.ctx.workspace)
-        except ServiceError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.ctx.structure_changed()
-        self.ctx.select(demo.meeting.id, demo.confidence.id)
+    def open_demo(self) -> bool:
+        """The sample meeting, built as a job (ui/demo_job.py): False (refused) while a job runs."""
+        return demo_job.start_demo(self)
+
+    def show_tool(self, panel: Page) -> None:
+        """Công cụ → …: the tools page with that panel."""
         self.show_work()
-        self.tabs.setCurrentWidget(self.results_page)
-        lines = "\n".join(
-            texts.DEMO_PASSPHRASE_LINE.format(name=name, role=texts.ROLE[role], passphrase=passphrase)
-            for name, role, passphrase in DEMO_BOARD
-        )
-        once_shown.show_once(
-            self,
-            texts.DEMO_READY_TITLE,
-            texts.DEMO_READY.format(title=demo.meeting.title),
-            lines,
-            texts.DEMO_READY_AFTER,
-        )
+        self.tabs.setCurrentWidget(self.tools_page)
+        self.tools_page.show_panel(panel)
+
+    def _workspace_replaced(self) -> None:
+        """The database file was restored from a backup and opened again: the selection may be gone."""
+        self.lock_overlay.use(self.ctx.workspace)
+        self.ctx.audit_problem = None
+        self._restore()
+        self.ctx.structure_changed()
+        self.ctx.changed()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.ctx.workspace.path, self.idle.minutes, self)
@@ -623,6 +628,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx.jobs.busy():  # a job half-way (a backup, an export) is never cut off by closing
+            event.ignore()
+            dialogs.show_info(self, texts.JOB_TITLE, texts.JOB_CLOSE_REFUSED)
+            return
         if self.results_page.projector is not None:
             self.results_page.projector.close()
         self.settings.sync()

@@ -739,3 +739,199 @@ QT_WORDS = {
     "QWidgetTextControl": _QT_EDIT,
     "QAbstractSpinBox": {"&Select All": "&Select All", "&Step up": "&Step up", "Step &down": "Step &down"},
 }
+
+# ---------------------------------------------------------------- long jobs (ui/jobs.py, issue 17)
+JOB_TITLE = "Working"
+JOB_RUNNING = "{name}…"
+JOB_WAIT = "Please wait: do not switch off, do not remove the USB stick. This box closes by itself when done."
+JOB_PROGRESS = "{done} / {total}"
+JOB_BUSY = "{name} is running: cannot {other} yet. Wait until it is done, then try again."
+JOB_FAILED = "Could not be done: {detail}"
+JOB_FAILED_OS = "Could not write or read a file: {detail}. Nothing was left half-written."
+JOB_CLOSE_REFUSED = "A job is still running. Wait until it is done before closing the window."
+JOB_DEMO = "Building the sample meeting"
+JOB_SAMPLE = "Printing the SAMPLE ballot"
+JOB_BACKUP = "Backing up the database"
+JOB_RESTORE_CHECK = "Checking the backup"
+JOB_RESTORE = "Restoring from the backup"
+JOB_MERGE = "Importing ballots from another counting station"
+JOB_MERGE_EXPORT = "Writing the entries package"
+JOB_TEST_DECK = "Making the test deck"
+JOB_TEST_ENTER = "Entering the test deck"
+JOB_TEST_REPORT = "Making the test report"
+JOB_VERIFY = "Checking the results package"
+JOB_PRINT_BALLOTS = "Printing ballots"
+JOB_EXPORT = "Writing and checking the results package"
+JOB_MINUTES = "Writing the minutes"
+
+# ---------------------------------------------------------------- Tools (ui/pages/tools_page.py)
+PAGE_TOOLS = "Tools"
+MENU_TOOLS = "&Tools"
+TOOLS_SAMPLE = "Sample ballot"
+TOOLS_BACKUP = "Backup and restore"
+TOOLS_MERGE = "Second station"
+TOOLS_TEST = "Test → live"
+TOOLS_VERIFY = "Check a results package"
+MENU_TOOLS_ITEMS = (
+    "Print a SAMPLE ballot…",
+    "Backup and restore…",
+    "Merge a second station's ballots…",
+    "Test → live…",
+    "Check a results package…",
+)
+JSON_FILTER = "JSON files (*.json)"
+JSONL_FILTER = "Ballot JSON files (*.jsonl *.json)"
+
+SAMPLE_GROUP = "SAMPLE ballot for approval before printing"
+SAMPLE_HINT = (
+    "Print one ballot of the chosen round marked “SAMPLE” (in Vietnamese on the paper), for the counting board to approve "
+    "before the real print. A sample has no serial and is not entered in the ballot register."
+)
+SAMPLE_PRINT = "Print a SAMPLE ballot…"
+SAMPLE_DONE = "SAMPLE ballot printed: {path}"
+SAMPLE_NO_NOMINEES = "The round has nobody on its list yet."
+
+BACKUP_HEADING = "Database backup"
+BACKUP_REASON = "Reason:"
+BACKUP_REASON_HINT = "e.g. before entering ballots"
+BACKUP_DEFAULT_REASON = "manual"
+BACKUP_NOW = "Back up now"
+BACKUP_FOLDER = "Backups are kept in {folder} (made automatically at every stage change)."
+BACKUP_COLUMNS = ("Time", "Reason", "Size (KB)")
+BACKUP_DONE = "Backed up: {path}"
+BACKUP_FILTER = "Kiểm Phiếu backups (*.sqlite3)"
+WHY_PICK_BACKUP = "Choose a backup in the list."
+RESTORE_HINT = (
+    "Restore: the backup is checked first, then what would be dropped is listed; only when the chair and another "
+    "member both type their passphrases is it restored. The database in use is kept in the backup folder."
+)
+RESTORE_SELECTED = "Restore the chosen backup…"
+RESTORE_OTHER = "Restore from another file…"
+RESTORE_PICK_TITLE = "Choose the backup to restore"
+RESTORE_CHECKING = "Checking the backup {name}…"
+RESTORE_PLAN_TITLE = "What restoring would drop"
+RESTORE_PLAN_INTRO = (
+    "The backup {name} is valid ({entries} log entries). Restoring it DROPS these changes "
+    "(in the current database, not in the backup):"
+)
+RESTORE_NOTHING_DROPPED = "No change since the backup."
+RESTORE_PLAN_AFTER = (
+    "A copy of the current database is kept in the backup folder. Restoring needs the chair and another member."
+)
+RESTORE_GO = "Restore…"
+RESTORE_CANCELLED = "Not restored: nothing changed."
+ACTION_RESTORE = "restore the database from the backup {name}"
+RESTORE_DONE_TITLE = "Restored"
+RESTORE_DONE = "Restored from {name} ({entries} log entries).\nThe database as it was before is kept at: {kept}"
+
+MERGE_TITLE = "Second station"
+MERGE_IMPORT_GROUP = "Take another counting station's ballots into the chosen round"
+MERGE_IMPORT_HINT = (
+    "Choose the entries package folder the other station wrote (USB). Its signature is checked first; ballots "
+    "already entered here are reported as overlaps, never counted twice."
+)
+MERGE_MODE = "How:"
+MERGE_MODE_SECOND = "Second entry of the same ballots (to compare)"
+MERGE_MODE_ADDITIONAL = "Other ballots of the same round (added)"
+MERGE_IMPORT = "Choose a package and import…"
+MERGE_EXPORT_GROUP = "Send this station's entered ballots to the other station"
+MERGE_OWN_FINGERPRINT = "This station's key fingerprint (the other station compares it): {fingerprint}"
+MERGE_PASS = "Entry pass:"
+MERGE_EXPORT = "Write the entries package…"
+MERGE_EXPORTED = "Entries package written: {folder}"
+MERGE_DONE = "{count} ballots recorded from counting station {fingerprint}."
+MERGE_OVERLAPS = "{count} ballots were already entered here, not counted again: {serials}"
+MERGE_REJECTED = "Ballot {serial} not counted: {message}"
+WHY_NOT_COUNTING_MERGE = (
+    "Another station's ballots are taken only while the round is in “Counting”; it is in “{stage}”."
+)
+TRUST_TITLE = "Unknown signing key"
+TRUST_INTRO = (
+    "The package is signed with an unknown key, fingerprint:\n{fingerprint}\n\n"
+    "Take it only when sure it is the other counting station: read the fingerprint on the other station's screen "
+    "(Tools → Second station) and type it below to compare, or have the chair and another member confirm it. "
+    "The key is remembered, so this is not asked again."
+)
+TRUST_TYPED = "Fingerprint read on the other station:"
+TRUST_TYPED_HINT = "16 hex digits"
+TRUST_COMPARE = "Compare and accept"
+TRUST_TWO_MEMBERS = "Chair and member confirm…"
+TRUST_TYPE_FIRST = "Type the fingerprint read on the other station first."
+TRUST_REFUSED = "Package not taken: the key {fingerprint} was not compared. Nothing changed."
+TRUST_NEEDS_TWO = "Package not taken: the chair and another member must confirm the key. Nothing changed."
+ACTION_TRUST_KEY = "trust the signing key {fingerprint} of the other counting station"
+
+TEST_ABOUT = (
+    "Test round: print a test deck with its expected result, enter it into this round, compare the actual result "
+    "with the expected one, then make the live round from the test round (counted from zero)."
+)
+TEST_NOT_TEST = "The chosen round is a live round. The test deck is only for test rounds (Set-up → Round → Mode: Test)."
+TEST_STEPS = "Steps"
+TEST_STEP_1 = "1. Test deck:"
+TEST_STEP_2 = "2. Enter it:"
+TEST_STEP_3 = "3. Report:"
+TEST_STEP_4 = "4. Live:"
+TEST_COUNT = "Test ballots:"
+TEST_DECK = "Make the test deck…"
+TEST_ENTER = "Enter the test deck (deck.jsonl)…"
+TEST_REPORT = "Compare with the expected result (expected.json)…"
+TEST_GO_LIVE = "Go live…"
+TEST_PICK_DECK = "Choose the test deck (deck.jsonl)"
+TEST_PICK_EXPECTED = "Choose the expected result (expected.json)"
+TEST_DECK_DONE = (
+    "{count} test ballots printed into the register. Expected: {collected} collected, {valid} valid, "
+    "{invalid} invalid.\nTest deck: {deck}\nExpected result: {expected}"
+)
+TEST_ENTERED = "{saved} test ballots saved; {refused} refused."
+TEST_ENTER_REFUSED = "line {line}: {message}"
+TEST_ENTER_STOPPED = (
+    "{error}\nStopped at line {line}: {saved} ballots on the lines before were saved; line {line} and the lines "
+    "after it were NOT."
+)
+TEST_UNREADABLE = "cannot read the file {name}."
+TEST_REPORT_EMPTY = "The test report appears here."
+TEST_REPORT_OK = "The result matches the expected result. Report: {path}"
+TEST_REPORT_BAD = "The result does NOT match the expected result: see the lines above. Report: {path}"
+TEST_GO_LIVE_TITLE = "Go live"
+TEST_GO_LIVE_CONFIRM = (
+    "Make the live round from the test round “{round}”? The new round has the same list and rules, a new code and "
+    "key, and no ballots; test ballots are refused in it. The test round is kept as the record."
+)
+TEST_LIVE_DONE = "Live round “{title}” made (stage Set-up, no ballots yet)."
+WHY_NOT_TEST_ROUND = "Only for a test round."
+WHY_DECK_STAGE = "A test deck is made only in “Set-up” or “Counting”."
+WHY_ENTER_STAGE = "Enter the test deck while the round is in “Counting” (the stage button above)."
+
+VERIFY_GROUP = "Check a results package on a USB stick or in a folder"
+VERIFY_HINT = (
+    "Checks the digital signature, every file, the result check codes and the log chain. Type the fingerprint "
+    "printed on the paper minutes to compare the signing key; left empty, only this station's or a paired "
+    "station's key is accepted. Changes nothing."
+)
+VERIFY_F_FINGERPRINT = "Fingerprint on the minutes:"
+VERIFY_FINGERPRINT_HINT = "optional"
+VERIFY_F_PASSPHRASE = "Encrypted package passphrase:"
+VERIFY_PASSPHRASE_HINT = "optional (to check inside KetQua.zip too)"
+VERIFY_F_USB = "USB:"
+VERIFY_USB = "Check this USB stick"
+VERIFY_NO_USB = "(no USB stick plugged in)"
+VERIFY_F_FOLDER = "Or:"
+VERIFY_FOLDER = "Choose the package folder…"
+VERIFY_PICK_TITLE = "Choose the results package folder (KetQua_…) or a USB drive"
+VERIFY_EMPTY = "The answer appears here."
+VERIFY_NOTHING = "No results package (a folder with manifest.json) found in {folder}."
+VERIFY_FOR = "Package {folder}:"
+VERIFY_WORDS_OK = (
+    "✔ Whole: no file changed, missing or added; the signature is right, made by a known key ({fingerprint})."
+)
+VERIFY_WORDS_UNKNOWN = (
+    "⚠ The package matches itself, but the signing key {fingerprint} has NOT been compared: anyone can make a "
+    "package that matches itself. Compare this fingerprint with the one printed on the paper minutes, type it "
+    "above and check again."
+)
+VERIFY_WORDS_BAD = "✘ NOT whole — the package was changed or is incomplete:"
+VERIFY_CODE = "  Round {round}: result check code {code} (compare with the code printed on the paper minutes)"
+VERIFY_ENCRYPTED_UNCHECKED = "  The encrypted content was not checked: type the package passphrase to check inside too."
+VERIFY_ALL_OK = "{count} packages checked: all whole."
+VERIFY_SOME_BAD = "A package is NOT whole: do not use it. See the details above."
+VERIFY_SOME_UNKNOWN = "The package matches itself but its signing key was not compared: see the details above."
