@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -18,12 +19,20 @@ def wait_job(qtbot: QtBot, runner: JobRunner) -> None:
     qtbot.waitUntil(lambda: not runner.busy(), timeout=HANG)
 
 
-class MessageBoxes:
-    """Answers the message boxes the window opens (QMessageBox only: a job's progress dialog is modal too, and is
-    not a question). `act` gets each box; the texts are kept."""
+def press_enter(box: QWidget) -> None:
+    """Enter on whatever has the focus in the box: its default button (“Đóng”)."""
+    QTest.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Return)
 
-    def __init__(self, act: Callable[[QMessageBox], None]) -> None:
+
+class Answer:
+    """Answers every modal dialog of `kind` the window opens, from inside the event loop, by the keys `act` sends
+    (a job's progress dialog is modal too and is never a question, so only dialogs of `kind` are answered). The
+    titles and texts are kept for the test to check."""
+
+    def __init__(self, act: Callable[[QWidget], None], kind: type[QWidget] = QMessageBox) -> None:
         self.act = act
+        self.kind = kind
+        self.seen: list[QWidget] = []
         self.texts: list[str] = []
         self.titles: list[str] = []
         self._last: QWidget | None = None
@@ -33,12 +42,14 @@ class MessageBoxes:
 
     def _poll(self) -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or box is self._last:
+        if not isinstance(box, self.kind) or box is self._last:
             return
         self._last = box
+        self.seen.append(box)
         self.titles.append(box.windowTitle())
-        self.texts.append(box.text())
+        self.texts.append(box.text() if isinstance(box, QMessageBox) else "")
         box.activateWindow()
+        QApplication.processEvents()
         self.act(box)
 
     def stop(self) -> None:

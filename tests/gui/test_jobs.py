@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.gui.job_wait import MessageBoxes, wait_job
+from tests.gui.job_wait import Answer, press_enter, wait_job
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import demo_job, once_shown, texts
 from vote_counter.ui.jobs import JobContext, ProgressDialog
@@ -29,10 +28,6 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as conn:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
-
-def press_enter(box: QMessageBox) -> None:
-    QTest.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Return)
 
 
 @pytest.fixture
@@ -107,7 +102,7 @@ def test_a_job_error_is_a_message_box_and_nothing_is_half_written(
     # The backups folder cannot be made: a file of that name is in the way (a real OS error, not a stub).
     (tmp_path / "backups").write_text("not a folder", encoding="utf-8")
     audit_before = count(workspace.path, "audit_log")
-    boxes = MessageBoxes(press_enter)
+    boxes = Answer(press_enter)
     window.show_tool(window.tools_page.backup)
     panel = window.tools_page.backup
     qtbot.mouseClick(panel.backup_button, Qt.MouseButton.LeftButton)

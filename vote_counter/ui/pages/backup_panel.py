@@ -8,6 +8,7 @@ the replaced file is kept in backups/ and the restore is logged. The window then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.domain.model import MeetingId
+from vote_counter.domain.model import MeetingId, Stage
 from vote_counter.exchange.backups import (
     BackupInfo,
     RestoreReport,
@@ -46,12 +47,28 @@ from vote_counter.ui.pages.base import Page
 from vote_counter.ui.widgets import StatusLine, allow, heading
 
 People = list[tuple[str, str]]
+REPLACED_SLUG = "truoc-khi-khoi-phuc"  # services.backups.replace_database names the copy it keeps so
 
 
 def choose_backup_file(parent: QWidget, start: Path) -> Path | None:
     """A backup file picked by hand (tests replace this)."""
     path, _ = QFileDialog.getOpenFileName(parent, texts.RESTORE_PICK_TITLE, str(start), texts.BACKUP_FILTER)
     return Path(path) if path else None
+
+
+_AUTOMATIC = re.compile(r"^luot(\d+)-(\w+)$")
+
+
+def reason_words(slug: str) -> str:
+    """A backup's reason as kept in its file name, in words: "luot3-closed" is the automatic backup when round 3
+    was closed; "truoc-khi-khoi-phuc" the database replaced by a restore; anything else the typed reason."""
+    automatic = _AUTOMATIC.match(slug)
+    if automatic is not None and automatic.group(2) in {s.value for s in Stage}:
+        stage = texts.STAGE[Stage(automatic.group(2))]
+        return texts.BACKUP_AUTOMATIC.format(round=automatic.group(1), stage=stage)
+    if slug == REPLACED_SLUG:
+        return texts.BACKUP_REPLACED
+    return slug.replace("-", " ")
 
 
 def people_of(ws: Workspace, meeting_id: MeetingId | None, auth: Auth | None) -> People:
@@ -151,7 +168,7 @@ class BackupPanel(Page):
         for row, item in enumerate(self.items):
             cells = (
                 item.created.strftime("%d/%m/%Y %H:%M:%S"),
-                item.reason,
+                reason_words(item.reason),
                 f"{max(item.size // 1024, 1):,}".replace(",", "."),
             )
             for col, text in enumerate(cells):
