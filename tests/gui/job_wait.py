@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,16 @@ HANG = 600_000
 
 def wait_job(qtbot: QtBot, runner: JobRunner) -> None:
     qtbot.waitUntil(lambda: not runner.busy(), timeout=HANG)
+
+
+def settle(runner: JobRunner) -> None:
+    """wait_job for a test without qtbot: the event loop runs (the job's signals arrive) until it is done."""
+    waited = 0.0
+    while runner.busy():
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
+        waited += 0.002
+        assert waited < HANG / 1000, "a job never finished"
 
 
 def press_enter(box: QWidget) -> None:

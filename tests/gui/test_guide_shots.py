@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
-from tests.gui.job_wait import wait_job
+from tests.gui.job_wait import settle, wait_job
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs, once_shown
 from vote_counter.ui.main_window import MainWindow
@@ -109,12 +109,14 @@ def test_guide_pictures(
     monkeypatch.setattr(minutes_page, "open_file", lambda _path: None)
     window.tabs.setCurrentWidget(window.minutes_page)
     window.minutes_page.write_minutes()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == []
     shot(window, "07_bien_ban")
     usb = tmp_path / "usb"
     usb.mkdir()
     monkeypatch.setattr(usb_dialog, "choose_export_target", lambda _parent: usb)
     window.minutes_page.export_usb()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == [] and window.minutes_page.status.kind == "ok", window.minutes_page.status.text()
     shot(window, "08_xuat_usb")
 
