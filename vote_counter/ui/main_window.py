@@ -187,6 +187,9 @@ class MainWindow(QMainWindow):
         self.ctx.dataChanged.connect(self._data_changed)
         self.ctx.structureChanged.connect(self._reload_selectors)
         self.ctx.workspaceReplaced.connect(self._workspace_replaced)
+        # No idle lock in the middle of a job: its answer (the sample board's passphrases) comes to whoever waited.
+        self.ctx.jobs.started.connect(lambda _name: self.idle.timer.stop())
+        self.ctx.jobs.ended.connect(lambda _name: self.idle.timer.start())
         self.lock_overlay = LockOverlay(workspace, self)
         self.lock_overlay.unlocked.connect(self._unlocked)
         # One application-level filter turns scanner bursts into scan events and makes the lock hold (SPEC §6, §9).

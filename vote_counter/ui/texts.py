@@ -846,8 +846,8 @@ MERGE_OVERLAPS = "{count} phiếu đã được nhập ở máy này, không tí
 MERGE_REJECTED = "Phiếu {serial} không được tính: {message}"
 WHY_NOT_COUNTING_MERGE = "Chỉ nhận phiếu của máy khác khi lượt đang ở giai đoạn “Kiểm phiếu”; lượt đang ở “{stage}”."
 TRUST_TITLE = "Khóa ký chưa biết"
-TRUST_INTRO = (
-    "Gói được ký bằng khóa chưa biết, dấu vân tay:\n{fingerprint}\n\n"
+TRUST_INTRO = "Gói được ký bằng khóa chưa biết, dấu vân tay:"
+TRUST_AFTER = (
     "Chỉ nhận gói khi chắc chắn đây là máy kiểm phiếu kia: đọc dấu vân tay trên màn hình máy kia "
     "(Công cụ → Gộp máy thứ hai) và gõ vào dưới đây để đối chiếu, hoặc Trưởng ban và một thành viên "
     "cùng xác nhận. Khóa được ghi nhận để lần sau không phải hỏi lại."

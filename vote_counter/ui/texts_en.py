@@ -745,7 +745,7 @@ JOB_TITLE = "Working"
 JOB_RUNNING = "{name}…"
 JOB_WAIT = "Please wait: do not switch off, do not remove the USB stick. This box closes by itself when done."
 JOB_PROGRESS = "{done} / {total}"
-JOB_BUSY = "{name} is running: cannot {other} yet. Wait until it is done, then try again."
+JOB_BUSY = "Still busy ({name}): “{other}” cannot start yet. Try again once it is done."
 JOB_FAILED = "Could not be done: {detail}"
 JOB_FAILED_OS = "Could not write or read a file: {detail}. Nothing was left half-written."
 JOB_CLOSE_REFUSED = "A job is still running. Wait until it is done before closing the window."
@@ -848,8 +848,8 @@ WHY_NOT_COUNTING_MERGE = (
     "Another station's ballots are taken only while the round is in “Counting”; it is in “{stage}”."
 )
 TRUST_TITLE = "Unknown signing key"
-TRUST_INTRO = (
-    "The package is signed with an unknown key, fingerprint:\n{fingerprint}\n\n"
+TRUST_INTRO = "The package is signed with an unknown key, fingerprint:"
+TRUST_AFTER = (
     "Take it only when sure it is the other counting station: read the fingerprint on the other station's screen "
     "(Tools → Second station) and type it below to compare, or have the chair and another member confirm it. "
     "The key is remembered, so this is not asked again."

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QPushButton,
     QTableWidget,
@@ -89,7 +91,11 @@ class RestorePlanDialog(QDialog):
         intro = QLabel(texts.RESTORE_PLAN_INTRO.format(name=backup.name, entries=entries))
         intro.setWordWrap(True)
         self.lines = QListWidget()
-        self.lines.addItems(list(dropped) or [texts.RESTORE_NOTHING_DROPPED])
+        self.lines.setWordWrap(True)  # a round's line is long: wrapped, never cut or scrolled sideways
+        self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lines.setResizeMode(QListView.ResizeMode.Adjust)
+        self.lines.setSpacing(2)
+        self.lines.addItems([f"• {line}" for line in dropped] or [texts.RESTORE_NOTHING_DROPPED])
         after = QLabel(texts.RESTORE_PLAN_AFTER)
         after.setWordWrap(True)
         self.restore_button = QPushButton(texts.RESTORE_GO)

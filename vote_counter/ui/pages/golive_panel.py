@@ -44,7 +44,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.jobs import JobContext, JobStopped
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.pages.minutes_page import choose_folder
-from vote_counter.ui.widgets import StatusLine, allow
+from vote_counter.ui.widgets import StatusLine, allow, button_row
 
 DECK_SEED = 2026
 
@@ -96,9 +96,9 @@ class GoLivePanel(Page):
         deck_row.addStretch(1)
         form = QFormLayout(steps)
         form.addRow(texts.TEST_STEP_1, deck_row)
-        form.addRow(texts.TEST_STEP_2, self.enter_button)
-        form.addRow(texts.TEST_STEP_3, self.report_button)
-        form.addRow(texts.TEST_STEP_4, self.live_button)
+        form.addRow(texts.TEST_STEP_2, button_row(self.enter_button))
+        form.addRow(texts.TEST_STEP_3, button_row(self.report_button))
+        form.addRow(texts.TEST_STEP_4, button_row(self.live_button))
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText(texts.TEST_REPORT_EMPTY)

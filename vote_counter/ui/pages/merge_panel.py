@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,7 +38,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.jobs import JobContext
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.pages.minutes_page import choose_folder
-from vote_counter.ui.widgets import StatusLine, allow
+from vote_counter.ui.widgets import StatusLine, allow, button_row
 
 FINGERPRINT, TWO_MEMBERS = "fingerprint", "two_members"
 
@@ -48,8 +50,17 @@ class TrustDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(texts.TRUST_TITLE)
         self.choice: str | None = None
-        intro = QLabel(texts.TRUST_INTRO.format(fingerprint=fingerprint))
+        intro = QLabel(texts.TRUST_INTRO)
         intro.setWordWrap(True)
+        # Large, in groups of four, to be read aloud against the other station's screen.
+        self.shown = QLabel(" ".join(fingerprint[i : i + 4] for i in range(0, len(fingerprint), 4)))
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(self.font().pointSizeF(), 9.0) * 1.6)
+        font.setBold(True)
+        self.shown.setFont(font)
+        self.shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        after = QLabel(texts.TRUST_AFTER)
+        after.setWordWrap(True)
         self.typed = QLineEdit()
         self.typed.setPlaceholderText(texts.TRUST_TYPED_HINT)
         self.compare_button = QPushButton(texts.TRUST_COMPARE)
@@ -75,6 +86,8 @@ class TrustDialog(QDialog):
         buttons.addWidget(cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.shown)
+        layout.addWidget(after)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
@@ -111,7 +124,7 @@ class MergePanel(Page):
         iform = QFormLayout(receive)
         iform.addRow(hint)
         iform.addRow(texts.MERGE_MODE, self.mode)
-        iform.addRow(self.import_button)
+        iform.addRow(button_row(self.import_button))
 
         send = QGroupBox(texts.MERGE_EXPORT_GROUP)
         self.fingerprint = QLabel()
@@ -124,7 +137,7 @@ class MergePanel(Page):
         eform = QFormLayout(send)
         eform.addRow(self.fingerprint)
         eform.addRow(texts.MERGE_PASS, self.pass_no)
-        eform.addRow(self.export_button)
+        eform.addRow(button_row(self.export_button))
 
         layout = QVBoxLayout(self)
         layout.addWidget(receive)

@@ -14,7 +14,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.jobs import JobContext
 from vote_counter.ui.pages.ballots_page import choose_pdf_path, open_with_system
 from vote_counter.ui.pages.base import Page
-from vote_counter.ui.widgets import StatusLine, allow
+from vote_counter.ui.widgets import StatusLine, allow, button_row
 
 
 class SamplePanel(Page):
@@ -35,7 +35,7 @@ class SamplePanel(Page):
         form = QFormLayout(box)
         form.addRow(hint)
         form.addRow(texts.F_PAGE_FORMAT, self.page_format)
-        form.addRow(self.print_button)
+        form.addRow(button_row(self.print_button))
         layout = QVBoxLayout(self)
         layout.addWidget(box)
         layout.addStretch(1)

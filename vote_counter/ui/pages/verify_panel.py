@@ -30,7 +30,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.jobs import JobContext
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.pages.usb_dialog import removable_drives
-from vote_counter.ui.widgets import StatusLine
+from vote_counter.ui.widgets import StatusLine, button_row
 
 OK, UNKNOWN_KEY, BAD, NONE = "ok", "unknown_key", "bad", "none"
 
@@ -86,7 +86,7 @@ class VerifyPanel(Page):
         form.addRow(texts.VERIFY_F_FINGERPRINT, self.fingerprint)
         form.addRow(texts.VERIFY_F_PASSPHRASE, self.passphrase)
         form.addRow(texts.VERIFY_F_USB, usb_row)
-        form.addRow(texts.VERIFY_F_FOLDER, self.folder_button)
+        form.addRow(texts.VERIFY_F_FOLDER, button_row(self.folder_button))
         self.answer = QPlainTextEdit()
         self.answer.setReadOnly(True)
         self.answer.setPlaceholderText(texts.VERIFY_EMPTY)
