@@ -32,6 +32,7 @@ from vote_counter.services.demo import build_demo
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
 from vote_counter.ui.main_window import MainWindow
+from vote_counter.ui.pages import verify_panel
 from vote_counter.ui.pages.merge_panel import TrustDialog
 
 MakeWindow = Callable[[], MainWindow]
@@ -189,7 +190,7 @@ def verify_in(qtbot: QtBot, window: MainWindow, chosen: Path, fingerprint: str =
 
 
 def test_a_package_is_checked_in_plain_words(
-    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     demo = build_demo(workspace, voters=12)
     assert demo.meeting.id is not None
@@ -200,7 +201,13 @@ def test_a_package_is_checked_in_plain_words(
     open_tool(qtbot, window, 4)
     panel = window.tools_page.verify
 
-    words = verify_in(qtbot, window, stick)  # the stick's root: the package is found inside it
+    # A USB stick, as the panel lists the removable drives (here: a folder standing for one).
+    monkeypatch.setattr(verify_panel, "removable_drives", lambda: [("USB (E:)", stick)])
+    panel.refresh()
+    assert panel.drives.currentText() == "USB (E:)" and panel.usb_button.isEnabled()
+    click(qtbot, panel.usb_button)
+    wait_job(qtbot, window.ctx.jobs)
+    words = panel.answer.toPlainText()  # the stick's root: the package is found inside it
     assert panel.status.kind == "ok", words
     assert "Còn nguyên vẹn" in words and result.fingerprint in words
     for code in result.check_codes.values():

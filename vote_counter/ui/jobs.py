@@ -94,7 +94,7 @@ class JobThread(QThread):
                 ws.access.signed_in.update(self._signed_in)
                 ws.access.writes_held = self._writes_held
             self.result = self._work(JobContext(ws, self.progressed.emit))
-        except Exception as exc:
+        except BaseException as exc:  # whatever it is, the window hears of it: never a job that never ends
             self.error = exc
         finally:
             if ws is not None and ws is not self._shared:
