@@ -10,6 +10,7 @@ own entries package for the other one, and shows this station's fingerprint to r
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
@@ -29,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from vote_counter.domain.model import RoundId, Stage
 from vote_counter.domain.serials import format_serial
-from vote_counter.exchange.merge import ImportMode, ImportReport, export_entries, import_entries
-from vote_counter.exchange.trust import own_fingerprint
+from vote_counter.exchange.commands import IMPORT_MODES
 from vote_counter.services.accounts import Approval
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.ui import dialogs, sign_in, texts
@@ -38,9 +38,14 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.jobs import JobContext
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.pages.minutes_page import choose_folder
+
+if TYPE_CHECKING:
+    from vote_counter.exchange.merge import ImportReport
+
 from vote_counter.ui.widgets import StatusLine, allow, button_row
 
 FINGERPRINT, TWO_MEMBERS = "fingerprint", "two_members"
+SECOND_PASS, ADDITIONAL = IMPORT_MODES  # exchange.merge.ImportMode, without loading the package libraries yet
 
 
 class TrustDialog(QDialog):
@@ -117,8 +122,8 @@ class MergePanel(Page):
         hint = QLabel(texts.MERGE_IMPORT_HINT)
         hint.setWordWrap(True)
         self.mode = QComboBox()
-        self.mode.addItem(texts.MERGE_MODE_SECOND, ImportMode.SECOND_PASS.value)
-        self.mode.addItem(texts.MERGE_MODE_ADDITIONAL, ImportMode.ADDITIONAL.value)
+        self.mode.addItem(texts.MERGE_MODE_SECOND, SECOND_PASS)
+        self.mode.addItem(texts.MERGE_MODE_ADDITIONAL, ADDITIONAL)
         self.import_button = QPushButton(texts.MERGE_IMPORT)
         self.import_button.clicked.connect(self.import_package)
         iform = QFormLayout(receive)
@@ -151,6 +156,8 @@ class MergePanel(Page):
         allow(self.import_button, why is None, why or "")
         allow(self.mode, why is None, why or "")
         allow(self.export_button, round_ is not None, texts.WHY_NO_ROUND)
+        from vote_counter.exchange.trust import own_fingerprint  # the signing library when first shown
+
         try:
             fp = own_fingerprint(self.ctx.workspace) if str(self.ctx.workspace.path) != ":memory:" else "—"
         except OSError:
@@ -165,12 +172,14 @@ class MergePanel(Page):
         folder = self.choose_folder(self, None)
         if folder is None:
             return
-        self._run_import(RoundId(rid), folder, ImportMode(self.mode.currentData()), None, None)
+        self._run_import(RoundId(rid), folder, str(self.mode.currentData()), None, None)
 
     def _run_import(
-        self, rid: RoundId, folder: Path, mode: ImportMode, expected: str | None, approval: Approval | None
+        self, rid: RoundId, folder: Path, mode: str, expected: str | None, approval: Approval | None
     ) -> None:
         def work(job: JobContext) -> ImportReport:
+            from vote_counter.exchange.merge import import_entries  # the package libraries on first use
+
             assert job.workspace is not None
             return import_entries(
                 job.workspace,
@@ -197,7 +206,7 @@ class MergePanel(Page):
             intercept=(lambda exc: self._unknown_key(rid, folder, mode, exc)) if first_time else None,
         )
 
-    def _unknown_key(self, rid: RoundId, folder: Path, mode: ImportMode, exc: BaseException) -> bool:
+    def _unknown_key(self, rid: RoundId, folder: Path, mode: str, exc: BaseException) -> bool:
         if not isinstance(exc, ServiceError) or exc.code is not ErrorCode.UNKNOWN_KEY:
             return False
         fingerprint = str(exc.details.get("fingerprint", "?"))
@@ -243,6 +252,8 @@ class MergePanel(Page):
         pass_no = self.pass_no.value()
 
         def work(job: JobContext) -> Path:
+            from vote_counter.exchange.merge import export_entries
+
             assert job.workspace is not None
             return export_entries(job.workspace, RoundId(rid), folder, pass_no=pass_no)
 

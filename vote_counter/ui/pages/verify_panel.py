@@ -21,9 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.exchange.standalone_verify import MANIFEST
-from vote_counter.exchange.trust import trusted
-from vote_counter.exchange.verify import verify_package
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.ui import texts
 from vote_counter.ui.context import AppContext
@@ -42,6 +39,8 @@ def choose_package_folder(parent: QWidget) -> Path | None:
 
 def package_folders(chosen: Path) -> list[Path]:
     """The package itself, or the packages one level down (a USB stick's root holds KetQua_… folders)."""
+    from vote_counter.exchange.standalone_verify import MANIFEST
+
     if (chosen / MANIFEST).is_file():
         return [chosen]
     try:
@@ -155,6 +154,10 @@ class VerifyPanel(Page):
 
 
 def _verdict(job: JobContext, folder: Path, expected: str | None, passphrase: str | None) -> Verdict:
+    # The package and signing libraries load with the first check, in the job's thread, not with the window.
+    from vote_counter.exchange.trust import trusted
+    from vote_counter.exchange.verify import verify_package
+
     report = verify_package(folder, expected_fingerprint=expected, passphrase=passphrase)
     unchecked = report.encrypted and not report.inner_checked
     if not report.ok:
