@@ -239,3 +239,23 @@ def test_a_tampered_backup_is_refused_and_nothing_changes(
     assert count(workspace.path, "ballots") == 3
     assert count(workspace.path, "audit_log") == audit_before
     assert window.ctx.workspace is workspace
+
+
+def test_a_sample_that_cannot_be_written_is_a_message_box_and_leaves_no_file(
+    window: MainWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    open_tool(qtbot, window, 0)
+    panel = window.tools_page.sample
+    blocker = tmp_path / "không phải thư mục"
+    blocker.write_text("x", encoding="utf-8")  # a file where the folder should be: the OS refuses the write
+    panel.choose_path = lambda _parent, suggested: blocker / suggested
+    opened: list[Path] = []
+    panel.open_file = opened.append
+    errors = Answer(press_enter)
+    click(qtbot, panel.print_button)
+    qtbot.waitUntil(lambda: len(errors.texts) == 1, timeout=600_000)
+    errors.stop()
+    assert errors.titles == [texts.ERROR_TITLE] and "Không ghi được tệp" in errors.texts[0]
+    assert panel.status.kind == "error" and opened == []
+    assert sorted(p.name for p in tmp_path.iterdir() if "PhieuMau" in p.name) == []
+    assert panel.print_button.isEnabled()

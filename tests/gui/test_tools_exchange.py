@@ -30,7 +30,7 @@ from vote_counter.exchange.merge import ImportMode, export_entries
 from vote_counter.exchange.trust import own_fingerprint
 from vote_counter.services.demo import build_demo
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import texts
+from vote_counter.ui import dialogs, texts
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages import verify_panel
 from vote_counter.ui.pages.merge_panel import TrustDialog
@@ -167,6 +167,31 @@ def test_the_chair_and_a_member_may_confirm_an_unknown_key_instead(
     assert "two_members" in str(sqlite3.connect(workspace.path).execute(confirmed).fetchone()[0])
 
 
+def test_this_stations_entries_package_is_written_with_its_fingerprint_shown(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    built = build_round(workspace, RoundKind.CONFIDENCE, nominees=2, printed=4)
+    rng = random.Random(1)
+    for ballot in built.printed[:3]:
+        workspace.counting.record(built.round_id, ballot.payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids))
+    window = make_window()
+    window.select_round(built.round_id)
+    open_tool(qtbot, window, 2)
+    panel = window.tools_page.merge
+    assert own_fingerprint(workspace) in panel.fingerprint.text()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    panel.choose_folder = lambda _parent, _start: stick
+    click(qtbot, panel.export_button)
+    wait_job(qtbot, window.ctx.jobs)
+    assert panel.status.kind == "ok", panel.status.text()
+    (package,) = [p for p in stick.iterdir() if p.is_dir()]
+    assert str(package) in panel.status.text()
+    lines = (package / "PhieuDaNhap.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert not any(b.serial in " ".join(lines) for b in built.printed)  # the package holds no serial
+
+
 def test_merging_is_refused_outside_counting(make_window: MakeWindow, workspace: Workspace, qtbot: QtBot) -> None:
     built = build_round(workspace, RoundKind.CONFIDENCE, nominees=2, printed=3, counting=False)
     window = make_window()
@@ -222,6 +247,11 @@ def test_a_package_is_checked_in_plain_words(
     assert "KHÔNG nguyên vẹn" in words and results.name in words
     assert workspace.setup.meetings()  # nothing was created or changed by checking
 
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    words = verify_in(qtbot, window, empty)
+    assert panel.status.kind == "error" and words == texts.VERIFY_NOTHING.format(folder=empty)
+
 
 def test_a_package_of_a_key_never_compared_says_so_until_its_fingerprint_is_typed(
     make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path
@@ -250,7 +280,7 @@ def test_a_package_of_a_key_never_compared_says_so_until_its_fingerprint_is_type
 
 
 def test_test_deck_report_and_go_live(
-    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built = build_round(
         workspace, RoundKind.CONFIDENCE, nominees=3, mode=Mode.TEST, printed=0, counting=False, accounts=False
@@ -282,6 +312,14 @@ def test_test_deck_report_and_go_live(
     assert panel.status.text() == texts.TEST_ENTERED.format(saved=30, refused=0)
     assert count(db, f"SELECT COUNT(*) FROM ballots WHERE round_id = {built.round_id}") == 30
 
+    # The same deck entered again: every paper refused as already entered, each line said, nothing saved twice.
+    click(qtbot, panel.enter_button)
+    wait_job(qtbot, window.ctx.jobs)
+    assert panel.status.kind == "error"
+    assert panel.status.text() == texts.TEST_ENTERED.format(saved=0, refused=30)
+    assert panel.report.toPlainText().count("dòng ") == 30
+    assert count(db, f"SELECT COUNT(*) FROM ballots WHERE round_id = {built.round_id}") == 30
+
     click(qtbot, panel.report_button)
     wait_job(qtbot, window.ctx.jobs)
     assert panel.status.kind == "ok", panel.status.text()
@@ -297,7 +335,11 @@ def test_test_deck_report_and_go_live(
     assert panel.status.kind == "error" and "KHÔNG khớp" in panel.status.text()
 
     rounds_before = count(db, "SELECT COUNT(*) FROM rounds")
-    click(qtbot, panel.live_button)  # confirmed (the window's fixture answers "Có")
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a: False)  # "Không": nothing made
+    click(qtbot, panel.live_button)
+    assert count(db, "SELECT COUNT(*) FROM rounds") == rounds_before and window.ctx.round_id == built.round_id
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a: True)
+    click(qtbot, panel.live_button)
     assert count(db, "SELECT COUNT(*) FROM rounds") == rounds_before + 1
     live = window.ctx.round()
     assert live is not None and live.id != built.round_id
