@@ -14,7 +14,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from tests.gui.conftest import seed_round
 from tests.gui.job_wait import Answer, press_enter, wait_job
+from tests.gui.keys import click, commit, open_tab, retype
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import demo_job, once_shown, texts
 from vote_counter.ui.jobs import JobContext, ProgressDialog
@@ -136,3 +138,39 @@ def test_a_job_runs_on_its_own_workspace_and_reports_progress(
     wait_job(qtbot, runner)
     assert seen == ["xong"]
     assert runner.dialog is None and not runner.busy()
+
+
+def test_hundreds_of_ballots_print_off_the_ui_thread_with_a_moving_bar(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, tmp_path: Path
+) -> None:
+    seeded = seed_round(workspace, ballots=2, counting=False)
+    window = make_window()
+    page = window.ballots_page
+    page.choose_path = lambda _parent, suggested: tmp_path / suggested
+    opened: list[Path] = []
+    page.open_file = opened.append
+    open_tab(qtbot, window.tabs, page)
+    retype(qtbot, page.count, "300")
+    commit(qtbot)
+    runner = window.ctx.jobs
+    seen: list[tuple[int, int]] = []
+
+    def sample() -> None:
+        if runner.dialog is not None:
+            seen.append((runner.dialog.bar.value(), runner.dialog.bar.maximum()))
+
+    timer = QTimer()
+    timer.timeout.connect(sample)
+    timer.start(5)
+    click(qtbot, page.print_button)
+    assert runner.busy() and not page.print_button.isEnabled()
+    # Nothing registered while the PDF is being drawn: the serials count only once it is on the disk.
+    assert workspace.register.summary(seeded.round_id).printed == 2
+    wait_job(qtbot, runner)
+    timer.stop()
+    assert page.status.kind == "ok", page.status.text()
+    assert workspace.register.summary(seeded.round_id).printed == 302
+    assert len(opened) == 1 and opened[0].read_bytes().startswith(b"%PDF")
+    moving = [value for value, maximum in seen if maximum > 0]
+    assert moving and max(moving) > 0, seen  # the bar followed the pages while the window kept running
+    assert page.print_button.isEnabled()
