@@ -160,7 +160,7 @@ class MergePanel(Page):
 
         try:
             fp = own_fingerprint(self.ctx.workspace) if str(self.ctx.workspace.path) != ":memory:" else "—"
-        except OSError:
+        except ServiceError:  # no key can be made beside the database (a read-only folder): said when writing
             fp = "—"
         self.fingerprint.setText(texts.MERGE_OWN_FINGERPRINT.format(fingerprint=fp))
 
