@@ -54,7 +54,9 @@ def test_the_same_serial_twice_is_refused_once_with_a_vietnamese_message(pg_url:
     try:
         first = built.printed[0]  # type: ignore[attr-defined]
         with pytest.raises(ServiceError) as info:
-            ws.counting.record(built.round_id, first.payload, valid_marks(random.Random(1), RoundKind.CONFIDENCE, built.ids))  # type: ignore[attr-defined]
+            ws.counting.record(
+                built.round_id, first.payload, valid_marks(random.Random(1), RoundKind.CONFIDENCE, built.ids)
+            )  # type: ignore[attr-defined]
         assert info.value.code is ErrorCode.DUPLICATE
         assert_vietnamese(info.value.message)
         assert sum(e.action == "ballot_saved" for e in ws.audit.entries()) == 1
@@ -78,11 +80,19 @@ def test_the_audit_log_refuses_update_and_delete_to_the_app_role_and_to_its_owne
     ws, _built = _entered(pg_url, 2)
     ws.close()
     with _connect(pg_host, pg_url, admin=False) as app:
-        for statement in ("UPDATE main.audit_log SET actor = 'x'", "DELETE FROM main.audit_log", "TRUNCATE main.audit_log"):
+        for statement in (
+            "UPDATE main.audit_log SET actor = 'x'",
+            "DELETE FROM main.audit_log",
+            "TRUNCATE main.audit_log",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
                 app.execute(statement)
     with _connect(pg_host, pg_url, admin=True) as owner:  # the owner has the privilege: the trigger stops it
-        for statement in ("UPDATE main.audit_log SET actor = 'x'", "DELETE FROM main.audit_log", "TRUNCATE main.audit_log"):
+        for statement in (
+            "UPDATE main.audit_log SET actor = 'x'",
+            "DELETE FROM main.audit_log",
+            "TRUNCATE main.audit_log",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
                 owner.execute(statement)
     ws = Workspace.open(pg_url)
@@ -100,7 +110,7 @@ def test_a_sealed_row_cannot_be_written_by_a_session_that_does_not_note_it(pg_ho
 
 
 def test_a_ballot_edited_behind_the_apps_back_is_found_by_verify(pg_host: Host, pg_url: str) -> None:
-    ws, built = _entered(pg_url, 4)
+    ws, _built = _entered(pg_url, 4)
     ws.close()
     with _connect(pg_host, pg_url, admin=True) as owner:
         owner.execute(pg_schema.TOUCHED_DDL)  # a hostile session that knows the trick
