@@ -50,6 +50,9 @@ def serve(folder: Path, listen_text: str, port: int, stop: threading.Event, *, e
     listen = server.parse_listen(listen_text)
     if not 1024 <= port <= 65535:
         raise ServerError("bad_port", port=port)
+    if not (folder / cluster.CREDENTIALS).exists() and not server.port_free(listen.address, port):
+        # Said before a first run makes anything (a cluster of ours left running is stopped by `start` instead).
+        raise ServerError("port_in_use", address=listen.address, port=port)
     hall = cluster.prepare(folder)
     cluster.start(hall, listen, port)
     try:
