@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vote_counter import __version__
 from vote_counter.cli import argparse_vi
+from vote_counter.cli.copy import add_command as add_copy_command
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
 from vote_counter.cli.host import add_command as add_host_command
@@ -493,6 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serials_command(sub)
     add_scan_commands(sub)
     add_host_command(sub)
+    add_copy_command(sub)
     return p
 
 
