@@ -76,10 +76,11 @@ def save(
         status="active",
         set_aside=False,
     )
+    s.add(ballot)
     try:
-        with s.begin_nested():
-            s.add(ballot)
-            s.flush()
+        # No savepoint: its release would seal the row in an entry of its own (storage/seals.py's before_commit).
+        # A refused insert ends the transaction, which the caller rolls back.
+        s.flush()
     except IntegrityError as exc:  # the unique index on active entries: saved by another station meanwhile
         raise ServiceError(ErrorCode.DUPLICATE, serial=serial) from exc
     s.execute(
