@@ -12,12 +12,13 @@ import json
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING
 
 from vote_counter.hosting import server
 from vote_counter.hosting.server import Listen, RunAs, ServerError
+
+if TYPE_CHECKING:
+    import psycopg
 
 CREDENTIALS = "kiemphieu-host.json"
 MARKER = ".kiemphieu-host"  # written first: a folder with it and no credentials is our own unfinished first run
@@ -195,6 +196,8 @@ def _log_tail(cluster: Cluster) -> str:
 def bootstrap(cluster: Cluster, listen: Listen, port: int) -> None:
     """First run: the application's login role and the database (owned by the administrator, so the app's role
     can be refused UPDATE and DELETE on the audit log)."""
+    from psycopg import sql  # imported when hosting, not with every command
+
     creds = cluster.credentials
     with admin_connect(creds, listen.address, port, "postgres") as conn:
         conn.autocommit = True
@@ -216,6 +219,8 @@ def bootstrap(cluster: Cluster, listen: Listen, port: int) -> None:
 
 def admin_connect(creds: Credentials, address: str, port: int, database: str) -> psycopg.Connection[tuple[object, ...]]:
     """The administrator's connection, waiting up to 30 s for a server that is still starting."""
+    import psycopg
+
     deadline = time.monotonic() + 30
     while True:
         try:
