@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -136,3 +137,21 @@ def test_a_host_that_is_not_there_gives_a_vietnamese_message(pg_host: Host) -> N
     assert info.value.code is ErrorCode.HOST_UNREACHABLE
     assert_vietnamese(info.value.message)
     assert pg_host.creds.app_password not in info.value.message
+
+
+def test_backup_and_restore_refuse_the_shared_database_and_make_no_file(
+    pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from vote_counter.cli import main
+
+    for argv in (["backup"], ["backups"], ["restore", str(tmp_path / "x.sqlite3")]):
+        code = main(["--db", pg_url, *argv])
+        out, err = capsys.readouterr()
+        assert code == 1 and out == "", argv
+        assert "Cơ sở dữ liệu chung của hội trường (PostgreSQL) chưa sao lưu" in err
+        assert_vietnamese(err)
+    ws = Workspace.open(pg_url)
+    try:
+        assert ws.shared and not ws.path.exists()
+    finally:
+        ws.close()

@@ -33,7 +33,7 @@ __all__ = [
 
 def backup(ws: Workspace, reason: str) -> Path:
     """A backup of the open workspace now, into backups/ beside the database."""
-    return backup_database(ws.path, reason)
+    return backup_database(ws.require_file(), reason)
 
 
 def restore(ws_path: Path, backup_file: Path, people: People = (), *, confirm: bool = False) -> RestoreReport:

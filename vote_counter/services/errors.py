@@ -62,11 +62,14 @@ class ErrorCode(StrEnum):
     HOST_UNREACHABLE = "host_unreachable"  # the hall's PostgreSQL (issue 16)
     WRITE_CONFLICT = "write_conflict"
     COPY_TARGET_NOT_EMPTY = "copy_target_not_empty"
+    BACKUP_SHARED = "backup_shared"
 
 
 MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HOST_UNREACHABLE: "Mất kết nối tới máy chủ hội trường ({detail}). Thao tác này chưa được lưu; mọi "
     "phiếu đã lưu trước đó vẫn còn trên máy chủ. Hãy kiểm tra dây mạng và máy chủ rồi làm lại.",
+    ErrorCode.BACKUP_SHARED: "Cơ sở dữ liệu chung của hội trường (PostgreSQL) chưa sao lưu hoặc khôi phục được bằng "
+    "phần mềm; máy chủ giữ dữ liệu trong thư mục của lệnh host. Không có gì thay đổi.",
     ErrorCode.COPY_TARGET_NOT_EMPTY: "Cơ sở dữ liệu nhận đã có hội nghị hoặc nhật ký: chỉ chép vào một cơ sở dữ liệu "
     "trống. Không có gì được chép.",
     ErrorCode.WRITE_CONFLICT: "Nhiều máy cùng ghi một lúc nên thao tác này chưa lưu được sau nhiều lần thử. "

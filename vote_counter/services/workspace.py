@@ -60,6 +60,17 @@ class Workspace:
     scanning: ScanService
 
     @property
+    def shared(self) -> bool:
+        """The hall's PostgreSQL (issue 16), not a file of this laptop."""
+        return self.engine.dialect.name == "postgresql"
+
+    def require_file(self) -> Path:
+        """The database file, for what only a file has (backups, restore); BACKUP_SHARED on the hall's database."""
+        if self.shared:
+            raise ServiceError(ErrorCode.BACKUP_SHARED)
+        return self.path
+
+    @property
     def access(self) -> Access:
         """Who signed in at this machine; services act as them when a call passes no credentials."""
         return self.accounts.access
