@@ -85,6 +85,12 @@ def new_database(host: Host) -> str:
     return host.url(name)
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stations' data folder (pg_dump backups at each stage change land in its backups/) under tmp_path."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
 @pytest.fixture
 def pg_url(pg_host: Host) -> Iterator[str]:
     url = new_database(pg_host)

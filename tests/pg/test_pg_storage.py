@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -139,16 +140,54 @@ def test_a_host_that_is_not_there_gives_a_vietnamese_message(pg_host: Host) -> N
     assert pg_host.creds.app_password not in info.value.message
 
 
-def test_backup_and_restore_refuse_the_shared_database_and_make_no_file(
+def test_backups_of_the_shared_database_are_pg_dumps_on_demand_and_at_each_stage_change(
+    pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from vote_counter.cli import main
+    from vote_counter.hosting import server
+
+    ws, _built = _entered(pg_url, 2)  # build_round opened counting: one automatic dump
+    folder = ws.path.parent / "backups"
+    ws.close()
+    automatic = sorted(folder.glob("*-counting.pgdump"))
+    assert len(automatic) == 1
+    code = main(["--db", pg_url, "backup", "--reason", "trước khi đóng"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    made = Path(out.strip().removeprefix("Đã sao lưu: "))
+    assert made.suffix == ".pgdump" and made.parent == folder and "trước-khi-đóng" in made.name
+    assert not list(folder.glob(".*partial*"))
+    listing = subprocess.run(
+        [str(server.tool("pg_restore")), "--list", str(made)], capture_output=True, text=True, check=True
+    )
+    for table in ("ballots", "audit_log", "ballot_register", "running_totals"):
+        assert f"TABLE DATA main {table} " in listing.stdout
+    assert "TRIGGER main audit_log audit_log_append_only" in listing.stdout
+
+
+def test_a_failed_dump_leaves_no_file_and_says_so(pg_url: str, tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from vote_counter.services.pg_backup import dump
+
+    wrong = make_url(pg_url).set(port=1).render_as_string(hide_password=False)  # nobody listens there
+    with pytest.raises(ServiceError) as info:
+        dump(wrong, tmp_path / "b", "thử")
+    assert info.value.code is ErrorCode.BACKUP_FAILED
+    assert_vietnamese(info.value.message)
+    assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_listing_and_restore_refuse_the_shared_database_and_make_no_file(
     pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     from vote_counter.cli import main
 
-    for argv in (["backup"], ["backups"], ["restore", str(tmp_path / "x.sqlite3")]):
+    for argv in (["backups"], ["restore", str(tmp_path / "x.sqlite3")]):
         code = main(["--db", pg_url, *argv])
         out, err = capsys.readouterr()
         assert code == 1 and out == "", argv
-        assert "Cơ sở dữ liệu chung của hội trường (PostgreSQL) chưa sao lưu" in err
+        assert "Cơ sở dữ liệu chung của hội trường (PostgreSQL)" in err
         assert_vietnamese(err)
     ws = Workspace.open(pg_url)
     try:

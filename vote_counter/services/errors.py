@@ -68,8 +68,8 @@ class ErrorCode(StrEnum):
 MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HOST_UNREACHABLE: "Mất kết nối tới máy chủ hội trường ({detail}). Thao tác này chưa được lưu; mọi "
     "phiếu đã lưu trước đó vẫn còn trên máy chủ. Hãy kiểm tra dây mạng và máy chủ rồi làm lại.",
-    ErrorCode.BACKUP_SHARED: "Cơ sở dữ liệu chung của hội trường (PostgreSQL) chưa sao lưu hoặc khôi phục được bằng "
-    "phần mềm; máy chủ giữ dữ liệu trong thư mục của lệnh host. Không có gì thay đổi.",
+    ErrorCode.BACKUP_SHARED: "Cơ sở dữ liệu chung của hội trường (PostgreSQL): phần mềm chưa liệt kê hay khôi phục "
+    "được bản sao lưu của nó (các bản pg_dump nằm trong thư mục backups của máy này). Không có gì thay đổi.",
     ErrorCode.COPY_TARGET_NOT_EMPTY: "Cơ sở dữ liệu nhận đã có hội nghị hoặc nhật ký: chỉ chép vào một cơ sở dữ liệu "
     "trống. Không có gì được chép.",
     ErrorCode.WRITE_CONFLICT: "Nhiều máy cùng ghi một lúc nên thao tác này chưa lưu được sau nhiều lần thử. "

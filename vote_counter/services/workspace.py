@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.services.accounts import Access, AccountService
 from vote_counter.services.audit_service import AuditService
-from vote_counter.services.backups import automatic_backup
+from vote_counter.services.backups import automatic_backup, backups_dir
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.documents import DocumentService
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, storage_error
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
+from vote_counter.services.pg_backup import automatic_dump
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
 from vote_counter.services.scanning import ScanService
@@ -63,6 +64,11 @@ class Workspace:
     def shared(self) -> bool:
         """The hall's PostgreSQL (issue 16), not a file of this laptop."""
         return self.engine.dialect.name == "postgresql"
+
+    @property
+    def url(self) -> str:
+        """The hall database's URL (with its password: never shown or logged)."""
+        return self.engine.url.render_as_string(hide_password=False)
 
     def require_file(self) -> Path:
         """The database file, for what only a file has (backups, restore); BACKUP_SHARED on the hall's database."""
@@ -121,7 +127,9 @@ class Workspace:
         setup = SetupService(sessions, access)
         register = RegisterService(sessions, access)
         stages = StageService(sessions, counting, access)
-        if str(target) != ":memory:" and not shared:
+        if shared:
+            stages.on_stage_changed = automatic_dump(str(path), backups_dir(target))  # pg_dump (issue 16)
+        elif str(target) != ":memory:":
             stages.on_stage_changed = automatic_backup(target)  # SPEC §8: a backup at each stage change
         return cls(
             path=target,
