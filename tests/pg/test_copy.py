@@ -103,6 +103,20 @@ def test_copy_moves_a_meeting_into_postgresql_and_both_read_the_same(
     assert texts[0] == texts[1]
     assert "Mã kiểm tra kết quả: " + codes[rounds[0]] in texts[1]
 
+    # The USB export from the hall's database verifies like one from a file, with the same check codes.
+    (tmp_path / "usb").mkdir()  # the stick, already there
+    code, out, err = _run(
+        capsys, "--db", pg_url, "--as", CHAIR_NAME, "--with", MEMBER_NAME, "export", "1", "--out", str(tmp_path / "usb")
+    )
+    assert code == 0, err
+    for round_id in rounds:
+        assert f"Lượt {round_id}: mã kiểm tra kết quả {codes[round_id]}" in out
+    fingerprint = re.search(r"Dấu vân tay khóa ký: ([0-9a-f]+)", out)
+    assert fingerprint is not None and f"Khóa ký: {fingerprint[1]}" in texts[0]  # the file's key, copied with it
+    package = next(p for p in (tmp_path / "usb").iterdir() if p.is_dir())
+    code, out, err = _run(capsys, "verify", str(package), "--fingerprint", fingerprint[1])
+    assert code == 0, err
+
     # The copy itself is one more entry on the target; the file is untouched.
     ws = Workspace.open(pg_url)
     try:
