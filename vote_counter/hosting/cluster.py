@@ -69,6 +69,9 @@ def prepare(folder: Path) -> Cluster:
     if not server.writable_folder(folder):
         raise ServerError("dir_not_writable", path=str(folder))
     run_as = server.service_account()
+    if run_as is not None:  # every run: the app (and its binaries) may have been reinstalled since
+        server.let_run_binaries(server.binaries_folder())
+        server.let_through(folder)
     creds_file = folder / CREDENTIALS
     if creds_file.exists():
         return Cluster(folder, _read_credentials(creds_file), run_as, created=False)
@@ -104,7 +107,6 @@ def _initdb(folder: Path, creds: Credentials, run_as: RunAs | None) -> None:
     pwfile = folder / ".pwfile"
     server.write_private(pwfile, creds.admin_password + "\n")
     if run_as is not None:
-        server.let_run_binaries(server.binaries_folder())
         server.hand_over(pgdata, run_as)
         server.hand_over(pwfile, run_as)
     try:
