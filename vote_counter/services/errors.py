@@ -52,6 +52,7 @@ class ErrorCode(StrEnum):
     INPUT_FILE = "input_file"
     DATABASE_MISSING = "database_missing"
     DATABASE_REPLACED = "database_replaced"
+    DATABASE_NEWER = "database_newer"
     PRINT_FAILED = "print_failed"
     UNKNOWN_KEY = "unknown_key"
     KEYS_LOCKED = "keys_locked"
@@ -144,6 +145,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INPUT_FILE: "Tệp “{name}” có lỗi — {where}: {detail} Chưa có gì được lưu; hãy sửa tệp rồi làm lại.",
     ErrorCode.DATABASE_MISSING: "Không có tệp cơ sở dữ liệu {path}. Không tạo tệp mới thay cho tệp bị mất: hãy kiểm tra "
     "lại đường dẫn, hoặc khôi phục từ bản sao lưu. Muốn bắt đầu một cơ sở dữ liệu mới, dùng --new.",
+    ErrorCode.DATABASE_NEWER: "Tệp cơ sở dữ liệu {path} do một phiên bản Kiểm Phiếu mới hơn ghi (lược đồ {found}; "
+    "phiên bản này chỉ đọc được đến lược đồ {supported}). Không mở và không sửa gì trong tệp: hãy mở bằng phiên bản "
+    "Kiểm Phiếu mới hơn.",
     ErrorCode.DATABASE_REPLACED: "Tệp cơ sở dữ liệu {path} đã bị xóa, di chuyển hoặc thay bằng tệp khác trong lúc đang "
     "làm việc. Thao tác vừa rồi KHÔNG được ghi nhận; dừng lại, không nhập tiếp. Báo Trưởng ban: tìm lại tệp hoặc "
     "khôi phục từ bản sao lưu, rồi mở lại phần mềm.",

@@ -20,7 +20,7 @@ from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
 from vote_counter.services.setup import clean_reason
-from vote_counter.storage import audit, repositories
+from vote_counter.storage import audit, deferred_totals, repositories
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import RoundRow
 
@@ -114,18 +114,22 @@ class StageService(ServiceBase):
     @staticmethod
     def _verify_totals(s: Session, row: RoundRow) -> str:
         """The alarm text if the persisted totals differ from a recount; totals stored under settings the round
-        no longer has (it went back to preparation and changed) are counted again and sealed instead."""
+        no longer has (it went back to preparation and changed), or that an upgrade could not count (its meeting
+        key was shut), are counted again and sealed instead."""
         round_ = repositories.round_(row)
         nominees = repositories.nominees_of(s, row.id)
         found = recount.check(s, round_, nominees)
+        deferred = deferred_totals.deferred_rounds(s) if any(p.stored is None for p in found.passes) else set()
+        rebuilt = {p.pass_no for p in found.passes if p.stale or (p.stored is None and row.id in deferred)}
         for p in found.passes:
-            if p.stale:
+            if p.pass_no in rebuilt:
                 base = stored_totals.basis(round_, nominees)
                 stored_totals.write(s, row.id, p.pass_no, base, p.recounted)
                 audit.append(s, DEFAULT_ACTOR, "totals_rebuilt", {"round": row.id, "pass": p.pass_no})
-        if not found.differing:
+        differing = [n for n in found.differing if n not in rebuilt]
+        if not differing:
             return ""
-        passes = ", ".join(str(n) for n in found.differing)
+        passes = ", ".join(str(n) for n in differing)
         return (
             f"BÁO ĐỘNG: tổng cộng dồn lưu trong tệp (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu đã "
             "nhập; có thể tệp dữ liệu đã bị sửa ngoài phần mềm. Không kết thúc được: hãy kiểm tra nhật ký "
