@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="kp-bench-stations-"))
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")  # the stations' pg_dumps at each stage change land here
     hall = cluster.prepare(folder / "host")
     listen = server.parse_listen("127.0.0.1")
     port = server.free_port(listen.address)
@@ -124,6 +126,11 @@ def main() -> int:
                 f"{label:<24} saves/s median {quantile(v, 0.5):7.1f} (p10–p90 {quantile(v, 0.1):.1f}–{quantile(v, 0.9):.1f})"
                 f"   save latency p50 {quantile(ms, 0.5):6.2f} ms  p99 {quantile(ms, 0.99):6.2f} ms  (n={len(ms)})"
             )
+        sqlite = quantile(rates[CONFIGS[0][0]], 0.5)
+        print(
+            "ratio of saves/s to the SQLite station: "
+            + ", ".join(f"{label} {quantile(rates[label], 0.5) / sqlite:.2f}×" for label, _c, _k in CONFIGS[1:])
+        )
     finally:
         cluster.stop(hall)
         server.remove_tree(folder)
