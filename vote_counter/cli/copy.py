@@ -7,15 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vote_counter.i18n import _
 from vote_counter.services.copy_db import copy_database
 from vote_counter.storage.pg_engine import safe
 
 
 def add_command(sub: Any) -> None:
-    s = sub.add_parser("copy", help="chép toàn bộ tệp dữ liệu SQLite sang máy chủ hội trường (PostgreSQL trống)")
-    s.add_argument("--from", dest="source", required=True, metavar="TỆP", help="tệp dữ liệu SQLite (.sqlite3)")
+    s = sub.add_parser("copy", help=_("chép toàn bộ tệp dữ liệu SQLite sang máy chủ hội trường (PostgreSQL trống)"))
+    s.add_argument("--from", dest="source", required=True, metavar=_("TỆP"), help=_("tệp dữ liệu SQLite (.sqlite3)"))
     s.add_argument(
-        "--to", dest="target", required=True, metavar="URL", help="postgresql+psycopg://… (dòng KP_DB của lệnh host)"
+        "--to", dest="target", required=True, metavar="URL", help=_("postgresql+psycopg://… (dòng KP_DB của lệnh host)")
     )
     s.set_defaults(func=cmd_copy, needs_workspace=False)
 
@@ -24,7 +25,10 @@ def cmd_copy(_ws: object, args: argparse.Namespace) -> int:
     done = copy_database(Path(args.source), args.target)
     total = sum(done.rows.values())
     sys.stdout.write(
-        f"Đã chép {total} dòng ({done.entries} dòng nhật ký) từ {args.source} sang {safe(args.target)}; "
-        f"đầu chuỗi nhật ký của tệp: {done.head[:16]}…\n"
+        _(
+            "Đã chép {total} dòng ({entries} dòng nhật ký) từ {source} sang {target}; "
+            "đầu chuỗi nhật ký của tệp: {head}…"
+        ).format(total=total, entries=done.entries, source=args.source, target=safe(args.target), head=done.head[:16])
+        + "\n"
     )
     return 0

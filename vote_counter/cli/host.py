@@ -19,21 +19,31 @@ from sqlalchemy.exc import SQLAlchemyError
 from vote_counter.hosting import cluster, server
 from vote_counter.hosting.messages import message
 from vote_counter.hosting.server import ServerError
+from vote_counter.i18n import _
 from vote_counter.storage import pg_engine, pg_schema
 
 
 def add_command(sub: Any) -> None:
-    s = sub.add_parser("host", help="máy này làm máy chủ cơ sở dữ liệu chung cho các máy kiểm phiếu trong hội trường")
+    s = sub.add_parser(
+        "host", help=_("máy này làm máy chủ cơ sở dữ liệu chung cho các máy kiểm phiếu trong hội trường")
+    )
     s.add_argument(
-        "--data", required=True, metavar="THƯ_MỤC", help="thư mục chứa dữ liệu máy chủ (lần đầu: thư mục trống)"
+        "--data", required=True, metavar=_("THƯ_MỤC"), help=_("thư mục chứa dữ liệu máy chủ (lần đầu: thư mục trống)")
     )
     s.add_argument(
         "--listen",
         default="127.0.0.1",
-        metavar="ĐỊA_CHỈ",
-        help="địa chỉ IP của máy này trong mạng hội trường, có thể kèm /độ dài mạng (mặc định 127.0.0.1: chỉ máy này)",
+        metavar=_("ĐỊA_CHỈ"),
+        help=_(
+            "địa chỉ IP của máy này trong mạng hội trường, có thể kèm /độ dài mạng (mặc định 127.0.0.1: chỉ máy này)"
+        ),
     )
-    s.add_argument("--port", type=int, default=cluster.DEFAULT_PORT, help=f"cổng (mặc định {cluster.DEFAULT_PORT})")
+    s.add_argument(
+        "--port",
+        type=int,
+        default=cluster.DEFAULT_PORT,
+        help=_("cổng (mặc định {port})").format(port=cluster.DEFAULT_PORT),
+    )
     s.set_defaults(func=cmd_host, needs_workspace=False)
 
 
@@ -42,7 +52,7 @@ def cmd_host(_ws: object, args: argparse.Namespace) -> int:
     try:
         return serve(Path(args.data), args.listen, args.port, stop)
     except ServerError as exc:
-        sys.stderr.write(f"Lỗi: {message(exc)}\n")
+        sys.stderr.write(_("Lỗi: {message}").format(message=message(exc)) + "\n")
         return 1
 
 
@@ -60,15 +70,17 @@ def serve(folder: Path, listen_text: str, port: int, stop: threading.Event, *, e
         sys.stdout.write(f"KP_DB={url}\n")
         sys.stdout.flush()
         sys.stderr.write(
-            f"Máy chủ hội trường đang chạy tại {listen.address}:{port} (cho phép mạng {listen.network}). "
-            "Nhấn Ctrl+C để dừng.\n"
+            _(
+                "Máy chủ hội trường đang chạy tại {address}:{port} (cho phép mạng {network}). Nhấn Ctrl+C để dừng."
+            ).format(address=listen.address, port=port, network=listen.network)
+            + "\n"
         )
         sys.stderr.flush()
         if not server.wait_for_stop(stop, lambda: cluster.running(hall), every):
             raise ServerError("stopped_itself")
     finally:
         cluster.stop(hall)
-    sys.stderr.write("Đã dừng máy chủ hội trường; mọi dữ liệu đã lưu.\n")
+    sys.stderr.write(_("Đã dừng máy chủ hội trường; mọi dữ liệu đã lưu.") + "\n")
     return 0
 
 

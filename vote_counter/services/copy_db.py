@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, storage_error
 from vote_counter.storage import audit, pg_engine, pg_schema, seals
 from vote_counter.storage.engine import WRITE, make_engine
@@ -38,7 +39,7 @@ def copy_database(source: Path, target_url: str, actor: str = "Kiểm Phiếu") 
         raise ServiceError(ErrorCode.DATABASE_MISSING, path=str(source))
     if not pg_engine.is_url(target_url):
         raise ServiceError(
-            ErrorCode.INVALID_INPUT, detail="nơi nhận phải là địa chỉ postgresql+psycopg://… của máy chủ hội trường."
+            ErrorCode.INVALID_INPUT, detail=_("nơi nhận phải là địa chỉ postgresql+psycopg://… của máy chủ hội trường.")
         )
     try:
         src = make_engine(source)

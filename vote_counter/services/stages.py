@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vote_counter.documents.labels import PROBLEM
 from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage
 from vote_counter.domain.rules import ProblemCode, has_quorum
+from vote_counter.i18n import _
 from vote_counter.services import recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
@@ -51,7 +52,7 @@ class StageService(ServiceBase):
             if target > now + 1:
                 raise ServiceError(
                     ErrorCode.WRONG_STAGE,
-                    action=f"chuyển sang “{STAGE_LABELS[to.value]}”",
+                    action=_("chuyển sang “{stage}”").format(stage=STAGE_LABELS[to.value]),
                     stage=STAGE_LABELS[row.stage],
                 )
             opening = to is Stage.COUNTING and target > now
@@ -100,15 +101,19 @@ class StageService(ServiceBase):
         result = self._counting.result_in(s, row)
         out = []
         if row.collected is None:
-            out.append("chưa nhập số phiếu thu về do Ban kiểm phiếu đếm")
+            out.append(_("chưa nhập số phiếu thu về do Ban kiểm phiếu đếm"))
         for p in result.problems:
             if p.code in BLOCKING:
-                detail = f" (cần {p.expected}, đang {p.actual})" if p.expected is not None else ""
-                out.append(PROBLEM[p.code] + detail)
+                detail = (
+                    _(" (cần {expected}, đang {actual})").format(expected=p.expected, actual=p.actual)
+                    if p.expected is not None
+                    else ""
+                )
+                out.append(_(PROBLEM[p.code]) + detail)  # the paper's words, on screen in the language in use
         if row.double_entry:
             diffs = self._counting.differences_in(s, row.id)
             if diffs:
-                out.append(f"{len(diffs)} phiếu có hai lần nhập khác nhau")
+                out.append(_("{count} phiếu có hai lần nhập khác nhau").format(count=len(diffs)))
         return out
 
     @staticmethod
@@ -130,8 +135,8 @@ class StageService(ServiceBase):
         if not differing:
             return ""
         passes = ", ".join(str(n) for n in differing)
-        return (
-            f"BÁO ĐỘNG: tổng cộng dồn lưu trong tệp (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu đã "
+        return _(
+            "BÁO ĐỘNG: tổng cộng dồn lưu trong tệp (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu đã "
             "nhập; có thể tệp dữ liệu đã bị sửa ngoài phần mềm. Không kết thúc được: hãy kiểm tra nhật ký "
             "(Kiểm tra nhật ký) và báo Trưởng ban"
-        )
+        ).format(passes=passes)
