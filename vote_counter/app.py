@@ -25,7 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         return self_test()
     if args.command in (None, "gui"):
-        if args.db and not args.new and not Path(args.db).exists():
+        from vote_counter.storage.pg_engine import is_url
+
+        shared = is_url(args.db)  # the hall's PostgreSQL (issue 16): no file to check
+        if args.db and not shared and not args.new and not Path(args.db).exists():
             # A database given by name and missing is never replaced by a new, empty one (issue 12); the
             # welcome screen creates the default database on purpose, and --new creates this one.
             from vote_counter.i18n import _
@@ -44,7 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             apply_saved_language()
         from vote_counter.ui.app import run_gui
 
-        return int(run_gui(Path(args.db) if args.db else None))
+        where = args.db if shared else (Path(args.db) if args.db else None)
+        return int(run_gui(where, station=args.station))
     return run_command(args)
 
 

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("bench_startup.py", ["--runs", "1", "--sizes", "3,6"]),
         ("bench_scan.py", ["--sheets", "3", "--per-level", "1"]),
         ("bench_entry_keys.py", ["--existing", "10", "--ballots", "10", "--nominees", "4"]),
+        ("bench_stations.py", ["--each", "3", "--runs", "1"]),
     ],
 )
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:

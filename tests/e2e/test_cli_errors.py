@@ -72,6 +72,15 @@ def _commands(tmp: Path) -> dict[str, list[str]]:
         "serials": ["serials", "1"],
         "scan": ["scan", "1", str(empty)],
         "scan-queue": ["scan-queue", "1"],
+        # Issue 16: refused before anything starts (a file where the host's folder should be; a missing source).
+        "host": ["host", "--data", str(ballots)],
+        "copy": [
+            "copy",
+            "--from",
+            str(tmp / "khong_co.sqlite3"),
+            "--to",
+            "postgresql+psycopg://kp_app:x@127.0.0.1:1/kp",
+        ],
     }
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from vote_counter import __version__, i18n
 from vote_counter.cli import argparse_vi
+from vote_counter.cli.copy import add_command as add_copy_command
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
+from vote_counter.cli.host import add_command as add_host_command
 from vote_counter.cli.scan import add_commands as add_scan_commands
 from vote_counter.cli.serials import add_command as add_serials_command
 from vote_counter.cli.test_mode import add_commands as add_test_mode_commands
@@ -39,6 +41,7 @@ from vote_counter.services.definition import parse_definition, read_definition
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace, default_database
 from vote_counter.storage.file_identity import file_identity
+from vote_counter.storage.pg_engine import is_url
 
 
 class InputError(Exception):
@@ -53,6 +56,8 @@ class UsageError(Exception):
 ENV_PASSPHRASE = "KP_PASSPHRASE"  # of the member named by --as
 ENV_PASSPHRASE2 = "KP_PASSPHRASE2"  # of the member named by --with
 ENV_NEW_PASSPHRASE = "KP_NEW_PASSPHRASE"  # the new one, for `passphrase`
+ENV_DB = "KP_DB"  # the database: a SQLite file or the hall's postgresql+psycopg:// URL (issue 16)
+ENV_STATION = "KP_STATION"  # this counting station's name, in every audit entry it writes
 COUNT_HELP = {
     "summoned": N_("số người được triệu tập (S)"),
     "present": N_("số người có mặt (P)"),
@@ -462,7 +467,20 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument(
-        "--db", help=_("tệp cơ sở dữ liệu (mặc định: {default_database})").format(default_database=default_database())
+        "--db",
+        default=os.environ.get(ENV_DB) or None,
+        help=_(
+            "tệp cơ sở dữ liệu SQLite hoặc địa chỉ máy chủ hội trường postgresql+psycopg://… "
+            "(mặc định: biến {env}, nếu không có: {default_database})"
+        ).format(env=ENV_DB, default_database=default_database()),
+    )
+    p.add_argument(
+        "--station",
+        default=os.environ.get(ENV_STATION) or None,
+        metavar=_("TÊN"),
+        help=_(
+            "tên máy kiểm phiếu (tổ kiểm phiếu), ghi vào mọi dòng nhật ký của máy này (mặc định: biến {env})"
+        ).format(env=ENV_STATION),
     )
     p.add_argument(
         "--as",
@@ -569,6 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_test_mode_commands(sub)
     add_serials_command(sub)
     add_scan_commands(sub)
+    add_host_command(sub)
+    add_copy_command(sub)
     return p
 
 
@@ -595,13 +615,16 @@ def run_command(args: argparse.Namespace) -> int:
         # `verify FOLDER` runs on any machine: it must not create a database there; it uses one that exists
         # (the stations paired with it, the two members who confirm a new key).
         needs = getattr(args, "needs_workspace", True)
-        target = Path(args.db) if args.db else default_database()
-        if needs == "if_exists" and file_identity(target) is not None:
+        shared = is_url(args.db)
+        target = Path(args.db) if args.db and not shared else default_database()
+        if needs == "if_exists" and (shared or file_identity(target) is not None):
             needs = True
         if needs is True:
             # A new, empty database only on purpose (SPEC §8, issue 12): never in place of a missing one.
             create = bool(getattr(args, "new", False)) or args.command in CREATES_DATABASE
-            ws = Workspace.open(Path(args.db) if args.db else None, create=create, busy_timeout=BUSY_TIMEOUT)
+            where = args.db if shared else (Path(args.db) if args.db else None)
+            station = getattr(args, "station", None)
+            ws = Workspace.open(where, create=create, busy_timeout=BUSY_TIMEOUT, station=station)
             if not getattr(args, "own_sign_in", False):  # restore checks the names against the backup itself
                 # Reading asks nobody's passphrase (the names given are still checked).
                 # (`verify --trust-new-key` is a reading command that does need the two people's passphrases.)

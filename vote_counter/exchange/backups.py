@@ -13,6 +13,7 @@ from vote_counter.services.backups import (
     check_backup,
     list_backups,
 )
+from vote_counter.services.pg_backup import dump
 from vote_counter.services.restore import People, RestorePlan, discard_plan, plan_restore
 from vote_counter.services.restore import restore as restore_checked
 from vote_counter.services.workspace import Workspace
@@ -32,8 +33,11 @@ __all__ = [
 
 
 def backup(ws: Workspace, reason: str) -> Path:
-    """A backup of the open workspace now, into backups/ beside the database."""
-    return backup_database(ws.path, reason)
+    """A backup of the open workspace now, into backups/ beside the database (the hall's PostgreSQL: pg_dump into
+    this station's backups/ folder)."""
+    if ws.shared:
+        return dump(ws.url, backups_dir(ws.path), reason)
+    return backup_database(ws.require_file(), reason)
 
 
 def restore(ws_path: Path, backup_file: Path, people: People = (), *, confirm: bool = False) -> RestoreReport:

@@ -112,7 +112,7 @@ def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
     from vote_counter.exchange.backups import list_backups
 
-    items = list_backups(ws.path)
+    items = list_backups(ws.require_file())
     if not items:
         _out(_("Chưa có bản sao lưu nào."))
     for item in items:
@@ -141,6 +141,7 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
     """A dry run lists what would be dropped; `--confirm` with the chair and a member (--as, --with) restores."""
     from vote_counter.exchange.backups import discard_plan, plan_restore, restore
 
+    ws.require_file()
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
     people = _people(args)
     if not args.confirm:

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import BoardMember, BoardMemberId, BoardRole, MeetingId, nfc
 from vote_counter.i18n import _
-from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, storage_error
 from vote_counter.storage import audit, keys, repositories, seals
 from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema import BoardMemberRow
@@ -218,8 +218,8 @@ class Access:
             raise self.record_failure(exc.member_id) from exc
         except keys.KeysLocked as exc:
             raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=exc.meeting_id) from exc
-        except OperationalError as exc:
-            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
+        except (OperationalError, InterfaceError) as exc:
+            raise storage_error(exc) from exc
 
     def record_failure(self, member_id: int) -> ServiceError:
         """Count one failure (and start or lengthen the lockout); the error to show."""

@@ -48,11 +48,12 @@ from vote_counter.domain.serials import (
 )
 from vote_counter.domain.sheets import check_sheet
 from vote_counter.i18n import _
-from vote_counter.services import ballot_save, recount
+from vote_counter.services import ballot_save, ballot_save_pg, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals, RoundContext
+from vote_counter.services.retry import retrying
 from vote_counter.storage import audit, keys, repositories, seals
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
@@ -106,6 +107,8 @@ class CountingService(ServiceBase):
         bind = sessions.kw.get("bind")
         # An in-memory database is one per connection: saves there take the session's connection.
         on_file = isinstance(bind, Engine) and bind.url.database not in (None, "", ":memory:")
+        self._on_postgres = isinstance(bind, Engine) and bind.dialect.name == "postgresql"
+        on_file = on_file and not self._on_postgres  # the fast lane is raw SQLite: PostgreSQL takes the session path
         self._lane = ballot_save.FastLane(bind) if isinstance(bind, Engine) and on_file else None
         # Set by Workspace.open: raises DATABASE_REPLACED once the file is not the one opened. The fast lane's
         # saves do not pass through the session's events, so it calls this itself, before and after COMMIT.
@@ -212,6 +215,8 @@ class CountingService(ServiceBase):
         fast = self._record_fast(round_id, text, marks, pass_no, auth, actor) if audit_extra is None else None
         if fast is not None:
             return fast
+        if self._on_postgres:
+            return retrying(lambda: self._record_pg(round_id, text, marks, pass_no, auth, actor, audit_extra))
         with self._write() as s:
             cur = ballot_save.raw_cursor(s)
             last = ballot_save.head(cur)
@@ -230,6 +235,22 @@ class CountingService(ServiceBase):
             )
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+
+    def _record_pg(
+        self,
+        round_id: RoundId,
+        text: str,
+        marks: BallotMarks,
+        pass_no: int,
+        auth: Auth | None,
+        actor: str,
+        audit_extra: Callable[[Session, int], Mapping[str, Any]] | None,
+    ) -> SavedBallot:
+        """The save on the hall's PostgreSQL (services/ballot_save_pg.py): one attempt, retried by `record`."""
+        with self._write() as s:
+            done = ballot_save_pg.save(self, s, round_id, text, marks, pass_no, auth, actor, audit_extra)
+        self._live.advance(done.ctx, done.seq, pass_no, done.totals)
+        return SavedBallot(BallotId(done.ballot_id), done.serial, pass_no, done.validity, done.totals)
 
     def _record_fast(
         self, round_id: RoundId, text: str, marks: BallotMarks, pass_no: int, auth: Auth | None, actor: str

@@ -62,9 +62,27 @@ class ErrorCode(StrEnum):
     RESTORE_CONFIRM = "restore_confirm"
     RESTORE_OTHER_MEETING = "restore_other_meeting"
     AUDIT_CHECKING = "audit_checking"
+    HOST_UNREACHABLE = "host_unreachable"  # the hall's PostgreSQL (issue 16)
+    WRITE_CONFLICT = "write_conflict"
+    COPY_TARGET_NOT_EMPTY = "copy_target_not_empty"
+    BACKUP_SHARED = "backup_shared"
 
 
 MESSAGES: dict[ErrorCode, str] = {
+    ErrorCode.HOST_UNREACHABLE: N_(
+        "Mất kết nối tới máy chủ hội trường ({detail}). Thao tác này chưa được lưu; mọi "
+        "phiếu đã lưu trước đó vẫn còn trên máy chủ. Hãy kiểm tra dây mạng và máy chủ rồi làm lại."
+    ),
+    ErrorCode.BACKUP_SHARED: N_(
+        "Cơ sở dữ liệu chung của hội trường (PostgreSQL): phần mềm chưa liệt kê hay khôi phục "
+        "được bản sao lưu của nó (các bản pg_dump nằm trong thư mục backups của máy này). Không có gì thay đổi."
+    ),
+    ErrorCode.COPY_TARGET_NOT_EMPTY: N_(
+        "Cơ sở dữ liệu nhận đã có hội nghị hoặc nhật ký: chỉ chép vào một cơ sở dữ liệu trống. Không có gì được chép."
+    ),
+    ErrorCode.WRITE_CONFLICT: N_(
+        "Nhiều máy cùng ghi một lúc nên thao tác này chưa lưu được sau nhiều lần thử. Chưa có gì thay đổi; hãy làm lại."
+    ),
     ErrorCode.NOT_FOUND: N_("Không tìm thấy {what}."),
     ErrorCode.WRONG_STAGE: N_("Không thể {action} khi lượt bỏ phiếu đang ở giai đoạn “{stage}”."),
     ErrorCode.SEALED: N_("Lượt bỏ phiếu đã niêm phong: chỉ được xem, không được thay đổi."),
@@ -267,6 +285,28 @@ def storage_detail(exc: BaseException) -> str:
         if words in original.lower():
             return f"{_(vietnamese)} — {original}"
     return original
+
+
+# PostgreSQL's SQLSTATE classes: 08 a connection failure, 57P01-03 the server shutting down or starting,
+# 40001/40P01 a serialization failure or deadlock (the transaction may simply be run again).
+_RETRY_STATES = ("40001", "40P01")
+
+
+def storage_error(exc: BaseException) -> ServiceError:
+    """The message for a failed storage call: the hall's host gone, a conflict to retry, else the disk's words."""
+    orig = getattr(exc, "orig", None)
+    state = str(getattr(orig, "sqlstate", None) or "")
+    if state in _RETRY_STATES:
+        return ServiceError(ErrorCode.WRITE_CONFLICT)
+    lost = bool(getattr(exc, "connection_invalidated", False)) or state.startswith("08") or state.startswith("57P")
+    if lost or (orig is not None and type(orig).__module__.startswith("psycopg") and not state):
+        return ServiceError(ErrorCode.HOST_UNREACHABLE, detail=_first_line(orig if orig is not None else exc))
+    return ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 class ServiceError(Exception):

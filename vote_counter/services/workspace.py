@@ -8,28 +8,36 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.services.accounts import Access, AccountService
 from vote_counter.services.audit_service import AuditService
-from vote_counter.services.backups import automatic_backup
+from vote_counter.services.backups import automatic_backup, backups_dir
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.documents import DocumentService
-from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, storage_error
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
+from vote_counter.services.pg_backup import automatic_dump
 from vote_counter.services.register import RegisterService
 from vote_counter.services.reports import ReportService
 from vote_counter.services.scanning import ScanService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
+from vote_counter.storage import audit, pg_engine, pg_schema
 from vote_counter.storage.engine import make_engine, make_sessions
 from vote_counter.storage.file_identity import FileIdentity, file_identity
 from vote_counter.storage.migrations import SCHEMA_VERSION, NewerDatabaseError, migrate
 
 APP_NAME = "KiemPhieu"
+
+
+def shared_database_name(url: str) -> Path:
+    """What stands for the shared database where the window and the commands name a file: a name in the data
+    folder (keys and settings live beside it), never a file."""
+    return default_database().parent / ("hoi-truong " + pg_engine.safe(url).split("@", 1)[-1].replace("/", " "))
 
 
 def default_database() -> Path:
@@ -53,34 +61,71 @@ class Workspace:
     scanning: ScanService
 
     @property
+    def shared(self) -> bool:
+        """The hall's PostgreSQL (issue 16), not a file of this laptop."""
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def url(self) -> str:
+        """The hall database's URL (with its password: never shown or logged)."""
+        return self.engine.url.render_as_string(hide_password=False)
+
+    def require_file(self) -> Path:
+        """The database file, for what only a file has (backups, restore); BACKUP_SHARED on the hall's database."""
+        if self.shared:
+            raise ServiceError(ErrorCode.BACKUP_SHARED)
+        return self.path
+
+    @property
     def access(self) -> Access:
         """Who signed in at this machine; services act as them when a call passes no credentials."""
         return self.accounts.access
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, create: bool = True, busy_timeout: float = 30.0) -> Workspace:
-        """Open the database at `path` (default: the user's data folder).
+    def open(
+        cls,
+        path: Path | str | None = None,
+        *,
+        create: bool = True,
+        busy_timeout: float = 30.0,
+        station: str | None = None,
+    ) -> Workspace:
+        """Open the database at `path` (default: the user's data folder), or the hall's shared PostgreSQL when
+        `path` is a `postgresql+psycopg://` URL (issue 16; its schema is made on first use, `create` does not
+        apply: the host made the database). `station` names this counting station in every audit entry.
 
         `create=False` refuses a missing file (DATABASE_MISSING): a new, empty database is only created on
         purpose, never in place of one that went missing. `busy_timeout` is how long a write waits for
         another program's lock before it fails."""
-        target = Path(path) if path is not None else default_database()
-        in_memory = str(target) == ":memory:"
-        if not create and not in_memory and file_identity(target) is None:
-            raise ServiceError(ErrorCode.DATABASE_MISSING, path=str(target))
-        engine = make_engine(target, busy_timeout=busy_timeout)
-        try:
-            migrate(engine)
-        except OperationalError as exc:
-            engine.dispose()
-            raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
-        except NewerDatabaseError as exc:
-            engine.dispose()
-            raise ServiceError(
-                ErrorCode.DATABASE_NEWER, path=str(target), found=exc.found, supported=SCHEMA_VERSION
-            ) from exc
+        audit.set_station(station)
+        if pg_engine.is_url(path):
+            url = str(path)
+            target = shared_database_name(url)
+            in_memory = False
+            try:
+                engine = pg_engine.make_pg_engine(url)
+                pg_schema.ensure(engine)
+            except (OperationalError, ProgrammingError, InterfaceError) as exc:
+                raise storage_error(exc) from exc
+        else:
+            target = Path(path) if path is not None else default_database()
+            in_memory = str(target) == ":memory:"
+            if not create and not in_memory and file_identity(target) is None:
+                raise ServiceError(ErrorCode.DATABASE_MISSING, path=str(target))
+            engine = make_engine(target, busy_timeout=busy_timeout)
+            try:
+                migrate(engine)
+            except OperationalError as exc:
+                engine.dispose()
+                raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
+            except NewerDatabaseError as exc:
+                engine.dispose()
+                raise ServiceError(
+                    ErrorCode.DATABASE_NEWER, path=str(target), found=exc.found, supported=SCHEMA_VERSION
+                ) from exc
+        shared = engine.dialect.name == "postgresql"
         sessions = make_sessions(engine)
-        check_file = watch_identity(sessions, target) if not in_memory else None
+        check_file = watch_identity(sessions, target) if not in_memory and not shared else None
         access = Access(sessions)
         counting = CountingService(sessions, LiveTotals(), access)
         if check_file is not None:
@@ -88,7 +133,9 @@ class Workspace:
         setup = SetupService(sessions, access)
         register = RegisterService(sessions, access)
         stages = StageService(sessions, counting, access)
-        if str(target) != ":memory:":
+        if shared:
+            stages.on_stage_changed = automatic_dump(str(path), backups_dir(target))  # pg_dump (issue 16)
+        elif str(target) != ":memory:":
             stages.on_stage_changed = automatic_backup(target)  # SPEC §8: a backup at each stage change
         return cls(
             path=target,

@@ -22,6 +22,19 @@ from vote_counter.storage.schema import AuditRow
 
 GENESIS = "0" * 64
 
+# The counting station this process acts for (issue 16: `--station`, KP_STATION), written into the details of
+# every entry it appends. One laptop, one station: set once when the workspace opens.
+_station: str | None = None
+
+
+def set_station(name: str | None) -> None:
+    global _station
+    _station = name or None
+
+
+def station() -> str | None:
+    return _station
+
 
 def _entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, details: str) -> str:
     body = json.dumps([prev_hash, seq, at, actor, action, details], ensure_ascii=False, separators=(",", ":"))
@@ -34,6 +47,8 @@ def append(session: Session, actor: str, action: str, details: dict[str, Any]) -
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = _now()
     session.info["kp_actor"] = actor
+    if _station is not None:
+        details = {**details, "station": _station}
     sealed = seals.seal_pending(session, [prev, seq, at, actor, action])
     if sealed:
         details = {**details, "seal": sealed}
@@ -61,6 +76,8 @@ def append_raw(
     The new entry's sequence number."""
     seq, prev = last[0] + 1, last[1]
     at = _now()
+    if _station is not None:
+        details = {**details, "station": _station}
     sealed = seal([prev, seq, at, actor, action])
     if sealed:
         details = {**details, "seal": sealed}

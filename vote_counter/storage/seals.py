@@ -179,6 +179,16 @@ def install(dbapi_connection: Any, info: dict[Any, Any]) -> None:
         cur.close()
 
 
+def _is_pg(conn: Connection) -> bool:
+    """PostgreSQL (storage/pg_engine.py): permanent triggers fill the session's temporary table instead."""
+    return conn.dialect.name == "postgresql"
+
+
+def _native(conn: Connection, sql: str) -> str:
+    """The statements here are written with SQLite's `?`; psycopg takes `%s`."""
+    return sql if conn.dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+
+
 def _noting(conn: Connection) -> bool:
     return bool(conn.connection.info.get("kp_sealed"))
 
@@ -186,12 +196,20 @@ def _noting(conn: Connection) -> bool:
 def touch_meeting(session: Session, meeting_id: int) -> None:
     """Note every sealed row of a meeting, to be sealed again by the next entry (a new key)."""
     conn = session.connection()
+    verb, tail = (
+        ("INSERT", " ON CONFLICT (tbl, id) DO UPDATE SET meeting = EXCLUDED.meeting")
+        if _is_pg(conn)
+        else ("INSERT OR REPLACE", "")
+    )
     for name, t in SEALED.items():
         if name not in conn.connection.info.get("kp_sealed", set()):
             continue
         conn.exec_driver_sql(
-            f"INSERT OR REPLACE INTO {TOUCHED} (tbl, id, meeting) "
-            f"SELECT ?, t.id, {_meeting_expr(t, 't')} FROM main.{_q(name)} t WHERE {_meeting_expr(t, 't')} = ?",
+            _native(
+                conn,
+                f"{verb} INTO {TOUCHED} (tbl, id, meeting) "
+                f"SELECT ?, t.id, {_meeting_expr(t, 't')} FROM main.{_q(name)} t WHERE {_meeting_expr(t, 't')} = ?{tail}",
+            ),
             (name, meeting_id),
         )
 
@@ -200,6 +218,9 @@ def touch_meeting(session: Session, meeting_id: int) -> None:
 
 
 def _plain(value: Any) -> Any:
+    """A column's value as digested: the same on both engines (PostgreSQL gives booleans, SQLite 0 and 1)."""
+    if isinstance(value, bool):
+        return int(value)
     return value.hex() if isinstance(value, bytes | memoryview) else value
 
 
@@ -226,7 +247,7 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
     conn.exec_driver_sql(f"DELETE FROM {TOUCHED}")
     return _groups(
         [tuple(r) for r in touched],
-        lambda sql, params: [tuple(r) for r in conn.exec_driver_sql(sql, params).all()],
+        lambda sql, params: [tuple(r) for r in conn.exec_driver_sql(_native(conn, sql), params).all()],
         lambda meeting: keys.require(session, meeting),
         place,
     )
@@ -353,7 +374,7 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
     checked: dict[str, int] = {}
     conn = session.connection()
     for tbl, t in SEALED.items():
-        exists = conn.exec_driver_sql("SELECT 1 FROM main.sqlite_master WHERE type='table' AND name=?", (tbl,)).first()
+        exists = conn.exec_driver_sql(*_table_exists(conn, tbl)).first()
         if exists is None:
             continue
         checked[tbl] = 0
@@ -379,6 +400,12 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
         bad_rows.append((tbl, int(row_id)))
     wanted_locked = sorted(m for m in locked if only_meeting is None or m == only_meeting)
     return SealReport(tuple(bad_entries), tuple(sorted(bad_rows)), tuple(wanted_locked), checked)
+
+
+def _table_exists(conn: Connection, tbl: str) -> tuple[str, tuple[str, ...]]:
+    if _is_pg(conn):
+        return "SELECT 1 WHERE to_regclass(%s) IS NOT NULL", (f"main.{_q(tbl)}",)
+    return "SELECT 1 FROM main.sqlite_master WHERE type='table' AND name=?", (tbl,)
 
 
 def describe(bad_rows: Iterable[tuple[str, int]], limit: int = 6) -> str:

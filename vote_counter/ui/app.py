@@ -79,9 +79,10 @@ def _process_t0() -> float:
 _PROCESS_T0 = _process_t0()
 
 
-def run_gui(db_path: Path | None = None) -> int:
+def run_gui(db_path: Path | str | None = None, *, station: str | None = None) -> int:
+    """`db_path`: a SQLite file, or the hall's postgresql+psycopg:// URL (issue 16); `station`: --station."""
     app = make_application()
-    workspace = Workspace.open(db_path)
+    workspace = Workspace.open(db_path, station=station)
     try:
         window = MainWindow(workspace)
         if os.environ.get(ENV_EXIT_WHEN_SHOWN):
