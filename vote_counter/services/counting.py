@@ -52,7 +52,7 @@ from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals, RoundContext
-from vote_counter.storage import audit, keys, repositories, seals
+from vote_counter.storage import audit, fast_seal, keys, repositories, seals
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
 
@@ -219,13 +219,22 @@ class CountingService(ServiceBase):
                 ctx = self._load_context(s, round_id, last[0], pass_no, auth, actor)
             if pass_no == 2 and not ctx.round.double_entry:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần.")
-            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
-            if serial is None:  # the full check says why not (or, rarely, lets it through)
-                serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
+            line = ballot_save.quick_serial(cur, ctx, text, pass_no)
+            # The full check says why not (or, rarely, lets it through).
+            serial = line.serial if line is not None else self._verify(s, get_round_row(s, round_id), text, pass_no)
             validity = self._classify(marks, ctx.round, ctx.nominees)
             extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
             written = ballot_save.write_ballot(
-                lambda place: seals.seal_pending(s, place), cur, ctx, last, serial, pass_no, marks, validity, extra
+                lambda place, _rows: seals.seal_pending(s, place),
+                cur,
+                ctx,
+                last,
+                serial,
+                line,
+                pass_no,
+                marks,
+                validity,
+                extra,
             )
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
@@ -251,23 +260,26 @@ class CountingService(ServiceBase):
                 return None
             if pass_no == 2 and not ctx.round.double_entry:
                 return None
-            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
-            if serial is None:
+            line = ballot_save.quick_serial(cur, ctx, text, pass_no)
+            if line is None:
                 return None
             validity = self._classify(marks, ctx.round, ctx.nominees)
-            key = ctx.seal_key
+            sk, meeting_id = ctx.seal_keys, ctx.meeting_id
             written = ballot_save.write_ballot(
-                lambda place: seals.seal_pending_raw(cur, lambda _m: key, place),
+                lambda place, rows: fast_seal.seal_written(cur, sk, meeting_id, rows, place),
                 cur,
                 ctx,
                 last,
-                serial,
+                line.serial,
+                line,
                 pass_no,
                 marks,
                 validity,
             )
             conn.execute("COMMIT")
             committed = True
+        except fast_seal.Unexpected:
+            return None  # rolled back below; the full path reads back and seals every row this wrote
         except sqlite3.OperationalError as exc:
             raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
         finally:
@@ -275,7 +287,7 @@ class CountingService(ServiceBase):
                 ballot_save.rollback_quietly(conn)
         self.check_file()  # before the save is acknowledged: it may have gone into a removed file (issue 12)
         self._live.advance(ctx, written.seq, pass_no, written.totals)
-        return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+        return SavedBallot(BallotId(written.ballot_id), line.serial, pass_no, validity, written.totals)
 
     def close(self) -> None:
         """Give back the kept connection (Workspace.close)."""
@@ -310,7 +322,7 @@ class CountingService(ServiceBase):
             totals=totals,
             who=who,
             actor=name,
-            seal_key=keys.require(s, row.meeting_id),
+            seal_keys=fast_seal.SealKeys.of(*keys.require(s, row.meeting_id)),
         )
         return ctx
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from vote_counter.domain.model import Nominee, NomineeId, Round, RoundKind
 from vote_counter.domain.rules import Totals
 from vote_counter.storage import totals as stored_totals
+from vote_counter.storage.fast_seal import SealKeys
 from vote_counter.storage.schema import AuditRow
 
 
@@ -54,7 +55,7 @@ class RoundContext:
     totals: dict[int, Totals]  # per pass, as persisted at `seq`
     who: tuple[object, str]  # (the credentials used, the fallback actor) that `actor` was authorised for
     actor: str
-    seal_key: tuple[str, bytes]  # the meeting's sealing key (id, key), opened when the context was loaded
+    seal_keys: SealKeys  # the meeting's sealing key id and derived keys, opened when the context was loaded
 
 
 @dataclass

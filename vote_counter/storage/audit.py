@@ -57,7 +57,7 @@ def append_raw(
 ) -> int:
     """append() on the SQLite cursor of the caller's transaction after the head `last` (seq, hash): the
     save's fast path. `seal(place)` gives the seal groups of the rows written on this connection since the last
-    entry (seals.seal_pending or seals.seal_pending_raw), put in this entry exactly as append() does.
+    entry (seals.seal_pending, or fast_seal.seal_written on the save's fast path), put in this entry exactly as append() does.
     The new entry's sequence number."""
     seq, prev = last[0] + 1, last[1]
     at = _now()

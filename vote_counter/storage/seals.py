@@ -204,13 +204,23 @@ def _plain(value: Any) -> Any:
 
 
 def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
+    return digest_with(keys.derived(key, "seal"), table, values)
+
+
+def digest_with(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
+    """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context)."""
     body = json.dumps([table, *(_plain(v) for v in values)], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(keys.derived(key, "seal"), body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return hmac.digest(seal_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
 
 
 def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
+    return mac_with(keys.derived(key, "chain"), place, meeting_id, key_id, digests)
+
+
+def mac_with(chain_key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
+    """group_mac with the derived "chain" key already made."""
     body = json.dumps([*place, meeting_id, key_id, digests], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hmac.new(keys.derived(key, "chain"), body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return hmac.digest(chain_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
 
 
 def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | None:
@@ -229,20 +239,6 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
         lambda sql, params: [tuple(r) for r in conn.exec_driver_sql(sql, params).all()],
         lambda meeting: keys.require(session, meeting),
         place,
-    )
-
-
-def seal_pending_raw(
-    cursor: Any, key_of: Callable[[int], tuple[str, bytes]], place: list[Any]
-) -> list[dict[str, Any]] | None:
-    """seal_pending on a DBAPI cursor whose connection has the triggers (`install`), with the meeting keys
-    given by the caller (already opened): the ballot save's fast path, which has no ORM session."""
-    touched = cursor.execute(f"SELECT tbl, id, meeting FROM {TOUCHED}").fetchall()
-    if not touched:
-        return None
-    cursor.execute(f"DELETE FROM {TOUCHED}")
-    return _groups(
-        [tuple(r) for r in touched], lambda sql, params: list(cursor.execute(sql, params).fetchall()), key_of, place
     )
 
 

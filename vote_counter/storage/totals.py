@@ -88,11 +88,12 @@ def stored(s: Session, round_id: int, pass_no: int, basis_text: str) -> Totals |
     return decode(row.data)
 
 
-# The save's fast path writes the row with this statement on the raw connection (services/fast_save.py).
+# The save's fast path writes the row with this statement on the raw connection (services/ballot_save.py).
 UPSERT = (
     "INSERT INTO running_totals (round_id, pass_no, basis, data) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (round_id, pass_no) DO UPDATE SET basis = excluded.basis, data = excluded.data"
 )
+UPSERT_ID = UPSERT + " RETURNING id"  # the row's id, by which its seal names it (storage/fast_seal.py)
 
 
 def write(s: Session, round_id: int, pass_no: int, basis_text: str, totals: Totals) -> None:
