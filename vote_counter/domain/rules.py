@@ -172,7 +172,7 @@ def classify(marks: BallotMarks, round_: Round, nominee_ids: Iterable[NomineeId]
     for nid, boxes in marks.rows.items():
         if nid not in ids:
             raise BallotShapeError(f"unknown nominee {nid}")
-        if any(b < 0 or b >= options for b in boxes):
+        if boxes and (min(boxes) < 0 or max(boxes) >= options):  # (min/max: no generator per row, issue 15)
             raise BallotShapeError(f"box out of range for nominee {nid}")
     undeclarable = marks.declared - DECLARABLE_REASONS
     if undeclarable:
@@ -180,7 +180,8 @@ def classify(marks: BallotMarks, round_: Round, nominee_ids: Iterable[NomineeId]
 
     reasons: set[Reason] = set(marks.declared)
     void: set[NomineeId] = set()
-    rows = {nid: marks.rows.get(nid, frozenset()) for nid in ids}
+    empty: frozenset[int] = frozenset()
+    rows = {nid: marks.rows.get(nid, empty) for nid in ids}
 
     if round_.kind is RoundKind.CONFIDENCE:
         bad = {nid for nid, boxes in rows.items() if len(boxes) != 1}

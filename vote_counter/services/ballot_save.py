@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -35,6 +35,14 @@ REGISTER = (
 INSERT_BALLOT = (
     "INSERT INTO ballots (round_id, serial, pass_no, marks, valid, reasons, status, set_aside) "
     "VALUES (?, ?, ?, ?, ?, ?, 'active', 0)"
+)
+# The fast path's one read: the audit head (is the round's context still current?) and the register line,
+# with whether this pass already holds an active entry for it.
+HEAD_AND_LINE = (
+    "SELECT h.seq, h.hash, r.id, r.status, r.mode, EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.round_id "
+    "AND b.serial = r.serial AND b.pass_no = ? AND b.status = 'active' AND b.set_aside = 0) "
+    "FROM (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) h "
+    "LEFT JOIN ballot_register r ON r.round_id = ? AND r.serial = ?"
 )
 COUNTED = "UPDATE ballot_register SET status = 'counted' WHERE round_id = ? AND serial = ?"
 COUNTED_ID = "UPDATE ballot_register SET status = 'counted' WHERE id = ?"
@@ -100,25 +108,45 @@ class Line:
     mode: str
 
 
-def quick_serial(cur: sqlite3.Cursor, ctx: RoundContext, text: str, pass_no: int) -> Line | None:
-    """The register line if the payload or typed serial may be counted now by the plain rules; None: ask the
-    full check."""
+def payload_serial(ctx: RoundContext, text: str) -> str | None:
+    """The serial of a payload of this round that its key verifies, or of a typed serial; None: ask the full check.
+    Pure: done before the write transaction begins."""
     digits = nfc(text).replace(" ", "")
-    mode = ctx.round.mode
     try:
         if len(digits) == PAYLOAD_DIGITS:
             payload = parse_payload(digits)
-            if payload.round_code != ctx.code or payload.mode is not mode or not payload.verifies(ctx.key):
+            if payload.round_code != ctx.code or payload.mode is not ctx.round.mode or not payload.verifies(ctx.key):
                 return None
-            serial = payload.serial
-        else:
-            serial = parse_typed_serial(digits)
+            return payload.serial
+        return parse_typed_serial(digits)
     except PayloadError:
         return None
-    reg = cur.execute(REGISTER, (pass_no, ctx.round.id, serial)).fetchone()
-    if reg is None or reg[1] not in _COUNTABLE or Mode(reg[2]) is not mode or reg[3]:
+
+
+def countable(reg: Sequence[Any] | None, serial: str, mode: Mode) -> Line | None:
+    """The register line (id, status, mode, already entered in this pass) if it may be counted now."""
+    if reg is None or reg[0] is None or reg[1] not in _COUNTABLE or Mode(reg[2]) is not mode or reg[3]:
         return None
     return Line(int(reg[0]), serial, str(reg[2]))
+
+
+def quick_serial(cur: sqlite3.Cursor, ctx: RoundContext, text: str, pass_no: int) -> Line | None:
+    """The register line if the payload or typed serial may be counted now by the plain rules; None: ask the
+    full check."""
+    serial = payload_serial(ctx, text)
+    if serial is None:
+        return None
+    return countable(cur.execute(REGISTER, (pass_no, ctx.round.id, serial)).fetchone(), serial, ctx.round.mode)
+
+
+def head_and_line(cur: sqlite3.Cursor, ctx: RoundContext, serial: str, pass_no: int) -> tuple[int, str, Line] | None:
+    """In the write transaction: the audit head (seq, hash) if the context is still current, and the register
+    line if it may be counted now; None: the full path."""
+    found = cur.execute(HEAD_AND_LINE, (pass_no, ctx.round.id, serial)).fetchone()
+    if found is None or found[0] != ctx.seq:
+        return None
+    line = countable(found[2:], serial, ctx.round.mode)
+    return None if line is None else (int(found[0]), str(found[1]), line)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ One user action = one transaction with its audit entry. Audit details never hold
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from vote_counter.domain.model import (
     BallotId,
     BallotMarks,
     Mode,
-    Nominee,
+    NomineeId,
     Reason,
     Round,
     RoundId,
@@ -222,7 +222,7 @@ class CountingService(ServiceBase):
             line = ballot_save.quick_serial(cur, ctx, text, pass_no)
             # The full check says why not (or, rarely, lets it through).
             serial = line.serial if line is not None else self._verify(s, get_round_row(s, round_id), text, pass_no)
-            validity = self._classify(marks, ctx.round, ctx.nominees)
+            validity = self._classify(marks, ctx.round, ctx.id_set)
             extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
             written = ballot_save.write_ballot(
                 lambda place, _rows: seals.seal_pending(s, place),
@@ -248,28 +248,31 @@ class CountingService(ServiceBase):
             return None
         if self._access.writes_held:
             raise ServiceError(ErrorCode.AUDIT_CHECKING)
+        ctx = self._live.latest(round_id)  # current only if the audit head read below is its seq
+        if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+            return None
+        if pass_no == 2 and not ctx.round.double_entry:
+            return None
+        serial = ballot_save.payload_serial(ctx, text)
+        if serial is None:
+            return None
         self.check_file()
         conn = self._lane.connection()
         committed = False
         try:
             conn.execute("BEGIN IMMEDIATE")
             cur = conn.cursor()
-            last = ballot_save.head(cur)
-            ctx = self._live.context(round_id, last[0])
-            if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+            found = ballot_save.head_and_line(cur, ctx, serial, pass_no)
+            if found is None:
                 return None
-            if pass_no == 2 and not ctx.round.double_entry:
-                return None
-            line = ballot_save.quick_serial(cur, ctx, text, pass_no)
-            if line is None:
-                return None
-            validity = self._classify(marks, ctx.round, ctx.nominees)
+            seq, prev, line = found
+            validity = self._classify(marks, ctx.round, ctx.id_set)
             sk, meeting_id = ctx.seal_keys, ctx.meeting_id
             written = ballot_save.write_ballot(
                 lambda place, rows: fast_seal.seal_written(cur, sk, meeting_id, rows, place),
                 cur,
                 ctx,
-                last,
+                (seq, prev),
                 line.serial,
                 line,
                 pass_no,
@@ -318,6 +321,7 @@ class CountingService(ServiceBase):
             key=row.hmac_key,
             nominees=nominees,
             nominee_ids=[n.id for n in nominees if n.id is not None],
+            id_set=frozenset(n.id for n in nominees if n.id is not None),
             basis=stored_totals.basis(round_, nominees),
             totals=totals,
             who=who,
@@ -389,7 +393,7 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ sửa được phiếu đang được tính.")
             round_ = repositories.round_(row)
             nominees = repositories.nominees_of(s, row.id)
-            validity = self._classify(marks, round_, nominees)
+            validity = self._classify(marks, round_, [n.id for n in nominees if n.id is not None])
             old = repositories.marks_from_text(ballot.marks)
             self._shift_totals(
                 s, row, ballot.pass_no, add=tally(round_, nominees, [marks]), take=tally(round_, nominees, [old])
@@ -520,9 +524,9 @@ class CountingService(ServiceBase):
         reg.status = SerialStatus.COUNTED.value if still else SerialStatus.PRINTED.value
 
     @staticmethod
-    def _classify(marks: BallotMarks, round_: Round, nominees: Sequence[Nominee]) -> Validity:
+    def _classify(marks: BallotMarks, round_: Round, nominee_ids: Iterable[NomineeId]) -> Validity:
         try:
-            return classify(marks, round_, [n.id for n in nominees if n.id is not None])
+            return classify(marks, round_, nominee_ids)
         except BallotShapeError as exc:
             raise ServiceError(ErrorCode.BAD_MARKS, detail=str(exc)) from exc
 

@@ -51,6 +51,7 @@ class RoundContext:
     key: bytes
     nominees: list[Nominee]
     nominee_ids: list[NomineeId]
+    id_set: frozenset[NomineeId]  # the same, as classify takes them (no set built per ballot)
     basis: str
     totals: dict[int, Totals]  # per pass, as persisted at `seq`
     who: tuple[object, str]  # (the credentials used, the fallback actor) that `actor` was authorised for
@@ -68,6 +69,10 @@ class LiveTotals:
     def context(self, round_id: int, seq: int) -> RoundContext | None:
         ctx = self._contexts.get(round_id)
         return ctx if ctx is not None and ctx.seq == seq else None
+
+    def latest(self, round_id: int) -> RoundContext | None:
+        """The round's context whatever its seq: the caller compares it with the audit head it reads."""
+        return self._contexts.get(round_id)
 
     def keep(self, ctx: RoundContext) -> None:
         self._contexts[ctx.round.id or 0] = ctx
