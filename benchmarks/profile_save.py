@@ -7,7 +7,8 @@ a cache folder (`--cache`, default the temp folder); each run works on a fresh c
 - `count`: `--saves` saves of `--what` (product | minimal | raw) and nothing else, for instruction counts:
   run it twice under `valgrind --tool=callgrind` with two numbers of saves; the difference of the two totals
   divided by the difference of saves is the cost of one save, start-up and fill excluded (`callgrind.sh` below);
-- `pages`: WAL frames appended per save (product, minimal, raw), read from the WAL file's size.
+- `pages`: WAL frames appended per save (product, minimal, raw), read from the WAL file's size;
+- `cpu`: CPU time (process_time) per save, median and p10–p90, to compare two versions run in alternation.
 
 The baselines, as in bench_counting.py: `raw` is sqlite3's own insert + commit of a row of the same size (same
 pragmas: WAL, synchronous=FULL); `minimal` is what a minimal correct save must do in one commit with the same
@@ -30,6 +31,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,7 +140,7 @@ def raw_saver(path: Path, before: int) -> Callable[[], None]:
     return save
 
 
-def minimal_saver(path: Path, before: int) -> Callable[[], None]:
+def minimal_saver(path: Path, before: int, pool: int = POOL) -> Callable[[], None]:
     """The least a correct save must write, in one commit: ballot row, register line, totals row, one chained
     audit row of the product's size (details with three 32-character digests and a MAC)."""
     rng = random.Random(SEED)
@@ -163,7 +165,7 @@ def minimal_saver(path: Path, before: int) -> Callable[[], None]:
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO reg (round_id, serial, status, mode) VALUES (1, ?, 'printed', 'live')",
-        ((f"{i:012d}",) for i in range(before + SPARE * 4)),
+        ((f"{i:012d}",) for i in range(before + pool)),
     )
     conn.executemany(
         "INSERT INTO ballots (round_id, serial, pass_no, marks, valid, reasons, status, set_aside) "
@@ -173,7 +175,7 @@ def minimal_saver(path: Path, before: int) -> Callable[[], None]:
     conn.execute("INSERT INTO totals (round_id, pass_no, basis, data) VALUES (1, 1, ?, '{}')", ("0" * 32,))
     conn.execute("COMMIT")
     state = {"seq": 0, "hash": "0" * 64}
-    inputs = iter([(f"{next(counter):012d}", marks_text()) for _ in range(POOL)])
+    inputs = iter([(f"{next(counter):012d}", marks_text()) for _ in range(pool)])
 
     def save() -> None:
         serial, text = next(inputs)
@@ -227,7 +229,7 @@ def frames_per_save(path: Path, save: Callable[[], None], saves: int) -> float:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=("profile", "count", "pages"))
+    ap.add_argument("mode", choices=("profile", "count", "pages", "cpu"))
     ap.add_argument("--saves", type=int, default=300)
     ap.add_argument("--ballots", type=int, default=10_000)
     ap.add_argument("--what", choices=("product", "minimal", "raw"), default="product")
@@ -260,6 +262,19 @@ def main(argv: list[str]) -> int:
         if args.mode == "count":
             for _ in range(args.saves):
                 save()
+            return 0
+        if args.mode == "cpu":
+            spent = []
+            for _ in range(args.saves):
+                c0 = time.process_time()
+                save()
+                spent.append(time.process_time() - c0)
+            spent.sort()
+            n = len(spent)
+            print(
+                f"{args.what}: CPU per save median {spent[n // 2] * 1000:.3f} ms, "
+                f"p10–p90 {spent[n // 10] * 1000:.3f}–{spent[n * 9 // 10] * 1000:.3f} ms (n={n})"
+            )
             return 0
         profiler = cProfile.Profile()
         profiler.enable()
