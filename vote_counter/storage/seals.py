@@ -199,6 +199,11 @@ def touch_meeting(session: Session, meeting_id: int) -> None:
 # ---------------------------------------------------------------- digests
 
 
+# json.dumps(…, ensure_ascii=False, separators=(",", ":")[, sort_keys=True]) without an encoder made per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _plain(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes | memoryview) else value
 
@@ -209,7 +214,11 @@ def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
 
 def digest_with(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
     """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context)."""
-    body = json.dumps([table, *(_plain(v) for v in values)], ensure_ascii=False, separators=(",", ":"))
+    row = [table, *values]
+    try:
+        body = _COMPACT(row)
+    except TypeError:  # bytes (a round's key): written as hex
+        body = _COMPACT([_plain(v) for v in row])
     return hmac.digest(seal_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
 
 
@@ -219,7 +228,7 @@ def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digest
 
 def mac_with(chain_key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
     """group_mac with the derived "chain" key already made."""
-    body = json.dumps([*place, meeting_id, key_id, digests], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = _SORTED([*place, meeting_id, key_id, digests])
     return hmac.digest(chain_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
 
 
