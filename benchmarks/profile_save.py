@@ -251,6 +251,7 @@ def main(argv: list[str]) -> int:
                 Path(folder) / "r.sqlite3", raw_saver(Path(folder) / "r.sqlite3", args.ballots), saves
             )
         print(f"WAL frames (pages) per save: product {product:.2f}   minimal {minimal:.2f}   raw {raw:.2f}")
+        print(f"ratio of frames: product / raw {product / raw:.2f}×   product / minimal {product / minimal:.2f}×")
         return 0
     with fresh_copy(db) as path, workspace_at(path) as ws:
         if args.what == "product":
