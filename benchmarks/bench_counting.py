@@ -3,9 +3,12 @@
 1. A round of 50 nominees already holding N ballots (default 10,000) and a second round holding 100, both
    entered through CountingService.record (filled on a RAM disk, then copied to the ordinary temp folder).
 2. Interleaved, one by one: a save through `CountingService.record` (verify payload + HMAC, register,
-   classify, insert, running totals, sealed audit entry; board signed in) and the baseline, a raw sqlite3
-   insert + commit of a row of the same size with the same pragmas (WAL, synchronous=FULL) into a table of N
-   rows. Wall time and CPU time (process_time) of each; medians, p10–p90, p99 and their ratios.
+   classify, insert, running totals, sealed audit entry; board signed in) and two baselines with the same
+   pragmas (WAL, synchronous=FULL): the raw sqlite3 insert + commit of a row of the same size into a table of
+   N rows (issue 15's yardstick), and the minimal correct save (profile_save.minimal_saver: insert the ballot,
+   mark the register line, rewrite the totals row, append one hash-chained audit row of the product's size, one
+   commit). Wall time and CPU time (process_time) of each; medians, p10–p90, p99 and their ratios; then the WAL
+   frames (pages) each appends per save.
 3. Interleaved: `counting.result` on the N-ballot round and on the 100-ballot round (persisted totals: the
    ratio should stay near 1), and the full recount kept as the verification (`recount_check`).
 
@@ -26,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _stats import Summary, interleave, machine, ratio, timed
+from profile_save import frames_per_save, minimal_saver
 
 from tests.helpers.builders import build_round, make_meeting, workspace_at
 from vote_counter.domain.model import BallotMarks, Counts, NomineeId, RoundKind
@@ -44,7 +48,7 @@ def fill(path: Path, before: int, measured: int) -> dict[str, object]:
     rng = random.Random(SEED)
     with workspace_at(path) as ws:
         m = make_meeting(ws)
-        spare = before + measured + 1
+        spare = before + measured + 101  # and 100 for counting WAL frames
         big = build_round(
             ws, RoundKind.CONFIDENCE, meeting=m, nominees=NOMINEES, printed=spare, counts=Counts(spare, spare, spare)
         )
@@ -101,9 +105,10 @@ def main(argv: list[str]) -> int:
         path = Path(disk) / "kp.sqlite3"
         ids: list[NomineeId] = info["ids"]  # type: ignore[assignment]
         conn, (insert, row) = raw_table(Path(disk) / "raw.sqlite3", before, ids)  # type: ignore[misc]
+        minimal = minimal_saver(Path(disk) / "minimal.sqlite3", before, pool=measured + 60)
         rng = random.Random(1)
         payloads = iter(info["payloads"])  # type: ignore[call-overload]
-        cpu: dict[str, list[float]] = {"product": [], "raw": []}
+        cpu: dict[str, list[float]] = {"product": [], "raw": [], "minimal": []}
 
         with workspace_at(path) as ws:
             big, small = info["big"], info["small"]
@@ -128,9 +133,30 @@ def main(argv: list[str]) -> int:
                 cpu["raw"].append(time.process_time() - c0)
                 return t1 - t0
 
-            save, base = interleave(
-                measured - 1, ("CountingService.record", product), ("raw sqlite3 insert + commit", raw)
+            def raw_untimed() -> None:
+                values = row()
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(insert, values)
+                conn.execute("COMMIT")
+
+            def least() -> float:
+                c0, t0 = time.process_time(), time.perf_counter()
+                minimal()
+                t1 = time.perf_counter()
+                cpu["minimal"].append(time.process_time() - c0)
+                return t1 - t0
+
+            save, base, least_save = interleave(
+                measured - 1,
+                ("CountingService.record", product),
+                ("raw sqlite3 insert + commit", raw),
+                ("minimal save (4 rows, 1 commit)", least),
             )
+            frames = {
+                "product": frames_per_save(path, lambda: ws.counting.record(big, next(payloads), marks(rng, ids)), 50),  # type: ignore[arg-type]
+                "raw": frames_per_save(Path(disk) / "raw.sqlite3", raw_untimed, 50),
+                "minimal": frames_per_save(Path(disk) / "minimal.sqlite3", minimal, 50),
+            }
             results_big, results_small = interleave(
                 200,
                 (f"counting.result, {before:,} ballots", timed(lambda: ws.counting.result(big))),  # type: ignore[arg-type]
@@ -149,11 +175,17 @@ def main(argv: list[str]) -> int:
     )
     print(save.line())
     print(base.line())
-    print(
-        f"{'ratio record / raw':<44} wall p50 {ratio(save, base):.2f}×   wall p99 {ratio(save, base, 0.99):.2f}×   "
-        f"CPU p50 {ratio(Summary('', tuple(cpu['product'])), Summary('', tuple(cpu['raw']))):.2f}× "
-        f"({Summary('', tuple(cpu['product'])).p50 * 1000:.3f} / {Summary('', tuple(cpu['raw'])).p50 * 1000:.3f} ms)"
-    )
+    print(least_save.line())
+    cpus = {k: Summary(f"CPU {k}", tuple(v)) for k, v in cpu.items()}
+    for c in cpus.values():
+        print(c.line())
+    for other, summary in (("raw", base), ("minimal", least_save)):
+        print(
+            f"{'ratio record / ' + other:<44} wall p50 {ratio(save, summary):.2f}×   "
+            f"wall p99 {ratio(save, summary, 0.99):.2f}×   CPU p50 {ratio(cpus['product'], cpus[other]):.2f}× "
+            f"({cpus['product'].p50 * 1000:.3f} / {cpus[other].p50 * 1000:.3f} ms)"
+        )
+    print("WAL frames (pages) per save: " + "   ".join(f"{k} {v:.2f}" for k, v in frames.items()))
     print(results_big.line())
     print(results_small.line())
     print(

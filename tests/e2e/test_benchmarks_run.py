@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
     [
         ("bench_ballots.py", ["--ballots", "5", "--nominees", "4", "--runs", "1"]),
         ("bench_counting.py", ["50", "10"]),
+        ("profile_save.py", ["pages", "--ballots", "20", "--saves", "5", "--cache", "{tmp}"]),
         ("bench_minutes.py", []),
         ("bench_gui.py", ["--existing", "10", "--ballots", "3", "--nominees", "4"]),
         ("bench_congress.py", ["--delegates", "5"]),
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_benchmark_runs(script: str, args: list[str], tmp_path: Path) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        [sys.executable, str(ROOT / "benchmarks" / script), *(a.replace("{tmp}", str(tmp_path)) for a in args)],
         cwd=ROOT,
         env=env,
         capture_output=True,

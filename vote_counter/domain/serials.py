@@ -106,7 +106,7 @@ def parse_typed_serial(text: str) -> str:
 
 
 def _tag(key: bytes, message: str) -> str:
-    mac = hmac.new(key, message.encode("ascii"), hashlib.sha256).digest()
+    mac = hmac.digest(key, message.encode("ascii"), hashlib.sha256)
     value = int.from_bytes(mac[: TAG_BITS // 8], "big")
     return str(value).zfill(TAG_DIGITS)
 

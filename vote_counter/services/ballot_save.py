@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -23,12 +23,12 @@ from vote_counter.domain.rules import Totals
 from vote_counter.domain.running import add_ballot
 from vote_counter.domain.serials import PAYLOAD_DIGITS, PayloadError, parse_payload, parse_typed_serial
 from vote_counter.services.live import RoundContext
-from vote_counter.storage import audit, repositories, seals
+from vote_counter.storage import audit, fast_seal, repositories, seals
 from vote_counter.storage import totals as stored_totals
 
 HEAD = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
 REGISTER = (
-    "SELECT r.status, r.mode, EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.round_id AND b.serial = r.serial "
+    "SELECT r.id, r.status, r.mode, EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.round_id AND b.serial = r.serial "
     "AND b.pass_no = ? AND b.status = 'active' AND b.set_aside = 0) "
     "FROM ballot_register r WHERE r.round_id = ? AND r.serial = ?"
 )
@@ -36,7 +36,16 @@ INSERT_BALLOT = (
     "INSERT INTO ballots (round_id, serial, pass_no, marks, valid, reasons, status, set_aside) "
     "VALUES (?, ?, ?, ?, ?, ?, 'active', 0)"
 )
+# The fast path's one read: the audit head (is the round's context still current?) and the register line,
+# with whether this pass already holds an active entry for it.
+HEAD_AND_LINE = (
+    "SELECT h.seq, h.hash, r.id, r.status, r.mode, EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.round_id "
+    "AND b.serial = r.serial AND b.pass_no = ? AND b.status = 'active' AND b.set_aside = 0) "
+    "FROM (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) h "
+    "LEFT JOIN ballot_register r ON r.round_id = ? AND r.serial = ?"
+)
 COUNTED = "UPDATE ballot_register SET status = 'counted' WHERE round_id = ? AND serial = ?"
+COUNTED_ID = "UPDATE ballot_register SET status = 'counted' WHERE id = ?"
 _COUNTABLE = (SerialStatus.PRINTED.value, SerialStatus.COUNTED.value)
 
 
@@ -47,20 +56,28 @@ class FastLane:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._proxy: PoolProxiedConnection | None = None
+        self._sealed_for: frozenset[str] = frozenset()  # the sealed tables whose triggers this connection has
 
     def connection(self) -> sqlite3.Connection:
         if self._proxy is None:
             self._proxy = self._engine.raw_connection()
+            self._sealed_for = frozenset()
         dbapi = cast(sqlite3.Connection, self._proxy.dbapi_connection)
-        # The sealing triggers of this connection (storage/seals.py), outside any transaction, as the engine
-        # installs them for its own connections: every row the save writes is noted and sealed in its entry.
-        seals.install(dbapi, self._proxy.info)
+        # The sealing triggers of this connection (storage/seals.py), as the engine installs them for its own
+        # connections: every row the save writes is noted and sealed in its entry. Made outside any transaction
+        # they last as long as the connection, which nobody else uses: asked again only when a table was
+        # registered since (or a step failed before they were all made).
+        if self._sealed_for != seals.SEALED.keys() or dbapi.in_transaction:
+            seals.install(dbapi, self._proxy.info)
+            done = frozenset(self._proxy.info.get("kp_sealed", ()))
+            self._sealed_for = done if not dbapi.in_transaction else frozenset()
         return dbapi
 
     def close(self) -> None:
         if self._proxy is not None:
             self._proxy.close()
             self._proxy = None
+        self._sealed_for = frozenset()
 
 
 def rollback_quietly(conn: sqlite3.Connection) -> None:
@@ -82,24 +99,54 @@ def head(cur: sqlite3.Cursor) -> tuple[int, str]:
     return (int(last[0]), str(last[1])) if last else (0, audit.GENESIS)
 
 
-def quick_serial(cur: sqlite3.Cursor, ctx: RoundContext, text: str, pass_no: int) -> str | None:
-    """The serial if the payload or typed serial may be counted now by the plain rules; None: ask the full check."""
+@dataclass(frozen=True)
+class Line:
+    """The register line a save marks counted, as read in the save's transaction."""
+
+    id: int
+    serial: str
+    mode: str
+
+
+def payload_serial(ctx: RoundContext, text: str) -> str | None:
+    """The serial of a payload of this round that its key verifies, or of a typed serial; None: ask the full check.
+    Pure: done before the write transaction begins."""
     digits = nfc(text).replace(" ", "")
-    mode = ctx.round.mode
     try:
         if len(digits) == PAYLOAD_DIGITS:
             payload = parse_payload(digits)
-            if payload.round_code != ctx.code or payload.mode is not mode or not payload.verifies(ctx.key):
+            if payload.round_code != ctx.code or payload.mode is not ctx.round.mode or not payload.verifies(ctx.key):
                 return None
-            serial = payload.serial
-        else:
-            serial = parse_typed_serial(digits)
+            return payload.serial
+        return parse_typed_serial(digits)
     except PayloadError:
         return None
-    reg = cur.execute(REGISTER, (pass_no, ctx.round.id, serial)).fetchone()
-    if reg is None or reg[0] not in _COUNTABLE or Mode(reg[1]) is not mode or reg[2]:
+
+
+def countable(reg: Sequence[Any] | None, serial: str, mode: Mode) -> Line | None:
+    """The register line (id, status, mode, already entered in this pass) if it may be counted now."""
+    if reg is None or reg[0] is None or reg[1] not in _COUNTABLE or Mode(reg[2]) is not mode or reg[3]:
         return None
-    return serial
+    return Line(int(reg[0]), serial, str(reg[2]))
+
+
+def quick_serial(cur: sqlite3.Cursor, ctx: RoundContext, text: str, pass_no: int) -> Line | None:
+    """The register line if the payload or typed serial may be counted now by the plain rules; None: ask the
+    full check."""
+    serial = payload_serial(ctx, text)
+    if serial is None:
+        return None
+    return countable(cur.execute(REGISTER, (pass_no, ctx.round.id, serial)).fetchone(), serial, ctx.round.mode)
+
+
+def head_and_line(cur: sqlite3.Cursor, ctx: RoundContext, serial: str, pass_no: int) -> tuple[int, str, Line] | None:
+    """In the write transaction: the audit head (seq, hash) if the context is still current, and the register
+    line if it may be counted now; None: the full path."""
+    found = cur.execute(HEAD_AND_LINE, (pass_no, ctx.round.id, serial)).fetchone()
+    if found is None or found[0] != ctx.seq:
+        return None
+    line = countable(found[2:], serial, ctx.round.mode)
+    return None if line is None else (int(found[0]), str(found[1]), line)
 
 
 @dataclass(frozen=True)
@@ -109,30 +156,45 @@ class Written:
     totals: Totals
 
 
+Seal = Callable[[list[Any], fast_seal.WrittenRows], list[dict[str, Any]] | None]
+
+
 def write_ballot(
-    seal: Callable[[list[Any]], list[dict[str, Any]] | None],
+    seal: Seal,
     cur: sqlite3.Cursor,
     ctx: RoundContext,
     last: tuple[int, str],
     serial: str,
+    line: Line | None,
     pass_no: int,
     marks: BallotMarks,
     validity: Validity,
     extra: Callable[[int], Mapping[str, Any]] | None = None,
 ) -> Written:
     """The ballot, its register line, the pass's running totals and the audit entry that seals all three
-    (`seal`: the seal groups of the rows written since the last entry, see audit.append_raw; `extra(ballot)`'s
-    details added: a scanned ballot's image hashes)."""
+    (`seal(place, rows)`: the seal groups of the rows written since the last entry, see audit.append_raw;
+    `rows`: the values just written, per (table, id), as SQLite gives them back; `extra(ballot)`'s details
+    added: a scanned ballot's image hashes). `line`: the register line if quick_serial read it."""
     round_id = ctx.round.id
     marks_text = repositories.marks_to_text(marks)
     reasons_text = repositories.reasons_to_text(validity.reasons)
-    cur.execute(INSERT_BALLOT, (round_id, serial, pass_no, marks_text, validity.valid, reasons_text))
+    valid = 1 if validity.valid else 0  # as SQLite stores and returns a bool
+    cur.execute(INSERT_BALLOT, (round_id, serial, pass_no, marks_text, valid, reasons_text))
     ballot_id = int(cur.lastrowid or 0)
-    cur.execute(COUNTED, (round_id, serial))
+    rows: dict[tuple[str, int], tuple[Any, ...]] = {
+        ("ballots", ballot_id): (round_id, serial, pass_no, marks_text, valid, reasons_text, "active", 0)
+    }
+    if line is not None:
+        cur.execute(COUNTED_ID, (line.id,))
+        rows[("ballot_register", line.id)] = (round_id, line.serial, SerialStatus.COUNTED.value, line.mode)
+    else:
+        cur.execute(COUNTED, (round_id, serial))
     after = add_ballot(ctx.totals[pass_no], ctx.round, ctx.nominee_ids, marks, validity)
-    cur.execute(stored_totals.UPSERT, (round_id, pass_no, ctx.basis, stored_totals.encode(after)))
+    data = stored_totals.encode(after)
+    totals_id = int(cur.execute(stored_totals.UPSERT_ID, (round_id, pass_no, ctx.basis, data)).fetchone()[0])
+    rows[("running_totals", totals_id)] = (round_id, pass_no, ctx.basis, data)
     details = {"round": round_id, "ballot": ballot_id, "pass": pass_no, "valid": validity.valid}
     if extra is not None:
         details.update(extra(ballot_id))
-    seq = audit.append_raw(cur, last, ctx.actor, "ballot_saved", details, seal)
+    seq = audit.append_raw(cur, last, ctx.actor, "ballot_saved", details, lambda place: seal(place, rows))
     return Written(ballot_id, seq, after)

@@ -66,7 +66,7 @@ def save(
     if pass_no == 2 and not ctx.round.double_entry:
         raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lượt này không nhập hai lần."))
     serial = svc._verify(s, get_round_row(s, round_id), text, pass_no)
-    validity = svc._classify(marks, ctx.round, ctx.nominees)
+    validity = svc._classify(marks, ctx.round, ctx.id_set)
     ballot = BallotRow(
         round_id=round_id,
         serial=serial,

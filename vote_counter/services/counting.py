@@ -6,7 +6,7 @@ One user action = one transaction with its audit entry. Audit details never hold
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from vote_counter.domain.model import (
     BallotId,
     BallotMarks,
     Mode,
-    Nominee,
+    NomineeId,
     Reason,
     Round,
     RoundId,
@@ -54,7 +54,7 @@ from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals, RoundContext
 from vote_counter.services.retry import retrying
-from vote_counter.storage import audit, keys, repositories, seals
+from vote_counter.storage import audit, fast_seal, keys, repositories, seals
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
 
@@ -225,13 +225,22 @@ class CountingService(ServiceBase):
                 ctx = self._load_context(s, round_id, last[0], pass_no, auth, actor)
             if pass_no == 2 and not ctx.round.double_entry:
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lượt này không nhập hai lần."))
-            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
-            if serial is None:  # the full check says why not (or, rarely, lets it through)
-                serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
-            validity = self._classify(marks, ctx.round, ctx.nominees)
+            line = ballot_save.quick_serial(cur, ctx, text, pass_no)
+            # The full check says why not (or, rarely, lets it through).
+            serial = line.serial if line is not None else self._verify(s, get_round_row(s, round_id), text, pass_no)
+            validity = self._classify(marks, ctx.round, ctx.id_set)
             extra = None if audit_extra is None else (lambda ballot_id: audit_extra(s, ballot_id))
             written = ballot_save.write_ballot(
-                lambda place: seals.seal_pending(s, place), cur, ctx, last, serial, pass_no, marks, validity, extra
+                lambda place, _rows: seals.seal_pending(s, place),
+                cur,
+                ctx,
+                last,
+                serial,
+                line,
+                pass_no,
+                marks,
+                validity,
+                extra,
             )
         self._live.advance(ctx, written.seq, pass_no, written.totals)
         return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
@@ -261,35 +270,41 @@ class CountingService(ServiceBase):
             return None
         if self._access.writes_held:
             raise ServiceError(ErrorCode.AUDIT_CHECKING)
+        ctx = self._live.latest(round_id)  # current only if the audit head read below is its seq
+        if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+            return None
+        if pass_no == 2 and not ctx.round.double_entry:
+            return None
+        serial = ballot_save.payload_serial(ctx, text)
+        if serial is None:
+            return None
         self.check_file()
         conn = self._lane.connection()
         committed = False
         try:
             conn.execute("BEGIN IMMEDIATE")
             cur = conn.cursor()
-            last = ballot_save.head(cur)
-            ctx = self._live.context(round_id, last[0])
-            if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
+            found = ballot_save.head_and_line(cur, ctx, serial, pass_no)
+            if found is None:
                 return None
-            if pass_no == 2 and not ctx.round.double_entry:
-                return None
-            serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
-            if serial is None:
-                return None
-            validity = self._classify(marks, ctx.round, ctx.nominees)
-            key = ctx.seal_key
+            seq, prev, line = found
+            validity = self._classify(marks, ctx.round, ctx.id_set)
+            sk, meeting_id = ctx.seal_keys, ctx.meeting_id
             written = ballot_save.write_ballot(
-                lambda place: seals.seal_pending_raw(cur, lambda _m: key, place),
+                lambda place, rows: fast_seal.seal_written(cur, sk, meeting_id, rows, place),
                 cur,
                 ctx,
-                last,
-                serial,
+                (seq, prev),
+                line.serial,
+                line,
                 pass_no,
                 marks,
                 validity,
             )
             conn.execute("COMMIT")
             committed = True
+        except fast_seal.Unexpected:
+            return None  # rolled back below; the full path reads back and seals every row this wrote
         except sqlite3.OperationalError as exc:
             raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
         finally:
@@ -297,7 +312,7 @@ class CountingService(ServiceBase):
                 ballot_save.rollback_quietly(conn)
         self.check_file()  # before the save is acknowledged: it may have gone into a removed file (issue 12)
         self._live.advance(ctx, written.seq, pass_no, written.totals)
-        return SavedBallot(BallotId(written.ballot_id), serial, pass_no, validity, written.totals)
+        return SavedBallot(BallotId(written.ballot_id), line.serial, pass_no, validity, written.totals)
 
     def close(self) -> None:
         """Give back the kept connection (Workspace.close)."""
@@ -328,11 +343,12 @@ class CountingService(ServiceBase):
             key=row.hmac_key,
             nominees=nominees,
             nominee_ids=[n.id for n in nominees if n.id is not None],
+            id_set=frozenset(n.id for n in nominees if n.id is not None),
             basis=stored_totals.basis(round_, nominees),
             totals=totals,
             who=who,
             actor=name,
-            seal_key=keys.require(s, row.meeting_id),
+            seal_keys=fast_seal.SealKeys.of(*keys.require(s, row.meeting_id)),
         )
         return ctx
 
@@ -401,7 +417,7 @@ class CountingService(ServiceBase):
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chỉ sửa được phiếu đang được tính."))
             round_ = repositories.round_(row)
             nominees = repositories.nominees_of(s, row.id)
-            validity = self._classify(marks, round_, nominees)
+            validity = self._classify(marks, round_, [n.id for n in nominees if n.id is not None])
             old = repositories.marks_from_text(ballot.marks)
             self._shift_totals(
                 s, row, ballot.pass_no, add=tally(round_, nominees, [marks]), take=tally(round_, nominees, [old])
@@ -532,9 +548,9 @@ class CountingService(ServiceBase):
         reg.status = SerialStatus.COUNTED.value if still else SerialStatus.PRINTED.value
 
     @staticmethod
-    def _classify(marks: BallotMarks, round_: Round, nominees: Sequence[Nominee]) -> Validity:
+    def _classify(marks: BallotMarks, round_: Round, nominee_ids: Iterable[NomineeId]) -> Validity:
         try:
-            return classify(marks, round_, [n.id for n in nominees if n.id is not None])
+            return classify(marks, round_, nominee_ids)
         except BallotShapeError as exc:
             raise ServiceError(ErrorCode.BAD_MARKS, detail=str(exc)) from exc
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from vote_counter.domain.model import Nominee, NomineeId, Round, RoundKind
 from vote_counter.domain.rules import Totals
 from vote_counter.storage import totals as stored_totals
+from vote_counter.storage.fast_seal import SealKeys
 from vote_counter.storage.schema import AuditRow
 
 
@@ -50,11 +51,12 @@ class RoundContext:
     key: bytes
     nominees: list[Nominee]
     nominee_ids: list[NomineeId]
+    id_set: frozenset[NomineeId]  # the same, as classify takes them (no set built per ballot)
     basis: str
     totals: dict[int, Totals]  # per pass, as persisted at `seq`
     who: tuple[object, str]  # (the credentials used, the fallback actor) that `actor` was authorised for
     actor: str
-    seal_key: tuple[str, bytes]  # the meeting's sealing key (id, key), opened when the context was loaded
+    seal_keys: SealKeys  # the meeting's sealing key id and derived keys, opened when the context was loaded
 
 
 @dataclass
@@ -67,6 +69,10 @@ class LiveTotals:
     def context(self, round_id: int, seq: int) -> RoundContext | None:
         ctx = self._contexts.get(round_id)
         return ctx if ctx is not None and ctx.seq == seq else None
+
+    def latest(self, round_id: int) -> RoundContext | None:
+        """The round's context whatever its seq: the caller compares it with the audit head it reads."""
+        return self._contexts.get(round_id)
 
     def keep(self, ctx: RoundContext) -> None:
         self._contexts[ctx.round.id or 0] = ctx

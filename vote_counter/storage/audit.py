@@ -36,8 +36,13 @@ def station() -> str | None:
     return _station
 
 
+# json.dumps(…, ensure_ascii=False, separators=(",", ":")[, sort_keys=True]) without an encoder made per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, details: str) -> str:
-    body = json.dumps([prev_hash, seq, at, actor, action, details], ensure_ascii=False, separators=(",", ":"))
+    body = _COMPACT([prev_hash, seq, at, actor, action, details])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -52,7 +57,7 @@ def append(session: Session, actor: str, action: str, details: dict[str, Any]) -
     sealed = seals.seal_pending(session, [prev, seq, at, actor, action])
     if sealed:
         details = {**details, "seal": sealed}
-    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _SORTED(details)
     digest = _entry_hash(prev, seq, at, actor, action, text)
     session.add(AuditRow(seq=seq, at=at, actor=actor, action=action, details=text, prev_hash=prev, hash=digest))
     session.flush()
@@ -72,7 +77,7 @@ def append_raw(
 ) -> int:
     """append() on the SQLite cursor of the caller's transaction after the head `last` (seq, hash): the
     save's fast path. `seal(place)` gives the seal groups of the rows written on this connection since the last
-    entry (seals.seal_pending or seals.seal_pending_raw), put in this entry exactly as append() does.
+    entry (seals.seal_pending, or fast_seal.seal_written on the save's fast path), put in this entry exactly as append() does.
     The new entry's sequence number."""
     seq, prev = last[0] + 1, last[1]
     at = _now()
@@ -81,7 +86,7 @@ def append_raw(
     sealed = seal([prev, seq, at, actor, action])
     if sealed:
         details = {**details, "seal": sealed}
-    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = _SORTED(details)
     cursor.execute(INSERT_ENTRY, (seq, at, actor, action, text, prev, _entry_hash(prev, seq, at, actor, action, text)))
     return seq
 

@@ -169,7 +169,8 @@ def _mask(boxes: frozenset[int]) -> int:
 
 
 def marks_to_text(marks: BallotMarks) -> str:
-    rows = ",".join(f"{k}:{_mask(v)}" for k, v in sorted(marks.rows.items()) if v)
+    mask_of = _MASK_OF
+    rows = ",".join([f"{k}:{mask_of.get(v) or _mask(v)}" for k, v in sorted(marks.rows.items()) if v])
     if not marks.write_ins and not marks.declared:
         return _COMPACT + rows
     extra = json.dumps(

@@ -217,6 +217,11 @@ def touch_meeting(session: Session, meeting_id: int) -> None:
 # ---------------------------------------------------------------- digests
 
 
+# json.dumps(…, ensure_ascii=False, separators=(",", ":")[, sort_keys=True]) without an encoder made per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def _plain(value: Any) -> Any:
     """A column's value as digested: the same on both engines (PostgreSQL gives booleans, SQLite 0 and 1)."""
     if isinstance(value, bool):
@@ -225,13 +230,26 @@ def _plain(value: Any) -> Any:
 
 
 def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
-    body = json.dumps([table, *(_plain(v) for v in values)], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(keys.derived(key, "seal"), body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return digest_with(keys.derived(key, "seal"), table, values)
+
+
+def digest_with(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
+    """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context)."""
+    row = [table, *values]
+    if any(isinstance(v, bool | bytes | memoryview) for v in row):  # PostgreSQL's booleans; a round's key as hex
+        row = [_plain(v) for v in row]
+    body = _COMPACT(row)
+    return hmac.digest(seal_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
 
 
 def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
-    body = json.dumps([*place, meeting_id, key_id, digests], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hmac.new(keys.derived(key, "chain"), body.encode("utf-8"), hashlib.sha256).hexdigest()[:DIGEST_CHARS]
+    return mac_with(keys.derived(key, "chain"), place, meeting_id, key_id, digests)
+
+
+def mac_with(chain_key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
+    """group_mac with the derived "chain" key already made."""
+    body = _SORTED([*place, meeting_id, key_id, digests])
+    return hmac.digest(chain_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
 
 
 def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | None:
@@ -250,20 +268,6 @@ def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | N
         lambda sql, params: [tuple(r) for r in conn.exec_driver_sql(_native(conn, sql), params).all()],
         lambda meeting: keys.require(session, meeting),
         place,
-    )
-
-
-def seal_pending_raw(
-    cursor: Any, key_of: Callable[[int], tuple[str, bytes]], place: list[Any]
-) -> list[dict[str, Any]] | None:
-    """seal_pending on a DBAPI cursor whose connection has the triggers (`install`), with the meeting keys
-    given by the caller (already opened): the ballot save's fast path, which has no ORM session."""
-    touched = cursor.execute(f"SELECT tbl, id, meeting FROM {TOUCHED}").fetchall()
-    if not touched:
-        return None
-    cursor.execute(f"DELETE FROM {TOUCHED}")
-    return _groups(
-        [tuple(r) for r in touched], lambda sql, params: list(cursor.execute(sql, params).fetchall()), key_of, place
     )
 
 
