@@ -18,11 +18,19 @@ from alembic import command
 from alembic.util import CommandError
 from psycopg import sql
 
-from tests.helpers.builders import CHAIR_NAME, PASSPHRASES, build_round, sign_in_known_boards, valid_marks
+from tests.helpers.builders import (
+    CHAIR_NAME,
+    PASSPHRASES,
+    assert_vietnamese,
+    build_round,
+    sign_in_known_boards,
+    valid_marks,
+)
 from tests.pg import before_alembic
 from tests.pg.conftest import Host, new_database
 from vote_counter.cli import main
 from vote_counter.domain.model import RoundKind
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import migrations, pg_engine, pg_schema, seals, upgrade
 
@@ -216,3 +224,17 @@ def test_two_stations_opening_a_new_database_together_make_it_once(pg_host: Host
         t.join()
     assert not errors
     assert _shape(pg_host, empty)["revision"] == [(migrations.HEAD,)]
+
+
+def test_a_database_of_a_newer_version_is_refused_in_vietnamese_and_left_unchanged(pg_host: Host, pg_url: str) -> None:
+    name = pg_url.rsplit("/", 1)[1]
+    with _owner(pg_host, name) as conn:  # a host of a newer version upgraded the hall's database
+        conn.execute("UPDATE main.alembic_version SET version_num = '0099'")
+        conn.commit()
+    before = _shape(pg_host, name)
+    with pytest.raises(ServiceError) as refused:
+        Workspace.open(pg_url)
+    assert refused.value.code is ErrorCode.DATABASE_NEWER
+    assert "lược đồ 99" in refused.value.message and "kp_app:***@" in refused.value.message
+    assert_vietnamese(refused.value.message)
+    assert _shape(pg_host, name) == before
