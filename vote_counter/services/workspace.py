@@ -108,6 +108,11 @@ class Workspace:
                 pg_schema.ensure(engine)
             except (OperationalError, ProgrammingError, InterfaceError) as exc:
                 raise storage_error(exc) from exc
+            except NewerDatabaseError as exc:  # the hall's host runs a newer version: this station changes nothing
+                engine.dispose()
+                raise ServiceError(
+                    ErrorCode.DATABASE_NEWER, path=pg_engine.safe(url), found=exc.found, supported=SCHEMA_VERSION
+                ) from exc
         else:
             target = Path(path) if path is not None else default_database()
             in_memory = str(target) == ":memory:"
