@@ -1,0 +1,145 @@
+"""The seals' smaller promises, each stated here by hand (issue 18's mutation run on storage/seals.py and
+storage/audit.py found them unchecked): how a bad row is named in words, that a table registered later is
+sealed and checked like the others (its free columns excepted), and that the save's fast path stores its entry
+in the same canonical form as every other entry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from tests.helpers.builders import Built, build_round, confidence_marks, raw, workspace_at
+from vote_counter.domain.model import RoundKind, Stage
+from vote_counter.services.workspace import Workspace
+from vote_counter.storage import audit, seals
+from vote_counter.storage.seals import SealedTable
+
+# ------------------------------------------------------------------ the bad rows, in words
+
+
+def test_describe_names_each_row_by_its_table_label() -> None:
+    assert seals.describe([("tally_sheets", 3), ("rounds", 2)]) == "phiếu tổng hợp số 3, lượt bỏ phiếu số 2"
+    assert seals.describe([("ballots", 17)]) == "phiếu đã nhập số 17"
+    assert seals.describe([]) == ""
+
+
+def test_describe_names_an_unknown_table_by_its_own_name() -> None:
+    assert seals.describe([("bang_la", 5), ("meetings", 1)]) == "bang_la số 5, hội nghị số 1"
+
+
+def test_describe_lists_six_rows_and_counts_the_rest() -> None:
+    six = [("ballots", i) for i in range(1, 7)]
+    listed = ", ".join(f"phiếu đã nhập số {i}" for i in range(1, 7))
+    assert seals.describe(six) == listed  # exactly six: all of them, nothing "khác"
+    assert seals.describe([*six, ("ballots", 7)]) == listed + " và 1 dòng khác"
+    assert seals.describe([*six, ("ballots", 7), ("rounds", 2), ("nominees", 4)]) == listed + " và 3 dòng khác"
+    assert seals.describe(six, limit=2) == "phiếu đã nhập số 1, phiếu đã nhập số 2 và 4 dòng khác"
+
+
+# ------------------------------------------------------------------ a table sealed later
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Iterator[Built]:
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        yield build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+
+
+NOTES = SealedTable("ghi_chu", "ghi chú của Ban", ("meeting_id", "noi_dung"), "meeting")
+
+
+def _add_note(ws: Workspace, meeting_id: int, words: str) -> int:
+    """A module's own write: its row and its audit entry in one transaction, as services do."""
+    with ws.setup._write() as s:
+        s.execute(
+            text("INSERT INTO ghi_chu (meeting_id, noi_dung, lan_doc) VALUES (:m, :w, 0)"),
+            {"m": meeting_id, "w": words},
+        )
+        note_id = int(s.execute(text("SELECT max(id) FROM ghi_chu")).scalar_one())
+        audit.append(s, "Hoàng Thị Lan", "note_added", {"note": note_id})
+    return note_id
+
+
+def test_a_table_registered_later_is_sealed_and_checked(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = built.ws
+    meeting_id = built.meeting.id
+    assert meeting_id is not None
+    with raw(ws.path) as conn:
+        conn.execute(
+            "CREATE TABLE ghi_chu (id INTEGER PRIMARY KEY, meeting_id INTEGER NOT NULL, noi_dung TEXT NOT NULL, "
+            "lan_doc INTEGER NOT NULL)"
+        )
+    monkeypatch.setattr(seals, "SEALED", dict(seals.SEALED))  # the registry as it was, after the test
+    seals.register(NOTES)
+    assert seals.SEALED["ghi_chu"] is NOTES
+
+    note = _add_note(ws, meeting_id, "Phiếu số 3 bị rách góc")
+    entry = ws.audit.entries()[-1]
+    assert entry.action == "note_added"
+    (group,) = entry.details["seal"]
+    assert group["meeting"] == meeting_id and list(group["digests"]) == [f"ghi_chu:{note}"]
+    report = ws.audit.verify()
+    assert report.ok
+    with ws.audit._read() as s:
+        assert seals.verify(s).checked["ghi_chu"] == 1
+
+    with raw(ws.path) as conn:  # a column left out of the seal may change (as the lockout counters do)
+        conn.execute("UPDATE ghi_chu SET lan_doc = 5 WHERE id = ?", (note,))
+    assert ws.audit.verify().ok
+
+    with raw(ws.path) as conn:  # a sealed column may not
+        conn.execute("UPDATE ghi_chu SET noi_dung = 'Không có gì' WHERE id = ?", (note,))
+    report = ws.audit.verify()
+    assert not report.ok and report.bad_rows == (("ghi_chu", note),)
+    assert seals.describe(report.bad_rows) == f"ghi chú của Ban số {note}"
+
+
+# ------------------------------------------------------------------ one canonical form, fast path included
+
+
+def _stored(path: Path, action: str) -> list[str]:
+    with raw(path) as conn:
+        return [d for (d,) in conn.execute("SELECT details FROM audit_log WHERE action = ? ORDER BY seq", (action,))]
+
+
+def test_the_fast_path_stores_its_entry_in_the_canonical_form(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compact JSON, keys in sorted order at every level: "ballot", "pass", "round", "seal", "valid"; each seal
+    group "digests", "key", "mac", "meeting" (the save builds its details in another order)."""
+    ws = built.ws
+    fast: list[int] = []
+    real = audit.append_raw
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        fast.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "append_raw", counted)
+    ws.counting.record(built.round_id, built.printed[0].payload, confidence_marks(built.ids, [0, 1, 2]))
+    assert fast == [1]  # the save went through the fast path
+    (details,) = _stored(ws.path, "ballot_saved")
+    ballot = ws.counting.find(built.round_id, built.printed[0].serial)[0].id
+    pattern = (
+        rf'\{{"ballot":{ballot},"pass":1,"round":{built.round_id},'
+        r'"seal":\[\{"digests":\{("[a-z_]+:\d+":"[0-9a-f]{32}",?)+\},"key":"[0-9a-f]+","mac":"[0-9a-f]{32}",'
+        rf'"meeting":{built.meeting.id}\}}\],"valid":true\}}'
+    )
+    assert re.fullmatch(pattern, details), details
+    assert ws.audit.verify().ok
+
+
+def test_the_orm_path_keeps_vietnamese_as_written_and_sorts_keys(built: Built) -> None:
+    ws = built.ws
+    ws.stages.change(built.round_id, Stage.PREPARATION, "Sửa danh sách người có tên")
+    details = _stored(ws.path, "stage_changed")[-1]
+    rid = built.round_id
+    pattern = (
+        rf'\{{"from":"counting","reason":"Sửa danh sách người có tên","round":{rid},'  # Vietnamese not \\u-escaped
+        rf'"seal":\[\{{"digests":\{{"rounds:{rid}":"[0-9a-f]{{32}}"\}},"key":"[0-9a-f]+","mac":"[0-9a-f]{{32}}",'
+        rf'"meeting":{built.meeting.id}\}}\],"to":"preparation"\}}'
+    )
+    assert re.fullmatch(pattern, details), details
