@@ -65,14 +65,18 @@ def yes(dialog: QWidget) -> None:
     tab_to_button_and_press(dialog, texts.YES)
 
 
-def reason(text: str) -> Act:
-    """A reason typed into the prompt (Vietnamese, as an input method delivers it), then Enter."""
+def type_then_enter(text: str) -> Act:
+    """`text` typed into what has the focus (Vietnamese, as an input method delivers it), then Enter: a reason
+    into the prompt, a passphrase into the sign-in dialog."""
 
     def act(_dialog: QWidget) -> None:
         type_text(focused(), text)
         QTest.keyClick(focused(), Qt.Key.Key_Return)
 
     return act
+
+
+reason = type_then_enter
 
 
 def approve(chair: str = PASSPHRASES[CHAIR_NAME], second: str = PASSPHRASES[MEMBER_NAME]) -> Act:

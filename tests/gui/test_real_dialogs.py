@@ -23,18 +23,20 @@ from tests.gui.answer import (
     file_value,
     keyboard_back,
     reason,
+    type_then_enter,
     yes,
 )
 from tests.gui.conftest import Board, seed_round
-from tests.gui.keys import click
+from tests.gui.keys import click, open_tab
 from tests.gui.test_minutes_page import counted_round
-from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME
+from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME, PASSPHRASES, THIRD_NAME, board_accounts
 from vote_counter.domain.model import Stage
+from vote_counter.services.accounts import Credential
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import close_check, texts
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages import minutes_page
-from vote_counter.ui.sign_in import ApprovalDialog
+from vote_counter.ui.sign_in import ApprovalDialog, SignInDialog
 
 MakeWindow = Callable[[], MainWindow]
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
@@ -260,4 +262,58 @@ def test_reprinting_the_minutes_asks_why_and_two_people(
     assert (out / f"BienBan_luot{rid}_in2.pdf").exists()
     details = file_value(db, "SELECT details FROM audit_log WHERE action = 'minutes_printed' ORDER BY seq DESC LIMIT 1")
     assert isinstance(details, str) and "Cấp trên đề nghị gửi thêm bản" in details
+    assert _last_entry(db)[1] == f"{CHAIR_NAME} + {MEMBER_NAME}"
+
+
+def test_opening_the_count_asks_the_chair_when_a_member_is_signed_in(
+    real_dialogs: MakeWindow, workspace: Workspace, qtbot: QtBot
+) -> None:
+    rid = seed_round(workspace, counting=False).round_id
+    mid = workspace.setup.round(rid).meeting_id
+    assert mid is not None
+    member = next(m for m in workspace.setup.board(mid) if m.full_name == MEMBER_NAME)
+    assert member.id is not None
+    workspace.access.remember(mid, Credential(member.id, PASSPHRASES[MEMBER_NAME]))
+    db = workspace.path
+    window = real_dialogs()
+    before = file_state(db)
+
+    asked = answer(yes, ESCAPE)  # "Có", then no chair at the keyboard
+    click(qtbot, window.next_button)
+    assert asked.answered() and isinstance(asked.seen[1], SignInDialog)
+    assert file_state(db) == before and _stage(db, rid) == Stage.PREPARATION.value
+
+    asked = answer(yes, type_then_enter(PASSPHRASES[CHAIR_NAME]))  # the chair types hers and presses Enter
+    click(qtbot, window.next_button)
+    assert asked.answered()
+    assert _stage(db, rid) == Stage.COUNTING.value
+    assert _last_entry(db) == ("stage_changed", CHAIR_NAME)
+
+
+def test_removing_a_member_who_holds_a_passphrase_needs_two_people(
+    real_dialogs: MakeWindow, workspace: Workspace, qtbot: QtBot
+) -> None:
+    rid = seed_round(workspace).round_id
+    mid = workspace.setup.round(rid).meeting_id
+    assert mid is not None
+    board_accounts(workspace, workspace.setup.meeting(mid), third=True)  # a third member with a passphrase
+    db = workspace.path
+    window = real_dialogs()
+    setup = window.setup_page
+    open_tab(qtbot, window.tabs, setup)
+    open_tab(qtbot, setup.tabs, setup.board)
+    table = setup.board.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == THIRD_NAME)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualItemRect(table.item(row, 0)).center())
+    before = file_state(db)
+
+    asked = answer(ESCAPE)
+    click(qtbot, setup.board.remove_button)
+    assert asked.answered() and texts.ACTION_REMOVE_MEMBER in asked.texts[0]
+    assert file_state(db) == before
+
+    asked = answer(approve())
+    click(qtbot, setup.board.remove_button)
+    assert asked.answered()
+    assert file_value(db, "SELECT count(*) FROM board_members WHERE full_name = ?", THIRD_NAME) == 0
     assert _last_entry(db)[1] == f"{CHAIR_NAME} + {MEMBER_NAME}"
