@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from tests.helpers.builders import Built, build_round, confidence_marks, raw, workspace_at
+from tests.helpers.builders import Built, build_round, confidence_marks, make_meeting, raw, workspace_at
 from vote_counter.domain.model import RoundKind, Stage
 from vote_counter.services.workspace import Workspace
-from vote_counter.storage import audit, seals
+from vote_counter.storage import audit, keys, seals
 from vote_counter.storage.seals import SealedTable
 
 # ------------------------------------------------------------------ the bad rows, in words
@@ -143,3 +143,84 @@ def test_the_orm_path_keeps_vietnamese_as_written_and_sorts_keys(built: Built) -
         rf'"meeting":{built.meeting.id}\}}\],"to":"preparation"\}}'
     )
     assert re.fullmatch(pattern, details), details
+
+
+def test_append_raw_stores_any_details_as_append_does(built: Built) -> None:
+    """The fast path's writer takes any details a caller gives (Vietnamese, keys in any order) and stores them
+    in the one form: compact, sorted, not \\u-escaped; the chain then verifies and reads them back."""
+    ws = built.ws
+    details = {"z": [1, 2], "lý do": "Nhập nhầm phiếu", "a": 1}
+    with raw(ws.path) as conn:
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        last = cur.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        seq = audit.append_raw(cur, (last[0], last[1]), "Hoàng Thị Lan", "note_added", details, lambda _place: None)
+        cur.execute("COMMIT")
+    assert seq == last[0] + 1
+    (stored,) = _stored(ws.path, "note_added")
+    assert stored == '{"a":1,"lý do":"Nhập nhầm phiếu","z":[1,2]}'
+    assert ws.audit.verify().ok
+    entry = ws.audit.entries()[-1]
+    assert (entry.seq, entry.actor, entry.details) == (seq, "Hoàng Thị Lan", details)
+
+
+# ------------------------------------------------------------------ one meeting's check, another's rows
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> Iterator[tuple[Built, Built]]:
+    """Two meetings, each with its own board, key and round."""
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        first = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+        second = build_round(
+            ws, RoundKind.CONFIDENCE, meeting=make_meeting(ws, "Hội nghị thứ hai"), nominees=3, printed=4
+        )
+        for b in (first, second):
+            ws.counting.record(b.round_id, b.printed[0].payload, confidence_marks(b.ids, [0, 1, 2]))
+        assert first.meeting.id != second.meeting.id
+        yield first, second
+
+
+def _verify(ws: Workspace, meeting_id: int | None = None) -> seals.SealReport:
+    with ws.audit._read() as s:
+        return seals.verify(s, meeting_id)
+
+
+def test_a_meeting_is_checked_apart_from_the_other(two: tuple[Built, Built]) -> None:
+    first, second = two
+    ws = first.ws
+    m1, m2 = first.meeting.id, second.meeting.id
+    assert m1 is not None and m2 is not None
+    with raw(ws.path) as conn:
+        conn.execute("UPDATE nominees SET full_name = 'Người khác' WHERE id = ?", (second.ids[0],))
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM nominees WHERE id = ?", (second.ids[2],))
+    edited, deleted = ("nominees", second.ids[0]), ("nominees", second.ids[2])
+    assert _verify(ws, m1).ok and _verify(ws, m1).bad_rows == ()
+    assert _verify(ws, m2).bad_rows == tuple(sorted([edited, deleted]))
+    assert _verify(ws).bad_rows == tuple(sorted([edited, deleted]))
+    with raw(ws.path) as conn:  # the first meeting's own row edited: its check sees it, the second's does not
+        conn.execute("UPDATE nominees SET full_name = 'Người khác' WHERE id = ?", (first.ids[1],))
+    assert _verify(ws, m1).bad_rows == (("nominees", first.ids[1]),)
+    assert _verify(ws, m2).bad_rows == tuple(sorted([edited, deleted]))
+
+
+def test_a_meeting_whose_key_is_shut_is_named_and_its_rows_left_unchecked(two: tuple[Built, Built]) -> None:
+    first, second = two
+    ws = first.ws
+    m1, m2 = first.meeting.id, second.meeting.id
+    assert m1 is not None and m2 is not None
+    with raw(ws.path) as conn:
+        conn.execute("UPDATE nominees SET full_name = 'Người khác' WHERE id = ?", (second.ids[0],))
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM nominees WHERE id = ?", (second.ids[2],))
+    keys.forget_all()  # a new process …
+    ws.access.open_keys(m1)  # … where only the first meeting's board has signed in
+    report = _verify(ws)
+    assert report.locked == (m2,)
+    assert report.ok and report.bad_rows == ()  # the second meeting's rows, changed or gone, were not checked
+    assert _verify(ws, m1).locked == () and _verify(ws, m2).locked == (m2,)
+    assert report.checked["nominees"] == 3  # the first meeting's three
+    ws.access.open_keys(m2)
+    report = _verify(ws)
+    assert report.locked == () and report.bad_rows == (("nominees", second.ids[0]), ("nominees", second.ids[2]))
