@@ -5,6 +5,7 @@ in the same canonical form as every other entry."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +131,7 @@ def test_the_fast_path_stores_its_entry_in_the_canonical_form(built: Built, monk
     )
     assert re.fullmatch(pattern, details), details
     assert ws.audit.verify().ok
+    _utc_with_offset(ws.audit.entries()[-1].at)
 
 
 def test_the_orm_path_keeps_vietnamese_as_written_and_sorts_keys(built: Built) -> None:
@@ -143,6 +145,7 @@ def test_the_orm_path_keeps_vietnamese_as_written_and_sorts_keys(built: Built) -
         rf'"meeting":{built.meeting.id}\}}\],"to":"preparation"\}}'
     )
     assert re.fullmatch(pattern, details), details
+    _utc_with_offset(ws.audit.entries()[-1].at)
 
 
 def test_append_raw_stores_any_details_as_append_does(built: Built) -> None:
@@ -162,6 +165,14 @@ def test_append_raw_stores_any_details_as_append_does(built: Built) -> None:
     assert ws.audit.verify().ok
     entry = ws.audit.entries()[-1]
     assert (entry.seq, entry.actor, entry.details) == (seq, "Hoàng Thị Lan", details)
+    _utc_with_offset(entry.at)
+
+
+def _utc_with_offset(at: str) -> None:
+    """The entry's time: UTC, with its offset written, to the microsecond (2026-11-30T00:12:03.123456+00:00)."""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", at), at
+    moment = dt.datetime.fromisoformat(at)
+    assert abs(moment - dt.datetime.now(dt.UTC)) < dt.timedelta(hours=1)  # now, not the local clock's hour
 
 
 # ------------------------------------------------------------------ one meeting's check, another's rows
@@ -224,3 +235,28 @@ def test_a_meeting_whose_key_is_shut_is_named_and_its_rows_left_unchecked(two: t
     ws.access.open_keys(m2)
     report = _verify(ws)
     assert report.locked == () and report.bad_rows == (("nominees", second.ids[0]), ("nominees", second.ids[2]))
+
+
+# ------------------------------------------------------------------ nothing left unsealed at commit
+
+
+def test_rows_changed_after_the_last_entry_get_an_entry_of_their_own_by_the_same_actor(built: Built) -> None:
+    """A transaction that writes a sealed row after its entry is sealed at commit by one more entry,
+    "rows_sealed", in the name of whoever acted in it; with no entry at all, in the app's name."""
+    ws = built.ws
+    nominee = built.ids[0]
+    with ws.setup._write() as s:
+        audit.append(s, "Ngô Quốc Việt", "note_added", {"note": 1})
+        s.execute(text("UPDATE nominees SET unit = 'Phòng Tổ chức' WHERE id = :i"), {"i": nominee})
+    last, before_last = ws.audit.entries()[-1], ws.audit.entries()[-2]
+    assert (before_last.action, before_last.actor) == ("note_added", "Ngô Quốc Việt")
+    assert "seal" not in before_last.details  # nothing was written before it
+    assert (last.action, last.actor) == ("rows_sealed", "Ngô Quốc Việt")
+    assert list(last.details["seal"][0]["digests"]) == [f"nominees:{nominee}"]
+    assert ws.audit.verify().ok
+
+    with ws.setup._write() as s:
+        s.execute(text("UPDATE nominees SET unit = 'Phòng Kế hoạch' WHERE id = :i"), {"i": nominee})
+    last = ws.audit.entries()[-1]
+    assert (last.action, last.actor) == ("rows_sealed", "Kiểm Phiếu")
+    assert ws.audit.verify().ok
