@@ -210,6 +210,9 @@ def test_a_meeting_is_checked_apart_from_the_other(two: tuple[Built, Built]) -> 
     assert _verify(ws, m1).ok and _verify(ws, m1).bad_rows == ()
     assert _verify(ws, m2).bad_rows == tuple(sorted([edited, deleted]))
     assert _verify(ws).bad_rows == tuple(sorted([edited, deleted]))
+    with ws.audit._read() as s:  # the chain and one meeting's rows, as results and minutes ask before they show
+        assert audit.verify(s, m1).ok
+        assert not audit.verify(s, m2).ok and audit.verify(s, m2).bad_rows == tuple(sorted([edited, deleted]))
     with raw(ws.path) as conn:  # the first meeting's own row edited: its check sees it, the second's does not
         conn.execute("UPDATE nominees SET full_name = 'Người khác' WHERE id = ?", (first.ids[1],))
     assert _verify(ws, m1).bad_rows == (("nominees", first.ids[1]),)
