@@ -1,11 +1,13 @@
-"""The seals' smaller promises, each stated here by hand (issue 18's mutation run on storage/seals.py and
-storage/audit.py found them unchecked): how a bad row is named in words, that a table registered later is
-sealed and checked like the others (its free columns excepted), and that the save's fast path stores its entry
-in the same canonical form as every other entry."""
+"""The audit chain's and the seals' smaller promises, each stated here by hand (issue 18's mutation run on
+storage/seals.py and storage/audit.py found them unchecked): how a bad row is named in words; that a table
+registered later is sealed and checked like the others (its free columns excepted); that both write paths store
+entries in one canonical form, hashed as the verifier shipped on the USB stick recomputes them; that one
+meeting's check leaves another's rows alone; that rows changed after the last entry are sealed at commit."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from sqlalchemy import text
 
 from tests.helpers.builders import Built, build_round, confidence_marks, make_meeting, raw, workspace_at
 from vote_counter.domain.model import RoundKind, Stage
+from vote_counter.exchange import standalone_verify
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import audit, keys, seals
 from vote_counter.storage.seals import SealedTable
@@ -263,3 +266,49 @@ def test_rows_changed_after_the_last_entry_get_an_entry_of_their_own_by_the_same
     last = ws.audit.entries()[-1]
     assert (last.action, last.actor) == ("rows_sealed", "Kiểm Phiếu")
     assert ws.audit.verify().ok
+
+
+# ------------------------------------------------------------------ the chain, against the verifier on the stick
+
+
+GENESIS = "0" * 64
+
+
+def test_every_hash_is_what_the_shipped_verifier_computes(built: Built) -> None:
+    """verify.py, written apart from storage/audit.py and copied onto the USB stick, recomputes each entry's
+    hash from its row: the app's chain must be exactly that one, Vietnamese actors and details included."""
+    ws = built.ws
+    ws.stages.change(built.round_id, Stage.PREPARATION, "Sửa danh sách người có tên")
+    with raw(ws.path) as conn:
+        rows = conn.execute(
+            "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY seq"
+        ).fetchall()
+    assert any(not actor.isascii() for _, _, actor, *_ in rows)
+    prev = GENESIS
+    for seq, at, actor, action, details, prev_hash, digest in rows:
+        entry = {"seq": seq, "at": at, "actor": actor, "action": action, "details": json.loads(details)}
+        assert prev_hash == prev, seq
+        assert digest == standalone_verify.audit_entry_hash(prev, entry), seq
+        prev = digest
+    assert ws.audit.head() == prev
+
+
+def test_a_renumbered_and_rehashed_last_entry_that_seals_nothing_is_caught_by_its_number(built: Built) -> None:
+    """No seal group to give it away: only its number is wrong (its link and hash are whole)."""
+    ws = built.ws
+    with ws.setup._write() as s:
+        audit.append(s, "Hoàng Thị Lan", "note_added", {"note": 1})
+    with raw(ws.path) as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        seq, at, actor, action, details, prev = conn.execute(
+            "SELECT seq, at, actor, action, details, prev_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        assert action == "note_added" and "seal" not in json.loads(details)
+        new = seq + 5
+        forged = {"seq": new, "at": at, "actor": actor, "action": action, "details": json.loads(details)}
+        conn.execute(
+            "UPDATE audit_log SET seq = ?, hash = ? WHERE seq = ?",
+            (new, standalone_verify.audit_entry_hash(prev, forged), seq),
+        )
+    report = ws.audit.verify()
+    assert report.ok is False and report.first_bad_seq == new and report.entries == seq - 1
