@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.helpers.builders import Built, build_round, confidence_marks, make_meeting, raw, workspace_at
-from vote_counter.domain.model import RoundKind, Stage
+from vote_counter.domain.model import BoardMember, BoardRole, RoundKind, Stage
 from vote_counter.exchange import standalone_verify
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import audit, keys, seals
@@ -312,3 +312,26 @@ def test_a_renumbered_and_rehashed_last_entry_that_seals_nothing_is_caught_by_it
         )
     report = ws.audit.verify()
     assert report.ok is False and report.first_bad_seq == new and report.entries == seq - 1
+
+
+def test_the_first_passphrase_reseals_the_meeting_in_a_new_process(tmp_path: Path) -> None:
+    """A meeting set up without accounts; the app is closed and opened again, and the first thing done is the
+    chair setting her passphrase: the meeting gets a fresh key that only the passphrase opens, and every row of
+    the meeting is sealed again with it in that same transaction (the first write on the new connection)."""
+    path = tmp_path / "kp.sqlite3"
+    with workspace_at(path) as ws:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4, counting=False, accounts=False)
+        meeting_id = built.meeting.id
+        assert meeting_id is not None
+        chair = ws.setup.add_board_member(BoardMember(None, meeting_id, "Hoàng Thị Lan", BoardRole.CHAIR))
+        assert chair.id is not None
+    keys.forget_all()
+    with workspace_at(path) as ws:
+        ws.accounts.set_passphrase(chair.id, "trưởng ban kiểm phiếu")
+        last = ws.audit.entries()[-1]
+        assert last.action == "passphrase_set"
+        sealed = set(last.details["seal"][0]["digests"])
+        assert {f"nominees:{i}" for i in built.ids} <= sealed and f"rounds:{built.round_id}" in sealed
+        assert f"meetings:{meeting_id}" in sealed and f"board_members:{chair.id}" in sealed
+        report = ws.audit.verify()
+        assert report.ok, report
