@@ -335,3 +335,18 @@ def test_the_first_passphrase_reseals_the_meeting_in_a_new_process(tmp_path: Pat
         assert f"meetings:{meeting_id}" in sealed and f"board_members:{chair.id}" in sealed
         report = ws.audit.verify()
         assert report.ok, report
+
+
+def test_a_thousand_rows_written_at_once_are_all_sealed(built: Built) -> None:
+    """Rows are read back for their digests 500 at a time: a batch of 1,001 printed serials (three chunks, the
+    last of one row) is sealed row by row, none taken for deleted."""
+    ws = built.ws
+    ws.register.print_batch(built.round_id, 1001)
+    entry = ws.audit.entries()[-1]
+    assert entry.action == "ballots_printed"
+    digests = entry.details["seal"][0]["digests"]
+    with raw(ws.path) as conn:
+        newest = [i for (i,) in conn.execute("SELECT id FROM ballot_register ORDER BY id DESC LIMIT 1001")]
+    assert len(newest) == 1001
+    assert all(re.fullmatch(r"[0-9a-f]{32}", str(digests.get(f"ballot_register:{i}"))) for i in newest)
+    assert ws.audit.verify().ok
