@@ -350,3 +350,27 @@ def test_a_thousand_rows_written_at_once_are_all_sealed(built: Built) -> None:
     assert len(newest) == 1001
     assert all(re.fullmatch(r"[0-9a-f]{32}", str(digests.get(f"ballot_register:{i}"))) for i in newest)
     assert ws.audit.verify().ok
+
+
+def test_rows_deleted_by_a_cascade_are_sealed_as_gone_with_their_parent(built: Built) -> None:
+    """A round deleted with everything that hangs on it (the foreign keys cascade): its nominees and printed
+    serials can no longer say which meeting they belonged to, yet the entry seals them as gone, in the meeting's
+    own group, so the check does not report them missing."""
+    ws = built.ws
+    other = build_round(ws, RoundKind.APPROVAL, meeting=built.meeting, nominees=2, printed=3, counting=False)
+    children = [f"nominees:{i}" for i in other.ids]
+    with raw(ws.path) as conn:
+        children += [
+            f"ballot_register:{i}"
+            for (i,) in conn.execute("SELECT id FROM ballot_register WHERE round_id = ?", (other.round_id,))
+        ]
+    assert len(children) == 5
+    with ws.setup._write() as s:
+        s.execute(text("DELETE FROM rounds WHERE id = :r"), {"r": other.round_id})
+        audit.append(s, "Hoàng Thị Lan", "round_deleted", {"round": other.round_id})
+    entry = ws.audit.entries()[-1]
+    (group,) = entry.details["seal"]
+    assert group["meeting"] == built.meeting.id
+    assert group["digests"] == dict.fromkeys(sorted([f"rounds:{other.round_id}", *children]))  # every one null
+    report = ws.audit.verify()
+    assert report.ok and report.bad_rows == ()
