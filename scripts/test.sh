@@ -46,6 +46,8 @@ fi
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/lint-imports
+# The translation catalog: every text translated, placeholders kept, the .pot and the committed .mo current.
+.venv/bin/python scripts/catalogs.py check
 
 # The package a board installs: build the one-folder bundle and run its self-test without a display.
 if [ "$bundle" = 1 ]; then

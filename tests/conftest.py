@@ -22,3 +22,20 @@ def pytest_configure(config: object) -> None:
     markexpr = str(getattr(getattr(config, "option", None), "markexpr", "") or "")
     wanted = "slow" if "slow" in markexpr and "not slow" not in markexpr else "ci"
     settings.load_profile(os.environ.get("KP_HYPOTHESIS_PROFILE", wanted))
+
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in the default language, whatever the machine's KP_LANG, and a test that switched to
+    English (`--lang en`, the English window) leaves no English behind for the next one."""
+    from vote_counter import i18n
+
+    monkeypatch.delenv(i18n.ENV_LANG, raising=False)
+    yield
+    if i18n.current_language() != i18n.VIETNAMESE:
+        i18n.use_language(i18n.VIETNAMESE)

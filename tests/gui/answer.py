@@ -22,6 +22,7 @@ from tests.gui.conftest import type_text
 from tests.gui.keys import focused, tab_to_button_and_press
 from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME, PASSPHRASES
 from vote_counter.ui import texts
+from vote_counter.ui.jobs import ProgressDialog
 from vote_counter.ui.sign_in import ApprovalDialog
 
 Act = Callable[[QWidget], None]
@@ -130,6 +131,8 @@ class Answers:
         if self._stopped:
             return
         dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ProgressDialog):  # a job's progress (ui/jobs.py): never a question
+            dialog = None
         if dialog is not None and not (self.seen and dialog is self.seen[-1]):
             self._idle = 0
             self._answer(dialog)

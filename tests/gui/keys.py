@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import type_text
+from vote_counter.ui.jobs import ProgressDialog
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -93,6 +94,10 @@ class Modal:
 
     def _poll(self) -> None:
         dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ProgressDialog):  # a job running (ui/jobs.py): not a question, wait for what follows
+            self._tries = 0
+            QTimer.singleShot(5, self._poll)
+            return
         if dialog is None or (self.seen and dialog is self.seen[-1]):
             self._tries += 1
             if self._tries < 2000:  # a dialog that never comes ends the polling; the test's assert says so

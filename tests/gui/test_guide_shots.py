@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
+from tests.gui.job_wait import settle, wait_job
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs, once_shown
 from vote_counter.ui.main_window import MainWindow
@@ -69,6 +70,7 @@ def test_guide_pictures(
     window.resize(1366, 768)
     shot(window, "01_bat_dau")
     qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    wait_job(qtbot, window.ctx.jobs)  # the sample meeting is built off the UI thread
     assert shown and "mai-truong-ban" in shown[0]
     demo_meeting_id = window.ctx.meeting_id
     assert demo_meeting_id is not None
@@ -107,12 +109,14 @@ def test_guide_pictures(
     monkeypatch.setattr(minutes_page, "open_file", lambda _path: None)
     window.tabs.setCurrentWidget(window.minutes_page)
     window.minutes_page.write_minutes()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == []
     shot(window, "07_bien_ban")
     usb = tmp_path / "usb"
     usb.mkdir()
     monkeypatch.setattr(usb_dialog, "choose_export_target", lambda _parent: usb)
     window.minutes_page.export_usb()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == [] and window.minutes_page.status.kind == "ok", window.minutes_page.status.text()
     shot(window, "08_xuat_usb")
 

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.answer import ENTER, ESCAPE, answer, approve, reason, yes
 from tests.gui.conftest import NAMES, Seeded, seed_round
+from tests.gui.job_wait import settle
 from tests.gui.keys import Modal, click, press
 from vote_counter import platform_os
 from vote_counter.domain.model import BallotMarks, Stage
@@ -24,6 +25,8 @@ from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages import minutes_page, usb_dialog
 
 MakeWindow = Callable[[], MainWindow]
+# Offscreen Qt says this for every real dialog, the progress dialog of a job (ui/jobs.py) included.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 def count_ballots(ws: Workspace, seeded: Seeded, marks: str) -> None:
@@ -116,6 +119,7 @@ def test_minutes_reprint_annex_results_summary(
     assert page.check_code.text() == code
 
     page.minutes_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     pdf, docx = out / f"BienBan_luot{rid}.pdf", out / f"BienBan_luot{rid}.docx"
     assert errors == []
     assert pdf.read_bytes().startswith(b"%PDF") and docx.read_bytes().startswith(b"PK")
@@ -137,11 +141,14 @@ def test_minutes_reprint_annex_results_summary(
     # A second print asks why (the real prompt); Escape writes nothing. A reason typed, then the two people.
     cancelled = answer(ESCAPE)
     click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py); the prompt comes when the job refuses
     assert cancelled.answered() and "In lại biên bản — ghi rõ lý do" in cancelled.texts[0]
     assert page.status.kind == "info" and len(page.written_files()) == 2
     signed_print = pdf.read_bytes()
     reprint = answer(reason("Cấp trên đề nghị gửi thêm bản"), approve())
     click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)
+    settle(window.ctx.jobs)  # the reprint itself, a second job started once the two people approved
     assert reprint.answered() and errors == []
     assert page.status.kind == "ok"
     # The reprint gets new names: the first print's files (the ones signed) are never overwritten.
@@ -155,14 +162,17 @@ def test_minutes_reprint_annex_results_summary(
     assert printed[1].details["check_code"] == code
 
     page.annex_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     annex = out / f"NhatKyNhapPhieu_luot{rid}.pdf"
     assert annex.read_bytes().startswith(b"%PDF")
     assert seeded.ballots[0].serial not in pdf_text(annex)  # the annex carries no serials
     page.results_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     meeting_id = window.ctx.meeting_id
     xlsx, js = out / f"KetQua_hoinghi{meeting_id}.xlsx", out / f"KetQua_hoinghi{meeting_id}.json"
     assert xlsx.read_bytes().startswith(b"PK") and code in js.read_text(encoding="utf-8")
     page.summary_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     summary = out / f"TongHop_hoinghi{meeting_id}.pdf"
     assert summary.read_bytes().startswith(b"%PDF")
     assert page.written_files()[-4:] == [annex, xlsx, js, summary]
@@ -188,12 +198,14 @@ def test_a_folder_that_cannot_be_written_is_said_in_a_message_box(
     page = window.minutes_page
     window.tabs.setCurrentWidget(page)
     page.annex_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert len(errors) == 1 and str(blocker) in errors[0]
     assert page.status.kind == "error" and page.written_files() == []
 
     # Cancelling the folder dialog does nothing at all.
     monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: None)
     page.minutes_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert len(errors) == 1 and not any(e.action == "minutes_printed" for e in workspace.audit.entries())
 
 
@@ -212,7 +224,9 @@ def test_screenshot_after_closing(
     page = window.minutes_page
     window.tabs.setCurrentWidget(page)
     page.minutes_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     page.results_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == []
     QApplication.processEvents()
     path = directory / "5_bien_ban_sau_ket_thuc.png"
@@ -243,6 +257,7 @@ def test_usb_export_is_verified_before_it_says_done(
     assert page.usb_button.isEnabled()
     page.usb_encrypt.setChecked(encrypt)
     page.usb_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == []
     (folder,) = [p for p in stick.iterdir() if p.is_dir()]
     assert page.status.kind == "ok" and "có thể rút USB" in page.status.text() and str(folder) in page.status.text()
@@ -288,6 +303,7 @@ def test_the_usb_dialog_lists_the_sticks_or_says_none_is_plugged_in(
 
     modal = Modal(look_then_cancel)
     click(qtbot, page.usb_button)
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert modal.answered()
     assert modal.titles == [texts.USB_TITLE]
     assert listed == [len(drives)]

@@ -27,6 +27,7 @@ from tests.gui.answer import (
     yes,
 )
 from tests.gui.conftest import Board, seed_round
+from tests.gui.job_wait import settle
 from tests.gui.keys import click, open_tab
 from tests.gui.test_minutes_page import counted_round
 from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME, PASSPHRASES, THIRD_NAME, board_accounts
@@ -237,6 +238,7 @@ def test_reprinting_the_minutes_asks_why_and_two_people(
     page = window.minutes_page
     window.tabs.setCurrentWidget(page)
     click(qtbot, page.minutes_button)  # the first print: no question asked
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     first = sorted(out.iterdir())
     assert [p.name for p in first] == [f"BienBan_luot{rid}.docx", f"BienBan_luot{rid}.pdf"]
     db = workspace.path
@@ -244,12 +246,16 @@ def test_reprinting_the_minutes_asks_why_and_two_people(
 
     asked = answer(ESCAPE)  # why print again? — no answer
     click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)  # the prompt and approval come when the job refuses; then the reprint's own job
+    settle(window.ctx.jobs)
     assert asked.answered() and "In lại biên bản — ghi rõ lý do" in asked.texts[0]
     assert sorted(out.iterdir()) == first and file_state(db) == before
 
     # A reason, then Escape on the two people's dialog: refused in a message box (closed with Enter).
     asked = answer(reason("Cấp trên đề nghị gửi thêm bản"), ESCAPE, ENTER)
     click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)  # the prompt and approval come when the job refuses; then the reprint's own job
+    settle(window.ctx.jobs)
     assert asked.answered(3) and isinstance(asked.seen[2], QMessageBox)
     assert texts.ACTION_REPRINT in asked.texts[1]
     assert page.status.kind == "error" and page.status.text() in asked.texts[2]
@@ -257,6 +263,8 @@ def test_reprinting_the_minutes_asks_why_and_two_people(
 
     asked = answer(reason("Cấp trên đề nghị gửi thêm bản"), approve())
     click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)  # the prompt and approval come when the job refuses; then the reprint's own job
+    settle(window.ctx.jobs)
     assert asked.answered(2)
     assert page.status.kind == "ok"
     assert (out / f"BienBan_luot{rid}_in2.pdf").exists()

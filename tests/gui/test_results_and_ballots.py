@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, seed_round
+from tests.gui.job_wait import wait_job
 from tests.gui.keys import click, open_tab, retype
 from vote_counter.domain.model import BallotMarks, Counts, RoundKind
 from vote_counter.services.workspace import Workspace
@@ -72,6 +73,7 @@ def test_projector_disabled_for_results_not_announced(
     assert window.results_page.projector is None
 
 
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, the job's progress dialog
 def test_print_ballots_and_exchange_a_spoiled_one(
     make_window: MakeWindow, workspace: Workspace, tmp_path: Path, qtbot: QtBot
 ) -> None:
@@ -85,6 +87,7 @@ def test_print_ballots_and_exchange_a_spoiled_one(
     assert page.register_labels["printed"].text() == "2"
     retype(qtbot, page.count, "3")
     click(qtbot, page.print_button)
+    wait_job(qtbot, window.ctx.jobs)  # hundreds of ballots are printed off the UI thread
     assert page.status.kind == "ok", page.status.text()
     assert len(opened) == 1 and opened[0].read_bytes().startswith(b"%PDF")
     summary = workspace.register.summary(seeded.round_id)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.gui.job_wait import settle
 from vote_counter import platform_os
 from vote_counter.domain.model import Meeting, Nominee, Round, RoundKind, Stage
 from vote_counter.exchange.verify import verify_package
@@ -93,6 +94,7 @@ def test_encrypted_export_passphrase_survives_enter_in_the_real_dialog(
 
     QTimer.singleShot(0, while_shown)
     page.usb_button.click()
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
     assert errors == [] and len(seen) == 1
     (package,) = [p for p in folder.iterdir() if p.is_dir()]
     assert verify_package(package, passphrase=seen[0]).ok  # the passphrase shown is the one that opens it

@@ -7,10 +7,10 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from vote_counter import __version__
+from vote_counter import __version__, i18n
 from vote_counter.cli import argparse_vi
 from vote_counter.cli.entering import RunStopped
 from vote_counter.cli.entering import add_commands as add_entering_commands
@@ -32,6 +32,7 @@ from vote_counter.domain.model import (
 from vote_counter.domain.rules import Result
 from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.commands import add_commands
+from vote_counter.i18n import ENV_LANG, LANGUAGES, N_, _
 from vote_counter.platform_os import NoTerminal, stdin_is_terminal
 from vote_counter.services.accounts import Approval, Credential
 from vote_counter.services.definition import parse_definition, read_definition
@@ -53,10 +54,10 @@ ENV_PASSPHRASE = "KP_PASSPHRASE"  # of the member named by --as
 ENV_PASSPHRASE2 = "KP_PASSPHRASE2"  # of the member named by --with
 ENV_NEW_PASSPHRASE = "KP_NEW_PASSPHRASE"  # the new one, for `passphrase`
 COUNT_HELP = {
-    "summoned": "số người được triệu tập (S)",
-    "present": "số người có mặt (P)",
-    "issued": "số phiếu phát ra (I)",
-    "collected": "số phiếu thu về, đếm tay (C)",
+    "summoned": N_("số người được triệu tập (S)"),
+    "present": N_("số người có mặt (P)"),
+    "issued": N_("số phiếu phát ra (I)"),
+    "collected": N_("số phiếu thu về, đếm tay (C)"),
 }
 
 
@@ -67,12 +68,15 @@ def _secret(prompt: str, env: str) -> str:
     if value is not None:
         return value
     who = prompt.strip().rstrip(":")
+    what = who[:1].lower() + who[1:]  # "Mật khẩu của X" inside a sentence
     if not stdin_is_terminal():
-        raise UsageError(f"không có cửa sổ dòng lệnh để hỏi {who[:1].lower()}{who[1:]}: hãy đặt biến môi trường {env}")
+        raise UsageError(
+            _("không có cửa sổ dòng lệnh để hỏi {what}: hãy đặt biến môi trường {env}").format(what=what, env=env)
+        )
     try:
         return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt) as exc:
-        raise UsageError(f"chưa nhập {who[:1].lower()}{who[1:]}") from exc
+        raise UsageError(_("chưa nhập {what}").format(what=what)) from exc
 
 
 def _members_named(ws: Workspace, name: str) -> list[BoardMember]:
@@ -89,19 +93,25 @@ def sign_in(ws: Workspace, as_name: str | None, with_name: str | None, *, ask: b
 
     The passphrases are only collected here; each service call verifies them again."""
     if with_name and not as_name:
-        raise UsageError("--with cần đi cùng --as (Trưởng ban hoặc thành viên thứ nhất)")
+        raise UsageError(_("--with cần đi cùng --as (Trưởng ban hoặc thành viên thứ nhất)"))
     if not as_name:
         return
     first = _members_named(ws, as_name)
     if not first:
-        raise UsageError(f"không có thành viên Ban kiểm phiếu nào tên “{as_name}” (--as)")
+        raise UsageError(_("không có thành viên Ban kiểm phiếu nào tên “{as_name}” (--as)").format(as_name=as_name))
     second = _members_named(ws, with_name) if with_name else []
     if with_name and not second:
-        raise UsageError(f"không có thành viên Ban kiểm phiếu nào tên “{with_name}” (--with)")
+        raise UsageError(
+            _("không có thành viên Ban kiểm phiếu nào tên “{with_name}” (--with)").format(with_name=with_name)
+        )
     if not ask:
         return
-    pass1 = _secret(f"Mật khẩu của {first[0].full_name}: ", ENV_PASSPHRASE)
-    pass2 = _secret(f"Mật khẩu của {second[0].full_name}: ", ENV_PASSPHRASE2) if second else ""
+    pass1 = _secret(_("Mật khẩu của {full_name}: ").format(full_name=first[0].full_name), ENV_PASSPHRASE)
+    pass2 = (
+        _secret(_("Mật khẩu của {full_name}: ").format(full_name=second[0].full_name), ENV_PASSPHRASE2)
+        if second
+        else ""
+    )
     # Checked once here, so a wrong passphrase is one message before anything runs (and counts once
     # towards the lockout). Only when the name is one account: the same person may sit on the boards of
     # several meetings with different passphrases, and each service call checks its own meeting's.
@@ -140,11 +150,15 @@ def cmd_create_meeting(ws: Workspace, args: argparse.Namespace) -> int:
     plan = parse_definition(read_definition(Path(args.file)), Path(args.file).name)
     meeting = ws.definitions.create(plan)
     assert meeting.id is not None
-    _out(f"Đã tạo hội nghị số {meeting.id}: {meeting.title}")
+    _out(_("Đã tạo hội nghị số {id}: {title}").format(id=meeting.id, title=meeting.title))
     for r in ws.setup.rounds(MeetingId(meeting.id)):
-        _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}, {len(ws.setup.nominees(RoundId(r.id or 0)))} người)")
+        _out(
+            _("  lượt {id}: {title} ({kind}, {count} người)").format(
+                id=r.id, title=r.title, kind=_(KIND[r.kind]), count=len(ws.setup.nominees(RoundId(r.id or 0)))
+            )
+        )
         for warning in ws.setup.name_warnings(RoundId(r.id or 0)):
-            _err(f"  Cảnh báo (lượt {r.id}): {warning}")
+            _err(_("  Cảnh báo (lượt {id}): {warning}").format(id=r.id, warning=warning))
     return 0
 
 
@@ -155,38 +169,48 @@ def cmd_passphrase(ws: Workspace, args: argparse.Namespace) -> int:
     wanted = nfc(args.name).casefold()
     member = next((b for b in ws.setup.board(meeting_id) if nfc(b.full_name).casefold() == wanted), None)
     if member is None or member.id is None:
-        raise UsageError(f"hội nghị {args.meeting} không có thành viên Ban kiểm phiếu tên “{args.name}”")
+        raise UsageError(
+            _("hội nghị {meeting} không có thành viên Ban kiểm phiếu tên “{name}”").format(
+                meeting=args.meeting, name=args.name
+            )
+        )
     current: str | None = None
     auth = None
     if member.has_passphrase:
         if args.reset:
             auth = ws.access.signed_in.get(meeting_id)
             if auth is None:
-                raise UsageError("đặt lại mật khẩu cần --as (Trưởng ban) và --with (một thành viên khác)")
+                raise UsageError(_("đặt lại mật khẩu cần --as (Trưởng ban) và --with (một thành viên khác)"))
         else:
             signed = ws.access.signed_in.get(meeting_id)
             first = signed.first if isinstance(signed, Approval) else signed
             if first is not None and first.member_id == member.id:
                 current = first.passphrase
             else:
-                current = _secret(f"Mật khẩu hiện tại của {member.full_name}: ", ENV_PASSPHRASE)
+                current = _secret(
+                    _("Mật khẩu hiện tại của {full_name}: ").format(full_name=member.full_name), ENV_PASSPHRASE
+                )
     new = os.environ.get(ENV_NEW_PASSPHRASE)
     if new is None:
-        new = _secret(f"Mật khẩu mới của {member.full_name}: ", ENV_NEW_PASSPHRASE)
-        if _secret("Nhập lại mật khẩu mới: ", ENV_NEW_PASSPHRASE) != new:
-            raise UsageError("hai lần nhập mật khẩu mới không giống nhau")
+        new = _secret(_("Mật khẩu mới của {full_name}: ").format(full_name=member.full_name), ENV_NEW_PASSPHRASE)
+        if _secret(_("Nhập lại mật khẩu mới: "), ENV_NEW_PASSPHRASE) != new:
+            raise UsageError(_("hai lần nhập mật khẩu mới không giống nhau"))
     ws.accounts.set_passphrase(member.id, new, current, auth=auth)
-    _out(f"Đã đặt mật khẩu cho {member.full_name}.")
+    _out(_("Đã đặt mật khẩu cho {full_name}.").format(full_name=member.full_name))
     return 0
 
 
 def cmd_list(ws: Workspace, _args: argparse.Namespace) -> int:
     for m in ws.setup.meetings():
         assert m.id is not None
-        _out(f"Hội nghị {m.id}: {m.title} — {m.organisation}")
+        _out(_("Hội nghị {id}: {title} — {organisation}").format(id=m.id, title=m.title, organisation=m.organisation))
         for r in ws.setup.rounds(MeetingId(m.id)):
-            mode = " [THỬ NGHIỆM]" if r.mode.value == "test" else ""
-            _out(f"  lượt {r.id}: {r.title} ({KIND[r.kind]}) — {STAGE_LABELS[r.stage.value]}{mode}")
+            mode = _(" [THỬ NGHIỆM]") if r.mode.value == "test" else ""
+            _out(
+                _("  lượt {id}: {title} ({kind}) — {stage}{mode}").format(
+                    id=r.id, title=r.title, kind=_(KIND[r.kind]), stage=STAGE_LABELS[r.stage.value], mode=mode
+                )
+            )
     return 0
 
 
@@ -200,13 +224,17 @@ def cmd_counts(ws: Workspace, args: argparse.Namespace) -> int:
         collected=c.collected if args.collected is None else args.collected,
     )
     r = ws.setup.set_counts(RoundId(args.round), new)
-    _out(f"Đã ghi: triệu tập {new.summoned}, có mặt {new.present}, phát ra {new.issued}, thu về {new.collected}")
+    _out(
+        _("Đã ghi: triệu tập {summoned}, có mặt {present}, phát ra {issued}, thu về {collected}").format(
+            summoned=new.summoned, present=new.present, issued=new.issued, collected=new.collected
+        )
+    )
     return 0
 
 
 def cmd_stage(ws: Workspace, args: argparse.Namespace) -> int:
     stage = ws.stages.change(RoundId(args.round), Stage(args.stage), reason=args.reason or "")
-    _out(f"Lượt {args.round} đang ở giai đoạn: {STAGE_LABELS[stage.value]}")
+    _out(_("Lượt {round} đang ở giai đoạn: {stage}").format(round=args.round, stage=STAGE_LABELS[stage.value]))
     return 0
 
 
@@ -214,10 +242,10 @@ def cmd_print_ballots(ws: Workspace, args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.sample:
         ws.reports.print_sample(RoundId(args.round), out, page_format=PageFormat(args.format))
-        _out(f"Đã ghi phiếu mẫu: {out}")
+        _out(_("Đã ghi phiếu mẫu: {out}").format(out=out))
         return 0
     ballots = ws.reports.print_ballots(RoundId(args.round), args.count, out, page_format=PageFormat(args.format))
-    _out(f"Đã in {len(ballots)} phiếu vào {out}")
+    _out(_("Đã in {count} phiếu vào {out}").format(count=len(ballots), out=out))
     _print_register(ws, RoundId(args.round))
     return 0
 
@@ -225,8 +253,15 @@ def cmd_print_ballots(ws: Workspace, args: argparse.Namespace) -> int:
 def _print_register(ws: Workspace, round_id: RoundId) -> None:
     summary = ws.register.summary(round_id)
     _out(
-        f"Sổ phiếu: đã in {summary.printed} = đã tính {summary.counted} + đổi {summary.spoiled} "
-        f"+ không dùng {summary.unused} + chưa thu về {summary.outstanding}"
+        _(
+            "Sổ phiếu: đã in {printed} = đã tính {counted} + đổi {spoiled} + không dùng {unused} + chưa thu về {outstanding}"
+        ).format(
+            printed=summary.printed,
+            counted=summary.counted,
+            spoiled=summary.spoiled,
+            unused=summary.unused,
+            outstanding=summary.outstanding,
+        )
     )
 
 
@@ -237,14 +272,18 @@ def cmd_register(ws: Workspace, args: argparse.Namespace) -> int:
 
 def cmd_exchange(ws: Workspace, args: argparse.Namespace) -> int:
     fresh = ws.reports.exchange_ballot(RoundId(args.round), args.serial, Path(args.out))
-    _out(f"Đã đổi phiếu {format_serial(args.serial)}: phiếu mới số {format_serial(fresh.serial)} in vào {args.out}")
+    _out(
+        _("Đã đổi phiếu {serial}: phiếu mới số {new_serial} in vào {out}").format(
+            serial=format_serial(args.serial), new_serial=format_serial(fresh.serial), out=args.out
+        )
+    )
     _print_register(ws, RoundId(args.round))
     return 0 if fresh.serial else 1
 
 
 def cmd_unused(ws: Workspace, args: argparse.Namespace) -> int:
     n = ws.register.mark_unused(RoundId(args.round), args.serials)
-    _out(f"Đã ghi {n} phiếu không dùng.")
+    _out(_("Đã ghi {count} phiếu không dùng.").format(count=n))
     _print_register(ws, RoundId(args.round))
     return 0
 
@@ -252,15 +291,25 @@ def cmd_unused(ws: Workspace, args: argparse.Namespace) -> int:
 def format_result(result: Result) -> list[str]:
     r = result.round
     lines = [
-        f"{r.title} — {KIND[r.kind]}" + (f" — {r.position}" if r.position else ""),
-        f"Triệu tập {result.summoned}, có mặt {result.present} (vắng {result.absent}), phát ra {result.issued}, "
-        f"thu về {result.collected}, hợp lệ {result.valid}, không hợp lệ {result.invalid}",
+        f"{r.title} — {_(KIND[r.kind])}" + (f" — {r.position}" if r.position else ""),
+        _(
+            "Triệu tập {summoned}, có mặt {present} (vắng {absent}), phát ra {issued}, "
+            "thu về {collected}, hợp lệ {valid}, không hợp lệ {invalid}"
+        ).format(
+            summoned=result.summoned,
+            present=result.present,
+            absent=result.absent,
+            issued=result.issued,
+            collected=result.collected,
+            valid=result.valid,
+            invalid=result.invalid,
+        ),
     ]
     for reason, n in sorted(result.invalid_reasons.items()):
-        lines.append(f"  - {INVALID_REASON[reason]}: {n}")
+        lines.append(f"  - {_(INVALID_REASON[reason])}: {n}")
     if not result.quorum:
-        lines.append("CẢNH BÁO: chưa đủ 2/3 số người được triệu tập có mặt.")
-    spec = results_table(result)
+        lines.append(_("CẢNH BÁO: chưa đủ 2/3 số người được triệu tập có mặt."))
+    spec = results_table(result, _)
     lines.append(spec.base_heading)
     table = [*spec.header, *(row for i, row in enumerate(spec.rows) if i != spec.write_in_row)]
     widths = [max(len(row[i]) for row in table) for i in range(spec.columns)]
@@ -269,12 +318,17 @@ def format_result(result: Result) -> list[str]:
             lines.append(row[0])
             continue
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    lines += outcome_lines(result)
+    lines += outcome_lines(result, _)
     for p in result.problems:
         lines.append(
-            f"Chưa khớp: {PROBLEM[p.code]}" + (f" (cần {p.expected}, có {p.actual})" if p.expected is not None else "")
+            _("Chưa khớp: {problem}").format(problem=_(PROBLEM[p.code]))
+            + (
+                _(" (cần {expected}, có {actual})").format(expected=p.expected, actual=p.actual)
+                if p.expected is not None
+                else ""
+            )
         )
-    lines.append(f"Mã kiểm tra kết quả: {check_code(result)}")
+    lines.append(_("Mã kiểm tra kết quả: {check_code}").format(check_code=check_code(result)))
     return lines
 
 
@@ -297,12 +351,12 @@ def cmd_results(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_minutes(ws: Workspace, args: argparse.Namespace) -> int:
     missing = ws.reports.missing_details(RoundId(args.round))
     if missing:  # printed all the same (dots to fill in by hand), but the board is told what is missing
-        _err("Cảnh báo: " + MISSING_DETAILS.format(items=", ".join(missing)))
+        _err(_("Cảnh báo: ") + _(MISSING_DETAILS).format(items=", ".join(missing)))
     paths = ws.reports.write_minutes(RoundId(args.round), Path(args.out), reason=args.reason or "")
     if args.annex:
         paths.append(ws.reports.write_annex(RoundId(args.round), Path(args.out)))
     for p in paths:
-        _out(f"Đã ghi: {p}")
+        _out(_("Đã ghi: {path}").format(path=p))
     return 0
 
 
@@ -313,7 +367,7 @@ def cmd_results_files(ws: Workspace, args: argparse.Namespace) -> int:
         ws.reports.write_summary(MeetingId(args.meeting), out),
     ]
     for p in paths:
-        _out(f"Đã ghi: {p}")
+        _out(_("Đã ghi: {path}").format(path=p))
     return 0
 
 
@@ -325,14 +379,15 @@ def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
     report = ws.audit.verify()
     if not report.ok:
         where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
-        _err("CẢNH BÁO: " + ServiceError(ErrorCode.AUDIT_BROKEN, where=where).message)
+        _err(_("CẢNH BÁO: ") + ServiceError(ErrorCode.AUDIT_BROKEN, where=where).message)
         return 2
-    _out(f"Nhật ký toàn vẹn: {report.entries} mục, đầu chuỗi {report.head}")
+    _out(_("Nhật ký toàn vẹn: {entries} mục, đầu chuỗi {head}").format(entries=report.entries, head=report.head))
     if report.locked:
-        shut = ", ".join(f"số {m}" for m in report.locked)
+        shut = ", ".join(_("số {meeting}").format(meeting=m) for m in report.locked)
         _err(
-            f"Chưa kiểm được dữ liệu niêm phong của hội nghị {shut}: khóa niêm phong chỉ mở khi một thành viên "
-            'Ban kiểm phiếu đăng nhập. Chạy lại với --as "Họ tên".'
+            _(
+                'Chưa kiểm được dữ liệu niêm phong của hội nghị {shut}: khóa niêm phong chỉ mở khi một thành viên Ban kiểm phiếu đăng nhập. Chạy lại với --as "Họ tên".'
+            ).format(shut=shut)
         )
         return 3
     return 0
@@ -347,7 +402,7 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
     assert demo.meeting.id is not None
     from vote_counter.services.demo import DEMO_BOARD
 
-    _out("Mật khẩu mẫu của Ban kiểm phiếu: " + "; ".join(f"{name}: {pw}" for name, _, pw in DEMO_BOARD))
+    _out(_("Mật khẩu mẫu của Ban kiểm phiếu: ") + "; ".join(f"{name}: {pw}" for name, _role, pw in DEMO_BOARD))
     rounds = (demo.confidence, demo.approval, demo.nomination)
     for r in rounds:
         assert r.id is not None
@@ -362,116 +417,153 @@ def cmd_demo(ws: Workspace, args: argparse.Namespace) -> int:
         *ws.reports.write_results(MeetingId(demo.meeting.id), out),
         ws.reports.write_summary(MeetingId(demo.meeting.id), out),
     ]:
-        _out(f"Đã ghi: {p}")
+        _out(_("Đã ghi: {path}").format(path=p))
     from vote_counter.exchange.export import export_package
 
     package = export_package(ws, MeetingId(demo.meeting.id), out)
-    _out(f"Gói kết quả USB: {package.folder} (dấu vân tay khóa {package.fingerprint})")
-    _out(f"Các tệp của hội nghị mẫu nằm trong {out}")
+    _out(
+        _("Gói kết quả USB: {folder} (dấu vân tay khóa {fingerprint})").format(
+            folder=package.folder, fingerprint=package.fingerprint
+        )
+    )
+    _out(_("Các tệp của hội nghị mẫu nằm trong {out}").format(out=out))
     return 0
 
 
 # ---------------------------------------------------------------- parser
 
 
+def choose_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """`--lang vi|en` among the words (before the command), else KP_LANG, else Vietnamese; applied at once, so that
+    the parser's help and every message after it speak that language. A wrong --lang value is left for the full
+    parser to refuse (it lists the choices)."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    known, _rest = pre.parse_known_args(list(argv))
+    wanted = known.lang if known.lang in LANGUAGES else i18n.language_from_env(environ)
+    return i18n.use_language(wanted)
+
+
+def explicit_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this run names its language (--lang or KP_LANG), which then wins over the window's saved setting."""
+    named = any(word == "--lang" or word.startswith("--lang=") for word in argv)
+    return named or bool((os.environ if environ is None else environ).get(ENV_LANG, "").strip())
+
+
 def build_parser() -> argparse.ArgumentParser:
-    argparse_vi.install()  # argparse's own words (usage, errors) in Vietnamese
-    p = argparse.ArgumentParser(prog="vote-counter", description="Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến.")
-    p.add_argument("--db", help=f"tệp cơ sở dữ liệu (mặc định: {default_database()})")
+    argparse_vi.install()  # argparse's own words (usage, errors) in Vietnamese when the language is Vietnamese
+    p = argparse.ArgumentParser(prog="vote-counter", description=_("Kiểm Phiếu — phần mềm kiểm phiếu ngoại tuyến."))
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=i18n.current_language(),
+        help=_("ngôn ngữ của thông báo: vi (tiếng Việt, mặc định) hoặc en; cũng đặt được bằng biến {env}").format(
+            env=ENV_LANG
+        ),
+    )
+    p.add_argument(
+        "--db", help=_("tệp cơ sở dữ liệu (mặc định: {default_database})").format(default_database=default_database())
+    )
     p.add_argument(
         "--as",
         dest="as_name",
-        metavar="TÊN",
-        help=f"thành viên Ban kiểm phiếu thực hiện lệnh (mật khẩu: biến {ENV_PASSPHRASE} hoặc nhập khi được hỏi)",
+        metavar=_("TÊN"),
+        help=_(
+            "thành viên Ban kiểm phiếu thực hiện lệnh (mật khẩu: biến {env_passphrase} hoặc nhập khi được hỏi)"
+        ).format(env_passphrase=ENV_PASSPHRASE),
     )
     p.add_argument(
         "--with",
         dest="with_name",
-        metavar="TÊN",
-        help=f"thành viên thứ hai cho thao tác cần Trưởng ban và một thành viên (mật khẩu: {ENV_PASSPHRASE2})",
+        metavar=_("TÊN"),
+        help=_("thành viên thứ hai cho thao tác cần Trưởng ban và một thành viên (mật khẩu: {env_passphrase2})").format(
+            env_passphrase2=ENV_PASSPHRASE2
+        ),
     )
     p.add_argument(
         "--self-test",
         action="store_true",
-        help="tự kiểm tra bản cài đặt trên một cơ sở dữ liệu tạm (không mở cửa sổ) rồi thoát: 0 là đạt",
+        help=_("tự kiểm tra bản cài đặt trên một cơ sở dữ liệu tạm (không mở cửa sổ) rồi thoát: 0 là đạt"),
     )
     p.add_argument(
         "--new",
         action="store_true",
-        help="cho phép tạo cơ sở dữ liệu mới, trống, khi tệp --db chưa có (không bao giờ tự tạo thay tệp bị mất)",
+        help=_("cho phép tạo cơ sở dữ liệu mới, trống, khi tệp --db chưa có (không bao giờ tự tạo thay tệp bị mất)"),
     )
-    p.add_argument("--version", action="version", version=f"Kiểm Phiếu {__version__}", help="in số phiên bản rồi thoát")
+    p.add_argument(
+        "--version", action="version", version=f"Kiểm Phiếu {__version__}", help=_("in số phiên bản rồi thoát")
+    )
     sub = p.add_subparsers(dest="command")
 
-    s = sub.add_parser("gui", help="mở cửa sổ làm việc (mặc định)")
-    s = sub.add_parser("create-meeting", help="tạo hội nghị từ tệp định nghĩa TOML hoặc JSON")
-    s.add_argument("file", help="tệp định nghĩa hội nghị (.toml hoặc .json; mẫu: docs/meeting.example.toml)")
+    s = sub.add_parser("gui", help=_("mở cửa sổ làm việc (mặc định)"))
+    s = sub.add_parser("create-meeting", help=_("tạo hội nghị từ tệp định nghĩa TOML hoặc JSON"))
+    s.add_argument("file", help=_("tệp định nghĩa hội nghị (.toml hoặc .json; mẫu: docs/meeting.example.toml)"))
     s.set_defaults(func=cmd_create_meeting)
-    s = sub.add_parser("passphrase", help="đặt hoặc đổi mật khẩu của một thành viên Ban kiểm phiếu")
-    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
-    s.add_argument("name", help="họ và tên thành viên, như trong Ban kiểm phiếu")
-    s.add_argument("--reset", action="store_true", help="đặt lại mật khẩu đã quên (cần --as Trưởng ban --with …)")
+    s = sub.add_parser("passphrase", help=_("đặt hoặc đổi mật khẩu của một thành viên Ban kiểm phiếu"))
+    s.add_argument("meeting", type=int, help=_("số hội nghị (xem lệnh list)"))
+    s.add_argument("name", help=_("họ và tên thành viên, như trong Ban kiểm phiếu"))
+    s.add_argument("--reset", action="store_true", help=_("đặt lại mật khẩu đã quên (cần --as Trưởng ban --with …)"))
     s.set_defaults(func=cmd_passphrase)
-    s = sub.add_parser("list", help="liệt kê hội nghị và lượt bỏ phiếu")
+    s = sub.add_parser("list", help=_("liệt kê hội nghị và lượt bỏ phiếu"))
     s.set_defaults(func=cmd_list, read_only=True)
-    s = sub.add_parser("counts", help="ghi số triệu tập, có mặt, phát ra, thu về")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s = sub.add_parser("counts", help=_("ghi số triệu tập, có mặt, phát ra, thu về"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
     for name, label in COUNT_HELP.items():
-        s.add_argument(f"--{name}", type=int, metavar="SỐ", help=label)
+        s.add_argument(f"--{name}", type=int, metavar=_("SỐ"), help=_(label))
     s.set_defaults(func=cmd_counts)
-    s = sub.add_parser("stage", help="chuyển giai đoạn của lượt bỏ phiếu")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s = sub.add_parser("stage", help=_("chuyển giai đoạn của lượt bỏ phiếu"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
     s.add_argument(
         "stage",
         choices=[st.value for st in Stage],
         help="; ".join(f"{st.value}: {STAGE_LABELS[st.value]}" for st in Stage),
     )
-    s.add_argument("--reason", help="lý do (bắt buộc khi quay lại giai đoạn trước)")
+    s.add_argument("--reason", help=_("lý do (bắt buộc khi quay lại giai đoạn trước)"))
     s.set_defaults(func=cmd_stage)
-    s = sub.add_parser("print-ballots", help="in phiếu có mã QR ra tệp PDF")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("--count", type=int, default=0, help="số phiếu cần in (mỗi phiếu một số phiếu mới)")
-    s.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    s = sub.add_parser("print-ballots", help=_("in phiếu có mã QR ra tệp PDF"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("--count", type=int, default=0, help=_("số phiếu cần in (mỗi phiếu một số phiếu mới)"))
+    s.add_argument("--out", required=True, help=_("tệp PDF sẽ ghi"))
     s.add_argument(
         "--format",
         choices=[f.value for f in PageFormat],
         default=PageFormat.A4_PORTRAIT.value,
-        help="khổ giấy (mặc định: a4_portrait)",
+        help=_("khổ giấy (mặc định: a4_portrait)"),
     )
-    s.add_argument("--sample", action="store_true", help="phiếu MẪU, không đăng ký số phiếu")
+    s.add_argument("--sample", action="store_true", help=_("phiếu MẪU, không đăng ký số phiếu"))
     s.set_defaults(func=cmd_print_ballots)
-    s = sub.add_parser("register", help="sổ phiếu: đã in = đã tính + đổi + không dùng + chưa thu về")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s = sub.add_parser("register", help=_("sổ phiếu: đã in = đã tính + đổi + không dùng + chưa thu về"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
     s.set_defaults(func=cmd_register, read_only=True)
-    s = sub.add_parser("exchange", help="đổi phiếu hỏng: ghi số cũ là hỏng và in một phiếu mới")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("serial", help="số phiếu của phiếu bị hỏng (xxxx-xxxx-xxxx)")
-    s.add_argument("--out", required=True, help="tệp PDF của phiếu mới")
+    s = sub.add_parser("exchange", help=_("đổi phiếu hỏng: ghi số cũ là hỏng và in một phiếu mới"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("serial", help=_("số phiếu của phiếu bị hỏng (xxxx-xxxx-xxxx)"))
+    s.add_argument("--out", required=True, help=_("tệp PDF của phiếu mới"))
     s.set_defaults(func=cmd_exchange)
-    s = sub.add_parser("unused", help="ghi các phiếu đã in nhưng không phát ra (trả lại)")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("serials", nargs="+", help="các số phiếu được trả lại (xxxx-xxxx-xxxx)")
+    s = sub.add_parser("unused", help=_("ghi các phiếu đã in nhưng không phát ra (trả lại)"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("serials", nargs="+", help=_("các số phiếu được trả lại (xxxx-xxxx-xxxx)"))
     s.set_defaults(func=cmd_unused)
     add_entering_commands(sub)
-    s = sub.add_parser("results", help="kết quả của một lượt")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("--json", action="store_true", help="in JSON (mô tả trong docs/results.schema.json)")
+    s = sub.add_parser("results", help=_("kết quả của một lượt"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("--json", action="store_true", help=_("in JSON (mô tả trong docs/results.schema.json)"))
     s.set_defaults(func=cmd_results, read_only=True, opens_keys=True)
-    s = sub.add_parser("minutes", help="ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("--out", required=True, help="thư mục ghi biên bản")
-    s.add_argument("--reason", help="lý do in lại")
-    s.add_argument("--annex", action="store_true", help="kèm nhật ký nhập phiếu (không có số phiếu)")
+    s = sub.add_parser("minutes", help=_("ghi biên bản kiểm phiếu (PDF 3 bản, DOCX)"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("--out", required=True, help=_("thư mục ghi biên bản"))
+    s.add_argument("--reason", help=_("lý do in lại"))
+    s.add_argument("--annex", action="store_true", help=_("kèm nhật ký nhập phiếu (không có số phiếu)"))
     s.set_defaults(func=cmd_minutes)
-    s = sub.add_parser("results-files", help="kết quả của cả hội nghị: XLSX, JSON và bản tổng hợp PDF")
-    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
-    s.add_argument("--out", required=True, help="thư mục ghi các tệp kết quả")
+    s = sub.add_parser("results-files", help=_("kết quả của cả hội nghị: XLSX, JSON và bản tổng hợp PDF"))
+    s.add_argument("meeting", type=int, help=_("số hội nghị (xem lệnh list)"))
+    s.add_argument("--out", required=True, help=_("thư mục ghi các tệp kết quả"))
     s.set_defaults(func=cmd_results_files)
-    s = sub.add_parser("verify-audit", help="kiểm tra chuỗi nhật ký")
+    s = sub.add_parser("verify-audit", help=_("kiểm tra chuỗi nhật ký"))
     s.set_defaults(func=cmd_verify_audit, read_only=True, opens_keys=True)
-    s = sub.add_parser("demo", help="tạo hội nghị mẫu và ghi kết quả vào thư mục")
-    s.add_argument("--out", required=True, help="thư mục ghi các tệp của hội nghị mẫu")
-    s.add_argument("--seed", type=int, default=2026, help="hạt giống tạo phiếu mẫu (cùng số, cùng phiếu)")
+    s = sub.add_parser("demo", help=_("tạo hội nghị mẫu và ghi kết quả vào thư mục"))
+    s.add_argument("--out", required=True, help=_("thư mục ghi các tệp của hội nghị mẫu"))
+    s.add_argument("--seed", type=int, default=2026, help=_("hạt giống tạo phiếu mẫu (cùng số, cùng phiếu)"))
     s.set_defaults(func=cmd_demo)
     add_commands(sub)
     add_test_mode_commands(sub)
@@ -482,6 +574,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one headless command (the GUI is opened by vote_counter.app.main)."""
+    choose_language(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         build_parser().print_help()
@@ -525,19 +618,21 @@ def run_command(args: argparse.Namespace) -> int:
         _err(exc.message)
         return 3
     except ServiceError as exc:
-        _err(f"Lỗi: {exc.message}")
+        _err(_("Lỗi: {message}").format(message=exc.message))
         return 1
     except InputError as exc:
-        _err(f"Lỗi tệp nhập: {exc}. Chưa có gì được lưu.")
+        _err(_("Lỗi tệp nhập: {error}. Chưa có gì được lưu.").format(error=exc))
         return 1
     except NoTerminal as exc:  # a passphrase asked outside this module (restore) with no console to ask on
         who = exc.prompt[:1].lower() + exc.prompt[1:]
         _err(
-            f"Lỗi: không có cửa sổ dòng lệnh để hỏi {who}: hãy đặt biến môi trường {exc.env}. Chưa có gì được thực hiện."
+            _(
+                "Lỗi: không có cửa sổ dòng lệnh để hỏi {who}: hãy đặt biến môi trường {env}. Chưa có gì được thực hiện."
+            ).format(who=who, env=exc.env)
         )
         return 2
     except UsageError as exc:
-        _err(f"Lỗi: {exc}. Chưa có gì được thực hiện.")
+        _err(_("Lỗi: {error}. Chưa có gì được thực hiện.").format(error=exc))
         return 2
     finally:
         if ws is not None:

@@ -1,14 +1,16 @@
-"""argparse's own words (usage, section titles, its error messages) in Vietnamese.
+"""argparse's own words (usage, section titles, its error messages) in Vietnamese when that is the language in use.
 
-argparse looks its messages up through gettext at the moment it prints them (`argparse._`); the app ships
-no gettext catalog (issue 17 leaves catalogs for later), so the handful it uses is mapped here. Anything
-not in the table stays as argparse wrote it.
+argparse looks its messages up through gettext at the moment it prints them (`argparse._`), in its own domain
+(English source texts) for which no Vietnamese catalog exists; the handful it uses is mapped here. In English
+(`--lang en`) argparse keeps its own words. Anything not in the table stays as argparse wrote it.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+
+from vote_counter.i18n import VIETNAMESE, current_language
 
 MESSAGES = {
     "usage: ": "cách dùng: ",
@@ -32,6 +34,8 @@ MESSAGES = {
 
 def _translated(original: Callable[[str], str]) -> Callable[[str], str]:
     def gettext(message: str) -> str:
+        if current_language() != VIETNAMESE:
+            return original(message)
         return MESSAGES.get(message, original(message))
 
     gettext.vietnamese = True  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from vote_counter.domain.model import BallotMarks, NomineeId, RoundId
+from vote_counter.i18n import _
 from vote_counter.services.ballot_files import PER_BALLOT, read_ballot_file, read_tally_file
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
@@ -35,7 +36,7 @@ def cmd_enter_ballots(ws: Workspace, args: argparse.Namespace) -> int:
     nominees = ws.setup.nominees(rid)
     by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
     if args.pass_no not in (1, 2):
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail="--pass phải là 1 hoặc 2.")
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("--pass phải là 1 hoặc 2."))
     entries = read_ballot_file(Path(args.file), round_, len(nominees))
     saved = rejected = 0
     for item in entries:
@@ -49,14 +50,15 @@ def cmd_enter_ballots(ws: Workspace, args: argparse.Namespace) -> int:
         except ServiceError as exc:
             if exc.code not in PER_BALLOT:
                 raise RunStopped(
-                    f"Lỗi: {exc.message}\nDừng ở dòng {item.line}: đã lưu {saved} phiếu ở các dòng trước, "
-                    f"từ chối {rejected}; dòng {item.line} và các dòng sau CHƯA được lưu."
+                    _(
+                        "Lỗi: {message}\nDừng ở dòng {line}: đã lưu {saved} phiếu ở các dòng trước, từ chối {rejected}; dòng {line} và các dòng sau CHƯA được lưu."
+                    ).format(message=exc.message, line=item.line, saved=saved, rejected=rejected)
                 ) from exc
             rejected += 1
-            _err(f"dòng {item.line}: {exc.message}")
+            _err(_("dòng {line}: {message}").format(line=item.line, message=exc.message))
             continue
         saved += 1
-    _out(f"Đã lưu {saved} phiếu; từ chối {rejected}.")
+    _out(_("Đã lưu {saved} phiếu; từ chối {rejected}.").format(saved=saved, rejected=rejected))
     return 0 if rejected == 0 else 1
 
 
@@ -66,17 +68,21 @@ def cmd_enter_tally(ws: Workspace, args: argparse.Namespace) -> int:
     ids = [NomineeId(n.id) for n in ws.setup.nominees(rid) if n.id is not None]
     sheet_no, sheet = read_tally_file(Path(args.file), round_, ids)
     ws.counting.enter_tally_sheet(rid, sheet_no, sheet)
-    _out(f"Đã lưu biên bản tổng hợp số {sheet_no}: {sheet.valid} hợp lệ, {sum(sheet.invalid.values())} không hợp lệ.")
+    _out(
+        _("Đã lưu biên bản tổng hợp số {sheet_no}: {valid} hợp lệ, {invalid} không hợp lệ.").format(
+            sheet_no=sheet_no, valid=sheet.valid, invalid=sum(sheet.invalid.values())
+        )
+    )
     return 0
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    s = sub.add_parser("enter-ballots", help="nhập phiếu từ tệp JSON lines")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("file", help="tệp JSON lines, mỗi dòng một phiếu (xem README)")
-    s.add_argument("--pass", dest="pass_no", type=int, default=1, help="lần nhập (1 hoặc 2 khi nhập hai lần)")
+    s = sub.add_parser("enter-ballots", help=_("nhập phiếu từ tệp JSON lines"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("file", help=_("tệp JSON lines, mỗi dòng một phiếu (xem README)"))
+    s.add_argument("--pass", dest="pass_no", type=int, default=1, help=_("lần nhập (1 hoặc 2 khi nhập hai lần)"))
     s.set_defaults(func=cmd_enter_ballots)
-    s = sub.add_parser("enter-tally", help="nhập biên bản tổng hợp từ tệp JSON")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("file", help="tệp JSON của biên bản tổng hợp (xem README)")
+    s = sub.add_parser("enter-tally", help=_("nhập biên bản tổng hợp từ tệp JSON"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("file", help=_("tệp JSON của biên bản tổng hợp (xem README)"))
     s.set_defaults(func=cmd_enter_tally)

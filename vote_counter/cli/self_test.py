@@ -7,6 +7,7 @@ run with a non-zero exit and says which step failed and why.
 
 from __future__ import annotations
 
+import gettext
 import sys
 import tempfile
 import time
@@ -14,8 +15,9 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from vote_counter import __version__
+from vote_counter import __version__, i18n
 from vote_counter.domain.model import MeetingId, RoundId
+from vote_counter.i18n import N_, _
 from vote_counter.paths import resource, resources_root
 from vote_counter.services.workspace import Workspace
 
@@ -50,17 +52,21 @@ Step = Callable[[Path], str | None]  # None: passed; a sentence: what is wrong (
 def run_self_test(extra_steps: list[tuple[str, Step]] | None = None) -> int:
     """0 when every step passed; 1 with a Vietnamese message on the first failure."""
     started = time.perf_counter()
-    _say(f"Kiểm Phiếu {__version__} — tự kiểm tra ({'bản đóng gói' if getattr(sys, 'frozen', False) else 'mã nguồn'})")
+    _say(
+        _("Kiểm Phiếu {version} — tự kiểm tra ({build})").format(
+            version=__version__, build=_("bản đóng gói") if getattr(sys, "frozen", False) else _("mã nguồn")
+        )
+    )
     with tempfile.TemporaryDirectory(prefix="kiemphieu-selftest-") as tmp:
         root = Path(tmp)
         state: dict[str, object] = {}
         steps: list[tuple[str, Step]] = [
-            ("Tài nguyên đóng gói (phông chữ, biểu tượng)", _resources),
-            ("Mở cơ sở dữ liệu tạm và chạy một hội nghị mẫu", lambda r: _demo(r, state)),
-            ("Đọc lại phiếu in (PDF)", lambda r: _ballots(r, state)),
-            ("Lập biên bản (PDF 3 bản + Word) và đọc lại", lambda r: _minutes(r, state)),
-            ("Kiểm tra chuỗi nhật ký", lambda r: _audit(state)),
-            ("Xuất gói kết quả và kiểm tra chữ ký", lambda r: _export(r, state)),
+            (N_("Tài nguyên đóng gói (phông chữ, biểu tượng, bản dịch tiếng Anh)"), _resources),
+            (N_("Mở cơ sở dữ liệu tạm và chạy một hội nghị mẫu"), lambda r: _demo(r, state)),
+            (N_("Đọc lại phiếu in (PDF)"), lambda r: _ballots(r, state)),
+            (N_("Lập biên bản (PDF 3 bản + Word) và đọc lại"), lambda r: _minutes(r, state)),
+            (N_("Kiểm tra chuỗi nhật ký"), lambda r: _audit(state)),
+            (N_("Xuất gói kết quả và kiểm tra chữ ký"), lambda r: _export(r, state)),
             *(extra_steps or []),
         ]
         try:
@@ -68,20 +74,23 @@ def run_self_test(extra_steps: list[tuple[str, Step]] | None = None) -> int:
                 problem = step(root)
                 if problem is not None:
                     raise SelfTestFailure(problem)
-                _say(f"  [{number}/{len(steps)}] {title}: đạt")
+                _say(_("  [{number}/{count}] {title}: đạt").format(number=number, count=len(steps), title=_(title)))
         except Exception as exc:
             message = str(exc) if isinstance(exc, SelfTestFailure) else f"{type(exc).__name__}: {exc}"
-            _say(f"  [{number}/{len(steps)}] {title}: KHÔNG ĐẠT")
-            sys.stderr.write(f"Tự kiểm tra KHÔNG ĐẠT ở bước “{title}”: {message}\n")
+            _say(_("  [{number}/{count}] {title}: KHÔNG ĐẠT").format(number=number, count=len(steps), title=_(title)))
+            sys.stderr.write(
+                _("Tự kiểm tra KHÔNG ĐẠT ở bước “{title}”: {message}").format(title=_(title), message=message) + "\n"
+            )
             if not isinstance(exc, SelfTestFailure):
                 traceback.print_exc(file=sys.stderr)
-            sys.stderr.write("Không dùng bản cài đặt này trong hội nghị; báo người cài đặt phần mềm.\n")
+            sys.stderr.write(_("Không dùng bản cài đặt này trong hội nghị; báo người cài đặt phần mềm.") + "\n")
             return 1
         finally:
             ws = state.get("ws")
             if isinstance(ws, Workspace):
                 ws.close()
-    _say(f"Tự kiểm tra đạt: mọi bước đều đúng ({time.perf_counter() - started:.1f} giây).")
+    seconds = f"{time.perf_counter() - started:.1f}"
+    _say(_("Tự kiểm tra đạt: mọi bước đều đúng ({seconds} giây).").format(seconds=seconds))
     return 0
 
 
@@ -91,11 +100,20 @@ def _resources(_root: Path) -> None:
         ("fonts", "LiberationSerif-Bold.ttf"),
         ("icons", "kiem_phieu.png"),
         ("icons", "kiem_phieu.ico"),
+        ("locale", "en", "LC_MESSAGES", "vote_counter.mo"),
     ):
         try:
             resource(*parts)
         except FileNotFoundError as exc:
-            raise SelfTestFailure(f"thiếu tệp {'/'.join(parts)} trong {resources_root()}") from exc
+            raise SelfTestFailure(
+                _("thiếu tệp {join} trong {resources_root}").format(
+                    join="/".join(parts), resources_root=resources_root()
+                )
+            ) from exc
+    # The English catalog opens and translates (the language setting of the window and of --lang en).
+    english = gettext.translation(i18n.DOMAIN, localedir=str(i18n.locale_dir()), languages=[i18n.ENGLISH])
+    if english.gettext("Lỗi: {message}") != "Error: {message}":
+        raise SelfTestFailure(_("bản dịch tiếng Anh (vote_counter.mo) không dùng được"))
 
 
 def _demo(root: Path, state: dict[str, object]) -> None:
@@ -110,7 +128,9 @@ def _demo(root: Path, state: dict[str, object]) -> None:
     for r in (demo.confidence, demo.approval, demo.nomination):
         assert r.id is not None
         result = ws.counting.result(RoundId(r.id))
-        _check(result.valid + result.invalid > 0, f"lượt “{r.title}” không có phiếu nào được tính")
+        _check(
+            result.valid + result.invalid > 0, _("lượt “{title}” không có phiếu nào được tính").format(title=r.title)
+        )
 
 
 def _ballots(root: Path, state: dict[str, object]) -> None:
@@ -119,12 +139,16 @@ def _ballots(root: Path, state: dict[str, object]) -> None:
     demo = state["demo"]
     assert isinstance(demo, DemoRounds)
     pdf = root / "files" / f"Phieu_luot{demo.confidence.id}.pdf"
-    _check(pdf.is_file(), f"không thấy tệp phiếu {pdf.name}")
+    _check(pdf.is_file(), _("không thấy tệp phiếu {name}").format(name=pdf.name))
     pages = pdf_pages_text(pdf)
-    _check(len(pages) >= DEMO_VOTERS, f"tệp phiếu có {len(pages)} trang, cần ít nhất {DEMO_VOTERS}")
+    _check(
+        len(pages) >= DEMO_VOTERS,
+        _("tệp phiếu có {len} trang, cần ít nhất {demo_voters}").format(len=len(pages), demo_voters=DEMO_VOTERS),
+    )
     first = demo.confidence.title.upper()
     _check(
-        any(first in p.upper() for p in pages[:1]), f"không đọc lại được tên lượt “{demo.confidence.title}” trên phiếu"
+        any(first in p.upper() for p in pages[:1]),
+        _("không đọc lại được tên lượt “{title}” trên phiếu").format(title=demo.confidence.title),
     )
 
 
@@ -139,25 +163,28 @@ def _minutes(root: Path, state: dict[str, object]) -> None:
     pdf, docx = ws.reports.write_minutes(rid, folder)
     code = ws.reports.minutes_data(rid).check_code
     pages = pdf_pages_text(pdf)
-    _check(bool(pages), "biên bản PDF không có trang nào")
+    _check(bool(pages), _("biên bản PDF không có trang nào"))
     missing = [i + 1 for i, p in enumerate(pages) if code not in p]
-    _check(not missing, f"mã kiểm tra {code} không có trên trang {missing} của biên bản")
+    _check(
+        not missing,
+        _("mã kiểm tra {code} không có trên trang {missing} của biên bản").format(code=code, missing=missing),
+    )
     text = "\n".join(pages)
     absent = [c for c in COPIES if c not in text]
-    _check(not absent, f"biên bản thiếu bản số {', '.join(absent)}")
-    _check(len(pages) % 3 == 0, f"biên bản có {len(pages)} trang: không chia đều cho 3 bản")
+    _check(not absent, _("biên bản thiếu bản số {join}").format(join=", ".join(absent)))
+    _check(len(pages) % 3 == 0, _("biên bản có {len} trang: không chia đều cho 3 bản").format(len=len(pages)))
     from docx import Document
 
     words = "\n".join(p.text for p in Document(str(docx)).paragraphs)
-    _check("BIÊN BẢN" in words.upper(), "tệp Word của biên bản không đọc lại được")
+    _check("BIÊN BẢN" in words.upper(), _("tệp Word của biên bản không đọc lại được"))
 
 
 def _audit(state: dict[str, object]) -> None:
     ws = state["ws"]
     assert isinstance(ws, Workspace)
     report = ws.audit.verify()
-    _check(report.ok, f"chuỗi nhật ký bị hỏng ở mục {report.first_bad_seq}")
-    _check(report.entries > 0, "nhật ký trống")
+    _check(report.ok, _("chuỗi nhật ký bị hỏng ở mục {first_bad_seq}").format(first_bad_seq=report.first_bad_seq))
+    _check(report.entries > 0, _("nhật ký trống"))
 
 
 def _export(root: Path, state: dict[str, object]) -> None:
@@ -171,9 +198,9 @@ def _export(root: Path, state: dict[str, object]) -> None:
     usb.mkdir()
     package = export_package(ws, MeetingId(demo.meeting.id or 0), usb, key_dir=root / "keys")
     report = verify_package(package.folder, expected_fingerprint=package.fingerprint)
-    _check(report.ok, "gói kết quả không qua kiểm tra: " + "; ".join(report.problems))
+    _check(report.ok, _("gói kết quả không qua kiểm tra: {problems}").format(problems="; ".join(report.problems)))
     _check(
         set(report.check_codes.values()) == set(package.check_codes.values()),
-        "mã kiểm tra trong gói kết quả khác với biên bản",
+        _("mã kiểm tra trong gói kết quả khác với biên bản"),
     )
-    _check((package.folder / "verify.py").is_file(), "gói kết quả thiếu tệp verify.py")
+    _check((package.folder / "verify.py").is_file(), _("gói kết quả thiếu tệp verify.py"))

@@ -13,13 +13,14 @@ from typing import Any
 
 from vote_counter.domain.model import RoundId, SerialStatus
 from vote_counter.domain.serials import format_serial
+from vote_counter.i18n import N_, _
 from vote_counter.services.workspace import Workspace
 
 STATUS_LABELS = {
-    SerialStatus.PRINTED: "đã in, chưa thu về",
-    SerialStatus.COUNTED: "đã tính",
-    SerialStatus.SPOILED: "đã đổi (phiếu hỏng)",
-    SerialStatus.UNUSED: "không dùng (trả lại)",
+    SerialStatus.PRINTED: N_("đã in, chưa thu về"),
+    SerialStatus.COUNTED: N_("đã tính"),
+    SerialStatus.SPOILED: N_("đã đổi (phiếu hỏng)"),
+    SerialStatus.UNUSED: N_("không dùng (trả lại)"),
 }
 
 
@@ -49,18 +50,24 @@ def cmd_serials(ws: Workspace, args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
-    _out(f"Lượt {payload['round']}: {payload['title']} — đã in {payload['printed']} phiếu")
+    _out(
+        _("Lượt {round}: {title} — đã in {printed} phiếu").format(
+            round=payload["round"], title=payload["title"], printed=payload["printed"]
+        )
+    )
     for status in SerialStatus:
-        _out(f"  {STATUS_LABELS[status]}: {payload['by_status'][status.value]}")
+        _out(f"  {_(STATUS_LABELS[status])}: {payload['by_status'][status.value]}")
     for item in payload["serials"]:
-        _out(f"{item['serial']}  {STATUS_LABELS[SerialStatus(item['status'])]}")
+        _out(f"{item['serial']}  {_(STATUS_LABELS[SerialStatus(item['status'])])}")
     return 0
 
 
 def add_command(sub: Any) -> None:
-    s = sub.add_parser("serials", help="các số phiếu đã in của một lượt và trạng thái của từng số")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
+    s = sub.add_parser("serials", help=_("các số phiếu đã in của một lượt và trạng thái của từng số"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
     s.add_argument(
-        "--json", action="store_true", help="in JSON: mỗi số phiếu (xxxx-xxxx-xxxx) với printed/counted/spoiled/unused"
+        "--json",
+        action="store_true",
+        help=_("in JSON: mỗi số phiếu (xxxx-xxxx-xxxx) với printed/counted/spoiled/unused"),
     )
     s.set_defaults(func=cmd_serials, read_only=True)

@@ -7,7 +7,7 @@ the sentences and table cells all renderers print, so the PDF and the DOCX canno
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vote_counter.documents import labels as L
@@ -27,6 +27,14 @@ from vote_counter.domain.model import (
     RoundKind,
 )
 from vote_counter.domain.rules import NomineeResult, Percent, ProblemCode, Result, Selection
+
+# The paper is always Vietnamese (labels.py); the command line shows the same table and conclusions in the language
+# in use by passing its translate function (vote_counter.i18n._), the labels being in the catalog.
+Translate = Callable[[str], str]
+
+
+def same(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True)
@@ -237,29 +245,29 @@ class TableSpec:
         return len(self.header[0])
 
 
-def base_heading(result: Result) -> str:
-    return f"{L.BASE_HEADING[result.base]} ({result.base_value})"
+def base_heading(result: Result, tr: Translate = same) -> str:
+    return f"{tr(L.BASE_HEADING[result.base])} ({result.base_value})"
 
 
-def results_table(result: Result) -> TableSpec:
+def results_table(result: Result, tr: Translate = same) -> TableSpec:
     kind = result.round.kind
     if kind is RoundKind.CONFIDENCE:
         labels = result.round.level_labels
-        top = [L.COL_NO, L.COL_NAME]
+        top = [tr(L.COL_NO), tr(L.COL_NAME)]
         sub = ["", ""]
         for label in labels:
             top += [label, ""]
-            sub += [L.COL_VOTES, L.COL_PERCENT]
+            sub += [tr(L.COL_VOTES), tr(L.COL_PERCENT)]
         spans = [((0, 0), (0, 1)), ((1, 0), (1, 1))] + [((2 + 2 * i, 0), (3 + 2 * i, 0)) for i in range(3)]
         header = [top, sub]
     elif kind is RoundKind.APPROVAL:
         header = [
-            [L.COL_NO, L.COL_NAME, L.COL_AGREE, "", L.COL_DISAGREE, "", L.COL_NOT_COUNTED],
-            ["", "", L.COL_VOTES, L.COL_PERCENT, L.COL_VOTES, L.COL_PERCENT, L.COL_VOTES],
+            [tr(L.COL_NO), tr(L.COL_NAME), tr(L.COL_AGREE), "", tr(L.COL_DISAGREE), "", tr(L.COL_NOT_COUNTED)],
+            ["", "", tr(L.COL_VOTES), tr(L.COL_PERCENT), tr(L.COL_VOTES), tr(L.COL_PERCENT), tr(L.COL_VOTES)],
         ]
         spans = [((0, 0), (0, 1)), ((1, 0), (1, 1)), ((2, 0), (3, 0)), ((4, 0), (5, 0)), ((6, 0), (6, 0))]
     else:
-        header = [[L.COL_NO, L.COL_NAME, L.COL_VOTES, L.COL_PERCENT]]
+        header = [[tr(L.COL_NO), tr(L.COL_NAME), tr(L.COL_VOTES), tr(L.COL_PERCENT)]]
         spans = []
 
     rows: list[list[str]] = []
@@ -267,7 +275,7 @@ def results_table(result: Result) -> TableSpec:
     for number, n in enumerate(result.nominees, start=1):
         if n.nominee_id is None and write_in_row is None:
             write_in_row = len(rows)
-            rows.append([L.WRITE_INS_HEADING] + [""] * (len(header[0]) - 1))
+            rows.append([tr(L.WRITE_INS_HEADING)] + [""] * (len(header[0]) - 1))
         cells = [str(number), n.name]
         if kind is RoundKind.CONFIDENCE:
             for count, pct in zip(n.counts, n.percents, strict=True):
@@ -279,57 +287,57 @@ def results_table(result: Result) -> TableSpec:
             cells += [str(n.counts[CHOSEN]), n.percents[CHOSEN].display]
         rows.append(cells)
     numeric = tuple(range(2, len(header[0])))
-    return TableSpec(base_heading(result), header, spans, rows, write_in_row, numeric)
+    return TableSpec(base_heading(result, tr), header, spans, rows, write_in_row, numeric)
 
 
 # ---------------------------------------------------------------- outcome in words
 
 
-def outcome_lines(result: Result) -> list[str]:
+def outcome_lines(result: Result, tr: Translate = same) -> list[str]:
     kind = result.round.kind
     lines: list[str] = []
     if kind is RoundKind.CONFIDENCE:
         for n in result.nominees:
             if n.band is not None:
                 lines.append(
-                    L.CONFIDENCE_LINE.format(
+                    tr(L.CONFIDENCE_LINE).format(
                         name=n.name,
                         low=n.counts[LOW_LEVEL],
                         percent=n.percents[LOW_LEVEL].display,
-                        band=L.BAND[n.band],
+                        band=tr(L.BAND[n.band]),
                     )
                 )
-        return lines or [L.NO_BAND_LINE]
+        return lines or [tr(L.NO_BAND_LINE)]
     if kind is RoundKind.APPROVAL:
         for n in result.nominees:
             if n.approval is not None:
                 lines.append(
-                    L.APPROVAL_LINE.format(
+                    tr(L.APPROVAL_LINE).format(
                         name=n.name,
                         agree=n.counts[AGREE],
                         percent=n.percents[AGREE].display,
-                        outcome=L.APPROVAL[n.approval],
+                        outcome=tr(L.APPROVAL[n.approval]),
                     )
                 )
         return lines
     selected = sum(1 for n in result.nominees if n.selection is Selection.SELECTED)
     if not selected:
-        lines.append(L.NO_SELECTION_LINE)
+        lines.append(tr(L.NO_SELECTION_LINE))
     ranked = sorted((n for n in result.nominees if n.selection is not None), key=lambda n: -n.counts[CHOSEN])
     position = result.round.position.strip()
     for n in ranked:
         assert n.selection is not None
-        name = n.name if n.nominee_id is not None else f"{n.name} {L.WRITE_IN_MARK}"
-        outcome = L.SELECTION[n.selection]
+        name = n.name if n.nominee_id is not None else f"{n.name} {tr(L.WRITE_IN_MARK)}"
+        outcome = tr(L.SELECTION[n.selection])
         if n.selection is Selection.SELECTED and position:
-            outcome += L.SELECTED_FOR.format(position=position)
+            outcome += tr(L.SELECTED_FOR).format(position=position)
         lines.append(
-            L.SELECTION_LINE.format(
+            tr(L.SELECTION_LINE).format(
                 name=name, votes=n.counts[CHOSEN], percent=n.percents[CHOSEN].display, outcome=outcome
             )
         )
     seats = result.round.seats
-    lines.append(L.SEATS_LINE.format(seats=seats, selected=selected, unfilled=max(0, seats - selected)))
+    lines.append(tr(L.SEATS_LINE).format(seats=seats, selected=selected, unfilled=max(0, seats - selected)))
     return lines
 
 

@@ -10,6 +10,7 @@ Pure: the caller turns a TextProblem into its own error with the field's name an
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from enum import StrEnum
 
 # Limits in characters, after NFC. Names are printed in table cells of the ballots and minutes.
@@ -52,8 +53,9 @@ class TextError(ValueError):
         self.limit = limit
         self.code = code  # the offending code point as U+XXXX
 
-    def words(self) -> str:
-        return PROBLEM_WORDS[self.problem].format(limit=self.limit, code=self.code)
+    def words(self, translate: Callable[[str], str] = str) -> str:
+        """The problem in words; services pass the catalog's translate function (vote_counter.i18n._)."""
+        return translate(PROBLEM_WORDS[self.problem]).format(limit=self.limit, code=self.code)
 
     def __str__(self) -> str:
         return self.words()

@@ -13,6 +13,7 @@ from vote_counter import platform_os
 from vote_counter.domain.model import MeetingId, RoundId
 from vote_counter.domain.serials import format_serial
 from vote_counter.exchange.texts import VERIFY_BAD, VERIFY_OK, done_message
+from vote_counter.i18n import N_, _
 from vote_counter.services.errors import ErrorCode, ServiceError
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 # Each command imports what it uses (issue 15): the package, signing and archive libraries load only for them.
 IMPORT_MODES = ("second_pass", "additional")  # exchange.merge.ImportMode, without importing it for the parser
 
-TRUST_HELP = (
+TRUST_HELP = N_(
     "tin khóa chưa biết sau khi Trưởng ban và một thành viên đã đối chiếu dấu vân tay (cần --as … --with …); "
     "khóa được ghi nhận để lần sau không phải hỏi lại"
 )
@@ -40,12 +41,16 @@ def cmd_export(ws: Workspace, args: argparse.Namespace) -> int:
 
     key_dir = Path(args.key_dir) if args.key_dir else None
     result = export_package(ws, MeetingId(args.meeting), Path(args.out), encrypt=args.encrypt, key_dir=key_dir)
-    _out(f"Đã ghi gói kết quả: {result.folder}")
+    _out(_("Đã ghi gói kết quả: {folder}").format(folder=result.folder))
     for rid, code in result.check_codes.items():
-        _out(f"  Lượt {rid}: mã kiểm tra kết quả {code}")
-    _out(f"  Dấu vân tay khóa ký: {result.fingerprint}")
+        _out(_("  Lượt {rid}: mã kiểm tra kết quả {code}").format(rid=rid, code=code))
+    _out(_("  Dấu vân tay khóa ký: {fingerprint}").format(fingerprint=result.fingerprint))
     if result.passphrase:
-        _out(f"  MẬT KHẨU mở KetQua.zip (chỉ hiện một lần, in ra giấy và giao riêng): {result.passphrase}")
+        _out(
+            _("  MẬT KHẨU mở KetQua.zip (chỉ hiện một lần, in ra giấy và giao riêng): {passphrase}").format(
+                passphrase=result.passphrase
+            )
+        )
     _out(done_message(result.folder))
     return 0
 
@@ -55,7 +60,7 @@ def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
 
     report = verify_package(Path(args.folder), expected_fingerprint=args.fingerprint, passphrase=args.passphrase)
     if not report.ok:
-        _err(VERIFY_BAD.format(folder=args.folder))
+        _err(_(VERIFY_BAD).format(folder=args.folder))
         for problem in report.problems:
             _err(f"  - {problem}")
         return 1
@@ -65,14 +70,14 @@ def cmd_verify(ws: Workspace | None, args: argparse.Namespace) -> int:
         if not known:
             _err(ServiceError(ErrorCode.UNKNOWN_KEY, fingerprint=report.fingerprint or "?").message)
             return 1
-    _out(VERIFY_OK.format(folder=args.folder))
-    _out(f"  Dấu vân tay khóa ký: {report.fingerprint}")
+    _out(_(VERIFY_OK).format(folder=args.folder))
+    _out(_("  Dấu vân tay khóa ký: {fingerprint}").format(fingerprint=report.fingerprint))
     for rid, code in report.check_codes.items():
-        _out(f"  Lượt {rid}: mã kiểm tra kết quả {code}")
+        _out(_("  Lượt {rid}: mã kiểm tra kết quả {code}").format(rid=rid, code=code))
     if report.audit_head:
-        _out(f"  Đầu chuỗi nhật ký: {report.audit_head}")
+        _out(_("  Đầu chuỗi nhật ký: {audit_head}").format(audit_head=report.audit_head))
     if report.encrypted and not report.inner_checked:
-        _out("  Nội dung mã hóa chưa được kiểm tra: thêm --passphrase MẬT_KHẨU để kiểm tra cả bên trong KetQua.zip.")
+        _out(_("  Nội dung mã hóa chưa được kiểm tra: thêm --passphrase MẬT_KHẨU để kiểm tra cả bên trong KetQua.zip."))
     return 0
 
 
@@ -88,7 +93,11 @@ def _known_key(ws: Workspace, fp: str, args: argparse.Namespace) -> bool:
     if not meetings:
         raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
     ws.pairing.pair(meetings[0], pending[0], pending[1])
-    _out(f"Đã ghi nhận khóa {pending[0]} là của máy kiểm phiếu đã đối chiếu (Trưởng ban và một thành viên xác nhận).")
+    _out(
+        _(
+            "Đã ghi nhận khóa {pending} là của máy kiểm phiếu đã đối chiếu (Trưởng ban và một thành viên xác nhận)."
+        ).format(pending=pending[0])
+    )
     return True
 
 
@@ -96,7 +105,7 @@ def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
     from vote_counter.exchange.backups import backup
 
     path = backup(ws, args.reason)
-    _out(f"Đã sao lưu: {path}")
+    _out(_("Đã sao lưu: {path}").format(path=path))
     return 0
 
 
@@ -105,7 +114,7 @@ def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
 
     items = list_backups(ws.path)
     if not items:
-        _out("Chưa có bản sao lưu nào.")
+        _out(_("Chưa có bản sao lưu nào."))
     for item in items:
         _out(f"{item.created:%d/%m/%Y %H:%M:%S}  {item.reason:<30}  {item.size:>10} byte  {item.path}")
     return 0
@@ -118,7 +127,12 @@ def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
         if name:
             secret = os.environ.get(env)
             people.append(
-                (name, secret if secret is not None else platform_os.ask_hidden(f"Mật khẩu của {name}: ", env))
+                (
+                    name,
+                    secret
+                    if secret is not None
+                    else platform_os.ask_hidden(_("Mật khẩu của {name}: ").format(name=name), env),
+                )
             )
     return people
 
@@ -132,21 +146,35 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
     if not args.confirm:
         plan = plan_restore(ws.path, Path(args.file), people)
         discard_plan(plan)
-        _out(f"Bản sao lưu {plan.backup.name} hợp lệ: {plan.report.entries} mục nhật ký, đầu chuỗi {plan.report.head}.")
+        _out(
+            _("Bản sao lưu {name} hợp lệ: {entries} mục nhật ký, đầu chuỗi {head}.").format(
+                name=plan.backup.name, entries=plan.report.entries, head=plan.report.head
+            )
+        )
         if plan.live_meetings:
-            _out("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):")
-            for line in plan.dropped or ("không có thay đổi nào sau bản sao lưu",):
+            _out(_("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):"))
+            for line in plan.dropped or (_("không có thay đổi nào sau bản sao lưu"),):
                 _out(f"  - {line}")
             _out(
-                "CHƯA khôi phục. Để khôi phục: Trưởng ban và một thành viên khác cùng chạy lại lệnh với --as, --with và --confirm."
+                _(
+                    "CHƯA khôi phục. Để khôi phục: Trưởng ban và một thành viên khác cùng chạy lại lệnh với --as, --with và --confirm."
+                )
             )
             return 0
     report = restore(ws.path, Path(args.file), people, confirm=args.confirm)
-    _out(f"Đã khôi phục từ {report.restored_from.name} ({report.entries} mục nhật ký, đầu chuỗi {report.head}).")
+    _out(
+        _("Đã khôi phục từ {name} ({entries} mục nhật ký, đầu chuỗi {head}).").format(
+            name=report.restored_from.name, entries=report.entries, head=report.head
+        )
+    )
     for line in report.dropped:
-        _out(f"  Đã bỏ: {line}")
+        _out(_("  Đã bỏ: {line}").format(line=line))
     if report.replaced_copy is not None:
-        _out(f"Bản cơ sở dữ liệu trước khi khôi phục được giữ tại: {report.replaced_copy}")
+        _out(
+            _("Bản cơ sở dữ liệu trước khi khôi phục được giữ tại: {replaced_copy}").format(
+                replaced_copy=report.replaced_copy
+            )
+        )
     return 0
 
 
@@ -155,8 +183,12 @@ def cmd_export_entries(ws: Workspace, args: argparse.Namespace) -> int:
     from vote_counter.exchange.trust import own_fingerprint
 
     folder = export_entries(ws, RoundId(args.round), Path(args.out), pass_no=args.pass_no)
-    _out(f"Đã ghi gói phiếu đã nhập: {folder}")
-    _out(f"Dấu vân tay khóa của máy này: {own_fingerprint(ws)} (máy nhận gói đối chiếu dấu vân tay này)")
+    _out(_("Đã ghi gói phiếu đã nhập: {folder}").format(folder=folder))
+    _out(
+        _("Dấu vân tay khóa của máy này: {fingerprint} (máy nhận gói đối chiếu dấu vân tay này)").format(
+            fingerprint=own_fingerprint(ws)
+        )
+    )
     _out(done_message(folder))
     return 0
 
@@ -172,54 +204,66 @@ def cmd_import_entries(ws: Workspace, args: argparse.Namespace) -> int:
         expected_fingerprint=args.fingerprint,
         trust_new_key=args.trust_new_key,
     )
-    _out(f"Đã ghi {report.recorded} phiếu từ máy kiểm phiếu {report.fingerprint}.")
+    _out(
+        _("Đã ghi {recorded} phiếu từ máy kiểm phiếu {fingerprint}.").format(
+            recorded=report.recorded, fingerprint=report.fingerprint
+        )
+    )
     if report.overlaps:
         shown = ", ".join(format_serial(s) for s in report.overlaps)
-        _out(f"{len(report.overlaps)} phiếu đã được nhập ở máy này, không tính lần nữa: {shown}")
+        _out(
+            _("{count} phiếu đã được nhập ở máy này, không tính lần nữa: {shown}").format(
+                count=len(report.overlaps), shown=shown
+            )
+        )
     for item in report.rejected:
-        _err(f"Phiếu {format_serial(item.serial)} không được tính: {item.message}")
+        _err(
+            _("Phiếu {serial} không được tính: {message}").format(
+                serial=format_serial(item.serial), message=item.message
+            )
+        )
     return 0 if not report.rejected else 1
 
 
 def add_commands(sub: Any) -> None:
     """Register the exchange commands on the `vote-counter` subparsers."""
-    s = sub.add_parser("export", help="ghi gói kết quả (biên bản, kết quả, nhật ký, chữ ký) vào USB")
-    s.add_argument("meeting", type=int, help="số hội nghị (xem lệnh list)")
-    s.add_argument("--out", required=True, help="thư mục đích, ví dụ ổ USB")
-    s.add_argument("--encrypt", action="store_true", help="mã hóa AES-256 với mật khẩu tạo tự động")
-    s.add_argument("--key-dir", help="thư mục chứa khóa ký (mặc định: cạnh cơ sở dữ liệu)")
+    s = sub.add_parser("export", help=_("ghi gói kết quả (biên bản, kết quả, nhật ký, chữ ký) vào USB"))
+    s.add_argument("meeting", type=int, help=_("số hội nghị (xem lệnh list)"))
+    s.add_argument("--out", required=True, help=_("thư mục đích, ví dụ ổ USB"))
+    s.add_argument("--encrypt", action="store_true", help=_("mã hóa AES-256 với mật khẩu tạo tự động"))
+    s.add_argument("--key-dir", help=_("thư mục chứa khóa ký (mặc định: cạnh cơ sở dữ liệu)"))
     s.set_defaults(func=cmd_export)
-    s = sub.add_parser("verify", help="kiểm tra gói kết quả trên máy bất kỳ")
-    s.add_argument("folder", help="thư mục gói kết quả (KetQua_…) trên USB")
-    s.add_argument("--fingerprint", help="dấu vân tay khóa ký cần có (16 chữ số hex)")
-    s.add_argument("--passphrase", help="mật khẩu của KetQua.zip (gói mã hóa)")
-    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
+    s = sub.add_parser("verify", help=_("kiểm tra gói kết quả trên máy bất kỳ"))
+    s.add_argument("folder", help=_("thư mục gói kết quả (KetQua_…) trên USB"))
+    s.add_argument("--fingerprint", help=_("dấu vân tay khóa ký cần có (16 chữ số hex)"))
+    s.add_argument("--passphrase", help=_("mật khẩu của KetQua.zip (gói mã hóa)"))
+    s.add_argument("--trust-new-key", action="store_true", help=_(TRUST_HELP))
     s.set_defaults(func=cmd_verify, needs_workspace="if_exists", read_only=True)
-    s = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ngay")
-    s.add_argument("--reason", default="thủ công", help="lý do, ghi vào tên tệp")
+    s = sub.add_parser("backup", help=_("sao lưu cơ sở dữ liệu ngay"))
+    s.add_argument("--reason", default="thủ công", help=_("lý do, ghi vào tên tệp"))
     s.set_defaults(func=cmd_backup)
-    s = sub.add_parser("backups", help="liệt kê các bản sao lưu")
+    s = sub.add_parser("backups", help=_("liệt kê các bản sao lưu"))
     s.set_defaults(func=cmd_backups, read_only=True)
     s = sub.add_parser(
-        "restore", help="khôi phục từ một bản sao lưu: xem trước những gì bị bỏ; --confirm với hai người để làm"
+        "restore", help=_("khôi phục từ một bản sao lưu: xem trước những gì bị bỏ; --confirm với hai người để làm")
     )
-    s.add_argument("file", help="tệp sao lưu (.sqlite3, xem lệnh backups)")
-    s.add_argument("--confirm", action="store_true", help="đã xem danh sách bị bỏ, đồng ý khôi phục")
+    s.add_argument("file", help=_("tệp sao lưu (.sqlite3, xem lệnh backups)"))
+    s.add_argument("--confirm", action="store_true", help=_("đã xem danh sách bị bỏ, đồng ý khôi phục"))
     s.set_defaults(func=cmd_restore, own_sign_in=True)
-    s = sub.add_parser("export-entries", help="ghi các phiếu đã nhập của một lượt để gộp vào máy khác")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("--out", required=True, help="thư mục đích, ví dụ ổ USB")
-    s.add_argument("--pass", dest="pass_no", type=int, default=1, help="lần nhập cần ghi (mặc định 1)")
+    s = sub.add_parser("export-entries", help=_("ghi các phiếu đã nhập của một lượt để gộp vào máy khác"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("--out", required=True, help=_("thư mục đích, ví dụ ổ USB"))
+    s.add_argument("--pass", dest="pass_no", type=int, default=1, help=_("lần nhập cần ghi (mặc định 1)"))
     s.set_defaults(func=cmd_export_entries)
-    s = sub.add_parser("import-entries", help="nhập phiếu từ gói của máy kiểm phiếu khác")
-    s.add_argument("round", type=int, help="số lượt bỏ phiếu (xem lệnh list)")
-    s.add_argument("folder", help="thư mục gói phiếu của máy kia")
+    s = sub.add_parser("import-entries", help=_("nhập phiếu từ gói của máy kiểm phiếu khác"))
+    s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))
+    s.add_argument("folder", help=_("thư mục gói phiếu của máy kia"))
     s.add_argument(
         "--mode",
         choices=IMPORT_MODES,
         default=IMPORT_MODES[0],
-        help="second_pass: lần nhập thứ hai để đối chiếu; additional: phiếu khác, cộng thêm",
+        help=_("second_pass: lần nhập thứ hai để đối chiếu; additional: phiếu khác, cộng thêm"),
     )
-    s.add_argument("--fingerprint", help="dấu vân tay khóa của máy kia (đọc trên màn hình máy kia)")
-    s.add_argument("--trust-new-key", action="store_true", help=TRUST_HELP)
+    s.add_argument("--fingerprint", help=_("dấu vân tay khóa của máy kia (đọc trên màn hình máy kia)"))
+    s.add_argument("--trust-new-key", action="store_true", help=_(TRUST_HELP))
     s.set_defaults(func=cmd_import_entries)

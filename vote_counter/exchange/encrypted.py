@@ -12,6 +12,7 @@ from pathlib import Path
 import pyzipper
 
 from vote_counter.exchange.standalone_verify import plain_name
+from vote_counter.i18n import _
 
 ZIP_NAME = "KetQua.zip"
 # No 0/O, 1/I/L: the passphrase is read from paper and typed by hand.
@@ -52,19 +53,19 @@ def unpack(zip_path: Path, passphrase: str, into: Path) -> Path:
             infos = zf.infolist()
             folders = {info.filename.split("/", 1)[0] for info in infos}
             if len(folders) != 1 or sum(info.file_size for info in infos) > MAX_UNPACKED:
-                raise UnpackError("không phải gói kết quả Kiểm Phiếu")
+                raise UnpackError(_("không phải gói kết quả Kiểm Phiếu"))
             (folder_name,) = folders
             if not plain_name(folder_name):
-                raise UnpackError("tên thư mục bên trong không hợp lệ")
+                raise UnpackError(_("tên thư mục bên trong không hợp lệ"))
             target = into / "goi"
             target.mkdir()
             for info in infos:
                 parts = info.filename.split("/")
                 if len(parts) != 2 or not plain_name(parts[1]) or info.is_dir():
-                    raise UnpackError(f"mục lạ trong tệp ZIP: {info.filename[:80]}")
+                    raise UnpackError(_("mục lạ trong tệp ZIP: {filename}").format(filename=info.filename[:80]))
                 (target / parts[1]).write_bytes(zf.read(info))
             return target
     except UnpackError:
         raise
     except Exception as exc:  # wrong passphrase, damaged ZIP, anything a hostile file can cause
-        raise UnpackError(f"sai mật khẩu hoặc tệp hỏng ({exc})") from exc
+        raise UnpackError(_("sai mật khẩu hoặc tệp hỏng ({error})").format(error=exc)) from exc

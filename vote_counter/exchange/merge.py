@@ -22,6 +22,7 @@ from vote_counter.exchange.package import write_package
 from vote_counter.exchange.standalone_verify import MANIFEST
 from vote_counter.exchange.trust import trusted
 from vote_counter.exchange.verify import verify_package
+from vote_counter.i18n import _
 from vote_counter.services.accounts import Auth
 from vote_counter.services.ballot_files import PER_BALLOT, read_entry
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
@@ -138,7 +139,7 @@ def _parse_entry(
     t = r.table(raw, where, ENTRY_KEYS, required=("tag", "marks"))
     tag = t["tag"]
     if not isinstance(tag, str) or not TAG_PATTERN.fullmatch(tag):
-        raise r.fail(f"{where}, “tag”", "mã phiếu trong gói phải gồm 32 chữ số hex.")
+        raise r.fail(f"{where}, “tag”", _("mã phiếu trong gói phải gồm 32 chữ số hex."))
     line = read_entry(r, {k: v for k, v in t.items() if k != "tag"} | {"code": "0"}, where, round_, count)
     return tag, line.rows, line.write_ins, line.declared
 
@@ -165,42 +166,59 @@ def import_entries(
     if not checked.ok:
         raise _bad("; ".join(checked.problems[:5]))
     if checked.manifest is None or checked.manifest.get("kind") != KIND:
-        raise _bad("đây không phải gói phiếu đã nhập của máy kiểm phiếu khác.")
+        raise _bad(_("đây không phải gói phiếu đã nhập của máy kiểm phiếu khác."))
     round_ = ws.setup.round(round_id)
     assert round_.meeting_id is not None
     pairing = trusted(ws, checked.fingerprint, expected=expected_fingerprint, trust_new_key=trust_new_key)
     nominees = ws.setup.nominees(round_id)
     listed = {f.get("path"): f.get("sha256") for f in checked.manifest["files"] if isinstance(f, dict)}
     if any(_size(folder / name) > MAX_ENTRIES_BYTES for name in (ROUND_FILE, ENTRIES)):
-        raise _bad("gói quá lớn cho một lượt bỏ phiếu.")
+        raise _bad(_("gói quá lớn cho một lượt bỏ phiếu."))
     try:
         # Read once and check these very bytes: the stick may change between the check and the read.
         blobs = {name: (folder / name).read_bytes() for name in (ROUND_FILE, ENTRIES, MANIFEST)}
         if any(listed.get(name) != sha256(blobs[name]) for name in (ROUND_FILE, ENTRIES)):
-            raise _bad("tệp trong gói vừa thay đổi trong lúc đọc.")
+            raise _bad(_("tệp trong gói vừa thay đổi trong lúc đọc."))
         about = json.loads(blobs[ROUND_FILE].decode("utf-8"))
         text = blobs[ENTRIES].decode("utf-8")
     except (OSError, ValueError, RecursionError) as exc:
-        raise _bad(f"không đọc được nội dung gói ({exc}).") from exc
+        raise _bad(_("không đọc được nội dung gói ({error}).").format(error=exc)) from exc
     if not isinstance(about, dict) or about.get("round_code") != round_.code:
         code = about.get("round_code") if isinstance(about, dict) else None
-        raise ServiceError(ErrorCode.PACKAGE_MISMATCH, detail=f"gói của lượt mã {code}, lượt này mã {round_.code}.")
+        raise ServiceError(
+            ErrorCode.PACKAGE_MISMATCH,
+            detail=_("gói của lượt mã {code}, lượt này mã {expected_code}.").format(
+                code=code, expected_code=round_.code
+            ),
+        )
     theirs = about.get("nominees")
     if not isinstance(theirs, list) or [_nfc(str(x)) for x in theirs] != [_nfc(n.full_name) for n in nominees]:
-        raise ServiceError(ErrorCode.PACKAGE_MISMATCH, detail="danh sách người trong gói khác danh sách của lượt này.")
+        raise ServiceError(
+            ErrorCode.PACKAGE_MISMATCH, detail=_("danh sách người trong gói khác danh sách của lượt này.")
+        )
     if round_.stage is not Stage.COUNTING:
         raise ServiceError(
-            ErrorCode.WRONG_STAGE, action="nhập phiếu từ máy khác", stage=STAGE_LABELS[round_.stage.value]
+            ErrorCode.WRONG_STAGE, action=_("nhập phiếu từ máy khác"), stage=STAGE_LABELS[round_.stage.value]
         )
     target = 2 if mode is ImportMode.SECOND_PASS else 1
     if target == 2 and not round_.double_entry:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần, không nhận lần nhập thứ hai.")
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=_("lượt này không nhập hai lần, không nhận lần nhập thứ hai.")
+        )
     r = Reader(ENTRIES)
     entries = []  # all parsed before anything is saved
     try:
         for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
-                entries.append(_parse_entry(r, r.json(line, f"dòng {number}"), f"dòng {number}", round_, len(nominees)))
+                entries.append(
+                    _parse_entry(
+                        r,
+                        r.json(line, _("dòng {number}").format(number=number)),
+                        _("dòng {number}").format(number=number),
+                        round_,
+                        len(nominees),
+                    )
+                )
     except ServiceError as exc:
         raise _bad(f"{ENTRIES}, {exc.details.get('where', '')}: {exc.details.get('detail', exc.message)}") from exc
     by_stt = {i: NomineeId(n.id) for i, n in enumerate(nominees, start=1) if n.id is not None}
@@ -213,7 +231,7 @@ def import_entries(
         serial = serial_of.get(tag)
         if serial is None:  # a paper this register never printed (or another round's)
             error = ServiceError(ErrorCode.NOT_ISSUED)
-            rejected.append(Rejected(f"mã {tag[:12]}…", error.code.value, error.message))
+            rejected.append(Rejected(_("mã {code}…").format(code=tag[:12]), error.code.value, error.message))
             continue
         if serial in already:
             overlaps.append(serial)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vote_counter import platform_os
 from vote_counter.exchange.safe_names import inside
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError
 
 Check = Callable[[Path], list[str]]
@@ -88,12 +89,12 @@ def free_name(destination: Path, name: str) -> str:
 
 def describe(exc: OSError) -> str:
     known = {
-        errno.ENOSPC: "USB đã đầy",
-        errno.EIO: "lỗi đọc/ghi thiết bị, USB có thể bị hỏng hoặc đã bị rút ra",
-        errno.EROFS: "USB đang bị khóa ghi",
-        errno.EACCES: "không có quyền ghi vào thư mục này",
-        errno.EPERM: "không có quyền ghi vào thư mục này",
-        errno.ENOENT: "không tìm thấy thư mục, USB có thể đã bị rút ra",
+        errno.ENOSPC: _("USB đã đầy"),
+        errno.EIO: _("lỗi đọc/ghi thiết bị, USB có thể bị hỏng hoặc đã bị rút ra"),
+        errno.EROFS: _("USB đang bị khóa ghi"),
+        errno.EACCES: _("không có quyền ghi vào thư mục này"),
+        errno.EPERM: _("không có quyền ghi vào thư mục này"),
+        errno.ENOENT: _("không tìm thấy thư mục, USB có thể đã bị rút ra"),
     }
     return known.get(exc.errno or 0, exc.strerror or str(exc))
 
@@ -118,7 +119,7 @@ def write_package(destination: Path, name: str, files: Mapping[str, bytes], chec
     destination = Path(destination)
     where = str(destination)
     if not destination.is_dir():
-        raise ServiceError(ErrorCode.EXPORT_FAILED, where=where, detail="không tìm thấy thư mục đích")
+        raise ServiceError(ErrorCode.EXPORT_FAILED, where=where, detail=_("không tìm thấy thư mục đích"))
     final = inside(destination, free_name(destination, name))
     partial = inside(destination, f"{final.name}.partial-{secrets.token_hex(4)}")
     targets = {inside(partial, file_name): data for file_name, data in files.items()}
@@ -155,7 +156,9 @@ def write_package(destination: Path, name: str, files: Mapping[str, bytes], chec
         raise
     except Exception as exc:
         clean_up()
-        raise ServiceError(ErrorCode.EXPORT_FAILED, where=where, detail=f"lỗi không lường trước: {exc!r}") from exc
+        raise ServiceError(
+            ErrorCode.EXPORT_FAILED, where=where, detail=_("lỗi không lường trước: {error}").format(error=repr(exc))
+        ) from exc
     except BaseException:
         clean_up()  # interrupted (Ctrl+C, shutdown): still never leave the final name behind
         raise

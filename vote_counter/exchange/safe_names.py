@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError
 
 FALLBACK = "HoiNghi"
@@ -74,12 +75,12 @@ def inside(base: Path, name: str) -> Path:
     """`base / name`, after checking that it is one plain entry of `base`; raises ServiceError otherwise."""
     problem = ""
     if name in ("", ".", "..") or "/" in name or "\\" in name or (os.altsep and os.altsep in name):
-        problem = "không phải một tên tệp đơn"
+        problem = _("không phải một tên tệp đơn")
     elif not all(_keep(ch) for ch in name) or name != name.rstrip(" .") or is_reserved(name):
-        problem = "chứa ký tự hoặc tên không dùng được trên Windows hoặc USB"
+        problem = _("chứa ký tự hoặc tên không dùng được trên Windows hoặc USB")
     target = base / name
     if not problem and target.resolve().parent != base.resolve():
-        problem = "trỏ ra ngoài thư mục xuất"
+        problem = _("trỏ ra ngoài thư mục xuất")
     if problem:
         raise ServiceError(ErrorCode.UNSAFE_NAME, name=name, detail=problem + ".")
     return target

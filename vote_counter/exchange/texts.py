@@ -1,4 +1,5 @@
-"""The Vietnamese texts of the exchange layer: DOC_TRUOC.txt and the command messages."""
+"""The texts of the exchange layer: DOC_TRUOC.txt (a document in the package: always Vietnamese, like the minutes)
+and the command messages (N_-marked, in the language in use: vote_counter.i18n)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vote_counter import platform_os
+from vote_counter.i18n import N_, _
 
 README = "DOC_TRUOC.txt"
 
@@ -85,14 +87,14 @@ def readme(
     return b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
 
 
-DONE = "Đã ghi xong — có thể rút USB."
-DONE_FOLDER = "Đã ghi xong vào thư mục {folder}"  # the target is not a removable drive
+DONE = N_("Đã ghi xong — có thể rút USB.")
+DONE_FOLDER = N_("Đã ghi xong vào thư mục {folder}")  # the target is not a removable drive
 
 
 def done_message(folder: Path) -> str:
     """ "có thể rút USB" only when the folder is on a removable drive (platform_os.is_removable)."""
-    return DONE if platform_os.is_removable(folder) else DONE_FOLDER.format(folder=folder.parent)
+    return _(DONE) if platform_os.is_removable(folder) else _(DONE_FOLDER).format(folder=folder.parent)
 
 
-VERIFY_OK = "Gói kết quả toàn vẹn: {folder}"
-VERIFY_BAD = "GÓI KHÔNG TOÀN VẸN ({folder}):"
+VERIFY_OK = N_("Gói kết quả toàn vẹn: {folder}")
+VERIFY_BAD = N_("GÓI KHÔNG TOÀN VẸN ({folder}):")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vote_counter.domain.model import MeetingId
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.pairing import Confirmed, normal_fingerprint
 from vote_counter.services.signing import fingerprint, load_or_create_key
@@ -41,7 +42,7 @@ def trusted(
 
     `expected` has already been compared with the package's key by verify_package."""
     if package_fingerprint is None:
-        raise ServiceError(ErrorCode.PACKAGE_INVALID, detail="gói không có khóa ký.")
+        raise ServiceError(ErrorCode.PACKAGE_INVALID, detail=_("gói không có khóa ký."))
     fp = normal_fingerprint(package_fingerprint)
     known = ws.pairing.known()  # AUDIT_BROKEN when the chain does not verify: nothing is trusted then
     if fp in known or fp in own_fingerprints(ws):

@@ -9,6 +9,7 @@ from typing import Any
 
 from vote_counter.exchange.encrypted import ZIP_NAME, UnpackError, unpack
 from vote_counter.exchange.standalone_verify import check_package
+from vote_counter.i18n import _
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def verify_package(
             try:
                 inner_folder = unpack(folder / ZIP_NAME, passphrase, Path(tmp))
             except UnpackError as exc:
-                problems.append(f"Không mở được {ZIP_NAME}: {exc}.")
+                problems.append(_("Không mở được {zip_name}: {error}.").format(zip_name=ZIP_NAME, error=exc))
             else:
                 # The package inside must be signed by the same key as the outside.
                 inner = check_package(inner_folder, outer.fingerprint or expected_fingerprint)
@@ -54,7 +55,7 @@ def verify_package(
                 codes, inner_checked = _codes(inner.manifest), True
                 head = (inner.manifest or {}).get("audit_head")
                 if inner.manifest is not None and inner.manifest.get("encrypted"):
-                    problems.append(f"Trong {ZIP_NAME}: gói bên trong lại được mã hóa.")
+                    problems.append(_("Trong {zip_name}: gói bên trong lại được mã hóa.").format(zip_name=ZIP_NAME))
     return VerifyReport(
         ok=not problems,
         problems=problems,

@@ -32,6 +32,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import BoardMember, BoardMemberId, BoardRole, MeetingId, nfc
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.storage import audit, keys, repositories, seals
 from vote_counter.storage.engine import WRITE
@@ -156,8 +157,8 @@ def lockout_seconds(failures: int) -> int:
 def wait_text(seconds: int) -> str:
     minutes, secs = divmod(max(seconds, 1), 60)
     if minutes and secs:
-        return f"{minutes} phút {secs} giây"
-    return f"{minutes} phút" if minutes else f"{secs} giây"
+        return _("{minutes} phút {seconds} giây").format(minutes=minutes, seconds=secs)
+    return _("{minutes} phút").format(minutes=minutes) if minutes else _("{seconds} giây").format(seconds=secs)
 
 
 class PassphraseRejected(ServiceError):
@@ -247,7 +248,13 @@ class Access:
                 name, failures = row.full_name, row.failed_attempts
         except OperationalError as exc:
             return ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc))
-        wait = f" Đã sai {failures} lần liên tiếp: phải chờ {wait_text(delay)} mới được thử lại." if delay else ""
+        wait = (
+            _(" Đã sai {failures} lần liên tiếp: phải chờ {wait} mới được thử lại.").format(
+                failures=failures, wait=wait_text(delay)
+            )
+            if delay
+            else ""
+        )
         return ServiceError(ErrorCode.WRONG_PASSPHRASE, name=name, wait=wait)
 
     # ------------------------------------------------------------ checks inside a transaction
@@ -378,7 +385,7 @@ class AccountService:
         with self._access.transaction() as s:
             row = s.get(BoardMemberRow, member_id)
             if row is None:
-                raise ServiceError(ErrorCode.NOT_FOUND, what="thành viên Ban kiểm phiếu")
+                raise ServiceError(ErrorCode.NOT_FOUND, what=_("thành viên Ban kiểm phiếu"))
             first_account = not self._access.account_holders(s, row.meeting_id)
             if row.passphrase_hash is None:
                 actor = self._access.authorise(s, row.meeting_id, Need.MEMBER, auth)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from vote_counter import platform_os
 from vote_counter.domain.model import RoundId, Stage, nfc
+from vote_counter.i18n import _
 from vote_counter.services.base import DEFAULT_ACTOR
 from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.storage import audit
@@ -95,7 +96,7 @@ def backup_database(db_path: Path, reason: str, *, now: dt.datetime | None = Non
     tmp = folder / f".{final.name}.partial-{secrets.token_hex(4)}"
     try:
         if not db_path.is_file():
-            raise FileNotFoundError(f"không có tệp {db_path.name}")
+            raise FileNotFoundError(_("không có tệp {name}").format(name=db_path.name))
         folder.mkdir(parents=True, exist_ok=True)
         with _connect(db_path) as src, _connect(tmp) as dst:
             src.backup(dst)
@@ -134,20 +135,20 @@ def check_backup(path: Path) -> ChainReport:
         return ServiceError(ErrorCode.BACKUP_INVALID, name=path.name, detail=detail)
 
     if not path.is_file():
-        raise invalid("không tìm thấy tệp")
+        raise invalid(_("không tìm thấy tệp"))
     try:
         with _connect(path, read_only=True) as conn:
             check = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.Error as exc:
-        raise invalid(f"không phải cơ sở dữ liệu của Kiểm Phiếu: {exc}") from exc
+        raise invalid(_("không phải cơ sở dữ liệu của Kiểm Phiếu: {error}").format(error=exc)) from exc
     if check != ["ok"]:
-        raise invalid("tệp bị hỏng: " + "; ".join(check[:3]))
+        raise invalid(_("tệp bị hỏng: {problems}").format(problems="; ".join(check[:3])))
     if version > SCHEMA_VERSION or "audit_log" not in tables:
-        raise invalid("không phải cơ sở dữ liệu của phiên bản Kiểm Phiếu này")
+        raise invalid(_("không phải cơ sở dữ liệu của phiên bản Kiểm Phiếu này"))
     if "meeting_keys" not in tables:
-        raise invalid("bản sao lưu của phiên bản Kiểm Phiếu cũ, chưa có dấu niêm phong để kiểm tra")
+        raise invalid(_("bản sao lưu của phiên bản Kiểm Phiếu cũ, chưa có dấu niêm phong để kiểm tra"))
     uri = f"{path.resolve().as_uri()}?mode=ro"
     engine = create_engine("sqlite+pysqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
     try:
@@ -156,7 +157,11 @@ def check_backup(path: Path) -> ChainReport:
     finally:
         engine.dispose()
     if not report.ok:
-        raise invalid(f"nhật ký hoặc dữ liệu bị sửa: {tamper_place(report.first_bad_seq, (), report.bad_rows)}")
+        raise invalid(
+            _("nhật ký hoặc dữ liệu bị sửa: {tamper_place}").format(
+                tamper_place=tamper_place(report.first_bad_seq, (), report.bad_rows)
+            )
+        )
     return report
 
 

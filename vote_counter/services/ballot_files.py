@@ -12,6 +12,7 @@ from typing import Any
 
 from vote_counter.domain.model import DECLARABLE_REASONS, NomineeId, Reason, Round, RoundKind, TallySheet
 from vote_counter.domain.text_rules import NAME_LIMIT, TITLE_LIMIT
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode
 from vote_counter.services.input_files import Reader
 
@@ -74,14 +75,16 @@ def _write_ins(r: Reader, value: Any, where: str, round_: Round) -> tuple[str, .
     if names and not (round_.kind is RoundKind.NOMINATION and round_.write_ins):
         raise r.fail(
             where,
-            "lượt này không có dòng ghi thêm tên; phiếu có ghi thêm tên là phiếu có nội dung khác "
-            "(ghi “extra_content” vào “declared”).",
+            _(
+                "lượt này không có dòng ghi thêm tên; phiếu có ghi thêm tên là phiếu có nội dung khác "
+                "(ghi “extra_content” vào “declared”)."
+            ),
         )
     return tuple(r.text(n, f"{where}[{i}]", limit=NAME_LIMIT, required=True) for i, n in enumerate(names, start=1))
 
 
 def _ballot(r: Reader, item: Any, number: int, round_: Round, count: int) -> BallotLine:
-    where = f"dòng {number}"
+    where = _("dòng {number}").format(number=number)
     if isinstance(item, dict) and "set_aside" in item:
         r.table(item, where, SET_ASIDE_KEYS)
         reason = r.choice(item["set_aside"], f"{where}, “set_aside”", SET_ASIDE)
@@ -95,7 +98,7 @@ def read_entry(r: Reader, item: Any, where: str, round_: Round, count: int, numb
     table = r.table(item, where, BALLOT_KEYS, required=("code",))
     code = r.text(table["code"], f"{where}, “code”", limit=MAX_CODE, required=True)
     if not code.replace(" ", "").isascii() or not code.replace(" ", "").isdigit():
-        raise r.fail(f"{where}, “code”", "mã QR hoặc số phiếu chỉ gồm chữ số 0–9.")
+        raise r.fail(f"{where}, “code”", _("mã QR hoặc số phiếu chỉ gồm chữ số 0–9."))
     rows = _marks(r, table.get("marks", {}), f"{where}, “marks”", round_, count)
     write_ins = _write_ins(r, table.get("write_ins", []), f"{where}, “write_ins”", round_)
     declared_at = f"{where}, “declared”"
@@ -115,17 +118,20 @@ def read_ballot_file(path: Path, round_: Round, count: int) -> list[BallotLine]:
         if not line.strip():
             continue
         if len(out) >= MAX_BALLOT_LINES:
-            raise r.fail(f"dòng {number}", f"tệp có hơn {MAX_BALLOT_LINES // 1000}.000 phiếu.")
-        out.append(_ballot(r, r.json(line, f"dòng {number}"), number, round_, count))
+            raise r.fail(
+                _("dòng {number}").format(number=number),
+                _("tệp có hơn {thousands}.000 phiếu.").format(thousands=MAX_BALLOT_LINES // 1000),
+            )
+        out.append(_ballot(r, r.json(line, _("dòng {number}").format(number=number)), number, round_, count))
     if not out:
-        raise r.fail("cả tệp", "tệp không có phiếu nào.")
+        raise r.fail(_("cả tệp"), _("tệp không có phiếu nào."))
     return out
 
 
 def read_tally_file(path: Path, round_: Round, nominee_ids: list[NomineeId]) -> tuple[int, TallySheet]:
     """(sheet number, the sheet) from a tally-sheet file, checked whole."""
     r = Reader(path.name)
-    data = r.table(r.json(r.read(path, MAX_TALLY_FILE), "cả tệp"), "cả tệp", TALLY_KEYS, required=("valid",))
+    data = r.table(r.json(r.read(path, MAX_TALLY_FILE), _("cả tệp")), _("cả tệp"), TALLY_KEYS, required=("valid",))
     sheet_no = r.integer(data.get("sheet", 1), "“sheet”", 1, 1000)
     valid = r.integer(data["valid"], "“valid”", 0, MAX_COUNT)
     invalid_raw = r.table(data.get("invalid", {}), "“invalid”", INVALID)
@@ -140,9 +146,9 @@ def read_tally_file(path: Path, round_: Round, nominee_ids: list[NomineeId]) -> 
         rows[nominee_ids[stt - 1]] = tuple(r.integer(c, at, 0, MAX_COUNT) for c in items)
     write_ins_raw = r.mapping(data.get("write_ins", {}), "“write_ins”", limit=1000)
     if write_ins_raw and not (round_.kind is RoundKind.NOMINATION and round_.write_ins):
-        raise r.fail("“write_ins”", "lượt này không có dòng ghi thêm tên.")
+        raise r.fail("“write_ins”", _("lượt này không có dòng ghi thêm tên."))
     write_ins: dict[str, int] = {}
     for name, votes in write_ins_raw.items():
-        clean = r.text(name, "“write_ins”, tên", limit=NAME_LIMIT, required=True)
+        clean = r.text(name, _("“write_ins”, tên"), limit=NAME_LIMIT, required=True)
         write_ins[clean] = write_ins.get(clean, 0) + r.integer(votes, f"“write_ins”, “{clean}”", 0, MAX_COUNT)
     return sheet_no, TallySheet(valid, invalid, rows, write_ins)

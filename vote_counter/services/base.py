@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import Mode, Stage
+from vote_counter.i18n import _
 from vote_counter.services.accounts import DEFAULT_ACTOR, Access, Auth, Need
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
 from vote_counter.storage import audit
@@ -72,14 +73,14 @@ class ServiceBase:
 def get_round_row(session: Session, round_id: int) -> RoundRow:
     row = session.get(RoundRow, round_id)
     if row is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, what=f"lượt bỏ phiếu số {round_id}")
+        raise ServiceError(ErrorCode.NOT_FOUND, what=_("lượt bỏ phiếu số {round_id}").format(round_id=round_id))
     return row
 
 
 def get_meeting_row(session: Session, meeting_id: int) -> MeetingRow:
     row = session.get(MeetingRow, meeting_id)
     if row is None:
-        raise ServiceError(ErrorCode.NOT_FOUND, what=f"hội nghị số {meeting_id}")
+        raise ServiceError(ErrorCode.NOT_FOUND, what=_("hội nghị số {meeting_id}").format(meeting_id=meeting_id))
     return row
 
 

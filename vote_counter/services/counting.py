@@ -47,6 +47,7 @@ from vote_counter.domain.serials import (
     parse_typed_serial,
 )
 from vote_counter.domain.sheets import check_sheet
+from vote_counter.i18n import _
 from vote_counter.services import ballot_save, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
@@ -205,7 +206,7 @@ class CountingService(ServiceBase):
         `audit_extra` runs inside the same transaction once the ballot row exists and returns details added
         to its audit entry (a scanned ballot: its images' SHA-256 and the queue rows it settles)."""
         if pass_no not in (1, 2):
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lần nhập phải là 1 hoặc 2."))
         marks = BallotMarks(marks.rows, tuple(nfc(w) for w in marks.write_ins if nfc(w)), marks.declared)
         # A save with extra audit details (a scanned ballot's image hashes) takes the full path, which carries them.
         fast = self._record_fast(round_id, text, marks, pass_no, auth, actor) if audit_extra is None else None
@@ -218,7 +219,7 @@ class CountingService(ServiceBase):
             if ctx is None or pass_no not in ctx.totals or ctx.who != self._who(ctx.meeting_id, auth, actor):
                 ctx = self._load_context(s, round_id, last[0], pass_no, auth, actor)
             if pass_no == 2 and not ctx.round.double_entry:
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lượt này không nhập hai lần."))
             serial = ballot_save.quick_serial(cur, ctx, text, pass_no)
             if serial is None:  # the full check says why not (or, rarely, lets it through)
                 serial = self._verify(s, get_round_row(s, round_id), text, pass_no)
@@ -292,7 +293,7 @@ class CountingService(ServiceBase):
         row = get_round_row(s, round_id)
         who = self._who(row.meeting_id, auth, actor)
         name = self._authorise_round(s, row, auth, actor)
-        require_stage(row, "nhập phiếu", Stage.COUNTING)
+        require_stage(row, _("nhập phiếu"), Stage.COUNTING)
         round_ = repositories.round_(row)
         nominees = repositories.nominees_of(s, row.id)
         known = self._live.context(round_id, seq)
@@ -325,12 +326,14 @@ class CountingService(ServiceBase):
     ) -> BallotId:
         """Keep a rejected paper (not issued, duplicate) as an invalid ballot: it was in the box (C, X)."""
         if reason not in (Reason.NOT_ISSUED, Reason.DUPLICATE):
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ để riêng phiếu không do Ban phát ra hoặc trùng số.")
+            raise ServiceError(
+                ErrorCode.INVALID_INPUT, detail=_("chỉ để riêng phiếu không do Ban phát ra hoặc trùng số.")
+            )
         digits = "".join(ch for ch in nfc(serial_text) if ch.isdigit())[:64]
         with self._write() as s:
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "nhập phiếu", Stage.COUNTING)
+            require_stage(row, _("nhập phiếu"), Stage.COUNTING)
             self._shift_totals(s, row, 1, add=set_aside_totals([frozenset({reason})]))
             ballot = BallotRow(
                 round_id=row.id,
@@ -372,9 +375,9 @@ class CountingService(ServiceBase):
             ballot = self._ballot(s, ballot_id)
             row = get_round_row(s, ballot.round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "sửa phiếu", Stage.COUNTING)
+            require_stage(row, _("sửa phiếu"), Stage.COUNTING)
             if ballot.status != "active" or ballot.set_aside:
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ sửa được phiếu đang được tính.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chỉ sửa được phiếu đang được tính."))
             round_ = repositories.round_(row)
             nominees = repositories.nominees_of(s, row.id)
             validity = self._classify(marks, round_, nominees)
@@ -410,9 +413,9 @@ class CountingService(ServiceBase):
             ballot = self._ballot(s, ballot_id)
             row = get_round_row(s, ballot.round_id)
             actor = self._authorise_round(s, row, auth, actor, Need.CHAIR_AND_MEMBER)
-            require_stage(row, "hủy phiếu đã nhập", Stage.COUNTING)
+            require_stage(row, _("hủy phiếu đã nhập"), Stage.COUNTING)
             if ballot.status != "active":
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đã bị hủy trước đó.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("phiếu này đã bị hủy trước đó."))
             self._shift_totals(s, row, ballot.pass_no, take=self._delta(s, row, ballot))
             ballot.status = "void"
             s.flush()
@@ -440,9 +443,9 @@ class CountingService(ServiceBase):
             ballot = self._ballot(s, ballot_id)
             row = get_round_row(s, ballot.round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "khôi phục phiếu", Stage.COUNTING)
+            require_stage(row, _("khôi phục phiếu"), Stage.COUNTING)
             if ballot.status == "active":
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="phiếu này đang được tính.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("phiếu này đang được tính."))
             if ballot.serial and not ballot.set_aside and self._active_entry(s, row.id, ballot.serial, ballot.pass_no):
                 raise ServiceError(ErrorCode.DUPLICATE, serial=ballot.serial)
             self._shift_totals(s, row, ballot.pass_no, add=self._delta(s, row, ballot))
@@ -518,7 +521,7 @@ class CountingService(ServiceBase):
     def _ballot(s: Session, ballot_id: int) -> BallotRow:
         ballot = s.get(BallotRow, ballot_id)
         if ballot is None:
-            raise ServiceError(ErrorCode.NOT_FOUND, what=f"phiếu đã nhập số {ballot_id}")
+            raise ServiceError(ErrorCode.NOT_FOUND, what=_("phiếu đã nhập số {ballot_id}").format(ballot_id=ballot_id))
         return ballot
 
     # ------------------------------------------------------------ look-ups
@@ -566,17 +569,17 @@ class CountingService(ServiceBase):
         with self._write() as s:
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "nhập biên bản tổng hợp", Stage.COUNTING)
+            require_stage(row, _("nhập biên bản tổng hợp"), Stage.COUNTING)
             round_ = repositories.round_(row)
             nominees = repositories.nominees_of(s, row.id)
             problems = check_sheet(round_, nominees, sheet)
             if problems:
                 names = {n.id: n.full_name for n in nominees}
                 first = problems[0]
-                where = f" (dòng {names.get(first.nominee_id, '')})" if first.nominee_id else ""
-                detail = f"số liệu tổng hợp không khớp{where}: {first.code.value}"
+                where = _(" (dòng {name})").format(name=names.get(first.nominee_id, "")) if first.nominee_id else ""
+                detail = _("số liệu tổng hợp không khớp{where}: {code}").format(where=where, code=first.code.value)
                 if first.expected is not None:
-                    detail += f", cần {first.expected}, đang {first.actual}"
+                    detail += _(", cần {expected}, đang {actual}").format(expected=first.expected, actual=first.actual)
                 raise ServiceError(ErrorCode.INVALID_INPUT, detail=detail + ".")
             existing = s.execute(
                 select(TallySheetRow).where(TallySheetRow.round_id == row.id, TallySheetRow.sheet_no == sheet_no)

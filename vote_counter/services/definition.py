@@ -29,6 +29,7 @@ from vote_counter.domain.model import (
 )
 from vote_counter.domain.serials import new_round_code, new_round_key
 from vote_counter.domain.text_rules import CODE_LIMIT, NAME_LIMIT, TITLE_LIMIT
+from vote_counter.i18n import _
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase
 from vote_counter.services.documents import clean_details, parse_documents
 from vote_counter.services.documents import save_in as save_documents
@@ -101,16 +102,16 @@ def read_definition(path: Path) -> dict[str, Any]:
     r = Reader(path.name)
     text = r.read(path, MAX_DEFINITION)
     if path.suffix.lower() == ".json":
-        data = r.json(text, "cả tệp")
+        data = r.json(text, _("cả tệp"))
     else:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise r.fail("cả tệp", f"sai cú pháp TOML ({exc}).") from exc
+            raise r.fail(_("cả tệp"), _("sai cú pháp TOML ({error}).").format(error=exc)) from exc
         except RecursionError as exc:
-            raise r.fail("cả tệp", "lồng nhau quá sâu.") from exc
-        r.depth(data, "cả tệp")
-    return dict(r.table(data, "cả tệp", ("meeting", "board", "rounds"), required=("meeting", "rounds")))
+            raise r.fail(_("cả tệp"), _("lồng nhau quá sâu.")) from exc
+        r.depth(data, _("cả tệp"))
+    return dict(r.table(data, _("cả tệp"), ("meeting", "board", "rounds"), required=("meeting", "rounds")))
 
 
 def _enum(r: Reader, value: Any, enum: type[Any], where: str, default: Any = None) -> Any:
@@ -138,10 +139,10 @@ def _date(r: Reader, value: Any) -> dt.date | None:
         try:
             return dt.date.fromisoformat(value)
         except ValueError as exc:
-            raise r.fail("meeting.date", "phải có dạng YYYY-MM-DD.") from exc
+            raise r.fail("meeting.date", _("phải có dạng YYYY-MM-DD.")) from exc
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    raise r.fail("meeting.date", "phải có dạng YYYY-MM-DD.")
+    raise r.fail("meeting.date", _("phải có dạng YYYY-MM-DD."))
 
 
 def _cleaned(r: Reader, where: str, clean: Any, value: Any) -> Any:
@@ -152,10 +153,10 @@ def _cleaned(r: Reader, where: str, clean: Any, value: Any) -> Any:
         raise r.fail(where, str(exc.details.get("detail", exc.message))) from exc
 
 
-def parse_definition(data: dict[str, Any], name: str = "định nghĩa hội nghị") -> MeetingPlan:
+def parse_definition(data: dict[str, Any], name: str | None = None) -> MeetingPlan:
     """The whole definition checked against its schema before anything is written."""
-    r = Reader(name)
-    r.table(data, "cả tệp", ("meeting", "board", "rounds"), required=("meeting", "rounds"))
+    r = Reader(name if name is not None else _("định nghĩa hội nghị"))
+    r.table(data, _("cả tệp"), ("meeting", "board", "rounds"), required=("meeting", "rounds"))
     m = r.table(data["meeting"], "[meeting]", MEETING_KEYS, required=("title", "organisation"))
     meeting = Meeting(
         id=None,
@@ -185,7 +186,7 @@ def parse_definition(data: dict[str, Any], name: str = "định nghĩa hội ngh
         )
     rounds_data = r.listed(data["rounds"], "[[rounds]]", limit=MAX_ROUNDS)
     if not rounds_data:
-        raise r.fail("[[rounds]]", "cần ít nhất một lượt bỏ phiếu.")
+        raise r.fail("[[rounds]]", _("cần ít nhất một lượt bỏ phiếu."))
     rounds = [_round(r, raw, i) for i, raw in enumerate(rounds_data, start=1)]
     return MeetingPlan(meeting, tuple(board), tuple(rounds), documents)
 
@@ -233,7 +234,7 @@ def _round(r: Reader, raw: Any, i: int) -> RoundPlan:
         )
         nominees.append(_cleaned(r, nwhere, clean_nominee, nominee))
     if not nominees:
-        raise r.fail(f"{where}.nominees", "chưa có người nào trong danh sách.")
+        raise r.fail(f"{where}.nominees", _("chưa có người nào trong danh sách."))
     counts = _cleaned(r, where, clean_counts, counts)
     round_ = _cleaned(r, where, clean_round, dataclasses.replace(round_, counts=counts, order=i))
     number = _opt_text(r, t.get("document_number"), f"{where}.document_number", CODE_LIMIT)

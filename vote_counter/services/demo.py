@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,9 +71,24 @@ class DemoRounds:
     nomination: Round
 
 
-def build_demo(ws: Workspace, seed: int = 2026, voters: int = 120, out: Path | None = None) -> DemoRounds:
-    """Set up, print, count and close the sample meeting; with `out`, the printed ballots go there as PDF."""
+def build_demo(
+    ws: Workspace,
+    seed: int = 2026,
+    voters: int = 120,
+    out: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoRounds:
+    """Set up, print, count and close the sample meeting; with `out`, the printed ballots go there as PDF.
+    `progress(done, total)` hears of each step (the set-up, then each ballot counted): the window's bar."""
     rng = random.Random(seed)
+    total = 1 + 3 * (voters - 2)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
     meeting = ws.setup.create_meeting(
         Meeting(
             id=None,
@@ -121,8 +136,9 @@ def build_demo(ws: Workspace, seed: int = 2026, voters: int = 120, out: Path | N
             ),
         ),
     )
+    step()
     for r in (confidence, approval, nomination):
-        _count(ws, r, present, rng, out)
+        _count(ws, r, present, rng, out, step)
     return DemoRounds(ws.setup.meeting(meeting.id), *(ws.setup.round(r.id) for r in (confidence, approval, nomination)))  # type: ignore[arg-type]
 
 
@@ -143,7 +159,9 @@ def _round(
     return r
 
 
-def _count(ws: Workspace, r: Round, present: int, rng: random.Random, out: Path | None) -> None:
+def _count(
+    ws: Workspace, r: Round, present: int, rng: random.Random, out: Path | None, step: Callable[[], None]
+) -> None:
     assert r.id is not None
     rid = RoundId(r.id)
     nominees = ws.setup.nominees(rid)
@@ -159,6 +177,7 @@ def _count(ws: Workspace, r: Round, present: int, rng: random.Random, out: Path 
     returned = present - 2  # two voters kept their ballots
     for i, ballot in enumerate(printed[:returned]):
         ws.counting.record(rid, ballot.payload, _marks(r.kind, ids, rng, i))
+        step()
     ws.counting.set_aside(rid, Reason.NOT_ISSUED, "")  # a photocopied ballot found in the box
     ws.setup.set_counts(rid, Counts(r.counts.summoned, r.counts.present, r.counts.issued, returned + 1))
     ws.stages.change(rid, Stage.CLOSED)

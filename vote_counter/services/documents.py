@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from vote_counter.domain.documents import MAX_COPIES, DocumentDetails, Recipient, Signer
 from vote_counter.domain.model import MeetingId, nfc
+from vote_counter.i18n import _
 from vote_counter.services.accounts import Auth
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_meeting_row, require_unsealed
 from vote_counter.services.errors import ErrorCode, ServiceError
@@ -29,10 +30,10 @@ def _text(value: object, field: str, limit: int = TEXT_LIMIT) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise _bad(f"{field} phải là chuỗi chữ.")
+        raise _bad(_("{field} phải là chuỗi chữ.").format(field=field))
     cleaned = " ".join(nfc(value).split())
     if len(cleaned) > limit:
-        raise _bad(f"{field} dài quá {limit} ký tự.")
+        raise _bad(_("{field} dài quá {limit} ký tự.").format(field=field, limit=limit))
     return cleaned
 
 
@@ -40,27 +41,34 @@ def clean_details(details: DocumentDetails) -> DocumentDetails:
     """NFC, single spaces, lengths and copy counts checked: bad input is refused whole with a Vietnamese message."""
     recipients = []
     for i, r in enumerate(details.recipients, start=1):
-        name = _text(r.name, f"tên nơi nhận thứ {i}")
+        name = _text(r.name, _("tên nơi nhận thứ {i}").format(i=i))
         if not name:
-            raise _bad(f"chưa nhập tên nơi nhận thứ {i}.")
+            raise _bad(_("chưa nhập tên nơi nhận thứ {i}.").format(i=i))
         if isinstance(r.copies, bool) or not isinstance(r.copies, int) or not 1 <= r.copies <= MAX_COPIES:
-            raise _bad(f"số bản của nơi nhận “{name}” phải là số nguyên từ 1 đến {MAX_COPIES}.")
+            raise _bad(
+                _("số bản của nơi nhận “{name}” phải là số nguyên từ 1 đến {max_copies}.").format(
+                    name=name, max_copies=MAX_COPIES
+                )
+            )
         recipients.append(Recipient(name, r.copies))
     signers = []
     for i, s in enumerate(details.signers, start=1):
-        title, name = _text(s.title, f"chức danh người ký thứ {i}"), _text(s.name, f"họ tên người ký thứ {i}")
+        title, name = (
+            _text(s.title, _("chức danh người ký thứ {i}").format(i=i)),
+            _text(s.name, _("họ tên người ký thứ {i}").format(i=i)),
+        )
         if not title or not name:
-            raise _bad(f"người ký thứ {i} cần cả chức danh và họ tên.")
+            raise _bad(_("người ký thứ {i} cần cả chức danh và họ tên.").format(i=i))
         signers.append(Signer(title.upper(), name))
     numbers = {}
     for round_id, number in details.numbers.items():
-        cleaned = _text(number, "số biên bản", limit=20)
+        cleaned = _text(number, _("số biên bản"), limit=20)
         if cleaned:
             numbers[round_id] = cleaned
     return DocumentDetails(
-        issuer=_text(details.issuer, "cơ quan ban hành"),
-        place=_text(details.place, "địa danh", limit=80),
-        symbol=_text(details.symbol, "ký hiệu", limit=40),
+        issuer=_text(details.issuer, _("cơ quan ban hành")),
+        place=_text(details.place, _("địa danh"), limit=80),
+        symbol=_text(details.symbol, _("ký hiệu"), limit=40),
         numbers=numbers,
         recipients=tuple(recipients),
         signers=tuple(signers),
@@ -72,23 +80,29 @@ def parse_documents(data: Mapping[str, Any] | None, where: str = "meeting.docume
     if data is None:
         return DocumentDetails()
     if not isinstance(data, Mapping):
-        raise _bad(f"{where} phải là một bảng.")
+        raise _bad(_("{where} phải là một bảng.").format(where=where))
     known = {"issuer", "place", "symbol", "recipients", "signers"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise _bad(f"{where} có khóa không dùng: {', '.join(unknown)} (dùng: {', '.join(sorted(known))}).")
+        raise _bad(
+            _("{where} có khóa không dùng: {items} (dùng: {known}).").format(
+                where=where, items=", ".join(unknown), known=", ".join(sorted(known))
+            )
+        )
     recipients = []
     for i, r in enumerate(_list(data.get("recipients"), f"{where}.recipients"), start=1):
         if not isinstance(r, Mapping):
-            raise _bad(f"{where}.recipients[{i}] phải là một bảng {{ name = …, copies = … }}.")
+            raise _bad(
+                _("{where}.recipients[{i}] phải là một bảng {{ name = …, copies = … }}.").format(where=where, i=i)
+            )
         copies = r.get("copies", 1)
         if isinstance(copies, bool) or not isinstance(copies, int):
-            raise _bad(f"{where}.recipients[{i}].copies phải là số nguyên.")
+            raise _bad(_("{where}.recipients[{i}].copies phải là số nguyên.").format(where=where, i=i))
         recipients.append(Recipient(_text(r.get("name"), f"{where}.recipients[{i}].name"), copies))
     signers = []
     for i, s in enumerate(_list(data.get("signers"), f"{where}.signers"), start=1):
         if not isinstance(s, Mapping):
-            raise _bad(f"{where}.signers[{i}] phải là một bảng {{ title = …, name = … }}.")
+            raise _bad(_("{where}.signers[{i}] phải là một bảng {{ title = …, name = … }}.").format(where=where, i=i))
         signers.append(
             Signer(
                 _text(s.get("title"), f"{where}.signers[{i}].title"), _text(s.get("name"), f"{where}.signers[{i}].name")
@@ -109,7 +123,7 @@ def _list(value: object, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _bad(f"{where} phải là một danh sách.")
+        raise _bad(_("{where} phải là một danh sách.").format(where=where))
     return value
 
 
@@ -132,7 +146,7 @@ class DocumentService(ServiceBase):
             rounds = set(s.scalars(select(RoundRow.id).where(RoundRow.meeting_id == meeting_id)))
             stray = sorted(set(clean.numbers) - rounds)
             if stray:
-                raise _bad(f"lượt bỏ phiếu số {stray[0]} không thuộc hội nghị này.")
+                raise _bad(_("lượt bỏ phiếu số {stray} không thuộc hội nghị này.").format(stray=stray[0]))
             save_in(s, meeting_id, clean, actor)
             return clean
 

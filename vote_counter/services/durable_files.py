@@ -16,6 +16,8 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from vote_counter.i18n import _
+
 _CHUNK = 1 << 20
 
 
@@ -59,21 +61,23 @@ def _digest_of(path: Path) -> str:
 
 def describe(exc: OSError) -> str:
     known = {
-        errno.ENOSPC: "ổ đĩa đã đầy",
-        errno.EFBIG: "ổ đĩa đã đầy hoặc tệp vượt giới hạn kích thước",
-        errno.EDQUOT: "hết hạn mức dung lượng ổ đĩa",
-        errno.EIO: "lỗi đọc/ghi ổ đĩa",
-        errno.EROFS: "ổ đĩa chỉ cho phép đọc",
-        errno.EACCES: "không có quyền ghi vào thư mục này",
-        errno.EPERM: "không có quyền ghi vào thư mục này",
-        errno.ENOENT: "không tìm thấy thư mục",
-        errno.EEXIST: "trên đường dẫn có một tệp đứng ở chỗ của thư mục",
-        errno.ENOTDIR: "trên đường dẫn có một tệp đứng ở chỗ của thư mục",
+        errno.ENOSPC: _("ổ đĩa đã đầy"),
+        errno.EFBIG: _("ổ đĩa đã đầy hoặc tệp vượt giới hạn kích thước"),
+        errno.EDQUOT: _("hết hạn mức dung lượng ổ đĩa"),
+        errno.EIO: _("lỗi đọc/ghi ổ đĩa"),
+        errno.EROFS: _("ổ đĩa chỉ cho phép đọc"),
+        errno.EACCES: _("không có quyền ghi vào thư mục này"),
+        errno.EPERM: _("không có quyền ghi vào thư mục này"),
+        errno.ENOENT: _("không tìm thấy thư mục"),
+        errno.EEXIST: _("trên đường dẫn có một tệp đứng ở chỗ của thư mục"),
+        errno.ENOTDIR: _("trên đường dẫn có một tệp đứng ở chỗ của thư mục"),
     }
     words = known.get(exc.errno or 0)
     # The operating system's own words stay in brackets for the technician.
     return (
-        f"{words} — {exc.strerror}" if words and exc.strerror else words or f"lỗi hệ điều hành: {exc.strerror or exc}"
+        f"{words} — {exc.strerror}"
+        if words and exc.strerror
+        else words or _("lỗi hệ điều hành: {detail}").format(detail=exc.strerror or exc)
     )
 
 
@@ -97,7 +101,7 @@ def place_files(files: Mapping[Path, bytes]) -> list[Path]:
             temps[path] = tmp
             _write_synced(tmp, data)
             if _digest_of(tmp) != hashlib.sha256(data).hexdigest():
-                raise WriteFailed(path, "đọc lại thấy khác với nội dung vừa ghi, ổ đĩa có thể bị hỏng")
+                raise WriteFailed(path, _("đọc lại thấy khác với nội dung vừa ghi, ổ đĩa có thể bị hỏng"))
         for path, tmp in temps.items():
             current = path
             os.replace(tmp, path)

@@ -1,4 +1,5 @@
-"""Errors a user can act on: a code for programs, a Vietnamese sentence for people."""
+"""Errors a user can act on: a code for programs, a sentence for people (Vietnamese, or the language in use:
+vote_counter.i18n; the Vietnamese text is the catalog's msgid, so the default output is the source itself)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from vote_counter.domain.model import Reason
 from vote_counter.domain.serials import format_serial
-from vote_counter.storage.seals import describe
+from vote_counter.i18n import N_, Translated, _
+from vote_counter.storage.seals import SEALED
 
 
 class ErrorCode(StrEnum):
@@ -52,6 +54,7 @@ class ErrorCode(StrEnum):
     INPUT_FILE = "input_file"
     DATABASE_MISSING = "database_missing"
     DATABASE_REPLACED = "database_replaced"
+    DATABASE_NEWER = "database_newer"
     PRINT_FAILED = "print_failed"
     UNKNOWN_KEY = "unknown_key"
     KEYS_LOCKED = "keys_locked"
@@ -62,85 +65,149 @@ class ErrorCode(StrEnum):
 
 
 MESSAGES: dict[ErrorCode, str] = {
-    ErrorCode.NOT_FOUND: "Không tìm thấy {what}.",
-    ErrorCode.WRONG_STAGE: "Không thể {action} khi lượt bỏ phiếu đang ở giai đoạn “{stage}”.",
-    ErrorCode.SEALED: "Lượt bỏ phiếu đã niêm phong: chỉ được xem, không được thay đổi.",
-    ErrorCode.INVALID_INPUT: "Dữ liệu không hợp lệ: {detail}",
-    ErrorCode.MALFORMED_CODE: "Mã vừa quét hoặc nhập không phải số phiếu hợp lệ. Hãy quét lại mã QR "
-    "hoặc gõ đủ 12 chữ số in dưới mã.",
-    ErrorCode.BAD_CHECK_DIGIT: "Số phiếu sai chữ số kiểm tra: có thể gõ nhầm một chữ số. Hãy kiểm tra lại.",
-    ErrorCode.NOT_ISSUED: "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu "
-    "hoặc mã không khớp). Không được tính; để riêng phiếu này.",
-    ErrorCode.OTHER_ROUND: "Đây là phiếu của lượt bỏ phiếu khác (“{other}”). Không được tính vào lượt này.",
-    ErrorCode.TEST_IN_LIVE: "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt "
-    "bỏ phiếu chính thức. Không được tính; để riêng phiếu này.",
-    ErrorCode.LIVE_IN_TEST: "Đây là phiếu chính thức, không dùng trong lượt thử nghiệm.",
-    ErrorCode.SPOILED: "Phiếu số {serial} đã được đổi (phiếu hỏng), không được tính.",
-    ErrorCode.DUPLICATE: "Phiếu số {serial} đã được nhập rồi. Không tính lần nữa; nếu là phiếu thật thứ hai "
-    "cùng số, để riêng làm phiếu không hợp lệ.",
-    ErrorCode.BAD_MARKS: "Nội dung phiếu không khớp với danh sách của lượt này: {detail}",
-    ErrorCode.LOCKED_AFTER_PRINT: "Đã in phiếu cho lượt này: không được sửa danh sách hoặc cách bỏ phiếu. "
-    "Muốn thay đổi, hãy hủy các phiếu đã in trước.",
-    ErrorCode.CANNOT_CLOSE: "Chưa thể kết thúc kiểm phiếu: {detail}",
-    ErrorCode.NO_QUORUM: "Chưa đủ 2/3 số người được triệu tập có mặt ({present}/{summoned}): hội nghị chưa được "
-    "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này.",
-    ErrorCode.REASON_REQUIRED: "Cần ghi rõ lý do cho thao tác này.",
-    ErrorCode.DEFINITION: "Tệp định nghĩa hội nghị có lỗi: {detail}",
-    ErrorCode.AUDIT_CHECKING: "Đang kiểm tra nhật ký khi mở tệp dữ liệu: chưa ghi được gì cho đến khi kiểm tra "
-    "xong. Chờ vài giây rồi thử lại; dữ liệu chưa bị thay đổi.",
-    ErrorCode.STORAGE: "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
-    "hãy kiểm tra ổ đĩa rồi thử lại.",
-    ErrorCode.AUDIT_BROKEN: "Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban.",
-    ErrorCode.NOTHING_TO_EXPORT: "Hội nghị chưa có lượt bỏ phiếu nào đã kết thúc kiểm phiếu: chưa có kết quả để xuất. "
-    "Hãy kết thúc kiểm phiếu (hoặc niêm phong) trước.",
-    ErrorCode.EXPORT_FAILED: "Không ghi được gói kết quả vào {where} ({detail}). Chưa có gói nào được ghi hoàn tất; "
-    "phần ghi dở đã được xóa. Hãy kiểm tra USB (còn chỗ trống, không bị khóa ghi) rồi thử lại.",
-    ErrorCode.EXPORT_READ_BACK: "Đã ghi nhưng đọc lại từ USB thấy khác ({detail}): USB có thể bị hỏng. "
-    "Gói ghi lỗi đã được xóa; hãy thử lại với USB khác. Chưa được rút USB để nộp.",
-    ErrorCode.UNSAFE_NAME: "Tên tệp “{name}” không an toàn: {detail}",
-    ErrorCode.PACKAGE_INVALID: "Gói dữ liệu không toàn vẹn, không được dùng: {detail}",
-    ErrorCode.PACKAGE_MISMATCH: "Gói dữ liệu không thuộc lượt bỏ phiếu này: {detail}",
-    ErrorCode.BACKUP_FAILED: "Không tạo được bản sao lưu ({detail}). Dữ liệu hiện tại vẫn nguyên; "
-    "hãy kiểm tra ổ đĩa rồi thử lại.",
-    ErrorCode.AUTO_BACKUP_FAILED: "Đã chuyển giai đoạn, nhưng không tạo được bản sao lưu tự động ({detail}). "
-    "Hãy kiểm tra ổ đĩa rồi sao lưu thủ công.",
-    ErrorCode.BACKUP_INVALID: "Bản sao lưu “{name}” không dùng được ({detail}). Cơ sở dữ liệu hiện tại không bị thay đổi.",
-    ErrorCode.NOT_SIGNED_IN: "Chưa đăng nhập: hội nghị này có tài khoản Ban kiểm phiếu. Một thành viên Ban kiểm phiếu "
-    "của hội nghị chọn tên mình, nhập mật khẩu rồi làm lại thao tác.",
-    ErrorCode.WRONG_PASSPHRASE: "Mật khẩu của {name} không đúng. Hãy nhập lại (kiểm tra phím Caps Lock và bộ gõ "
-    "tiếng Việt).{wait}",
-    ErrorCode.LOCKED_OUT: "Đã nhập sai mật khẩu của {name} {failures} lần liên tiếp: phải chờ {wait} nữa mới được "
-    "thử lại. Trong lúc chờ, thành viên khác có thể đăng nhập.",
-    ErrorCode.NEEDS_CHAIR: "Thao tác này cần Trưởng ban Ban kiểm phiếu: Trưởng ban nhập mật khẩu của mình rồi làm lại.",
-    ErrorCode.NEEDS_SECOND_MEMBER: "Thao tác này cần Trưởng ban và thêm một thành viên khác của Ban kiểm phiếu: "
-    "hai người khác nhau, mỗi người nhập mật khẩu của mình.",
-    ErrorCode.NO_PASSPHRASE: "{name} chưa có mật khẩu. Hãy đặt mật khẩu ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”.",
-    ErrorCode.ACCOUNTS_REQUIRED: "Lượt bỏ phiếu chính thức chỉ được mở kiểm phiếu khi Trưởng ban đã có mật khẩu. "
-    "Hãy đặt mật khẩu cho Trưởng ban (và các thành viên) ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”.",
-    ErrorCode.WEAK_PASSPHRASE: "Mật khẩu phải có từ {minimum} đến {maximum} ký tự. Hãy chọn mật khẩu dài hơn, dễ nhớ "
-    "với mình nhưng người khác khó đoán.",
-    ErrorCode.KEYS_LOCKED: "Khóa niêm phong của hội nghị số {meeting} chưa được mở: cần một thành viên Ban kiểm phiếu "
-    'đăng nhập (trên dòng lệnh: --as "Họ tên") để kiểm tra và ghi dữ liệu niêm phong. Chưa có gì thay đổi.',
-    ErrorCode.KEY_REFUSED: "Mật khẩu của {name} không mở được khóa niêm phong của hội nghị: bản ghi thành viên trong tệp "
-    "dữ liệu đã bị sửa ngoài phần mềm. Không được tiếp tục; báo Trưởng ban và kiểm tra bằng “verify-audit”.",
-    ErrorCode.RESTORE_CONFIRM: "Khôi phục sẽ bỏ đi những thay đổi liệt kê ở trên. Cần Trưởng ban và một thành viên "
-    "khác đăng nhập (--as, --with) và xác nhận (--confirm) mới được khôi phục. Chưa có gì thay đổi.",
-    ErrorCode.RESTORE_OTHER_MEETING: "Bản sao lưu “{name}” là của hội nghị khác ({detail}), không phải của cơ sở dữ "
-    "liệu đang dùng: không được khôi phục. Chưa có gì thay đổi.",
-    ErrorCode.CURRENT_PASSPHRASE: "{name} đã có mật khẩu: muốn đổi, hãy nhập mật khẩu hiện tại. Nếu đã quên, Trưởng ban "
-    "và một thành viên khác cùng nhập mật khẩu của mình để đặt lại.",
-    ErrorCode.INPUT_FILE: "Tệp “{name}” có lỗi — {where}: {detail} Chưa có gì được lưu; hãy sửa tệp rồi làm lại.",
-    ErrorCode.DATABASE_MISSING: "Không có tệp cơ sở dữ liệu {path}. Không tạo tệp mới thay cho tệp bị mất: hãy kiểm tra "
-    "lại đường dẫn, hoặc khôi phục từ bản sao lưu. Muốn bắt đầu một cơ sở dữ liệu mới, dùng --new.",
-    ErrorCode.DATABASE_REPLACED: "Tệp cơ sở dữ liệu {path} đã bị xóa, di chuyển hoặc thay bằng tệp khác trong lúc đang "
-    "làm việc. Thao tác vừa rồi KHÔNG được ghi nhận; dừng lại, không nhập tiếp. Báo Trưởng ban: tìm lại tệp hoặc "
-    "khôi phục từ bản sao lưu, rồi mở lại phần mềm.",
-    ErrorCode.PRINT_FAILED: "Không ghi được tệp {path} ({detail}). Không có gì được ghi nhận là đã in (chưa đăng ký "
-    "số phiếu nào, chưa ghi nhật ký in) và không để lại tệp dở dang; hãy kiểm tra ổ đĩa (còn chỗ trống, có quyền "
-    "ghi) rồi làm lại.",
-    ErrorCode.UNKNOWN_KEY: "Gói được ký bằng khóa chưa biết (dấu vân tay {fingerprint}). Không dùng gói này khi chưa "
-    "đối chiếu: so dấu vân tay với máy kia (in trên biên bản hoặc hiện ở máy kia), rồi làm lại với "
-    "--fingerprint {fingerprint}, hoặc Trưởng ban và một thành viên cùng xác nhận (--as … --with …).",
+    ErrorCode.NOT_FOUND: N_("Không tìm thấy {what}."),
+    ErrorCode.WRONG_STAGE: N_("Không thể {action} khi lượt bỏ phiếu đang ở giai đoạn “{stage}”."),
+    ErrorCode.SEALED: N_("Lượt bỏ phiếu đã niêm phong: chỉ được xem, không được thay đổi."),
+    ErrorCode.INVALID_INPUT: N_("Dữ liệu không hợp lệ: {detail}"),
+    ErrorCode.MALFORMED_CODE: N_(
+        "Mã vừa quét hoặc nhập không phải số phiếu hợp lệ. Hãy quét lại mã QR hoặc gõ đủ 12 chữ số in dưới mã."
+    ),
+    ErrorCode.BAD_CHECK_DIGIT: N_("Số phiếu sai chữ số kiểm tra: có thể gõ nhầm một chữ số. Hãy kiểm tra lại."),
+    ErrorCode.NOT_ISSUED: N_(
+        "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu "
+        "hoặc mã không khớp). Không được tính; để riêng phiếu này."
+    ),
+    ErrorCode.OTHER_ROUND: N_("Đây là phiếu của lượt bỏ phiếu khác (“{other}”). Không được tính vào lượt này."),
+    ErrorCode.TEST_IN_LIVE: N_(
+        "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt "
+        "bỏ phiếu chính thức. Không được tính; để riêng phiếu này."
+    ),
+    ErrorCode.LIVE_IN_TEST: N_("Đây là phiếu chính thức, không dùng trong lượt thử nghiệm."),
+    ErrorCode.SPOILED: N_("Phiếu số {serial} đã được đổi (phiếu hỏng), không được tính."),
+    ErrorCode.DUPLICATE: N_(
+        "Phiếu số {serial} đã được nhập rồi. Không tính lần nữa; nếu là phiếu thật thứ hai "
+        "cùng số, để riêng làm phiếu không hợp lệ."
+    ),
+    ErrorCode.BAD_MARKS: N_("Nội dung phiếu không khớp với danh sách của lượt này: {detail}"),
+    ErrorCode.LOCKED_AFTER_PRINT: N_(
+        "Đã in phiếu cho lượt này: không được sửa danh sách hoặc cách bỏ phiếu. "
+        "Muốn thay đổi, hãy hủy các phiếu đã in trước."
+    ),
+    ErrorCode.CANNOT_CLOSE: N_("Chưa thể kết thúc kiểm phiếu: {detail}"),
+    ErrorCode.NO_QUORUM: N_(
+        "Chưa đủ 2/3 số người được triệu tập có mặt ({present}/{summoned}): hội nghị chưa được "
+        "bỏ phiếu. Nếu vẫn tiến hành theo quyết định của hội nghị, hãy ghi rõ lý do; biên bản sẽ ghi điều này."
+    ),
+    ErrorCode.REASON_REQUIRED: N_("Cần ghi rõ lý do cho thao tác này."),
+    ErrorCode.DEFINITION: N_("Tệp định nghĩa hội nghị có lỗi: {detail}"),
+    ErrorCode.AUDIT_CHECKING: N_(
+        "Đang kiểm tra nhật ký khi mở tệp dữ liệu: chưa ghi được gì cho đến khi kiểm tra "
+        "xong. Chờ vài giây rồi thử lại; dữ liệu chưa bị thay đổi."
+    ),
+    ErrorCode.STORAGE: N_(
+        "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
+        "hãy kiểm tra ổ đĩa rồi thử lại."
+    ),
+    ErrorCode.AUDIT_BROKEN: N_("Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban."),
+    ErrorCode.NOTHING_TO_EXPORT: N_(
+        "Hội nghị chưa có lượt bỏ phiếu nào đã kết thúc kiểm phiếu: chưa có kết quả để xuất. "
+        "Hãy kết thúc kiểm phiếu (hoặc niêm phong) trước."
+    ),
+    ErrorCode.EXPORT_FAILED: N_(
+        "Không ghi được gói kết quả vào {where} ({detail}). Chưa có gói nào được ghi hoàn tất; "
+        "phần ghi dở đã được xóa. Hãy kiểm tra USB (còn chỗ trống, không bị khóa ghi) rồi thử lại."
+    ),
+    ErrorCode.EXPORT_READ_BACK: N_(
+        "Đã ghi nhưng đọc lại từ USB thấy khác ({detail}): USB có thể bị hỏng. "
+        "Gói ghi lỗi đã được xóa; hãy thử lại với USB khác. Chưa được rút USB để nộp."
+    ),
+    ErrorCode.UNSAFE_NAME: N_("Tên tệp “{name}” không an toàn: {detail}"),
+    ErrorCode.PACKAGE_INVALID: N_("Gói dữ liệu không toàn vẹn, không được dùng: {detail}"),
+    ErrorCode.PACKAGE_MISMATCH: N_("Gói dữ liệu không thuộc lượt bỏ phiếu này: {detail}"),
+    ErrorCode.BACKUP_FAILED: N_(
+        "Không tạo được bản sao lưu ({detail}). Dữ liệu hiện tại vẫn nguyên; hãy kiểm tra ổ đĩa rồi thử lại."
+    ),
+    ErrorCode.AUTO_BACKUP_FAILED: N_(
+        "Đã chuyển giai đoạn, nhưng không tạo được bản sao lưu tự động ({detail}). "
+        "Hãy kiểm tra ổ đĩa rồi sao lưu thủ công."
+    ),
+    ErrorCode.BACKUP_INVALID: N_(
+        "Bản sao lưu “{name}” không dùng được ({detail}). Cơ sở dữ liệu hiện tại không bị thay đổi."
+    ),
+    ErrorCode.NOT_SIGNED_IN: N_(
+        "Chưa đăng nhập: hội nghị này có tài khoản Ban kiểm phiếu. Một thành viên Ban kiểm phiếu "
+        "của hội nghị chọn tên mình, nhập mật khẩu rồi làm lại thao tác."
+    ),
+    ErrorCode.WRONG_PASSPHRASE: N_(
+        "Mật khẩu của {name} không đúng. Hãy nhập lại (kiểm tra phím Caps Lock và bộ gõ tiếng Việt).{wait}"
+    ),
+    ErrorCode.LOCKED_OUT: N_(
+        "Đã nhập sai mật khẩu của {name} {failures} lần liên tiếp: phải chờ {wait} nữa mới được "
+        "thử lại. Trong lúc chờ, thành viên khác có thể đăng nhập."
+    ),
+    ErrorCode.NEEDS_CHAIR: N_(
+        "Thao tác này cần Trưởng ban Ban kiểm phiếu: Trưởng ban nhập mật khẩu của mình rồi làm lại."
+    ),
+    ErrorCode.NEEDS_SECOND_MEMBER: N_(
+        "Thao tác này cần Trưởng ban và thêm một thành viên khác của Ban kiểm phiếu: "
+        "hai người khác nhau, mỗi người nhập mật khẩu của mình."
+    ),
+    ErrorCode.NO_PASSPHRASE: N_(
+        "{name} chưa có mật khẩu. Hãy đặt mật khẩu ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”."
+    ),
+    ErrorCode.ACCOUNTS_REQUIRED: N_(
+        "Lượt bỏ phiếu chính thức chỉ được mở kiểm phiếu khi Trưởng ban đã có mật khẩu. "
+        "Hãy đặt mật khẩu cho Trưởng ban (và các thành viên) ở Chuẩn bị → Ban kiểm phiếu → “Đặt mật khẩu…”."
+    ),
+    ErrorCode.WEAK_PASSPHRASE: N_(
+        "Mật khẩu phải có từ {minimum} đến {maximum} ký tự. Hãy chọn mật khẩu dài hơn, dễ nhớ "
+        "với mình nhưng người khác khó đoán."
+    ),
+    ErrorCode.KEYS_LOCKED: N_(
+        "Khóa niêm phong của hội nghị số {meeting} chưa được mở: cần một thành viên Ban kiểm phiếu "
+        'đăng nhập (trên dòng lệnh: --as "Họ tên") để kiểm tra và ghi dữ liệu niêm phong. Chưa có gì thay đổi.'
+    ),
+    ErrorCode.KEY_REFUSED: N_(
+        "Mật khẩu của {name} không mở được khóa niêm phong của hội nghị: bản ghi thành viên trong tệp "
+        "dữ liệu đã bị sửa ngoài phần mềm. Không được tiếp tục; báo Trưởng ban và kiểm tra bằng “verify-audit”."
+    ),
+    ErrorCode.RESTORE_CONFIRM: N_(
+        "Khôi phục sẽ bỏ đi những thay đổi liệt kê ở trên. Cần Trưởng ban và một thành viên "
+        "khác đăng nhập (--as, --with) và xác nhận (--confirm) mới được khôi phục. Chưa có gì thay đổi."
+    ),
+    ErrorCode.RESTORE_OTHER_MEETING: N_(
+        "Bản sao lưu “{name}” là của hội nghị khác ({detail}), không phải của cơ sở dữ "
+        "liệu đang dùng: không được khôi phục. Chưa có gì thay đổi."
+    ),
+    ErrorCode.CURRENT_PASSPHRASE: N_(
+        "{name} đã có mật khẩu: muốn đổi, hãy nhập mật khẩu hiện tại. Nếu đã quên, Trưởng ban "
+        "và một thành viên khác cùng nhập mật khẩu của mình để đặt lại."
+    ),
+    ErrorCode.INPUT_FILE: N_("Tệp “{name}” có lỗi — {where}: {detail} Chưa có gì được lưu; hãy sửa tệp rồi làm lại."),
+    ErrorCode.DATABASE_MISSING: N_(
+        "Không có tệp cơ sở dữ liệu {path}. Không tạo tệp mới thay cho tệp bị mất: hãy kiểm tra "
+        "lại đường dẫn, hoặc khôi phục từ bản sao lưu. Muốn bắt đầu một cơ sở dữ liệu mới, dùng --new."
+    ),
+    ErrorCode.DATABASE_NEWER: N_(
+        "Tệp cơ sở dữ liệu {path} do một phiên bản Kiểm Phiếu mới hơn ghi (lược đồ {found}; "
+        "phiên bản này chỉ đọc được đến lược đồ {supported}). Không mở và không sửa gì trong tệp: hãy mở bằng phiên bản "
+        "Kiểm Phiếu mới hơn."
+    ),
+    ErrorCode.DATABASE_REPLACED: N_(
+        "Tệp cơ sở dữ liệu {path} đã bị xóa, di chuyển hoặc thay bằng tệp khác trong lúc đang "
+        "làm việc. Thao tác vừa rồi KHÔNG được ghi nhận; dừng lại, không nhập tiếp. Báo Trưởng ban: tìm lại tệp hoặc "
+        "khôi phục từ bản sao lưu, rồi mở lại phần mềm."
+    ),
+    ErrorCode.PRINT_FAILED: N_(
+        "Không ghi được tệp {path} ({detail}). Không có gì được ghi nhận là đã in (chưa đăng ký "
+        "số phiếu nào, chưa ghi nhật ký in) và không để lại tệp dở dang; hãy kiểm tra ổ đĩa (còn chỗ trống, có quyền "
+        "ghi) rồi làm lại."
+    ),
+    ErrorCode.UNKNOWN_KEY: N_(
+        "Gói được ký bằng khóa chưa biết (dấu vân tay {fingerprint}). Không dùng gói này khi chưa "
+        "đối chiếu: so dấu vân tay với máy kia (in trên biên bản hoặc hiện ở máy kia), rồi làm lại với "
+        "--fingerprint {fingerprint}, hoặc Trưởng ban và một thành viên cùng xác nhận (--as … --with …)."
+    ),
 }
 
 
@@ -160,25 +227,36 @@ def tamper_place(
 ) -> str:
     """Where verification found the database changed behind the app's back, in words (table and row)."""
     if first_bad_seq is not None:
-        return f"chuỗi nhật ký gãy tại mục số {first_bad_seq}"
+        return _("chuỗi nhật ký gãy tại mục số {seq}").format(seq=first_bad_seq)
     places = []
     ballots = sorted(set(bad_ballots) | {i for t, i in bad_rows if t == "ballots"})
     if ballots:
         shown = ", ".join(str(b) for b in ballots[:10]) + (" …" if len(ballots) > 10 else "")
-        places.append(f"phiếu đã nhập số {shown} khác với lúc lưu")
+        places.append(_("phiếu đã nhập số {numbers} khác với lúc lưu").format(numbers=shown))
     others = [(t, i) for t, i in bad_rows if t != "ballots"]
     if others:
-        places.append(f"{describe(others)} khác với lúc niêm phong")
+        places.append(_("{rows} khác với lúc niêm phong").format(rows=sealed_rows(others)))
     return "; ".join(places)
+
+
+def sealed_rows(bad_rows: tuple[tuple[str, int], ...] | list[tuple[str, int]], limit: int = 6) -> str:
+    """storage.seals.describe in the language in use: 'phiếu tổng hợp số 3, lượt bỏ phiếu số 2 …' (the tables'
+    labels are in the catalog: scripts/catalogs.py reads them from storage.seals.SEALED)."""
+    rows = list(bad_rows)
+    words = [
+        _("{table} số {row}").format(table=_(SEALED[t].label) if t in SEALED else t, row=i) for t, i in rows[:limit]
+    ]
+    more = _(" và {count} dòng khác").format(count=len(rows) - limit) if len(rows) > limit else ""
+    return ", ".join(words) + more
 
 
 # SQLite's words for a storage failure, said so a board member knows what to do.
 _STORAGE_WORDS = {
-    "database or disk is full": "ổ đĩa đã đầy",
-    "disk i/o error": "lỗi đọc/ghi ổ đĩa, có thể ổ đầy hoặc hỏng",
-    "attempt to write a readonly database": "tệp dữ liệu chỉ cho phép đọc",
-    "unable to open database file": "không mở được tệp dữ liệu",
-    "database is locked": "tệp dữ liệu đang bị một chương trình khác giữ",
+    "database or disk is full": N_("ổ đĩa đã đầy"),
+    "disk i/o error": N_("lỗi đọc/ghi ổ đĩa, có thể ổ đầy hoặc hỏng"),
+    "attempt to write a readonly database": N_("tệp dữ liệu chỉ cho phép đọc"),
+    "unable to open database file": N_("không mở được tệp dữ liệu"),
+    "database is locked": N_("tệp dữ liệu đang bị một chương trình khác giữ"),
 }
 
 
@@ -187,14 +265,14 @@ def storage_detail(exc: BaseException) -> str:
     original = str(getattr(exc, "orig", exc))
     for words, vietnamese in _STORAGE_WORDS.items():
         if words in original.lower():
-            return f"{vietnamese} — {original}"
+            return f"{_(vietnamese)} — {original}"
     return original
 
 
 class ServiceError(Exception):
     def __init__(self, code: ErrorCode, **details: Any) -> None:
         self.code = code
-        template = MESSAGES[code]
+        template = _(MESSAGES[code])  # in the language in use when the error is raised
         if isinstance(details.get("serial"), str):
             details = {**details, "serial": format_serial(details["serial"])}  # one form for people: xxxx-xxxx-xxxx
         self.details = details
@@ -205,9 +283,12 @@ class ServiceError(Exception):
         super().__init__(self.message)
 
 
-STAGE_LABELS = {
-    "preparation": "Chuẩn bị",
-    "counting": "Kiểm phiếu",
-    "closed": "Đã kết thúc",
-    "sealed": "Niêm phong",
-}
+# Read in the language in use at the moment of reading (a Translated table).
+STAGE_LABELS = Translated(
+    {
+        "preparation": N_("Chuẩn bị"),
+        "counting": N_("Kiểm phiếu"),
+        "closed": N_("Đã kết thúc"),
+        "sealed": N_("Niêm phong"),
+    }
+)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from vote_counter.domain.model import Nominee, nfc
 from vote_counter.domain.text_rules import NAME_LIMIT, TITLE_LIMIT, TextError, clean_text
+from vote_counter.i18n import N_, _
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.legacy_vn import (
     CP1258,
@@ -50,8 +51,9 @@ _ALIASES = {
     "windows-1258": CP1258,
 }
 # What the user is told to choose, and the fonts that show the encoding is in use.
-CHOICE_LABEL = {TCVN3: "Đọc bằng TCVN3", VNI: "Đọc bằng VNI", CP1258: "Đọc bằng Windows-1258"}
-_FONTS = {TCVN3: "phông .VnTime", VNI: "phông VNI-Times", CP1258: "Excel cũ"}
+# N_-marked: read through _() where shown (the window's button, the messages below).
+CHOICE_LABEL = {TCVN3: N_("Đọc bằng TCVN3"), VNI: N_("Đọc bằng VNI"), CP1258: N_("Đọc bằng Windows-1258")}
+_FONTS = {TCVN3: N_("phông .VnTime"), VNI: N_("phông VNI-Times"), CP1258: N_("Excel cũ")}
 
 # Header words (NFC, lower case, without punctuation) → field.
 _HEADERS: dict[str, str] = {
@@ -128,12 +130,12 @@ def _unicode_text(raw: bytes) -> tuple[str, str] | None:
         try:
             return raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise _bad("tệp UTF-8 bị hỏng (có byte không hợp lệ).") from exc
+            raise _bad(_("tệp UTF-8 bị hỏng (có byte không hợp lệ).")) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise _bad("tệp UTF-16 bị hỏng.") from exc
+            raise _bad(_("tệp UTF-16 bị hỏng.")) from exc
     found = _utf16_without_bom(raw)
     if found is not None:
         return found
@@ -159,7 +161,7 @@ def _guess_bytes(raw: bytes) -> str | None:
     readings: dict[str, tuple[int, int]] = {}
     for encoding in (CP1258, TCVN3, VNI):
         try:
-            good, bad, _ = plausibility(decode_bytes(sample, encoding))
+            good, bad, _score = plausibility(decode_bytes(sample, encoding))
         except LegacyDecodeError:
             continue
         readings[encoding] = (good, bad)
@@ -171,7 +173,7 @@ def guess_in_cells(cells: Sequence[str]) -> str | None:
     sample = [c for c in cells if c][:2000]
     good, bad = 0, 0
     for cell in sample:
-        g, b, _ = plausibility(cell)
+        g, b, _score = plausibility(cell)
         good, bad = good + g, bad + b
     if bad == 0:
         return None
@@ -213,14 +215,16 @@ def _not_unicode(raw: bytes) -> EncodingGuessError:
     if guess in (TCVN3, VNI):
         return EncodingGuessError(
             guess,
-            f"tệp có vẻ dùng bảng mã {LEGACY_NAMES[guess]} ({_FONTS[guess]}), không phải Unicode. "
-            f"Hãy chọn “{CHOICE_LABEL[guess]}” để chuyển sang Unicode, hoặc dùng Unikey Toolkit chuyển tệp "
-            "sang Unicode rồi lưu lại dạng “CSV UTF-8”.",
+            _(
+                "tệp có vẻ dùng bảng mã {legacy_names} ({fonts}), không phải Unicode. Hãy chọn “{choice_label}” để chuyển sang Unicode, hoặc dùng Unikey Toolkit chuyển tệp sang Unicode rồi lưu lại dạng “CSV UTF-8”."
+            ).format(legacy_names=LEGACY_NAMES[guess], fonts=_(_FONTS[guess]), choice_label=_(CHOICE_LABEL[guess])),
         )
     return EncodingGuessError(
         guess,
-        "tệp không phải mã Unicode (UTF-8). Nếu tệp được lưu từ Excel cũ, hãy lưu lại dạng "
-        "“CSV UTF-8”, hoặc chọn bảng mã Windows-1258 khi nhập.",
+        _(
+            "tệp không phải mã Unicode (UTF-8). Nếu tệp được lưu từ Excel cũ, hãy lưu lại dạng "
+            "“CSV UTF-8”, hoặc chọn bảng mã Windows-1258 khi nhập."
+        ),
     )
 
 
@@ -228,9 +232,11 @@ def _legacy_in_unicode(guess: str, cells: Sequence[str]) -> EncodingGuessError:
     example = next((w for c in cells if (w := plausibility(c)[2])), "")
     return EncodingGuessError(
         guess,
-        f"chữ trong tệp có vẻ được gõ bằng bảng mã {LEGACY_NAMES[guess]} ({_FONTS[guess]}) nên bị sai dấu"
-        + (f" (ví dụ “{example}”)" if example else "")
-        + f". Hãy chọn “{CHOICE_LABEL[guess]}” để chuyển sang Unicode.",
+        _("chữ trong tệp có vẻ được gõ bằng bảng mã {encoding} ({fonts}) nên bị sai dấu").format(
+            encoding=LEGACY_NAMES[guess], fonts=_(_FONTS[guess])
+        )
+        + (_(" (ví dụ “{example}”)").format(example=example) if example else "")
+        + _(". Hãy chọn “{choice}” để chuyển sang Unicode.").format(choice=_(CHOICE_LABEL[guess])),
     )
 
 
@@ -244,8 +250,9 @@ def _check_readable(cells: Sequence[str], encoding: str) -> None:
     if not readable(good, bad):
         raise EncodingGuessError(
             None,
-            f"đọc bằng bảng mã {LEGACY_NAMES.get(encoding, encoding)} vẫn không ra chữ tiếng Việt "
-            f"(ví dụ “{example}”): tệp không dùng bảng mã này. Hãy chọn bảng mã khác.",
+            _(
+                "đọc bằng bảng mã {encoding} vẫn không ra chữ tiếng Việt (ví dụ “{example}”): tệp không dùng bảng mã này. Hãy chọn bảng mã khác."
+            ).format(encoding=LEGACY_NAMES.get(encoding, encoding), example=example),
         )
 
 
@@ -256,7 +263,9 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
         try:
             return decode_bytes(raw, encoding), encoding
         except LegacyDecodeError as exc:
-            raise _bad(f"tệp không đọc được bằng bảng mã {LEGACY_NAMES.get(encoding, encoding)}.") from exc
+            raise _bad(
+                _("tệp không đọc được bằng bảng mã {encoding}.").format(encoding=LEGACY_NAMES.get(encoding, encoding))
+            ) from exc
     found = _unicode_text(raw)
     if found is None:
         raise _not_unicode(raw)
@@ -265,13 +274,15 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
 
 def check_text(text: str) -> None:
     if "\ufffd" in text:
-        raise _bad("tệp có ký tự hỏng (�): bảng mã không đúng.")
+        raise _bad(_("tệp có ký tự hỏng (�): bảng mã không đúng."))
     if "\x00" in text:
-        raise _bad("tệp có ký tự NUL: không phải tệp văn bản CSV.")
+        raise _bad(_("tệp có ký tự NUL: không phải tệp văn bản CSV."))
     if _MOJIBAKE.search(text):
         raise _bad(
-            "chữ tiếng Việt trong tệp bị lỗi mã (ví dụ “Nguyá»…n”): tệp đã bị đọc sai bảng mã trước đó. "
-            "Hãy mở tệp gốc và lưu lại dạng UTF-8."
+            _(
+                "chữ tiếng Việt trong tệp bị lỗi mã (ví dụ “Nguyá»…n”): tệp đã bị đọc sai bảng mã trước đó. "
+                "Hãy mở tệp gốc và lưu lại dạng UTF-8."
+            )
         )
 
 
@@ -296,14 +307,14 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_cap
     # Keep each row's line number in the file: warnings must point at the right line.
     numbered = [(i, [nfc(c) for c in r]) for i, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
     if not numbered:
-        raise _bad("tệp không có dữ liệu.")
+        raise _bad(_("tệp không có dữ liệu."))
     header = numbered[0][1]
     columns = {h: _HEADERS[_key(h)] for h in header if _key(h) in _HEADERS}
     if "full_name" not in columns.values():
-        raise _bad("không thấy cột “Họ và tên” ở dòng đầu của tệp.")
+        raise _bad(_("không thấy cột “Họ và tên” ở dòng đầu của tệp."))
     index = {f: header.index(h) for h, f in columns.items()}
     if len(numbered) - 1 > MAX_ROWS:
-        raise _bad(f"danh sách có hơn {MAX_ROWS} người.")
+        raise _bad(_("danh sách có hơn {max_rows} người.").format(max_rows=MAX_ROWS))
     nominees: list[Nominee] = []
     warnings_: list[str] = []
     for number, row in numbered[1:]:
@@ -317,17 +328,23 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_cap
 
         name = cell("full_name")
         if not name:
-            warnings_.append(f"Dòng {number}: không có họ tên, bỏ qua.")
+            warnings_.append(_("Dòng {number}: không có họ tên, bỏ qua.").format(number=number))
             continue
         if legacy_caps and name != row[index["full_name"]].strip():
             warnings_.append(
-                f"Dòng {number}: bảng mã TCVN3 không có chữ hoa có dấu; đã viết hoa thành “{name}”, hãy kiểm tra."
+                _(
+                    "Dòng {number}: bảng mã TCVN3 không có chữ hoa có dấu; đã viết hoa thành “{name}”, hãy kiểm tra."
+                ).format(number=number, name=name)
             )
         year_text = cell("birth_year")
         year: int | None = None
         if year_text:
             if not re.fullmatch(r"[0-9]{4}(\.0)?", year_text):
-                raise _bad(f"dòng {number}: năm sinh “{year_text}” không phải số năm.")
+                raise _bad(
+                    _("dòng {number}: năm sinh “{year_text}” không phải số năm.").format(
+                        number=number, year_text=year_text
+                    )
+                )
             year = int(float(year_text))
         check_text(" ".join(row))
         fields = {f: cell(f) for f in ("full_name", "current_position", "proposed_position", "unit")}
@@ -337,7 +354,11 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_cap
                 fields[f] = clean_text(text, limit=NAME_LIMIT if f == "full_name" else TITLE_LIMIT)
             except TextError as exc:
                 column = next((h for h, field_ in columns.items() if field_ == f), f)
-                raise _bad(f"dòng {number}, cột “{column}”: {exc.words()}.") from exc
+                raise _bad(
+                    _("dòng {number}, cột “{column}”: {words}.").format(
+                        number=number, column=column, words=exc.words(_)
+                    )
+                ) from exc
         nominees.append(
             Nominee(
                 id=None,
@@ -351,7 +372,7 @@ def _rows_to_preview(rows: Sequence[Sequence[str]], encoding: str, *, legacy_cap
             )
         )
     if not nominees:
-        raise _bad("tệp không có người nào có họ tên.")
+        raise _bad(_("tệp không có người nào có họ tên."))
     return ImportPreview(tuple(nominees), encoding, columns, tuple(warnings_))
 
 
@@ -364,7 +385,7 @@ def _parse_csv(text: str) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
-        raise _bad(f"tệp CSV sai định dạng: {exc}.") from exc
+        raise _bad(_("tệp CSV sai định dạng: {error}.").format(error=exc)) from exc
 
 
 def _convert_rows(rows: Sequence[Sequence[str]], encoding: str) -> tuple[list[list[str]], bool]:
@@ -383,7 +404,11 @@ def _convert_rows(rows: Sequence[Sequence[str]], encoding: str) -> tuple[list[li
     try:
         out = [[one(c) for c in r] for r in rows]
     except LegacyDecodeError as exc:
-        raise _bad(f"tệp không đọc được bằng bảng mã {LEGACY_NAMES[encoding]} ({exc}).") from exc
+        raise _bad(
+            _("tệp không đọc được bằng bảng mã {legacy_names} ({error}).").format(
+                legacy_names=LEGACY_NAMES[encoding], error=exc
+            )
+        ) from exc
     return out, any(a != b for r, s in zip(rows, out, strict=True) for a, b in zip(r, s, strict=True))
 
 
@@ -420,9 +445,9 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise _bad("tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel.") from exc
+        raise _bad(_("tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel.")) from exc
     if unpacked > MAX_XLSX_UNPACKED:
-        raise _bad("tệp Excel quá lớn khi giải nén: không phải một danh sách người được lấy phiếu.")
+        raise _bad(_("tệp Excel quá lớn khi giải nén: không phải một danh sách người được lấy phiếu."))
     # A damaged workbook can fail anywhere inside openpyxl, zipfile or the XML parser, with any exception
     # class; all of them mean the same to the user. Its warnings (unsupported extensions) are not errors.
     try:
@@ -438,7 +463,7 @@ def _xlsx_rows(raw: bytes) -> list[list[str]]:
             finally:
                 book.close()
     except Exception as exc:
-        raise _bad("tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel.") from exc
+        raise _bad(_("tệp Excel (.xlsx) bị hỏng hoặc không phải tệp Excel.")) from exc
 
 
 def _cell_text(value: object) -> str:
@@ -458,7 +483,7 @@ def read_xlsx(raw: bytes, encoding: str | None = None) -> ImportPreview:
         return _rows_to_preview(rows, "xlsx")
     chosen = _canonical(encoding)
     if chosen not in LEGACY_ENCODINGS:
-        raise _bad(f"tệp Excel không dùng bảng mã {encoding}.")
+        raise _bad(_("tệp Excel không dùng bảng mã {encoding}.").format(encoding=encoding))
     rows, changed = _convert_rows(rows, chosen)
     _check_readable([c for r in rows for c in r], chosen)
     return _rows_to_preview(rows, f"xlsx/{chosen}" if changed else "xlsx", legacy_caps=chosen == TCVN3)
@@ -473,12 +498,12 @@ def read_nominee_file(path: Path, encoding: str | None = None) -> ImportPreview:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _bad("tệp quá lớn cho một danh sách người được lấy phiếu.")
+            raise _bad(_("tệp quá lớn cho một danh sách người được lấy phiếu."))
         raw = path.read_bytes()
     except OSError as exc:
-        raise _bad(f"không mở được tệp {path.name} ({exc.strerror}).") from exc
+        raise _bad(_("không mở được tệp {name} ({strerror}).").format(name=path.name, strerror=exc.strerror)) from exc
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(raw, encoding)
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return read_csv(raw, encoding)
-    raise _bad("chỉ nhận tệp .csv hoặc .xlsx.")
+    raise _bad(_("chỉ nhận tệp .csv hoặc .xlsx."))

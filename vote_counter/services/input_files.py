@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from vote_counter.domain.text_rules import TextError, TextProblem, clean_text
+from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError
 
 MAX_DEPTH = 6  # the deepest valid input (a definition: root → rounds → round → nominees → nominee → value)
@@ -46,18 +47,27 @@ class Reader:
         try:
             size = _file_size(path)
             if size > limit:
-                raise self.fail("cả tệp", f"tệp lớn {_number(size)} byte, quá giới hạn {_number(limit)} byte.")
+                raise self.fail(
+                    _("cả tệp"),
+                    _("tệp lớn {number} byte, quá giới hạn {limit} byte.").format(
+                        number=_number(size), limit=_number(limit)
+                    ),
+                )
             with path.open("rb") as fh:
                 raw = fh.read(limit + 1)  # the file may grow between stat and read
         except OSError as exc:
-            raise self.fail("cả tệp", f"không đọc được tệp ({exc.strerror or exc}).") from exc
+            raise self.fail(
+                _("cả tệp"), _("không đọc được tệp ({reason}).").format(reason=exc.strerror or exc)
+            ) from exc
         if len(raw) > limit:
-            raise self.fail("cả tệp", f"tệp lớn quá giới hạn {_number(limit)} byte.")
+            raise self.fail(_("cả tệp"), _("tệp lớn quá giới hạn {number} byte.").format(number=_number(limit)))
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise self.fail(f"dòng {line}", "tệp phải được lưu bằng mã UTF-8 (có byte không hợp lệ).") from exc
+            raise self.fail(
+                _("dòng {line}").format(line=line), _("tệp phải được lưu bằng mã UTF-8 (có byte không hợp lệ).")
+            ) from exc
 
     def json(self, text: str, where: str) -> Any:
         """JSON without duplicate keys, NaN or Infinity, and no deeper than MAX_DEPTH."""
@@ -66,86 +76,112 @@ class Reader:
             out: dict[str, Any] = {}
             for key, value in items:
                 if key in out:
-                    raise self.fail(where, f"khóa “{_shown(key)}” xuất hiện hai lần.")
+                    raise self.fail(where, _("khóa “{shown}” xuất hiện hai lần.").format(shown=_shown(key)))
                 out[key] = value
             return out
 
         def constant(name: str) -> Any:
-            raise self.fail(where, f"giá trị {name} không phải số hợp lệ.")
+            raise self.fail(where, _("giá trị {name} không phải số hợp lệ.").format(name=name))
 
         try:
             value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
         except json.JSONDecodeError as exc:
-            raise self.fail(where, f"không phải JSON hợp lệ ({exc.msg}, cột {exc.colno}).") from exc
+            raise self.fail(
+                where, _("không phải JSON hợp lệ ({reason}, cột {colno}).").format(reason=exc.msg, colno=exc.colno)
+            ) from exc
         except RecursionError as exc:
-            raise self.fail(where, f"lồng nhau quá sâu (tối đa {MAX_DEPTH} cấp).") from exc
+            raise self.fail(
+                where, _("lồng nhau quá sâu (tối đa {max_depth} cấp).").format(max_depth=MAX_DEPTH)
+            ) from exc
         self.depth(value, where)
         return value
 
     def depth(self, value: Any, where: str) -> None:
         if _depth(value) > MAX_DEPTH:
-            raise self.fail(where, f"lồng nhau quá sâu (tối đa {MAX_DEPTH} cấp).")
+            raise self.fail(where, _("lồng nhau quá sâu (tối đa {max_depth} cấp).").format(max_depth=MAX_DEPTH))
 
     # ------------------------------------------------------------ shapes
     def table(self, value: Any, where: str, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(where, f"phải là một bảng (object), không phải {_type_name(value)}.")
+            raise self.fail(
+                where, _("phải là một bảng (object), không phải {type_name}.").format(type_name=_type_name(value))
+            )
         known = set(allowed)
         unknown = [k for k in value if k not in known]
         if unknown:
             listed = ", ".join(sorted(known))
-            raise self.fail(where, f"khóa “{_shown(unknown[0])}” không có trong định dạng (chỉ nhận: {listed}).")
+            raise self.fail(
+                where,
+                _("khóa “{shown}” không có trong định dạng (chỉ nhận: {listed}).").format(
+                    shown=_shown(unknown[0]), listed=listed
+                ),
+            )
         for key in required:
             if key not in value:
-                raise self.fail(where, f"thiếu “{key}”.")
+                raise self.fail(where, _("thiếu “{key}”.").format(key=key))
         return value
 
     def mapping(self, value: Any, where: str, *, limit: int) -> dict[str, Any]:
         """A table whose keys are data (row numbers, names), checked by the caller."""
         if not isinstance(value, dict):
-            raise self.fail(where, f"phải là một bảng (object), không phải {_type_name(value)}.")
+            raise self.fail(
+                where, _("phải là một bảng (object), không phải {type_name}.").format(type_name=_type_name(value))
+            )
         if len(value) > limit:
-            raise self.fail(where, f"có {len(value)} mục, nhiều nhất {limit}.")
+            raise self.fail(where, _("có {count} mục, nhiều nhất {limit}.").format(count=len(value), limit=limit))
         return value
 
     def listed(self, value: Any, where: str, *, limit: int) -> list[Any]:
         if not isinstance(value, list):
-            raise self.fail(where, f"phải là một danh sách, không phải {_type_name(value)}.")
+            raise self.fail(
+                where, _("phải là một danh sách, không phải {type_name}.").format(type_name=_type_name(value))
+            )
         if len(value) > limit:
-            raise self.fail(where, f"có {len(value)} mục, nhiều nhất {limit}.")
+            raise self.fail(where, _("có {count} mục, nhiều nhất {limit}.").format(count=len(value), limit=limit))
         return value
 
     def integer(self, value: Any, where: str, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(where, f"phải là số nguyên, không phải {_type_name(value)}.")
+            raise self.fail(where, _("phải là số nguyên, không phải {type_name}.").format(type_name=_type_name(value)))
         if not low <= value <= high:
-            raise self.fail(where, f"phải từ {low} đến {high}, không phải {value}.")
+            raise self.fail(
+                where, _("phải từ {low} đến {high}, không phải {value}.").format(low=low, high=high, value=value)
+            )
         return value
 
     def boolean(self, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(where, f"phải là true hoặc false, không phải {_type_name(value)}.")
+            raise self.fail(
+                where, _("phải là true hoặc false, không phải {type_name}.").format(type_name=_type_name(value))
+            )
         return value
 
     def text(self, value: Any, where: str, *, limit: int, required: bool = False) -> str:
         if not isinstance(value, str):
-            raise self.fail(where, f"phải là chuỗi chữ, không phải {_type_name(value)}.")
+            raise self.fail(where, _("phải là chuỗi chữ, không phải {type_name}.").format(type_name=_type_name(value)))
         try:
             return clean_text(value, limit=limit, required=required)
         except TextError as exc:
-            detail = "chưa có nội dung." if exc.problem is TextProblem.EMPTY else f"{exc.words()}."
+            detail = _("chưa có nội dung.") if exc.problem is TextProblem.EMPTY else exc.words(_) + "."
             raise self.fail(where, detail) from exc
 
     def row_number(self, key: str, where: str, count: int) -> int:
         """A row number (STT) written as ASCII digits: "²" or "١" is not a row number."""
         if not _ASCII_DIGITS.fullmatch(key) or not 1 <= int(key) <= count:
-            raise self.fail(where, f"STT “{_shown(key)}” không có trong danh sách (1–{count}).")
+            raise self.fail(
+                where, _("STT “{shown}” không có trong danh sách (1–{count}).").format(shown=_shown(key), count=count)
+            )
         return int(key)
 
     def choice(self, value: Any, where: str, allowed: Mapping[str, Any]) -> Any:
         if not isinstance(value, str) or value not in allowed:
             listed = ", ".join(allowed)
-            raise self.fail(where, f"giá trị “{_shown(value)}” không hợp lệ (chọn một trong: {listed}).")
+            raise self.fail(
+                where,
+                _("giá trị “{shown}” không hợp lệ (chọn một trong: {listed}).").format(
+                    shown=_shown(value), listed=listed
+                ),
+            )
         return allowed[value]
 
 
@@ -179,13 +215,13 @@ def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
-        return f"số {value}"
+        return _("số {value}").format(value=value)
     if isinstance(value, str):
-        return f"chuỗi “{_shown(value)}”"
+        return _("chuỗi “{text}”").format(text=_shown(value))
     if isinstance(value, list):
-        return "danh sách"
+        return _("danh sách")
     if isinstance(value, dict):
-        return "bảng"
+        return _("bảng")
     return type(value).__name__
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from vote_counter.domain.entry_tags import entries_key, entry_tag
 from vote_counter.domain.model import Mode, RoundId, SerialStatus, Stage
 from vote_counter.domain.serials import PayloadError, format_serial, make_payload, new_serial, parse_typed_serial
+from vote_counter.i18n import N_, _
 from vote_counter.services.accounts import Auth
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
 from vote_counter.services.errors import ErrorCode, ServiceError
@@ -23,10 +24,10 @@ from vote_counter.storage.schema import NomineeRow, RoundRow, SerialRow
 
 MAX_BATCH = 5000
 STATUS_WORDS = {
-    SerialStatus.PRINTED.value: "đã in",
-    SerialStatus.COUNTED.value: "đã tính",
-    SerialStatus.SPOILED.value: "đã đổi (phiếu hỏng)",
-    SerialStatus.UNUSED.value: "không dùng",
+    SerialStatus.PRINTED.value: N_("đã in"),
+    SerialStatus.COUNTED.value: N_("đã tính"),
+    SerialStatus.SPOILED.value: N_("đã đổi (phiếu hỏng)"),
+    SerialStatus.UNUSED.value: N_("không dùng"),
 }
 
 
@@ -91,7 +92,10 @@ class RegisterService(ServiceBase):
         if planned is not None:
             count = len(planned)
         if not 1 <= count <= MAX_BATCH:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
+            raise ServiceError(
+                ErrorCode.INVALID_INPUT,
+                detail=_("số phiếu in mỗi lần phải từ 1 đến {max_batch}.").format(max_batch=MAX_BATCH),
+            )
         with self._write() as s:
             row, actor = self._printable(s, round_id, auth, actor)
             if planned is None:
@@ -109,7 +113,10 @@ class RegisterService(ServiceBase):
         """`count` fresh serials and their QR payloads for a PDF, checked as print_batch checks them but not
         registered: print_batch(planned=…) registers them once the PDF is written."""
         if not 1 <= count <= MAX_BATCH:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu in mỗi lần phải từ 1 đến {MAX_BATCH}.")
+            raise ServiceError(
+                ErrorCode.INVALID_INPUT,
+                detail=_("số phiếu in mỗi lần phải từ 1 đến {max_batch}.").format(max_batch=MAX_BATCH),
+            )
         with self._write() as s:
             row, _actor = self._printable(s, round_id, auth, DEFAULT_ACTOR)
             issued = self._generate(s, row, count)
@@ -119,10 +126,10 @@ class RegisterService(ServiceBase):
     def _printable(self, s: Session, round_id: RoundId, auth: Auth | None, actor: str) -> tuple[RoundRow, str]:
         row = get_round_row(s, round_id)
         actor = self._authorise_round(s, row, auth, actor)
-        require_stage(row, "in phiếu", Stage.PREPARATION, Stage.COUNTING)
+        require_stage(row, _("in phiếu"), Stage.PREPARATION, Stage.COUNTING)
         has_nominees = s.execute(select(NomineeRow.id).where(NomineeRow.round_id == round_id)).first()
         if has_nominees is None:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt bỏ phiếu chưa có người trong danh sách.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lượt bỏ phiếu chưa có người trong danh sách."))
         return row, actor
 
     def exchange(
@@ -140,12 +147,14 @@ class RegisterService(ServiceBase):
         with self._write() as s:
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "đổi phiếu", Stage.PREPARATION, Stage.COUNTING)
+            require_stage(row, _("đổi phiếu"), Stage.PREPARATION, Stage.COUNTING)
             reg = self._serial(s, round_id, serial)
             if reg.status != SerialStatus.PRINTED.value:
                 raise ServiceError(
                     ErrorCode.INVALID_INPUT,
-                    detail=f"phiếu số {format_serial(serial)} không ở trạng thái đã in (đang: {STATUS_WORDS[reg.status]}).",
+                    detail=_("phiếu số {serial} không ở trạng thái đã in (đang: {status_words}).").format(
+                        serial=format_serial(serial), status_words=_(STATUS_WORDS[reg.status])
+                    ),
                 )
             reg.status = SerialStatus.SPOILED.value
             if planned is None:
@@ -163,13 +172,15 @@ class RegisterService(ServiceBase):
         with self._write() as s:
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "ghi phiếu không dùng", Stage.PREPARATION, Stage.COUNTING)
+            require_stage(row, _("ghi phiếu không dùng"), Stage.PREPARATION, Stage.COUNTING)
             for serial in cleaned:
                 reg = self._serial(s, round_id, serial)
                 if reg.status != SerialStatus.PRINTED.value:
                     raise ServiceError(
                         ErrorCode.INVALID_INPUT,
-                        detail=f"phiếu số {format_serial(serial)} không còn ở trạng thái đã in.",
+                        detail=_("phiếu số {serial} không còn ở trạng thái đã in.").format(
+                            serial=format_serial(serial)
+                        ),
                     )
                 reg.status = SerialStatus.UNUSED.value
             audit.append(s, actor, "ballots_unused", {"round": round_id, "count": len(cleaned)})
@@ -216,7 +227,9 @@ class RegisterService(ServiceBase):
                 if reg.status != SerialStatus.PRINTED.value:
                     raise ServiceError(
                         ErrorCode.INVALID_INPUT,
-                        detail=f"phiếu số {format_serial(serial)} không còn ở trạng thái đã in.",
+                        detail=_("phiếu số {serial} không còn ở trạng thái đã in.").format(
+                            serial=format_serial(serial)
+                        ),
                     )
                 out.append(IssuedBallot(serial, make_payload(row.code, serial, Mode(reg.mode), row.hmac_key)))
             return out
@@ -257,10 +270,10 @@ class RegisterService(ServiceBase):
             select(SerialRow.serial).where(SerialRow.round_id == row.id, SerialRow.serial.in_(serials))
         ).first()
         if taken is not None or len(set(serials)) != len(serials):
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="số phiếu đã có trong sổ phiếu; hãy in lại.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("số phiếu đã có trong sổ phiếu; hãy in lại."))
         for b in issued:
             if b.payload != make_payload(row.code, b.serial, mode, row.hmac_key):
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="mã QR không khớp với lượt bỏ phiếu; hãy in lại.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("mã QR không khớp với lượt bỏ phiếu; hãy in lại."))
         s.add_all(
             SerialRow(round_id=row.id, serial=b.serial, status=SerialStatus.PRINTED.value, mode=mode.value)
             for b in issued

@@ -17,6 +17,7 @@ from vote_counter.documents.minutes_data import MinutesData, decisive_counts, mi
 from vote_counter.documents.page_format import PageFormat
 from vote_counter.domain.canonical import check_code, result_to_dict
 from vote_counter.domain.model import MeetingId, Reason, RoundId
+from vote_counter.i18n import _
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
@@ -352,7 +353,7 @@ class ReportService(ServiceBase):
         self.require_intact(meeting_id)
         items = [self.minutes_data(RoundId(r.id)) for r in self._setup.rounds(meeting_id) if r.id is not None]
         if not items:
-            raise ServiceError(ErrorCode.NOT_FOUND, what="lượt bỏ phiếu nào của hội nghị")
+            raise ServiceError(ErrorCode.NOT_FOUND, what=_("lượt bỏ phiếu nào của hội nghị"))
         path = folder / f"TongHop_hoinghi{meeting_id}.pdf"
         _atomic_write(path, lambda fh: render_meeting_summary(items, fh))
         return path

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vote_counter.domain.model import BoardMemberId, nfc
+from vote_counter.i18n import N_, _
 from vote_counter.services.accounts import Access, Approval, Credential, Need
 from vote_counter.services.backups import RestoreReport, backups_dir, check_backup, replace_database
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError, tamper_place
@@ -39,7 +40,7 @@ People = Sequence[tuple[str, str]]  # (full name, passphrase) of who restores: n
 
 _BALLOT_ENTRY = {"ballot_saved", "ballot_set_aside", "entries_imported"}
 _BALLOT_CHANGE = {"ballot_corrected", "ballot_voided", "ballot_restored"}
-_PRINTS = {"ballots_printed": "in phiếu", "ballot_exchanged": "đổi phiếu", "minutes_printed": "in biên bản"}
+_PRINTS = {"ballots_printed": N_("in phiếu"), "ballot_exchanged": N_("đổi phiếu"), "minutes_printed": N_("in biên bản")}
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,9 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
         raise ServiceError(
             ErrorCode.BACKUP_INVALID,
             name=backup_file.name,
-            detail="dữ liệu khác với lúc niêm phong: "
-            + tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows),
+            detail=_("dữ liệu khác với lúc niêm phong: {where}").format(
+                where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+            ),
         )
     if report.locked:
         raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=", ".join(str(m) for m in report.locked))
@@ -138,11 +140,11 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
     with _sessions_on(db_path) as (_access, live):
         live_uids = _uids(live)
         if live_uids and set(live_uids) != set(backup_uids):
-            mine = ", ".join(f"số {m}" for m in sorted(live_uids.values()))
+            mine = ", ".join(_("số {meeting}").format(meeting=m) for m in sorted(live_uids.values()))
             raise ServiceError(
                 ErrorCode.RESTORE_OTHER_MEETING,
                 name=backup_file.name,
-                detail=f"hội nghị trong máy: {mine}; mã nhận diện khác nhau",
+                detail=_("hội nghị trong máy: {mine}; mã nhận diện khác nhau").format(mine=mine),
             )
         dropped = _dropped(live, backup_log)
     return RestorePlan(backup_file, staged, report, dropped, tuple(sorted(live_uids.values())), "")
@@ -176,17 +178,25 @@ def _dropped(live: Session, backup_log: list[str]) -> tuple[str, ...]:
         c = per_round[rid]
         parts = []
         if c["ballots"]:
-            parts.append(f"{c['ballots']} phiếu đã nhập")
+            parts.append(_("{count} phiếu đã nhập").format(count=c["ballots"]))
         if c["changes"]:
-            parts.append(f"{c['changes']} lần sửa, hủy hoặc khôi phục phiếu")
+            parts.append(_("{count} lần sửa, hủy hoặc khôi phục phiếu").format(count=c["changes"]))
         if stages[rid]:
-            parts.append(f"{len(stages[rid])} lần chuyển giai đoạn ({'; '.join(stages[rid])})")
+            parts.append(
+                _("{count} lần chuyển giai đoạn ({changes})").format(
+                    count=len(stages[rid]), changes="; ".join(stages[rid])
+                )
+            )
         for label in _PRINTS.values():
             if c[label]:
-                parts.append(f"{c[label]} lần {label}")
+                parts.append(_("{count} lần {action}").format(count=c[label], action=_(label)))
         if c["other"]:
-            parts.append(f"{c['other']} thay đổi khác")
-        where = f"Lượt {rid} “{titles.get(rid, '?')}”" if rid is not None else "Hội nghị và Ban kiểm phiếu"
+            parts.append(_("{count} thay đổi khác").format(count=c["other"]))
+        where = (
+            _("Lượt {round} “{title}”").format(round=rid, title=titles.get(rid, "?"))
+            if rid is not None
+            else _("Hội nghị và Ban kiểm phiếu")
+        )
         lines.append(f"{where}: " + ", ".join(parts))
     return tuple(lines)
 

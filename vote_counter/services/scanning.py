@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vote_counter.domain.model import BallotMarks, NomineeId, Reason, RoundId, Stage, nfc
 from vote_counter.domain.rules import BallotShapeError, classify
+from vote_counter.i18n import N_, _
 from vote_counter.scanning.geometry import Geometry, LayoutError, PageGeometry, parse_geometry
 from vote_counter.services.accounts import Access, Auth
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_meeting_row, get_round_row, require_stage
@@ -60,20 +61,22 @@ class QueueReason(StrEnum):
 
 
 QUEUE_REASON_TEXT: Mapping[QueueReason, str] = {
-    QueueReason.AMBIGUOUS: "có ô không rõ đã đánh dấu hay chưa",
-    QueueReason.CROSSED_OUT: "có ô bị gạch xóa",
-    QueueReason.NO_QR: "không đọc được mã QR",
-    QueueReason.NO_FIDUCIALS: "không tìm thấy đủ bốn ô định vị ở góc phiếu",
-    QueueReason.WRONG_GEOMETRY: "bố cục trang không khớp với phiếu của lượt này",
-    QueueReason.PAGE_UNKNOWN: "không xác định được trang số mấy của phiếu",
-    QueueReason.LOW_CONTRAST: "ảnh quá mờ, không phân biệt được giấy và mực",
-    QueueReason.MISSING_PAGE: "thiếu trang của phiếu nhiều trang",
-    QueueReason.INVALID_PATTERN: "cách đánh dấu làm phiếu không hợp lệ (hai mức một dòng, quá số người, bỏ trống dòng)",
-    QueueReason.WRITE_IN: "có dòng ghi thêm tên, cần người đọc",
-    QueueReason.PAGES_WAITING: "các trang khác của phiếu này đang chờ xem xét",
+    QueueReason.AMBIGUOUS: N_("có ô không rõ đã đánh dấu hay chưa"),
+    QueueReason.CROSSED_OUT: N_("có ô bị gạch xóa"),
+    QueueReason.NO_QR: N_("không đọc được mã QR"),
+    QueueReason.NO_FIDUCIALS: N_("không tìm thấy đủ bốn ô định vị ở góc phiếu"),
+    QueueReason.WRONG_GEOMETRY: N_("bố cục trang không khớp với phiếu của lượt này"),
+    QueueReason.PAGE_UNKNOWN: N_("không xác định được trang số mấy của phiếu"),
+    QueueReason.LOW_CONTRAST: N_("ảnh quá mờ, không phân biệt được giấy và mực"),
+    QueueReason.MISSING_PAGE: N_("thiếu trang của phiếu nhiều trang"),
+    QueueReason.INVALID_PATTERN: N_(
+        "cách đánh dấu làm phiếu không hợp lệ (hai mức một dòng, quá số người, bỏ trống dòng)"
+    ),
+    QueueReason.WRITE_IN: N_("có dòng ghi thêm tên, cần người đọc"),
+    QueueReason.PAGES_WAITING: N_("các trang khác của phiếu này đang chờ xem xét"),
 }
 
-STREAK_TEXT = "Trang có vệt dọc do kính máy quét bẩn: lau kính máy quét rồi quét lại tờ này."
+STREAK_TEXT = N_("Trang có vệt dọc do kính máy quét bẩn: lau kính máy quét rồi quét lại tờ này.")
 SCORE_BINS = 50  # the run's distribution of box ink shares, in steps of 2 %
 
 
@@ -131,7 +134,7 @@ class QueueItem:
 
     @property
     def reason_text(self) -> str:
-        return "; ".join(QUEUE_REASON_TEXT[r] for r in self.reasons)
+        return "; ".join(_(QUEUE_REASON_TEXT[r]) for r in self.reasons)
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ class ScanService(ServiceBase):
         except LayoutError as exc:
             raise ServiceError(
                 ErrorCode.INVALID_INPUT,
-                detail="lượt này chưa có phiếu in bằng phần mềm (không có bố cục phiếu để đọc ảnh quét).",
+                detail=_("lượt này chưa có phiếu in bằng phần mềm (không có bố cục phiếu để đọc ảnh quét)."),
             ) from exc
 
     def scan(
@@ -213,12 +216,12 @@ class ScanService(ServiceBase):
 
         limits = limits or Thresholds()
         if pass_no not in (1, 2):
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="lần nhập phải là 1 hoặc 2.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lần nhập phải là 1 hoặc 2."))
         with self._read() as s:
             row = get_round_row(s, round_id)
-            require_stage(row, "đọc phiếu quét", Stage.COUNTING)
+            require_stage(row, _("đọc phiếu quét"), Stage.COUNTING)
             if pass_no == 2 and not row.double_entry:
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt này không nhập hai lần.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lượt này không nhập hai lần."))
         geometry = self.geometry(round_id)
         files = expand_paths(list(paths))
         outcomes: list[SheetOutcome] = []
@@ -278,7 +281,7 @@ class ScanService(ServiceBase):
 
         reading = sheet.reading
         if Problem.STREAK in reading.problems:
-            return SheetOutcome(sheet.file, sheet.page, SheetOutcomeKind.REFUSED, reason=STREAK_TEXT, code="streak")
+            return SheetOutcome(sheet.file, sheet.page, SheetOutcomeKind.REFUSED, reason=_(STREAK_TEXT), code="streak")
         if reading.payload is not None:
             serial = self._serial_if_known(round_id, reading.payload, pass_no, seen, sheet)
             if isinstance(serial, SheetOutcome):
@@ -327,7 +330,7 @@ class ScanService(ServiceBase):
             why = (
                 duplicate.message
                 if not waiting
-                else f"Phiếu số {serial} đang chờ Ban kiểm phiếu xem xét: không đọc lại."
+                else _("Phiếu số {serial} đang chờ Ban kiểm phiếu xem xét: không đọc lại.").format(serial=serial)
             )
             return SheetOutcome(
                 sheet.file, sheet.page, SheetOutcomeKind.REFUSED, serial, why, ErrorCode.DUPLICATE.value
@@ -429,7 +432,7 @@ class ScanService(ServiceBase):
         with self._write() as s:
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, DEFAULT_ACTOR)
-            require_stage(row, "đọc phiếu quét", Stage.COUNTING)
+            require_stage(row, _("đọc phiếu quét"), Stage.COUNTING)
             for r in rows:
                 r.seal = _queue_seal(row.hmac_key, r)
             s.add_all(rows)
@@ -448,7 +451,7 @@ class ScanService(ServiceBase):
         return [
             SheetOutcome(
                 s.file, s.page, SheetOutcomeKind.QUEUED, s.serial,
-                "; ".join(QUEUE_REASON_TEXT[QueueReason(r)] for r in json.loads(r.reasons)), ",".join(json.loads(r.reasons)),
+                "; ".join(_(QUEUE_REASON_TEXT[QueueReason(r)]) for r in json.loads(r.reasons)), ",".join(json.loads(r.reasons)),
             )
             for s, r in zip(sheets, rows, strict=True)
         ]  # fmt: skip
@@ -501,7 +504,9 @@ class ScanService(ServiceBase):
     def _item_row(s: Session, item_id: int) -> ScanQueueRow:
         row = s.get(ScanQueueRow, item_id)
         if row is None:
-            raise ServiceError(ErrorCode.NOT_FOUND, what=f"tờ quét số {item_id} trong hàng chờ")
+            raise ServiceError(
+                ErrorCode.NOT_FOUND, what=_("tờ quét số {item_id} trong hàng chờ").format(item_id=item_id)
+            )
         return row
 
     def decide(
@@ -519,7 +524,7 @@ class ScanService(ServiceBase):
         one audit entry: the member, the images' SHA-256, how many boxes were decided and a digest of the
         decisions (never the marks themselves)."""
         if not item_ids:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="chưa chọn tờ quét nào.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chưa chọn tờ quét nào."))
         with self._read() as s:
             rows = [self._item_row(s, i) for i in item_ids]
             round_id = RoundId(rows[0].round_id)
@@ -528,46 +533,49 @@ class ScanService(ServiceBase):
             for r in rows:
                 if r.round_id == round_id and not hmac.compare_digest(r.seal, _queue_seal(round_row.hmac_key, r)):
                     raise ServiceError(
-                        ErrorCode.AUDIT_BROKEN, where=f"tờ quét số {r.id} trong hàng chờ khác với lúc đọc"
+                        ErrorCode.AUDIT_BROKEN,
+                        where=_("tờ quét số {id} trong hàng chờ khác với lúc đọc").format(id=r.id),
                     )
             snapshot = [(r.id, r.round_id, r.status, r.serial, r.payload, r.pass_no, r.ballot_page, r.reading, r.image_sha256, r.page) for r in rows]  # fmt: skip
         geometry = parse_geometry(layout)
         if any(r[1] != round_id for r in snapshot) or any(r[2] != "waiting" for r in snapshot):
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="các tờ quét đã chọn không cùng một phiếu đang chờ.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("các tờ quét đã chọn không cùng một phiếu đang chờ."))
         serials = {r[3] for r in snapshot}
         pass_nos = {r[5] for r in snapshot}
         if len(serials) != 1 or len(pass_nos) != 1:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="các tờ quét đã chọn không cùng một số phiếu.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("các tờ quét đã chọn không cùng một số phiếu."))
         text = next((r[4] for r in snapshot if r[4]), None) or nfc(serial_text)
         if not text:
             raise ServiceError(
-                ErrorCode.INVALID_INPUT, detail="không đọc được mã QR: hãy gõ số phiếu in dưới mã (12 chữ số)."
+                ErrorCode.INVALID_INPUT, detail=_("không đọc được mã QR: hãy gõ số phiếu in dưới mã (12 chữ số).")
             )
         pages = {r[6] for r in snapshot}
         if None in pages or pages != set(range(len(geometry.pages))):
             raise ServiceError(
                 ErrorCode.INVALID_INPUT,
-                detail="chưa đủ các trang của phiếu (hoặc có trang không xác định): hãy quét đủ, hoặc nhập phiếu "
-                "bằng tay ở trang Kiểm phiếu rồi bỏ tờ quét khỏi hàng chờ.",
+                detail=_(
+                    "chưa đủ các trang của phiếu (hoặc có trang không xác định): hãy quét đủ, hoặc nhập phiếu "
+                    "bằng tay ở trang Kiểm phiếu rồi bỏ tờ quét khỏi hàng chờ."
+                ),
             )
         states: dict[tuple[int | None, int], bool] = {}
         decided = 0
         for item_id, _r, _st, _se, _pl, _pn, page, reading, _sha, _p in snapshot:
             known = {index for index, *_ in json.loads(reading)}
-            for index, state, *_ in json.loads(reading):
+            for index, state, *_rest in json.loads(reading):
                 if (item_id, index) in decisions:
                     states[(page, index)] = bool(decisions[(item_id, index)])
                     decided += 1
                 elif state == "ambiguous":
                     raise ServiceError(
                         ErrorCode.INVALID_INPUT,
-                        detail="còn ô chưa quyết định: mỗi ô không rõ phải được chọn là có dấu hoặc trống.",
+                        detail=_("còn ô chưa quyết định: mỗi ô không rõ phải được chọn là có dấu hoặc trống."),
                     )
                 else:
                     states[(page, index)] = state == "marked"
             extra = {i for (it, i) in decisions if it == item_id} - known
             if extra:
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="quyết định cho ô không có trên phiếu.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("quyết định cho ô không có trên phiếu."))
         marks, _write_in = _marks(geometry, states)
         marks = BallotMarks(marks.rows, tuple(write_ins), declared)
         digest = hashlib.sha256(json.dumps(sorted([k[0], k[1], v] for k, v in decisions.items())).encode()).hexdigest()
@@ -577,7 +585,7 @@ class ScanService(ServiceBase):
             for item_id in ids:
                 row = self._item_row(s, item_id)
                 if row.status != "waiting":
-                    raise ServiceError(ErrorCode.INVALID_INPUT, detail="tờ quét này vừa được người khác quyết định.")
+                    raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("tờ quét này vừa được người khác quyết định."))
                 row.status = "decided"
                 row.ballot_id = ballot_id
             return {
@@ -596,14 +604,14 @@ class ScanService(ServiceBase):
         if not why:
             raise ServiceError(ErrorCode.REASON_REQUIRED)
         if not item_ids:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail="chưa chọn tờ quét nào.")
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chưa chọn tờ quét nào."))
         with self._write() as s:
             rows = [self._item_row(s, i) for i in item_ids]
             round_row = get_round_row(s, rows[0].round_id)
             actor = self._authorise_round(s, round_row, auth, DEFAULT_ACTOR)
-            require_stage(round_row, "xem xét phiếu quét", Stage.COUNTING)
+            require_stage(round_row, _("xem xét phiếu quét"), Stage.COUNTING)
             if any(r.status != "waiting" or r.round_id != round_row.id for r in rows):
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="chỉ bỏ được tờ quét đang chờ của cùng một lượt.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chỉ bỏ được tờ quét đang chờ của cùng một lượt."))
             for r in rows:
                 r.status = "dismissed"
             audit.append(

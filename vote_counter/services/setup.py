@@ -32,6 +32,7 @@ from vote_counter.domain.text_rules import (
     TextProblem,
     clean_text,
 )
+from vote_counter.i18n import _
 from vote_counter.services.accounts import Auth, Need
 from vote_counter.services.base import (
     DEFAULT_ACTOR,
@@ -54,58 +55,71 @@ def _text(value: str, field: str, *, required: bool = True, limit: int = TITLE_L
         return clean_text(value, limit=limit, required=required)
     except TextError as exc:
         if exc.problem is TextProblem.EMPTY:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"chưa nhập {field}.") from exc
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"{field} {exc.words()}.") from exc
+            raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("chưa nhập {field}.").format(field=field)) from exc
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=_("{field} {problem}.").format(field=field, problem=exc.words(_))
+        ) from exc
 
 
 def clean_reason(value: str) -> str:
     """A typed reason (going back a stage, a reprint): the text rules, at most REASON_LIMIT characters; it may
     be empty here (the caller says when a reason is required)."""
-    return _text(value, "lý do", required=False, limit=REASON_LIMIT)
+    return _text(value, _("lý do"), required=False, limit=REASON_LIMIT)
 
 
 def clean_meeting(m: Meeting) -> Meeting:
     return dataclasses.replace(
         m,
-        title=_text(m.title, "tên hội nghị"),
-        organisation=_text(m.organisation, "tên cơ quan"),
-        parent_body=_text(m.parent_body, "cơ quan cấp trên", required=False),
-        place=_text(m.place, "địa điểm", required=False),
-        document_code=_text(m.document_code, "ký hiệu văn bản", required=False, limit=CODE_LIMIT),
+        title=_text(m.title, _("tên hội nghị")),
+        organisation=_text(m.organisation, _("tên cơ quan")),
+        parent_body=_text(m.parent_body, _("cơ quan cấp trên"), required=False),
+        place=_text(m.place, _("địa điểm"), required=False),
+        document_code=_text(m.document_code, _("ký hiệu văn bản"), required=False, limit=CODE_LIMIT),
     )
 
 
 def clean_round(r: Round) -> Round:
     if not 1 <= r.seats <= MAX_SEATS:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số người được chọn phải từ 1 đến {MAX_SEATS}.")
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT,
+            detail=_("số người được chọn phải từ 1 đến {max_seats}.").format(max_seats=MAX_SEATS),
+        )
     return dataclasses.replace(
-        r, title=_text(r.title, "tên lượt bỏ phiếu"), position=_text(r.position, "chức danh", required=False)
+        r, title=_text(r.title, _("tên lượt bỏ phiếu")), position=_text(r.position, _("chức danh"), required=False)
     )
 
 
 def clean_nominee(n: Nominee) -> Nominee:
     if n.birth_year is not None and not 1900 <= n.birth_year <= 2100:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"năm sinh {n.birth_year} không hợp lệ.")
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=_("năm sinh {birth_year} không hợp lệ.").format(birth_year=n.birth_year)
+        )
     return dataclasses.replace(
         n,
-        full_name=_text(n.full_name, "họ và tên", limit=NAME_LIMIT),
-        current_position=_text(n.current_position, "chức vụ", required=False),
-        proposed_position=_text(n.proposed_position, "chức vụ dự kiến", required=False),
-        unit=_text(n.unit, "đơn vị", required=False),
+        full_name=_text(n.full_name, _("họ và tên"), limit=NAME_LIMIT),
+        current_position=_text(n.current_position, _("chức vụ"), required=False),
+        proposed_position=_text(n.proposed_position, _("chức vụ dự kiến"), required=False),
+        unit=_text(n.unit, _("đơn vị"), required=False),
     )
 
 
 def clean_counts(c: Counts) -> Counts:
     values = [c.summoned, c.present, c.issued] + ([c.collected] if c.collected is not None else [])
     if any(v < 0 for v in values):
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail="các con số không được âm.")
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("các con số không được âm."))
     if c.present > c.summoned:
         raise ServiceError(
-            ErrorCode.INVALID_INPUT, detail=f"số có mặt ({c.present}) lớn hơn số triệu tập ({c.summoned})."
+            ErrorCode.INVALID_INPUT,
+            detail=_("số có mặt ({present}) lớn hơn số triệu tập ({summoned}).").format(
+                present=c.present, summoned=c.summoned
+            ),
         )
     if c.issued > c.present:
         raise ServiceError(
-            ErrorCode.INVALID_INPUT, detail=f"số phiếu phát ra ({c.issued}) lớn hơn số có mặt ({c.present})."
+            ErrorCode.INVALID_INPUT,
+            detail=_("số phiếu phát ra ({issued}) lớn hơn số có mặt ({present}).").format(
+                issued=c.issued, present=c.present
+            ),
         )
     return c
 
@@ -124,8 +138,10 @@ def duplicate_name_warnings(nominees: Sequence[Nominee]) -> list[str]:
         rows.setdefault(key, []).append(stt)
         shown.setdefault(key, " ".join(nfc(n.full_name).split()))
     return [
-        f"Có {len(stts)} người cùng tên “{shown[key]}” (STT {', '.join(map(str, stts))}). Hãy kiểm tra lại; "
-        "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        _(
+            "Có {count} người cùng tên “{name}” (STT {numbers}). Hãy kiểm tra lại; "
+            "nếu đúng là trùng tên, ghi thêm năm sinh hoặc chức vụ để phân biệt."
+        ).format(count=len(stts), name=shown[key], numbers=", ".join(map(str, stts)))
         for key, stts in rows.items()
         if len(stts) > 1
     ]
@@ -173,7 +189,7 @@ class SetupService(ServiceBase):
         self, member: BoardMember, actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
     ) -> BoardMember:
         assert member.meeting_id is not None
-        name = _text(member.full_name, "họ và tên thành viên", limit=NAME_LIMIT)
+        name = _text(member.full_name, _("họ và tên thành viên"), limit=NAME_LIMIT)
         with self._write() as s:
             get_meeting_row(s, member.meeting_id)
             actor = self._authorise_meeting(s, member.meeting_id, auth, actor)
@@ -192,7 +208,7 @@ class SetupService(ServiceBase):
         with self._write() as s:
             row = s.get(BoardMemberRow, member_id)
             if row is None:
-                raise ServiceError(ErrorCode.NOT_FOUND, what="thành viên Ban kiểm phiếu")
+                raise ServiceError(ErrorCode.NOT_FOUND, what=_("thành viên Ban kiểm phiếu"))
             need = Need.CHAIR_AND_MEMBER if row.passphrase_hash is not None else Need.MEMBER
             actor = self._authorise_meeting(s, row.meeting_id, auth, actor, need)
             require_unsealed(s, row.meeting_id)
@@ -243,7 +259,7 @@ class SetupService(ServiceBase):
         with self._write() as s:
             row = get_round_row(s, round_.id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "sửa cách bỏ phiếu", Stage.PREPARATION)
+            require_stage(row, _("sửa cách bỏ phiếu"), Stage.PREPARATION)
             ballot_shape_changed = (row.kind, row.seats, row.write_ins, row.level_preset, row.mode) != (
                 r.kind.value,
                 r.seats,
@@ -264,7 +280,7 @@ class SetupService(ServiceBase):
         with self._write() as s:
             row = get_round_row(s, round_id)
             actor = self._authorise_round(s, row, auth, actor)
-            require_stage(row, "sửa số liệu", Stage.PREPARATION, Stage.COUNTING)
+            require_stage(row, _("sửa số liệu"), Stage.PREPARATION, Stage.COUNTING)
             repositories.fill_counts(row, c)
             audit.append(
                 s,
@@ -313,8 +329,8 @@ class SetupService(ServiceBase):
         with self._write() as s:
             nrow = s.get(NomineeRow, nominee.id)
             if nrow is None:
-                raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
-            _, actor = self._editable_list(s, nrow.round_id, auth, actor)
+                raise ServiceError(ErrorCode.NOT_FOUND, what=_("người trong danh sách"))
+            _row, actor = self._editable_list(s, nrow.round_id, auth, actor)
             repositories.fill_nominee(nrow, dataclasses.replace(n, order=n.order or nrow.order))
             audit.append(s, actor, "nominee_updated", {"round": nrow.round_id, "nominee": nrow.id})
             return repositories.nominee(nrow)
@@ -323,8 +339,8 @@ class SetupService(ServiceBase):
         with self._write() as s:
             nrow = s.get(NomineeRow, nominee_id)
             if nrow is None:
-                raise ServiceError(ErrorCode.NOT_FOUND, what="người trong danh sách")
-            _, actor = self._editable_list(s, nrow.round_id, auth, actor)
+                raise ServiceError(ErrorCode.NOT_FOUND, what=_("người trong danh sách"))
+            _row, actor = self._editable_list(s, nrow.round_id, auth, actor)
             round_id, name = nrow.round_id, nrow.full_name
             s.delete(nrow)  # before the entry, which seals the deletion
             audit.append(s, actor, "nominee_removed", {"round": round_id, "name": name})
@@ -338,10 +354,10 @@ class SetupService(ServiceBase):
         auth: Auth | None = None,
     ) -> None:
         with self._write() as s:
-            _, actor = self._editable_list(s, round_id, auth, actor)
+            _row, actor = self._editable_list(s, round_id, auth, actor)
             rows = {r.id: r for r in s.execute(select(NomineeRow).where(NomineeRow.round_id == round_id)).scalars()}
             if sorted(rows) != sorted(ordered_ids):
-                raise ServiceError(ErrorCode.INVALID_INPUT, detail="thứ tự mới không khớp với danh sách.")
+                raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("thứ tự mới không khớp với danh sách."))
             for i, nid in enumerate(ordered_ids, start=1):
                 rows[nid].order = i
             audit.append(s, actor, "nominees_reordered", {"round": round_id})
@@ -361,7 +377,7 @@ class SetupService(ServiceBase):
         """The round if its list may change, and the audit actor."""
         row = get_round_row(s, round_id)
         actor = self._authorise_round(s, row, auth, actor)
-        require_stage(row, "sửa danh sách", Stage.PREPARATION)
+        require_stage(row, _("sửa danh sách"), Stage.PREPARATION)
         if _printed_any(s, round_id):
             raise ServiceError(ErrorCode.LOCKED_AFTER_PRINT)
         return row, actor

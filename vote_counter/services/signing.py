@@ -16,6 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from vote_counter.i18n import _
 from vote_counter.services.accounts import Access
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.storage import keys
@@ -62,9 +63,11 @@ def load_or_create_key(key_dir: Path) -> Ed25519PrivateKey:
                     tmp.unlink()
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError) as exc:
-        raise ServiceError(ErrorCode.EXPORT_FAILED, where=str(path), detail=f"khóa ký: {exc}") from exc
+        raise ServiceError(
+            ErrorCode.EXPORT_FAILED, where=str(path), detail=_("khóa ký: {error}").format(error=exc)
+        ) from exc
     if not isinstance(loaded, Ed25519PrivateKey):
-        raise ServiceError(ErrorCode.EXPORT_FAILED, where=str(path), detail="khóa ký không phải Ed25519")
+        raise ServiceError(ErrorCode.EXPORT_FAILED, where=str(path), detail=_("khóa ký không phải Ed25519"))
     return loaded
 
 

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from vote_counter.documents.labels import PROBLEM
 from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage
 from vote_counter.domain.rules import ProblemCode, has_quorum
+from vote_counter.i18n import _
 from vote_counter.services import recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
 from vote_counter.services.setup import clean_reason
-from vote_counter.storage import audit, repositories
+from vote_counter.storage import audit, deferred_totals, repositories
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import RoundRow
 
@@ -51,7 +52,7 @@ class StageService(ServiceBase):
             if target > now + 1:
                 raise ServiceError(
                     ErrorCode.WRONG_STAGE,
-                    action=f"chuyển sang “{STAGE_LABELS[to.value]}”",
+                    action=_("chuyển sang “{stage}”").format(stage=STAGE_LABELS[to.value]),
                     stage=STAGE_LABELS[row.stage],
                 )
             opening = to is Stage.COUNTING and target > now
@@ -100,34 +101,42 @@ class StageService(ServiceBase):
         result = self._counting.result_in(s, row)
         out = []
         if row.collected is None:
-            out.append("chưa nhập số phiếu thu về do Ban kiểm phiếu đếm")
+            out.append(_("chưa nhập số phiếu thu về do Ban kiểm phiếu đếm"))
         for p in result.problems:
             if p.code in BLOCKING:
-                detail = f" (cần {p.expected}, đang {p.actual})" if p.expected is not None else ""
-                out.append(PROBLEM[p.code] + detail)
+                detail = (
+                    _(" (cần {expected}, đang {actual})").format(expected=p.expected, actual=p.actual)
+                    if p.expected is not None
+                    else ""
+                )
+                out.append(_(PROBLEM[p.code]) + detail)  # the paper's words, on screen in the language in use
         if row.double_entry:
             diffs = self._counting.differences_in(s, row.id)
             if diffs:
-                out.append(f"{len(diffs)} phiếu có hai lần nhập khác nhau")
+                out.append(_("{count} phiếu có hai lần nhập khác nhau").format(count=len(diffs)))
         return out
 
     @staticmethod
     def _verify_totals(s: Session, row: RoundRow) -> str:
         """The alarm text if the persisted totals differ from a recount; totals stored under settings the round
-        no longer has (it went back to preparation and changed) are counted again and sealed instead."""
+        no longer has (it went back to preparation and changed), or that an upgrade could not count (its meeting
+        key was shut), are counted again and sealed instead."""
         round_ = repositories.round_(row)
         nominees = repositories.nominees_of(s, row.id)
         found = recount.check(s, round_, nominees)
+        deferred = deferred_totals.deferred_rounds(s) if any(p.stored is None for p in found.passes) else set()
+        rebuilt = {p.pass_no for p in found.passes if p.stale or (p.stored is None and row.id in deferred)}
         for p in found.passes:
-            if p.stale:
+            if p.pass_no in rebuilt:
                 base = stored_totals.basis(round_, nominees)
                 stored_totals.write(s, row.id, p.pass_no, base, p.recounted)
                 audit.append(s, DEFAULT_ACTOR, "totals_rebuilt", {"round": row.id, "pass": p.pass_no})
-        if not found.differing:
+        differing = [n for n in found.differing if n not in rebuilt]
+        if not differing:
             return ""
-        passes = ", ".join(str(n) for n in found.differing)
-        return (
-            f"BÁO ĐỘNG: tổng cộng dồn lưu trong tệp (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu đã "
+        passes = ", ".join(str(n) for n in differing)
+        return _(
+            "BÁO ĐỘNG: tổng cộng dồn lưu trong tệp (lần nhập {passes}) khác với kết quả kiểm lại từng phiếu đã "
             "nhập; có thể tệp dữ liệu đã bị sửa ngoài phần mềm. Không kết thúc được: hãy kiểm tra nhật ký "
             "(Kiểm tra nhật ký) và báo Trưởng ban"
-        )
+        ).format(passes=passes)

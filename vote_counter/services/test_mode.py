@@ -37,6 +37,7 @@ from vote_counter.domain.model import (
     Stage,
     nfc,
 )
+from vote_counter.i18n import N_, _
 from vote_counter.services.accounts import Auth
 from vote_counter.services.errors import STAGE_LABELS, ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
@@ -99,7 +100,9 @@ class Expected:
                 write_ins={str(k): int(v) for k, v in data["write_ins"].items()},
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"tệp kết quả dự kiến hỏng ({exc}).") from exc
+            raise ServiceError(
+                ErrorCode.INVALID_INPUT, detail=_("tệp kết quả dự kiến hỏng ({error}).").format(error=exc)
+            ) from exc
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def expected_result(round_: Round, nominees: Sequence[Nominee], ballots: Sequenc
 def _test_round(ws: Workspace, round_id: RoundId) -> Round:
     round_ = ws.setup.round(round_id)
     if round_.mode is not Mode.TEST:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail="bộ phiếu thử chỉ dùng cho lượt bỏ phiếu thử nghiệm.")
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("bộ phiếu thử chỉ dùng cho lượt bỏ phiếu thử nghiệm."))
     return round_
 
 
@@ -231,12 +234,14 @@ def make_test_deck(ws: Workspace, round_id: RoundId, count: int, seed: int, *, a
     """Print `count` test ballots into the test round's register and give each deterministic marks."""
     round_ = _test_round(ws, round_id)
     if round_.stage not in (Stage.PREPARATION, Stage.COUNTING):
-        raise ServiceError(ErrorCode.WRONG_STAGE, action="tạo bộ phiếu thử", stage=STAGE_LABELS[round_.stage.value])
+        raise ServiceError(ErrorCode.WRONG_STAGE, action=_("tạo bộ phiếu thử"), stage=STAGE_LABELS[round_.stage.value])
     if not 1 <= count <= MAX_DECK:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail=f"số phiếu thử phải từ 1 đến {MAX_DECK}.")
+        raise ServiceError(
+            ErrorCode.INVALID_INPUT, detail=_("số phiếu thử phải từ 1 đến {max_deck}.").format(max_deck=MAX_DECK)
+        )
     nominees = tuple(ws.setup.nominees(round_id))
     if not nominees:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail="lượt bỏ phiếu chưa có người trong danh sách.")
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("lượt bỏ phiếu chưa có người trong danh sách."))
     printed = ws.register.print_batch(round_id, count, auth=auth)
     rng = random.Random(seed)
     scenarios = _scenarios(round_)
@@ -310,7 +315,7 @@ def compare(ws: Workspace, round_id: RoundId, expected: Expected) -> TestDeckRep
     """The test round's result side by side with the deck's expected result."""
     round_ = _test_round(ws, round_id)
     if expected.round_id != round_id or expected.round_code != round_.code:
-        raise ServiceError(ErrorCode.INVALID_INPUT, detail="tệp kết quả dự kiến là của lượt bỏ phiếu khác.")
+        raise ServiceError(ErrorCode.INVALID_INPUT, detail=_("tệp kết quả dự kiến là của lượt bỏ phiếu khác."))
     result = ws.counting.result(round_id)
     reasons = {r.value: n for r, n in result.invalid_reasons.items()}
     totals = [
@@ -332,20 +337,26 @@ def compare(ws: Workspace, round_id: RoundId, expected: Expected) -> TestDeckRep
     ]
     written = {n.name: n.counts[0] for n in result.nominees if n.nominee_id is None}
     for name in sorted(set(expected.write_ins) | set(written)):
-        rows.append(ReportRow(name, "ghi thêm", expected.write_ins.get(name, 0), written.get(name, 0)))
+        rows.append(ReportRow(name, N_("ghi thêm"), expected.write_ins.get(name, 0), written.get(name, 0)))
     return TestDeckReport(round_.title, tuple(totals), tuple(rows))
 
 
 def report_lines(report: TestDeckReport) -> list[str]:
-    """The side-by-side table as plain text (the command line prints it)."""
-    table = [("", "", "Dự kiến", "Thực tế", "")]
-    for r in (*report.totals, *report.rows):
-        table.append((r.nominee, r.option, str(r.expected), str(r.actual), "khớp" if r.ok else "KHÁC"))
+    """The side-by-side table as plain text (the command line prints it), in the language in use; the labels
+    (the paper's words) are read through the catalog, the names and the round's own option labels are data."""
+    table = [("", "", _("Dự kiến"), _("Thực tế"), "")]
+    rows = [*((True, r) for r in report.totals), *((False, r) for r in report.rows)]
+    for is_total, r in rows:
+        nominee = _(r.nominee) if is_total else r.nominee  # a total's label, or a person's name (data)
+        option = _(r.option) if r.option else ""
+        table.append((nominee, option, str(r.expected), str(r.actual), _("khớp") if r.ok else _("KHÁC")))
     widths = [max(len(row[i]) for row in table) for i in range(5)]
-    lines = [labels.TEST_WATERMARK, f"Kiểm tra bằng bộ phiếu thử: {report.round_title}"]
+    lines = [_(labels.TEST_WATERMARK), _("Kiểm tra bằng bộ phiếu thử: {title}").format(title=report.round_title)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table]
     verdict = (
-        "Tất cả khớp." if report.ok else f"Có {len(report.mismatches)} dòng KHÁC: kiểm tra lại trước khi dùng thật."
+        _("Tất cả khớp.")
+        if report.ok
+        else _("Có {count} dòng KHÁC: kiểm tra lại trước khi dùng thật.").format(count=len(report.mismatches))
     )
     return [*lines, verdict]
 

@@ -27,7 +27,7 @@ from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
 from vote_counter.storage.engine import make_engine, make_sessions
 from vote_counter.storage.file_identity import FileIdentity, file_identity
-from vote_counter.storage.migrations import migrate
+from vote_counter.storage.migrations import SCHEMA_VERSION, NewerDatabaseError, migrate
 
 APP_NAME = "KiemPhieu"
 
@@ -68,11 +68,17 @@ class Workspace:
         in_memory = str(target) == ":memory:"
         if not create and not in_memory and file_identity(target) is None:
             raise ServiceError(ErrorCode.DATABASE_MISSING, path=str(target))
+        engine = make_engine(target, busy_timeout=busy_timeout)
         try:
-            engine = make_engine(target, busy_timeout=busy_timeout)
             migrate(engine)
         except OperationalError as exc:
+            engine.dispose()
             raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
+        except NewerDatabaseError as exc:
+            engine.dispose()
+            raise ServiceError(
+                ErrorCode.DATABASE_NEWER, path=str(target), found=exc.found, supported=SCHEMA_VERSION
+            ) from exc
         sessions = make_sessions(engine)
         check_file = watch_identity(sessions, target) if not in_memory else None
         access = Access(sessions)

@@ -7,9 +7,11 @@ services return (the Anki way: the core is the truth, the window is a view of it
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from vote_counter.domain.model import Meeting, MeetingId, Nominee, Round, RoundId, Stage
 from vote_counter.services.workspace import Workspace
+from vote_counter.ui.jobs import JobRunner
 
 
 class AppContext(QObject):
@@ -19,6 +21,8 @@ class AppContext(QObject):
     dataChanged = Signal()
     # The list of meetings or rounds changed (the selectors reload).
     structureChanged = Signal()
+    # The database file was replaced under the window (a restore) and opened again: everything reloads.
+    workspaceReplaced = Signal()
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -27,6 +31,8 @@ class AppContext(QObject):
         self.round_id: RoundId | None = None
         # What the start-up check of the audit chain found broken (None: intact); export is refused then.
         self.audit_problem: str | None = None
+        # Long work off the UI thread, one job at a time (ui/jobs.py); its dialogs belong to the window.
+        self.jobs = JobRunner(lambda: self.workspace, parent if isinstance(parent, QWidget) else None)
 
     # ------------------------------------------------------------ selection
     def select(self, meeting_id: MeetingId | None, round_id: RoundId | None) -> None:
@@ -60,6 +66,15 @@ class AppContext(QObject):
     def stage(self) -> Stage | None:
         r = self.round()
         return r.stage if r is not None else None
+
+    def reopen(self) -> Workspace:
+        """Open the database file again after it was replaced (a restore): fresh connections and no kept
+        state of the old file (the running totals' contexts, who signed in); the old workspace is closed."""
+        old = self.workspace
+        self.workspace = Workspace.open(old.path, create=False)
+        old.close()
+        self.workspaceReplaced.emit()
+        return self.workspace
 
     # ------------------------------------------------------------ notifications
     def changed(self) -> None:

@@ -77,6 +77,10 @@ class LockOverlay(QFrame):
         self.setTabOrder(self.passphrase, self.unlock_button)
         self.hide()
 
+    def use(self, ws: Workspace) -> None:
+        """The workspace opened again after a restore (AppContext.reopen)."""
+        self._ws = ws
+
     @property
     def locked(self) -> bool:
         return self.isVisible()

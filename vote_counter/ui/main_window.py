@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vote_counter.domain.model import BoardRole, Meeting, MeetingId, Mode, RoundId, Stage
+from vote_counter.domain.model import BoardRole, MeetingId, Mode, RoundId, Stage
 from vote_counter.paths import resource
 from vote_counter.services.accounts import Auth
-from vote_counter.services.demo import DEMO_BOARD, build_demo
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, once_shown, sign_in, texts
+from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.elided import ElidedCombo
 from vote_counter.ui.geometry import fit_to_screen
@@ -44,22 +43,20 @@ from vote_counter.ui.pages.minutes_page import MinutesPage
 from vote_counter.ui.pages.results_page import ResultsPage
 from vote_counter.ui.pages.scan_page import ScanPage
 from vote_counter.ui.pages.setup_page import SetupPage
+from vote_counter.ui.pages.tools_page import ToolsPage
 from vote_counter.ui.scanner import KEY_MAX_GAP, KEY_PREFIX, Clock, ScanFilter, parse_gap, parse_prefix
 from vote_counter.ui.settings import (
-    DEFAULT_IDLE_MINUTES,
     KEY_IDLE_MINUTES,
     KEY_MEETING,
     KEY_ROUND,
-    RECENT_LIMIT,
     SETTINGS_APP,
     SETTINGS_ORG,
     default_settings,
-    recent_meetings,
     remember_meeting,
 )
-from vote_counter.ui.settings_dialog import SettingsDialog, show_about
 from vote_counter.ui.welcome import WelcomePage
 from vote_counter.ui.widgets import StatusLine, allow, heading
+from vote_counter.ui.window_menus import WindowMenus, idle_minutes
 
 __all__ = ["SETTINGS_APP", "SETTINGS_ORG", "MainWindow"]
 
@@ -72,7 +69,7 @@ STAGE_STYLE = {
 }
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowMenus, QMainWindow):
     auditChecked = Signal(object)  # the start-up check's report (or exception), from its thread
     auditFinished = Signal()  # the check is done and its outcome shown
 
@@ -114,7 +111,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.sign_in_button = QPushButton(texts.SIGN_IN_ACTION)
         self.sign_in_button.clicked.connect(self.sign_in)
-        self.idle = sign_in.IdleWatcher(_minutes(self.settings.value(KEY_IDLE_MINUTES)), self)
+        self.idle = sign_in.IdleWatcher(idle_minutes(self.settings.value(KEY_IDLE_MINUTES)), self)
         self.idle.timer.timeout.connect(self.lock_screen)
         self.lock_button = QPushButton(texts.LOCK_BUTTON)
         self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
@@ -136,6 +133,7 @@ class MainWindow(QMainWindow):
         self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
+        self.tools_page = ToolsPage(self.ctx)
         self.tabs = QTabWidget()
         for page, title in (
             (self.setup_page, texts.PAGE_SETUP),
@@ -144,6 +142,7 @@ class MainWindow(QMainWindow):
             (self.scan_page, texts.PAGE_SCAN),
             (self.results_page, texts.PAGE_RESULTS),
             (self.minutes_page, texts.PAGE_MINUTES),
+            (self.tools_page, texts.PAGE_TOOLS),
         ):
             self.tabs.addTab(page, title)
         self.tabs.currentChanged.connect(self._page_changed)
@@ -184,6 +183,10 @@ class MainWindow(QMainWindow):
         self.ctx.selectionChanged.connect(self._selection_changed)
         self.ctx.dataChanged.connect(self._data_changed)
         self.ctx.structureChanged.connect(self._reload_selectors)
+        self.ctx.workspaceReplaced.connect(self._workspace_replaced)
+        # No idle lock in the middle of a job: its answer (the sample board's passphrases) comes to whoever waited.
+        self.ctx.jobs.started.connect(lambda _name: self.idle.timer.stop())
+        self.ctx.jobs.ended.connect(lambda _name: self.idle.timer.start())
         self.lock_overlay = LockOverlay(workspace, self)
         self.lock_overlay.unlocked.connect(self._unlocked)
         # One application-level filter turns scanner bursts into scan events and makes the lock hold (SPEC §6, §9).
@@ -391,7 +394,14 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
             page.refresh()
-        for other in (self.setup_page, self.ballots_page, self.entry_page, self.scan_page, self.results_page):
+        for other in (
+            self.setup_page,
+            self.ballots_page,
+            self.entry_page,
+            self.scan_page,
+            self.results_page,
+            self.tools_page,
+        ):
             if other is not page:
                 other.setProperty("stale", True)
 
@@ -529,112 +539,16 @@ class MainWindow(QMainWindow):
         if self.tabs.currentWidget() is self.entry_page:
             self.entry_page.focus_scan()
 
-    # ------------------------------------------------------------ first run, menus, settings
-    def _build_menus(self) -> None:
-        meeting_menu = self.menuBar().addMenu(texts.MENU_MEETING)
-        meeting_menu.addAction(texts.MENU_WELCOME, self.show_welcome)
-        self.recent_menu = meeting_menu.addMenu(texts.MENU_RECENT)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        meeting_menu.addSeparator()
-        meeting_menu.addAction(texts.MENU_SETTINGS, self.open_settings)
-        meeting_menu.addSeparator()
-        meeting_menu.addAction(texts.MENU_QUIT, self.close)
-        help_menu = self.menuBar().addMenu(texts.MENU_HELP)
-        help_menu.addAction(texts.MENU_ABOUT, lambda: show_about(self, self.icon, self.ctx.workspace.path))
-
-    def recent_meetings(self) -> list[Meeting]:
-        """The meetings last opened from this database, most recent first (deleted ones left out)."""
-        existing = {int(m.id): m for m in self.ctx.workspace.setup.meetings() if m.id is not None}
-        ids = recent_meetings(self.settings, self.ctx.workspace.path)
-        return [existing[i] for i in dict.fromkeys(ids) if i in existing][:RECENT_LIMIT]
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.recent_meetings()
-        for meeting in recent:
-            action = self.recent_menu.addAction(meeting.title)
-            action.setData(meeting.id)
-            action.triggered.connect(partial(self.open_meeting, int(meeting.id or 0)))
-        if not recent:
-            self.recent_menu.addAction(texts.MENU_RECENT_NONE).setEnabled(False)
-
-    def show_welcome(self) -> None:
-        self.welcome.refresh(self.recent_meetings(), bool(self.ctx.workspace.setup.meetings()))
-        self.stack.setCurrentWidget(self.welcome)
-
-    def show_work(self) -> None:
-        self.stack.setCurrentWidget(self.work)
-
-    def open_meeting(self, meeting_id: int) -> None:
-        rounds = self.ctx.workspace.setup.rounds(MeetingId(meeting_id))
-        self.ctx.select(MeetingId(meeting_id), rounds[0].id if rounds else None)
-        self.show_work()
-        ws = self.ctx.workspace
-        if (
-            sign_in.needs_accounts(ws, MeetingId(meeting_id))
-            and ws.accounts.signed_in_member(MeetingId(meeting_id)) is None
-        ):
-            self.sign_in()
-
-    def new_meeting(self) -> None:
-        """Chuẩn bị → Hội nghị with empty fields; saving creates the meeting."""
-        self.show_work()
-        self.tabs.setCurrentWidget(self.setup_page)
-        self.setup_page.tabs.setCurrentWidget(self.setup_page.meeting_form)
-        self.setup_page.meeting_form.start_new()
-
-    def open_demo(self) -> None:
-        """The sample meeting on this database, its board's passphrases shown so that the user can sign in."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            demo = build_demo(self.ctx.workspace)
-        except ServiceError as exc:
-            dialogs.show_error(self, exc.message)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.ctx.structure_changed()
-        self.ctx.select(demo.meeting.id, demo.confidence.id)
-        self.show_work()
-        self.tabs.setCurrentWidget(self.results_page)
-        lines = "\n".join(
-            texts.DEMO_PASSPHRASE_LINE.format(name=name, role=texts.ROLE[role], passphrase=passphrase)
-            for name, role, passphrase in DEMO_BOARD
-        )
-        once_shown.show_once(
-            self,
-            texts.DEMO_READY_TITLE,
-            texts.DEMO_READY.format(title=demo.meeting.title),
-            lines,
-            texts.DEMO_READY_AFTER,
-        )
-
-    def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.ctx.workspace.path, self.idle.minutes, self)
-        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
-            return
-        language_changed = dialog.save()
-        self.idle.minutes = _minutes(self.settings.value(KEY_IDLE_MINUTES))
-        self.idle.timer.setInterval(max(int(self.idle.minutes * 60_000), 1000))
-        self.idle.timer.start()
-        self.lock_button.setToolTip(texts.LOCK_TIP.format(minutes=f"{self.idle.minutes:g}"))
-        if language_changed:
-            dialogs.show_info(self, texts.SETTINGS_TITLE, texts.LANGUAGE_CHANGED)
-
     # ------------------------------------------------------------ closing
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ctx.jobs.busy():  # a job half-way (a backup, an export) is never cut off by closing
+            event.ignore()
+            dialogs.show_info(self, texts.JOB_TITLE, texts.JOB_CLOSE_REFUSED)
+            return
         if self.results_page.projector is not None:
             self.results_page.projector.close()
         self.settings.sync()
         super().closeEvent(event)
-
-
-def _minutes(value: object) -> float:
-    try:
-        minutes = float(str(value)) if value not in (None, "") else DEFAULT_IDLE_MINUTES
-    except ValueError:
-        return DEFAULT_IDLE_MINUTES
-    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
 
 
 def _int(value: object) -> int | None:

@@ -34,7 +34,11 @@ def check_window(root: Path) -> str | None:
             shot = window.grab()
             if shot.isNull() or shot.width() < 1000:
                 return texts.SELF_CHECK_DRAW
-            if window.tabs.count() != 6 or window.tabs.tabText(0) != texts.PAGE_SETUP:
+            if (
+                window.tabs.count() != 7
+                or window.tabs.tabText(6) != texts.PAGE_TOOLS
+                or window.tabs.tabText(0) != texts.PAGE_SETUP
+            ):
                 return texts.SELF_CHECK_PAGES
             if window.ctx.meeting_id is None:
                 return texts.SELF_CHECK_MEETING

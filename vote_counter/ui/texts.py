@@ -739,3 +739,199 @@ QT_WORDS = {
     "QWidgetTextControl": _QT_EDIT,
     "QAbstractSpinBox": {"&Select All": "&Chọn tất cả", "&Step up": "&Tăng", "Step &down": "&Giảm"},
 }
+
+# ---------------------------------------------------------------- long jobs (ui/jobs.py, issue 17)
+JOB_TITLE = "Đang làm việc"
+JOB_RUNNING = "Đang {name}…"
+JOB_WAIT = "Xin chờ: không tắt máy, không rút USB. Hộp này tự đóng khi xong."
+JOB_PROGRESS = "{done} / {total}"
+JOB_BUSY = "Đang {name}: chưa thể {other}. Chờ việc này xong rồi làm lại."
+JOB_FAILED = "Không làm được: {detail}"
+JOB_FAILED_OS = "Không ghi hoặc đọc được tệp: {detail}. Không có gì bị ghi dở."
+JOB_CLOSE_REFUSED = "Đang có việc chạy dở. Chờ việc xong rồi hãy đóng cửa sổ."
+JOB_DEMO = "tạo hội nghị mẫu"
+JOB_SAMPLE = "in phiếu MẪU"
+JOB_BACKUP = "sao lưu cơ sở dữ liệu"
+JOB_RESTORE_CHECK = "kiểm tra bản sao lưu"
+JOB_RESTORE = "khôi phục từ bản sao lưu"
+JOB_MERGE = "nhập phiếu từ máy kiểm phiếu khác"
+JOB_MERGE_EXPORT = "ghi gói phiếu đã nhập"
+JOB_TEST_DECK = "tạo bộ phiếu thử"
+JOB_TEST_ENTER = "nhập bộ phiếu thử"
+JOB_TEST_REPORT = "lập báo cáo thử nghiệm"
+JOB_VERIFY = "kiểm tra gói kết quả"
+JOB_PRINT_BALLOTS = "in phiếu"
+JOB_EXPORT = "ghi và kiểm tra gói kết quả"
+JOB_MINUTES = "lập biên bản"
+
+# ---------------------------------------------------------------- Công cụ (ui/pages/tools_page.py)
+PAGE_TOOLS = "Công cụ"
+MENU_TOOLS = "&Công cụ"
+TOOLS_SAMPLE = "Phiếu mẫu"
+TOOLS_BACKUP = "Sao lưu và khôi phục"
+TOOLS_MERGE = "Gộp máy thứ hai"
+TOOLS_TEST = "Thử nghiệm → chính thức"
+TOOLS_VERIFY = "Kiểm tra gói kết quả"
+MENU_TOOLS_ITEMS = (
+    "In phiếu MẪU…",
+    "Sao lưu và khôi phục…",
+    "Gộp phiếu của máy thứ hai…",
+    "Thử nghiệm → chính thức…",
+    "Kiểm tra gói kết quả…",
+)
+JSON_FILTER = "Tệp JSON (*.json)"
+JSONL_FILTER = "Tệp phiếu JSON (*.jsonl *.json)"
+
+SAMPLE_GROUP = "Phiếu MẪU để duyệt trước khi in"
+SAMPLE_HINT = (
+    "In một phiếu của lượt đang chọn, có chữ “MẪU”, để Ban kiểm phiếu duyệt nội dung trước khi in thật. "
+    "Phiếu mẫu không có số phiếu, không ghi vào sổ phiếu."
+)
+SAMPLE_PRINT = "In phiếu MẪU…"
+SAMPLE_DONE = "Đã in phiếu MẪU: {path}"
+SAMPLE_NO_NOMINEES = "Lượt bỏ phiếu chưa có người trong danh sách."
+
+BACKUP_HEADING = "Sao lưu cơ sở dữ liệu"
+BACKUP_REASON = "Lý do:"
+BACKUP_REASON_HINT = "ví dụ: trước khi nhập phiếu"
+BACKUP_DEFAULT_REASON = "thủ công"
+BACKUP_NOW = "Sao lưu ngay"
+BACKUP_FOLDER = "Các bản sao lưu nằm trong thư mục {folder} (tự động ở mỗi lần chuyển giai đoạn)."
+BACKUP_COLUMNS = ("Thời điểm", "Lý do", "Dung lượng (KB)")
+BACKUP_AUTOMATIC = "tự động: lượt {round} chuyển sang “{stage}”"
+BACKUP_REPLACED = "cơ sở dữ liệu trước khi khôi phục"
+BACKUP_DONE = "Đã sao lưu: {path}"
+BACKUP_FILTER = "Bản sao lưu Kiểm Phiếu (*.sqlite3)"
+WHY_PICK_BACKUP = "Chọn một bản sao lưu trong danh sách."
+RESTORE_HINT = (
+    "Khôi phục: phần mềm kiểm tra bản sao lưu trước, rồi liệt kê những gì sẽ bị bỏ; chỉ khi Trưởng ban và một "
+    "thành viên cùng nhập mật khẩu mới khôi phục. Cơ sở dữ liệu đang dùng được giữ lại trong thư mục sao lưu."
+)
+RESTORE_SELECTED = "Khôi phục bản đã chọn…"
+RESTORE_OTHER = "Khôi phục từ tệp khác…"
+RESTORE_PICK_TITLE = "Chọn bản sao lưu để khôi phục"
+RESTORE_CHECKING = "Đang kiểm tra bản sao lưu {name}…"
+RESTORE_PLAN_TITLE = "Khôi phục sẽ bỏ những gì"
+RESTORE_PLAN_INTRO = (
+    "Bản sao lưu {name} hợp lệ ({entries} mục nhật ký). Khôi phục sẽ BỎ những thay đổi sau "
+    "(có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):"
+)
+RESTORE_NOTHING_DROPPED = "Không có thay đổi nào sau bản sao lưu."
+RESTORE_PLAN_AFTER = (
+    "Cơ sở dữ liệu hiện tại được giữ lại một bản trong thư mục sao lưu. Khôi phục cần Trưởng ban và một thành viên."
+)
+RESTORE_GO = "Khôi phục…"
+RESTORE_CANCELLED = "Chưa khôi phục: không có gì thay đổi."
+ACTION_RESTORE = "khôi phục cơ sở dữ liệu từ bản sao lưu {name}"
+RESTORE_DONE_TITLE = "Đã khôi phục"
+RESTORE_DONE = "Đã khôi phục từ {name} ({entries} mục nhật ký).\nCơ sở dữ liệu trước khi khôi phục được giữ tại: {kept}"
+
+MERGE_TITLE = "Gộp máy thứ hai"
+MERGE_IMPORT_GROUP = "Nhận phiếu của máy kiểm phiếu khác vào lượt đang chọn"
+MERGE_IMPORT_HINT = (
+    "Chọn thư mục gói phiếu đã nhập do máy kia ghi (USB). Gói được kiểm tra chữ ký trước; phiếu đã có ở máy "
+    "này được báo là trùng, không tính hai lần."
+)
+MERGE_MODE = "Cách gộp:"
+MERGE_MODE_SECOND = "Lần nhập thứ hai của cùng các phiếu (để đối chiếu)"
+MERGE_MODE_ADDITIONAL = "Phiếu khác của cùng lượt (cộng thêm)"
+MERGE_IMPORT = "Chọn gói và nhập…"
+MERGE_EXPORT_GROUP = "Gửi phiếu đã nhập ở máy này sang máy kia"
+MERGE_OWN_FINGERPRINT = "Dấu vân tay khóa của máy này (máy kia đối chiếu khi nhận gói): {fingerprint}"
+MERGE_PASS = "Lần nhập:"
+MERGE_EXPORT = "Ghi gói phiếu đã nhập…"
+MERGE_EXPORTED = "Đã ghi gói phiếu đã nhập: {folder}"
+MERGE_DONE = "Đã ghi {count} phiếu từ máy kiểm phiếu {fingerprint}."
+MERGE_OVERLAPS = "{count} phiếu đã được nhập ở máy này, không tính lần nữa: {serials}"
+MERGE_REJECTED = "Phiếu {serial} không được tính: {message}"
+WHY_NOT_COUNTING_MERGE = "Chỉ nhận phiếu của máy khác khi lượt đang ở giai đoạn “Kiểm phiếu”; lượt đang ở “{stage}”."
+TRUST_TITLE = "Khóa ký chưa biết"
+TRUST_INTRO = "Gói được ký bằng khóa chưa biết, dấu vân tay:"
+TRUST_AFTER = (
+    "Chỉ nhận gói khi chắc chắn đây là máy kiểm phiếu kia: đọc dấu vân tay trên màn hình máy kia "
+    "(Công cụ → Gộp máy thứ hai) và gõ vào dưới đây để đối chiếu, hoặc Trưởng ban và một thành viên "
+    "cùng xác nhận. Khóa được ghi nhận để lần sau không phải hỏi lại."
+)
+TRUST_TYPED = "Dấu vân tay đọc trên máy kia:"
+TRUST_TYPED_HINT = "16 chữ số hex"
+TRUST_COMPARE = "Đối chiếu và nhận"
+TRUST_TWO_MEMBERS = "Trưởng ban và thành viên xác nhận…"
+TRUST_TYPE_FIRST = "Gõ dấu vân tay đọc trên máy kia trước."
+TRUST_REFUSED = "Chưa nhận gói: khóa {fingerprint} chưa được đối chiếu. Không có gì thay đổi."
+TRUST_NEEDS_TWO = "Chưa nhận gói: cần Trưởng ban và một thành viên xác nhận khóa. Không có gì thay đổi."
+ACTION_TRUST_KEY = "tin khóa ký {fingerprint} của máy kiểm phiếu kia"
+
+TEST_ABOUT = (
+    "Lượt thử nghiệm: in bộ phiếu thử có kết quả dự kiến, nhập vào lượt này, so kết quả thực với kết quả dự kiến, "
+    "rồi tạo lượt chính thức từ lượt thử nghiệm (đếm lại từ đầu)."
+)
+TEST_NOT_TEST = (
+    "Lượt đang chọn là lượt chính thức. Bộ phiếu thử chỉ dùng cho lượt thử nghiệm "
+    "(Chuẩn bị → Lượt bỏ phiếu → Chế độ: Thử nghiệm)."
+)
+TEST_STEPS = "Các bước"
+TEST_STEP_1 = "1. Bộ phiếu thử:"
+TEST_STEP_2 = "2. Nhập phiếu thử:"
+TEST_STEP_3 = "3. Báo cáo:"
+TEST_STEP_4 = "4. Chính thức:"
+TEST_COUNT = "Số phiếu thử:"
+TEST_DECK = "Tạo bộ phiếu thử…"
+TEST_ENTER = "Nhập bộ phiếu thử (deck.jsonl)…"
+TEST_REPORT = "So với kết quả dự kiến (expected.json)…"
+TEST_GO_LIVE = "Chuyển sang chính thức…"
+TEST_PICK_DECK = "Chọn bộ phiếu thử (deck.jsonl)"
+TEST_PICK_EXPECTED = "Chọn kết quả dự kiến (expected.json)"
+TEST_DECK_DONE = (
+    "Đã in {count} phiếu thử vào sổ phiếu. Dự kiến: thu về {collected}, hợp lệ {valid}, không hợp lệ {invalid}.\n"
+    "Phiếu thử: {deck}\nKết quả dự kiến: {expected}"
+)
+TEST_ENTERED = "Đã lưu {saved} phiếu thử; từ chối {refused}."
+TEST_ENTER_REFUSED = "dòng {line}: {message}"
+TEST_ENTER_STOPPED = (
+    "{error}\nDừng ở dòng {line}: đã lưu {saved} phiếu ở các dòng trước; dòng {line} và các dòng sau CHƯA được lưu."
+)
+TEST_UNREADABLE = "không đọc được tệp {name}."
+TEST_REPORT_EMPTY = "Báo cáo thử nghiệm hiện ở đây."
+TEST_REPORT_OK = "Kết quả khớp với kết quả dự kiến. Báo cáo: {path}"
+TEST_REPORT_BAD = "Kết quả KHÔNG khớp với kết quả dự kiến: xem các dòng sai ở trên. Báo cáo: {path}"
+TEST_GO_LIVE_TITLE = "Chuyển sang chính thức"
+TEST_GO_LIVE_CONFIRM = (
+    "Tạo lượt chính thức từ lượt thử nghiệm “{round}”? Lượt mới có cùng danh sách và cách tính, mã và khóa mới, "
+    "chưa có phiếu nào; phiếu thử bị từ chối ở lượt mới. Lượt thử nghiệm được giữ lại làm hồ sơ."
+)
+TEST_LIVE_DONE = "Đã tạo lượt chính thức “{title}” (giai đoạn Chuẩn bị, chưa có phiếu nào)."
+WHY_NOT_TEST_ROUND = "Chỉ dùng cho lượt thử nghiệm."
+WHY_DECK_STAGE = "Bộ phiếu thử chỉ được tạo ở giai đoạn “Chuẩn bị” hoặc “Kiểm phiếu”."
+WHY_ENTER_STAGE = "Nhập phiếu thử khi lượt ở giai đoạn “Kiểm phiếu” (nút chuyển giai đoạn ở trên)."
+
+VERIFY_GROUP = "Kiểm tra gói kết quả trên USB hoặc trong một thư mục"
+VERIFY_HINT = (
+    "Kiểm tra chữ ký số, từng tệp, mã kiểm tra kết quả và chuỗi nhật ký của gói. Gõ dấu vân tay in trên biên bản "
+    "giấy để đối chiếu khóa ký; để trống thì chỉ nhận khóa của máy này hoặc máy đã ghép. Không thay đổi gì."
+)
+VERIFY_F_FINGERPRINT = "Dấu vân tay trên biên bản:"
+VERIFY_FINGERPRINT_HINT = "không bắt buộc"
+VERIFY_F_PASSPHRASE = "Mật khẩu gói mã hóa:"
+VERIFY_PASSPHRASE_HINT = "không bắt buộc (để kiểm tra cả bên trong KetQua.zip)"
+VERIFY_F_USB = "USB:"
+VERIFY_USB = "Kiểm tra USB này"
+VERIFY_NO_USB = "(không thấy USB nào đang cắm)"
+VERIFY_F_FOLDER = "Hoặc:"
+VERIFY_FOLDER = "Chọn thư mục gói…"
+VERIFY_PICK_TITLE = "Chọn thư mục gói kết quả (KetQua_…) hoặc ổ USB"
+VERIFY_EMPTY = "Kết quả kiểm tra hiện ở đây."
+VERIFY_NOTHING = "Không thấy gói kết quả nào (thư mục có manifest.json) trong {folder}."
+VERIFY_FOR = "Gói {folder}:"
+VERIFY_WORDS_OK = (
+    "✔ Còn nguyên vẹn: không tệp nào bị sửa, thiếu hay thêm; chữ ký đúng, do khóa đã biết ký ({fingerprint})."
+)
+VERIFY_WORDS_UNKNOWN = (
+    "⚠ Gói tự khớp, nhưng khóa ký {fingerprint} CHƯA được đối chiếu: ai cũng có thể tạo một gói tự khớp. "
+    "So dấu vân tay này với dấu vân tay in trên biên bản giấy, gõ vào ô ở trên rồi kiểm tra lại."
+)
+VERIFY_WORDS_BAD = "✘ KHÔNG nguyên vẹn — gói đã bị thay đổi hoặc không đầy đủ:"
+VERIFY_CODE = "  Lượt {round}: mã kiểm tra kết quả {code} (so với mã in trên biên bản giấy)"
+VERIFY_ENCRYPTED_UNCHECKED = "  Nội dung mã hóa chưa được kiểm tra: gõ mật khẩu gói để kiểm tra cả bên trong."
+VERIFY_ALL_OK = "Đã kiểm tra {count} gói: tất cả còn nguyên vẹn."
+VERIFY_SOME_BAD = "Có gói KHÔNG nguyên vẹn: không dùng gói đó. Xem chi tiết ở trên."
+VERIFY_SOME_UNKNOWN = "Gói tự khớp nhưng khóa ký chưa được đối chiếu: xem chi tiết ở trên."

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -89,3 +89,12 @@ def heading(text: str, parent: QWidget | None = None, *, size_delta: int = 2) ->
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """Buttons at their own width, on the left of a form row (a spanning row would stretch them across)."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row

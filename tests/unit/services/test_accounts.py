@@ -195,6 +195,7 @@ def test_migration_from_a_version_1_file(tmp_path: Path) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     for column in ("passphrase_hash", "failed_attempts", "locked_until"):
         conn.execute(f"ALTER TABLE board_members DROP COLUMN {column}")
+    conn.execute("DROP TABLE alembic_version")  # as a file from before Alembic: schema step 1
     conn.execute("PRAGMA user_version = 1")
     assert [r[1] for r in conn.execute("PRAGMA table_info(board_members)")] == [
         "id",

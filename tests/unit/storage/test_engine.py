@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, exc, text
 
+from tests.helpers.alembic_scripts import scripts_copy, use_scripts
 from tests.helpers.builders import build_round, raw, row_counts, workspace_at
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import migrations
 from vote_counter.storage.engine import make_engine, make_sessions
@@ -82,24 +84,31 @@ def test_migrate_fresh_file_sets_user_version_and_is_idempotent(engine: Engine, 
     path = tmp_path / "kp.sqlite3"
     assert migrate(engine) == SCHEMA_VERSION
     assert _user_version(path) == SCHEMA_VERSION
+    with raw(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(migrations.HEAD,)]
     assert {"audit_log", "ballots", "ballot_register", "audit_log_no_update", "audit_log_no_delete"} <= _tables(path)
     before = _tables(path)
     assert migrate(engine) == SCHEMA_VERSION
     assert _tables(path) == before
 
 
+BROKEN = """
+def upgrade() -> None:
+    op.execute("CREATE TABLE half_done (x INTEGER)")
+    with op.batch_alter_table("ballots", recreate="always") as batch:  # a whole table rebuilt, then the failure
+        batch.add_column(sa.Column("extra", sa.Text(), nullable=True))
+    raise RuntimeError("revision failed midway")
+"""
+
+
 def test_failing_first_migration_rolls_back_everything(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(conn: Connection) -> None:
-        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
-        raise RuntimeError("step failed midway")
-
-    monkeypatch.setattr(migrations, "STEPS", (migrations.STEPS[0], broken))
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    folder, head = scripts_copy(tmp_path, up_to="0001", extra=BROKEN)
+    use_scripts(monkeypatch, folder, head)
     with pytest.raises(RuntimeError, match="midway"):
         migrate(engine)
-    # Step 1 and the broken step 2 ran in one transaction: nothing of either is left.
+    # Revision 0001 and the broken 0002 ran in one transaction: nothing of either is left, not even the stamp.
     assert _tables(tmp_path / "kp.sqlite3") == set()
     assert _user_version(tmp_path / "kp.sqlite3") == 0
 
@@ -110,14 +119,10 @@ def test_failing_later_migration_keeps_the_previous_schema(tmp_path: Path, monke
         build_round(ws, nominees=3, printed=5)
         counts = row_counts(path)
     tables = _tables(path)
-
-    def broken(conn: Connection) -> None:
-        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
-        conn.exec_driver_sql("ALTER TABLE ballots ADD COLUMN extra TEXT")
-        raise RuntimeError("step failed midway")
-
-    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, broken))
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with raw(path) as conn:
+        ballots_sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ballots'").fetchone()
+    folder, head = scripts_copy(tmp_path, extra=BROKEN)
+    use_scripts(monkeypatch, folder, head)
     eng = make_engine(path)
     try:
         with pytest.raises(RuntimeError, match="midway"):
@@ -129,6 +134,8 @@ def test_failing_later_migration_keeps_the_previous_schema(tmp_path: Path, monke
     assert _user_version(path) == SCHEMA_VERSION
     with raw(path) as conn:
         columns = {r[1] for r in conn.execute("PRAGMA table_info(ballots)")}
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(f"{SCHEMA_VERSION:04d}",)]
+        assert conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ballots'").fetchone() == ballots_sql
     assert "extra" not in columns
     assert row_counts(path) == counts
 
@@ -145,8 +152,13 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
             migrate(eng)
     finally:
         eng.dispose()
-    with pytest.raises(NewerDatabaseError):
+    with pytest.raises(ServiceError) as refused:
         Workspace.open(path)
+    assert refused.value.code is ErrorCode.DATABASE_NEWER
+    assert (
+        f"lược đồ {SCHEMA_VERSION + 1}" in refused.value.message
+        and "phiên bản Kiểm Phiếu mới hơn" in refused.value.message
+    )
     assert _user_version(path) == SCHEMA_VERSION + 1  # refused, not downgraded
 
 

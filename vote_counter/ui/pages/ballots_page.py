@@ -29,6 +29,7 @@ from vote_counter.services.errors import ServiceError
 from vote_counter.services.register import MAX_BATCH, IssuedBallot
 from vote_counter.ui import texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.jobs import JobContext
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.widgets import StatusLine, allow, heading
 
@@ -151,19 +152,33 @@ class BallotsPage(Page):
 
     # ------------------------------------------------------------ actions
     def print_ballots(self) -> None:
+        """Draw the serials, write the PDF whole and register them (ReportService.print_ballots) as a job: the
+        bar follows the pages; the serials are registered only once the PDF is on the disk and read back."""
         round_ = self.ctx.round()
         if round_ is None or round_.id is None:
             return
         path = self.choose_path(self, f"phieu_{round_.code or round_.id}.pdf")
         if path is None:
             return
-        try:
-            issued = self.ctx.workspace.register.print_batch(round_.id, self.count.value())
-        except ServiceError as exc:
-            self.status.show_error(exc.message)
-            return
-        self._render(issued, path)
+        rid, count, fmt = round_.id, self.count.value(), PageFormat(self.page_format.currentData())
+
+        def work(job: JobContext) -> int:
+            assert job.workspace is not None
+            return len(job.workspace.reports.print_ballots(rid, count, path, page_format=fmt, progress=job.progress))
+
+        self.status.show_info(texts.PRINTING)
+        self.ctx.jobs.run(
+            texts.JOB_PRINT_BALLOTS,
+            work,
+            lambda printed: self._printed(printed, path),
+            failed=self.status.show_error,
+            disable=(self.print_button,),
+        )
+
+    def _printed(self, printed: int, path: Path) -> None:
+        self.status.show_ok(texts.PRINTED.format(count=printed, path=path))
         self.ctx.changed()
+        self.open_file(path)
 
     def exchange(self) -> None:
         rid = self.ctx.round_id

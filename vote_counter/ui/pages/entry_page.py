@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from vote_counter.domain.model import Nominee, Reason, Round, RoundKind, Stage, nfc
 from vote_counter.domain.rules import Totals
-from vote_counter.domain.serials import format_serial
+from vote_counter.domain.serials import PAYLOAD_DIGITS, PayloadError, format_serial, parse_payload
 from vote_counter.services.counting import EnteredBallot
 from vote_counter.services.errors import SET_ASIDE_REASON, ServiceError
 from vote_counter.ui import sign_in, texts
@@ -58,6 +58,7 @@ class EntryPage(EntrySaving, Page):
         self._round: Round | None = None
         self._nominee_list: list[Nominee] = []
         self._scan_text = ""
+        self._shown_scan: tuple[str, str] | None = None  # (the dashed serial shown, the payload scanned)
         self._serial: str | None = None
         self._correcting: EnteredBallot | None = None
         self._set_aside_reason: Reason | None = None
@@ -301,13 +302,38 @@ class EntryPage(EntrySaving, Page):
         try:
             serial = self.ctx.workspace.counting.identify(r.id, text, self.pass_no)
         except ServiceError as exc:
+            self._show_dashed(text, None)
             self.status.show_error(exc.message)
             self._set_aside_reason = SET_ASIDE_REASON.get(exc.code)
             self.set_aside_button.setVisible(self._set_aside_reason is not None)
             self.focus_scan()
             return
         self._scan_text = text
+        self._show_dashed(text, serial)
         self._open_grid(serial, None)
+
+    def _show_dashed(self, raw: str, serial: str | None) -> None:
+        """The scan field shows the serial as printed under the QR (xxxx-xxxx-xxxx), never the 49-digit payload:
+        one serial format everywhere (issue 17). What was scanned is kept for the save and the set-aside."""
+        if serial is None:
+            digits = raw.replace(" ", "")
+            if len(digits) != PAYLOAD_DIGITS:
+                return
+            try:
+                serial = parse_payload(digits).serial
+            except PayloadError:
+                return
+        shown = format_serial(serial)
+        self._shown_scan = (shown, raw)
+        self.scan.setText(shown)
+        self.scan.selectAll()  # the next scan or typed serial replaces it
+
+    def scan_code(self) -> str:
+        """What was scanned, when the field still shows its serial; else what the field holds (typed by hand)."""
+        text = self.scan.text()
+        if self._shown_scan is not None and text == self._shown_scan[0]:
+            return self._shown_scan[1]
+        return text
 
     def _open_grid(self, serial: str, entered: EnteredBallot | None) -> None:
         r = self._round

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vote_counter import i18n
 from vote_counter.domain.model import Nominee, RoundId
 from vote_counter.services.errors import ServiceError
 from vote_counter.services.importers import CHOICE_LABEL, EncodingGuessError, ImportPreview, read_nominee_file
@@ -155,7 +156,11 @@ def read_preview(parent: QWidget, path: Path) -> ImportPreview | None:
         if exc.guess is None:
             dialogs.show_error(parent, exc.message)
             return None
-        if not offer_cp1258(parent, exc.message, CHOICE_LABEL.get(exc.guess, texts.IMPORT_RETRY_1258)):
+        if not offer_cp1258(
+            parent,
+            exc.message,
+            i18n._(CHOICE_LABEL[exc.guess]) if exc.guess in CHOICE_LABEL else texts.IMPORT_RETRY_1258,
+        ):
             return None
         encoding = exc.guess
     except ServiceError as exc:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -32,9 +33,14 @@ from vote_counter.domain.model import Stage
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.ui import dialogs, once_shown, sign_in, texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.jobs import JobContext, JobStopped
 from vote_counter.ui.pages import usb_dialog
 from vote_counter.ui.pages.base import Page, stage_block
 from vote_counter.ui.widgets import StatusLine, allow, heading
+
+if TYPE_CHECKING:
+    from vote_counter.exchange.export import ExportResult
+    from vote_counter.services.workspace import Workspace
 
 CODE_STYLE = "QLabel { color: #1b3a6b; letter-spacing: 4px; }"
 NO_CODE_STYLE = "QLabel { color: #9aa3ad; }"
@@ -214,66 +220,77 @@ class MinutesPage(Page):
         rid = self.ctx.round_id
         if rid is None:
             return
-        reports = self.ctx.workspace.reports
+        code = self.ctx.workspace.reports.minutes_data(rid).check_code
 
-        def write(folder: Path) -> list[Path]:
-            try:
-                return reports.write_minutes(rid, folder)
-            except ServiceError as exc:
-                # A reprint: a reason, and the chair with another member once the meeting has accounts.
-                if exc.code not in (ErrorCode.REASON_REQUIRED, ErrorCode.NEEDS_CHAIR, ErrorCode.NEEDS_SECOND_MEMBER):
-                    raise
+        def done(paths: list[Path]) -> str:
+            return texts.WRITTEN_MINUTES.format(code=code, count=len(paths))
+
+        def reprint(exc: BaseException, folder: Path) -> bool:
+            """A reprint: a reason, and the chair with another member once the meeting has accounts."""
+            reprint_codes = (ErrorCode.REASON_REQUIRED, ErrorCode.NEEDS_CHAIR, ErrorCode.NEEDS_SECOND_MEMBER)
+            if not isinstance(exc, ServiceError) or exc.code not in reprint_codes:
+                return False
             reason = dialogs.ask_text(self, texts.REPRINT_TITLE, texts.REPRINT_PROMPT)
             if reason is None:
-                return []
+                self.status.show_info(texts.REPRINT_CANCELLED)
+                return True
             ws, mid = self.ctx.workspace, self.ctx.meeting_id
             auth = None
             if mid is not None and sign_in.needs_accounts(ws, mid):
                 auth = sign_in.ask_approval(self, ws, mid, texts.ACTION_REPRINT, reason)
                 if auth is None:
-                    raise ServiceError(ErrorCode.NEEDS_SECOND_MEMBER)
-            return reports.write_minutes(rid, folder, reason=reason, auth=auth)
+                    self._fail(ServiceError(ErrorCode.NEEDS_SECOND_MEMBER).message)
+                    return True
+            self._write(
+                texts.JOB_MINUTES,
+                lambda w, f: w.reports.write_minutes(rid, f, reason=reason, auth=auth),
+                done,
+                folder=folder,
+            )
+            return True
 
-        code = reports.minutes_data(rid).check_code
-        self._write(write, lambda paths: texts.WRITTEN_MINUTES.format(code=code, count=len(paths)))
+        self._write(texts.JOB_MINUTES, lambda w, f: w.reports.write_minutes(rid, f), done, intercept=reprint)
 
     def write_annex(self) -> None:
         rid = self.ctx.round_id
         if rid is None:
             return
-        self._write(lambda folder: [self.ctx.workspace.reports.write_annex(rid, folder)], texts.WRITTEN_ANNEX)
+        self._write(texts.JOB_MINUTES, lambda w, f: [w.reports.write_annex(rid, f)], texts.WRITTEN_ANNEX)
 
     def write_results(self) -> None:
         mid = self.ctx.meeting_id
         if mid is None:
             return
-        self._write(lambda folder: self.ctx.workspace.reports.write_results(mid, folder), texts.WRITTEN_RESULTS)
+        self._write(texts.JOB_MINUTES, lambda w, f: w.reports.write_results(mid, f), texts.WRITTEN_RESULTS)
 
     def write_summary(self) -> None:
         mid = self.ctx.meeting_id
         if mid is None:
             return
-        self._write(lambda folder: [self.ctx.workspace.reports.write_summary(mid, folder)], texts.WRITTEN_SUMMARY)
+        self._write(texts.JOB_MINUTES, lambda w, f: [w.reports.write_summary(mid, f)], texts.WRITTEN_SUMMARY)
 
     def export_usb(self) -> None:
-        """SPEC §8: write, fsync, rename, read back and verify; only then say the stick may be removed."""
+        """SPEC §8: write, fsync, rename, read back and verify (as a job); only then say the stick may be removed."""
         mid = self.ctx.meeting_id
         if mid is None:
             return
         target = usb_dialog.choose_export_target(self)
         if target is None:
             return
-        from vote_counter.exchange.export import export_package  # the package libraries on first use
+        encrypt = self.usb_encrypt.isChecked()
+
+        def work(job: JobContext) -> ExportResult:
+            from vote_counter.exchange.export import export_package  # the package libraries on first use
+
+            assert job.workspace is not None
+            return export_package(job.workspace, mid, target, encrypt=encrypt)
 
         self.status.show_info(texts.USB_WRITING)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = export_package(self.ctx.workspace, mid, target, encrypt=self.usb_encrypt.isChecked())
-        except ServiceError as exc:
-            self._fail(exc.message)
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self.ctx.jobs.run(
+            texts.JOB_EXPORT, work, self._exported, failed=self.status.show_error, disable=(self.usb_button,)
+        )
+
+    def _exported(self, result: ExportResult) -> None:
         self._list([result.folder])
         # "có thể rút USB" only when it is one: a plain folder or a network share is just "written".
         done = texts.USB_DONE if platform_os.is_removable(result.folder) else texts.USB_DONE_FOLDER
@@ -287,30 +304,47 @@ class MinutesPage(Page):
                 texts.USB_PASSPHRASE_AFTER,
             )
 
-    def _write(self, write: Callable[[Path], list[Path]], done: str | Callable[[list[Path]], str]) -> None:
-        """Ask where, write, list what was written; every refusal is said in a message box."""
-        folder = choose_folder(self, self._folder)
+    def _write(
+        self,
+        name: str,
+        write: Callable[[Workspace, Path], list[Path]],
+        done: str | Callable[[list[Path]], str],
+        *,
+        folder: Path | None = None,
+        intercept: Callable[[BaseException, Path], bool] | None = None,
+    ) -> None:
+        """Ask where, write as a job, list what was written; every refusal is said in a message box."""
         if folder is None:
-            return
-        self._folder = folder
+            folder = choose_folder(self, self._folder)
+            if folder is None:
+                return
+        self._folder = chosen = folder
+
+        def work(job: JobContext) -> list[Path]:
+            assert job.workspace is not None
+            try:
+                return write(job.workspace, chosen)
+            except OSError as exc:
+                raise JobStopped(texts.WRITE_FAILED.format(folder=chosen, detail=exc.strerror or exc)) from exc
+
         self.status.show_info(texts.WRITING)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            paths = write(folder)
-        except ServiceError as exc:
-            self._fail(exc.message)
-            return
-        except OSError as exc:
-            self._fail(texts.WRITE_FAILED.format(folder=folder, detail=exc.strerror or exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if not paths:  # the reprint reason was not given: nothing written
+        self.ctx.jobs.run(
+            name,
+            work,
+            lambda paths: self._written(paths, done),
+            failed=self.status.show_error,
+            disable=(self.minutes_button, self.annex_button, self.results_button, self.summary_button),
+            intercept=(lambda exc: intercept(exc, chosen)) if intercept is not None else None,
+        )
+
+    def _written(self, paths: list[Path], done: str | Callable[[list[Path]], str]) -> None:
+        if not paths:
             self.status.show_info(texts.REPRINT_CANCELLED)
             return
         self._list(paths)
         message = done(paths) if callable(done) else done
         self.status.show_ok(message + "\n" + "\n".join(str(p) for p in paths))
+        self.refresh()
 
     def _fail(self, message: str) -> None:
         self.status.show_error(message)

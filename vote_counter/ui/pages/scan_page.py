@@ -64,12 +64,33 @@ class ScanWorker(QObject):
         super().__init__()
         self._ws, self._round_id, self._paths, self._pass_no = workspace, round_id, paths, pass_no
         self._limits = limits
+        # Read here, on the UI thread: who signed in, for the worker's own workspace (ui/jobs.py does the same).
+        self._signed_in = dict(workspace.access.signed_in)
+        self._writes_held = workspace.access.writes_held
 
     @Slot()
     def run(self) -> None:
+        # The worker's own workspace on the same file: no session or sqlite3 connection (the saves' kept
+        # connection included) is shared with the UI thread. An in-memory database (tests) cannot be reopened.
+        own = None if str(self._ws.path) == ":memory:" else self._ws.path
         try:
-            templates = self._ws.scanning.templates(self._round_id)
-            result = self._ws.scanning.scan(
+            ws = Workspace.open(own, create=False) if own is not None else self._ws
+        except ServiceError as exc:
+            self.failed.emit(exc.message)
+            return
+        if ws is not self._ws:
+            ws.access.signed_in.update(self._signed_in)
+            ws.access.writes_held = self._writes_held
+        try:
+            self._scan(ws)
+        finally:
+            if ws is not self._ws:
+                ws.close()
+
+    def _scan(self, ws: Workspace) -> None:
+        try:
+            templates = ws.scanning.templates(self._round_id)
+            result = ws.scanning.scan(
                 self._round_id,
                 self._paths,
                 self._pass_no,
