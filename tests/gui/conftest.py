@@ -121,10 +121,22 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# The real dialogs, as the product has them: `real_dialogs` puts them back for tests where the dialog is the point.
+REAL_DIALOGS = (
+    (dialogs, "confirm", dialogs.confirm),
+    (close_check, "run_dialog", close_check.run_dialog),
+    (sign_in, "ask_approval", sign_in.ask_approval),
+    (sign_in, "ask_chair", sign_in.ask_chair),
+)
+
+
 @pytest.fixture
 def make_window(
     qtbot: QtBot, workspace: Workspace, settings: QSettings, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
 ) -> Iterator[Callable[[], MainWindow]]:
+    """The window over `workspace`. Confirmations, the closing checks' list and the two-person dialogs are
+    answered "yes" by the seeded board, for the tests where they are incidental (docs/TESTING.md lists them);
+    a test that asks for `real_dialogs` gets the real ones and answers them by keys (tests/gui/answer.py)."""
     monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
     # The list of what blocks closing: closed at once (tests of the list itself press its buttons).
     monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
@@ -148,6 +160,14 @@ def make_window(
 
     yield make
     windows.clear()
+
+
+@pytest.fixture
+def real_dialogs(make_window: Callable[[], MainWindow], monkeypatch: pytest.MonkeyPatch) -> Callable[[], MainWindow]:
+    """make_window with every confirmation, closing-checks list and two-person dialog real: the test answers them."""
+    for module, name, real in REAL_DIALOGS:
+        monkeypatch.setattr(module, name, real)
+    return make_window
 
 
 def type_text(widget: QWidget, text: str) -> None:

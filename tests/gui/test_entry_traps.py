@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.gui.answer import ESCAPE, answer, file_state
 from tests.gui.conftest import CR, CRLF, LF, Board, FakeClock, seed_round, type_text
 from tests.helpers.builders import CHAIR_NAME, PASSPHRASES
 from vote_counter.domain.model import RoundKind
@@ -21,7 +22,7 @@ from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.scanner import KEY_PREFIX, within
-from vote_counter.ui.sign_in import select_member
+from vote_counter.ui.sign_in import ApprovalDialog, select_member
 
 MakeWindow = Callable[[], MainWindow]
 ENDINGS = pytest.mark.parametrize("ending", [CR, LF, CRLF], ids=["CR", "LF", "CRLF"])
@@ -183,21 +184,23 @@ def test_undo_and_redo_from_the_scan_field_say_what_they_did(
     assert _collected(workspace, seeded.round_id) == 0
 
 
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
 def test_undo_of_a_save_asks_for_the_chair_and_a_member(
-    make_window: MakeWindow, workspace: Workspace, board: Board, monkeypatch: pytest.MonkeyPatch
+    real_dialogs: MakeWindow, workspace: Workspace, board: Board
 ) -> None:
-    from vote_counter.ui import sign_in
-
+    """The real two-person dialog, which says which ballot and what was on it; Escape undoes nothing."""
     seeded = seed_round(workspace)
-    page = make_window().entry_page
-    asked: list[str] = []
-    monkeypatch.setattr(sign_in, "ask_approval", lambda _p, _ws, _mid, action, *_a: asked.append(action))
+    page = real_dialogs().entry_page
     board.scan(seeded.ballots[0].payload)
     board.digits("111")
     board.key(Qt.Key.Key_Return)
+    before = file_state(workspace.path)
+    asked = answer(ESCAPE)
     board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert len(asked) == 1 and "1 1 1" in asked[0]  # the dialog says which ballot and what was on it
+    assert asked.answered() and isinstance(asked.seen[0], ApprovalDialog)
+    assert "1 1 1" in asked.texts[0]  # the dialog says which ballot and what was on it
     assert page.status.kind == "error"  # nobody confirmed: nothing undone
+    assert file_state(workspace.path) == before
     assert _collected(workspace, seeded.round_id) == 1
 
 

@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QListWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.gui.answer import ENTER, ESCAPE, answer, approve, reason, yes
 from tests.gui.conftest import NAMES, Seeded, seed_round
 from tests.gui.job_wait import settle
-from tests.gui.keys import Modal, click, press, tab_to_button_and_press
+from tests.gui.keys import Modal, click, press
 from vote_counter import platform_os
 from vote_counter.domain.model import BallotMarks, Stage
 from vote_counter.exchange.verify import verify_package
@@ -26,7 +27,6 @@ from vote_counter.ui.pages import minutes_page, usb_dialog
 MakeWindow = Callable[[], MainWindow]
 # Offscreen Qt says this for every real dialog, the progress dialog of a job (ui/jobs.py) included.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-REAL_CONFIRM = dialogs.confirm  # make_window answers "yes" for every other test; here the dialog is the point
 
 
 def count_ballots(ws: Workspace, seeded: Seeded, marks: str) -> None:
@@ -86,7 +86,7 @@ def test_disabled_until_the_count_is_closed(make_window: MakeWindow, workspace: 
 
 @pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
 def test_minutes_reprint_annex_results_summary(
-    make_window: MakeWindow,
+    real_dialogs: MakeWindow,
     qtbot: QtBot,
     workspace: Workspace,
     tmp_path: Path,
@@ -99,21 +99,20 @@ def test_minutes_reprint_annex_results_summary(
     out = tmp_path / "bien ban"
     out.mkdir()
     monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: out)
-    window = make_window()
+    window = real_dialogs()
     page = window.minutes_page
     window.tabs.setCurrentWidget(page)
     assert not page.minutes_button.isEnabled()
 
     # Close the count, as the board does: the real confirmation, "Không" first (Enter: the safe default), then
-    # "Có" reached with Tab and pressed with Space.
-    monkeypatch.setattr(dialogs, "confirm", REAL_CONFIRM)
-    no = Modal(lambda _dialog: press(qtbot, Qt.Key.Key_Return))
+    # "Có" reached with Tab and pressed with Space, then the chair's and a member's passphrases typed.
+    no = answer(ENTER)
     click(qtbot, window.next_button)
     assert no.answered() and "sang giai đoạn “Đã kết thúc”?" in no.texts[0]
     assert workspace.setup.round(rid).stage is Stage.COUNTING
-    yes = Modal(lambda dialog: tab_to_button_and_press(dialog, texts.YES))
+    closing = answer(yes, approve())
     click(qtbot, window.next_button)
-    assert yes.answered()
+    assert closing.answered() and texts.ACTION_CLOSE in closing.texts[1]
     assert workspace.setup.round(rid).stage is Stage.CLOSED
     assert page.minutes_button.isEnabled() and page.locked_note.isHidden()
     code = workspace.reports.minutes_data(rid).check_code
@@ -139,22 +138,18 @@ def test_minutes_reprint_annex_results_summary(
     page.open_button.click()
     assert opened == [pdf, docx]
 
-    # A second print asks why; a cancelled prompt writes nothing.
-    prompts: list[str] = []
-
-    def ask(_parent: object, _title: str, prompt: str, *_a: object) -> str | None:
-        prompts.append(prompt)
-        return None if len(prompts) == 1 else "Cấp trên đề nghị gửi thêm bản"
-
-    monkeypatch.setattr(dialogs, "ask_text", ask)
-    page.minutes_button.click()
-    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
-    assert len(prompts) == 1 and "In lại biên bản — ghi rõ lý do" in prompts[0]
+    # A second print asks why (the real prompt); Escape writes nothing. A reason typed, then the two people.
+    cancelled = answer(ESCAPE)
+    click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py); the prompt comes when the job refuses
+    assert cancelled.answered() and "In lại biên bản — ghi rõ lý do" in cancelled.texts[0]
     assert page.status.kind == "info" and len(page.written_files()) == 2
     signed_print = pdf.read_bytes()
-    page.minutes_button.click()
-    settle(window.ctx.jobs)  # written off the UI thread (ui/jobs.py)
-    assert len(prompts) == 2 and errors == []
+    reprint = answer(reason("Cấp trên đề nghị gửi thêm bản"), approve())
+    click(qtbot, page.minutes_button)
+    settle(window.ctx.jobs)
+    settle(window.ctx.jobs)  # the reprint itself, a second job started once the two people approved
+    assert reprint.answered() and errors == []
     assert page.status.kind == "ok"
     # The reprint gets new names: the first print's files (the ones signed) are never overwritten.
     pdf2, docx2 = out / f"BienBan_luot{rid}_in2.pdf", out / f"BienBan_luot{rid}_in2.docx"
@@ -183,8 +178,8 @@ def test_minutes_reprint_annex_results_summary(
     assert page.written_files()[-4:] == [annex, xlsx, js, summary]
     assert errors == []
 
-    # Sealed (its own warning, answered "Có"): still readable and printable.
-    seal = Modal(lambda dialog: tab_to_button_and_press(dialog, texts.YES))
+    # Sealed (its own warning, answered "Có", then the two people): still readable and printable.
+    seal = answer(yes, approve())
     click(qtbot, window.next_button)
     assert seal.answered() and "Sau khi niêm phong" in seal.texts[0]
     assert workspace.setup.round(rid).stage is Stage.SEALED

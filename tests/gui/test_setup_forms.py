@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+from tests.gui.answer import ESCAPE, answer, approve, reason
 from tests.gui.conftest import seed_round, type_text
-from tests.gui.keys import Modal, click, commit, focused, open_tab, press, retype
+from tests.gui.keys import click, commit, open_tab, retype
 from vote_counter.domain.model import BoardRole, RoundKind, Stage
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import sign_in
@@ -133,22 +134,19 @@ def test_create_meeting_round_nominees_board_counts_through_forms(
 
 
 @pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
-def test_going_back_asks_a_reason(make_window: MakeWindow, workspace: Workspace, qtbot: QtBot) -> None:
-    """The real reason prompt, answered by keys: Escape cancels (nothing happens), a typed reason + Enter goes back."""
+def test_going_back_asks_a_reason(real_dialogs: MakeWindow, workspace: Workspace, qtbot: QtBot) -> None:
+    """The real reason prompt, answered by keys: Escape cancels (nothing happens), a typed reason + Enter and the
+    chair's and a member's passphrases go back."""
     seeded = seed_round(workspace)
-    window = make_window()
-    cancel = Modal(lambda _dialog: press(qtbot, Qt.Key.Key_Escape))
+    window = real_dialogs()
+    cancel = answer(ESCAPE)
     click(qtbot, window.back_button)
     assert cancel.answered() and "Chuẩn bị" in cancel.texts[0]
     assert workspace.setup.round(seeded.round_id).stage is Stage.COUNTING
 
-    def reason(_dialog: QWidget) -> None:
-        type_text(focused(), "Sửa danh sách")
-        press(qtbot, Qt.Key.Key_Return)
-
-    typed = Modal(reason)
+    typed = answer(reason("Sửa danh sách"), approve())
     click(qtbot, window.back_button)
-    assert typed.answered()
+    assert typed.answered() and "Sửa danh sách" in typed.texts[1]
     assert workspace.setup.round(seeded.round_id).stage is Stage.PREPARATION
     assert workspace.audit.entries()[-1].details.get("reason") == "Sửa danh sách"
     assert not window.back_button.isEnabled()
