@@ -35,6 +35,7 @@ from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.elided import ElidedCombo
 from vote_counter.ui.geometry import fit_to_screen
+from vote_counter.ui.hall_status import HallStatus
 from vote_counter.ui.lock_screen import LockOverlay
 from vote_counter.ui.pages.ballots_page import BallotsPage
 from vote_counter.ui.pages.base import Page, next_stage, previous_stage
@@ -133,7 +134,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
-        self.tools_page = ToolsPage(self.ctx)
+        self.tools_page = ToolsPage(self.ctx, settings=self.settings)
         self.tabs = QTabWidget()
         for page, title in (
             (self.setup_page, texts.PAGE_SETUP),
@@ -202,6 +203,10 @@ class MainWindow(WindowMenus, QMainWindow):
             app.installEventFilter(self.idle)
             self.scan_filter.install(app)
         self.idle.timer.start()
+        # Which station and which database, always in sight; the database asked every few seconds (issue 16).
+        self.hall_status = HallStatus(self.ctx, self)
+        self.statusBar().addPermanentWidget(self.hall_status)
+        self.tools_page.hall.stationChanged.connect(self.hall_status.draw)
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
@@ -547,6 +552,8 @@ class MainWindow(WindowMenus, QMainWindow):
             return
         if self.results_page.projector is not None:
             self.results_page.projector.close()
+        self.hall_status.stop()
+        self.tools_page.hall.stop_host()  # the hosted server stops with the window, cleanly
         self.settings.sync()
         super().closeEvent(event)
 
