@@ -107,6 +107,7 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     password = panel.url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
     assert password not in panel.line_view.text()  # on the page the password is hidden; the QR carries it
     assert qr_of(panel, tmp_path / "qr.png") == [line]
+    QApplication.processEvents()  # the layout settles around the new texts before it is looked at
     if os.environ.get("KP_SCREENSHOTS"):
         window.grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / "6_cong_cu_6_may_chu_hoi_truong.png"))
     assert clipped(window) == []
@@ -166,6 +167,12 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     # The ballot stays on screen with its marks, ready for the same Enter.
     assert (page._serial, page._marks()) == (open_serial, keyed)
     assert page.grid.isEnabled()
+    # Looking at another page meanwhile: its reads fail; the window says so in red and keeps the ballot.
+    window.tabs.setCurrentWidget(window.results_page)
+    assert window.stage_status.kind == "error"
+    assert window.stage_status.text().startswith("Mất kết nối tới máy chủ hội trường")
+    window.tabs.setCurrentWidget(page)
+    assert (page._serial, page._marks()) == (open_serial, keyed)
 
     # The host again (same folder, same port, same credentials): the same Enter now saves it, once.
     shown.clear()
@@ -175,6 +182,7 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     status.check()
     qtbot.waitUntil(lambda: status.connected, timeout=30_000)
     assert (page._serial, page._marks()) == (open_serial, keyed)
+    assert window.stage_status.isHidden()  # the red line goes once the host answers
     page.grid.setFocus()
     board.key(Qt.Key.Key_Return)
     assert page.status.kind == "ok", page.status.text()

@@ -72,6 +72,17 @@ def reachable(workspace: Workspace) -> bool:
     return True
 
 
+def lost_connection(exc: BaseException) -> ServiceError | None:
+    """HOST_UNREACHABLE when `exc` is a read or write that failed because the hall's database went away (the
+    window shows it and waits for the host); None for anything else, which the caller lets through."""
+    if isinstance(exc, ServiceError):
+        return exc if exc.code is ErrorCode.HOST_UNREACHABLE else None
+    if isinstance(exc, SQLAlchemyError):
+        error = storage_error(exc)
+        return error if error.code is ErrorCode.HOST_UNREACHABLE else None
+    return None
+
+
 def host_command(data: Path, listen: str, port: int = DEFAULT_PORT) -> tuple[str, list[str]]:
     """The program and arguments that run `vote-counter host` as a child of the window: the frozen app runs
     itself, a source install runs `python -m vote_counter`."""

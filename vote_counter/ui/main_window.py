@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from vote_counter.domain.model import BoardRole, MeetingId, Mode, RoundId, Stage
 from vote_counter.paths import resource
+from vote_counter.services import hall
 from vote_counter.services.accounts import Auth
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
@@ -207,6 +208,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.hall_status = HallStatus(self.ctx, self)
         self.statusBar().addPermanentWidget(self.hall_status)
         self.tools_page.hall.stationChanged.connect(self.hall_status.draw)
+        self.hall_status.changed.connect(self._connection_changed)
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
@@ -410,10 +412,24 @@ class MainWindow(WindowMenus, QMainWindow):
             if other is not page:
                 other.setProperty("stale", True)
 
+    def _connection_changed(self, connected: bool) -> None:
+        """The hall's host answers again: the pages redraw from it (an open ballot stays open)."""
+        if connected:
+            self.stage_status.hide()
+            self.ctx.changed()
+
     def _page_changed(self) -> None:
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
-            page.refresh()
+            try:
+                page.refresh()
+            except Exception as exc:
+                lost = hall.lost_connection(exc)  # the hall's host gone: said in red, the page stays as it was
+                if lost is None:
+                    raise
+                self._stage_error(lost.message)
+                self.hall_status.check()
+                return
             page.setProperty("stale", False)
         if page is self.entry_page:
             self.entry_page.focus_scan()
