@@ -137,6 +137,10 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     assert panel.connect_status.kind == "ok", panel.connect_status.text()
     ws = window.ctx.workspace
     assert ws.shared
+    # An empty hall database: the welcome screen (create a meeting), naming the hall's database, not the file.
+    assert window.stack.currentWidget() is window.welcome
+    assert "hoi-truong 127.0.0.1" in window.welcome.database.text()
+    assert "tram.sqlite3" not in window.welcome.database.text()
     status.check()
     qtbot.waitUntil(lambda: status.db_label.text() == "Máy chủ hội trường: đã kết nối", timeout=10_000)
 
