@@ -83,6 +83,7 @@ def run_gui(db_path: Path | str | None = None, *, station: str | None = None) ->
     """`db_path`: a SQLite file, or the hall's postgresql+psycopg:// URL (issue 16); `station`: --station."""
     app = make_application()
     workspace = Workspace.open(db_path, station=station)
+    window: MainWindow | None = None
     try:
         window = MainWindow(workspace)
         if os.environ.get(ENV_EXIT_WHEN_SHOWN):
@@ -94,4 +95,6 @@ def run_gui(db_path: Path | str | None = None, *, station: str | None = None) ->
         window.start(background=True)  # the audit chain checked after first paint, then sign-in (SPEC §8, §9)
         return int(app.exec())
     finally:
+        if window is not None and window.ctx.workspace is not workspace:
+            window.ctx.workspace.close()  # the hall's database the window switched to (issue 16)
         workspace.close()
