@@ -62,8 +62,11 @@ def _minutes_text(capsys: pytest.CaptureFixture[str], db: str, round_id: int, fo
     pdf = sorted(folder.glob("*.pdf"))[0]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert HEAD.search(text)
-    # The head's hex digits differ in width: where the line breaks before "Trang x/y" may move with them.
-    return " ".join(HEAD.sub("Chuỗi nhật ký: …", text).split())
+    # The head's hex digits differ in width: where pdftotext breaks or joins the words before "Trang x/y" moves
+    # with them, so the words are compared without any white space; the two prints may fall in different minutes.
+    text = HEAD.sub("Chuỗi nhật ký: …", text)
+    text = re.sub(r"hồi \d{2} giờ \d{2} phút", "hồi … giờ … phút", text)
+    return "".join(text.split())
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -102,7 +105,7 @@ def test_copy_moves_a_meeting_into_postgresql_and_both_read_the_same(
         _minutes_text(capsys, db, rounds[0], tmp_path / name, True) for db, name in ((str(source), "b"), (pg_url, "c"))
     ]
     assert texts[0] == texts[1]
-    assert "Mã kiểm tra kết quả: " + codes[rounds[0]] in texts[1]
+    assert "Mãkiểmtrakếtquả:" + codes[rounds[0]] in texts[1]
 
     # The USB export from the hall's database verifies like one from a file, with the same check codes.
     (tmp_path / "usb").mkdir()  # the stick, already there
@@ -113,7 +116,7 @@ def test_copy_moves_a_meeting_into_postgresql_and_both_read_the_same(
     for round_id in rounds:
         assert f"Lượt {round_id}: mã kiểm tra kết quả {codes[round_id]}" in out
     fingerprint = re.search(r"Dấu vân tay khóa ký: ([0-9a-f]+)", out)
-    assert fingerprint is not None and f"Khóa ký: {fingerprint[1]}" in texts[0]  # the file's key, copied with it
+    assert fingerprint is not None and f"Khóaký:{fingerprint[1]}" in texts[0]  # the file's key, copied with it
     package = next(p for p in (tmp_path / "usb").iterdir() if p.is_dir())
     code, out, err = _run(capsys, "verify", str(package), "--fingerprint", fingerprint[1])
     assert code == 0, err

@@ -162,7 +162,7 @@ def test_backups_of_the_shared_database_are_pg_dumps_on_demand_and_at_each_stage
     )
     for table in ("ballots", "audit_log", "ballot_register", "running_totals"):
         assert f"TABLE DATA main {table} " in listing.stdout
-    assert "TRIGGER main audit_log audit_log_append_only" in listing.stdout
+    assert "TRIGGER main audit_log audit_log_no_update" in listing.stdout
 
 
 def test_a_failed_dump_leaves_no_file_and_says_so(pg_url: str, tmp_path: Path) -> None:

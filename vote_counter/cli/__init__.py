@@ -383,7 +383,7 @@ def cmd_verify_audit(ws: Workspace, _args: argparse.Namespace) -> int:
         ws.access.open_keys(meeting_id)
     report = ws.audit.verify()
     if not report.ok:
-        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows, report.foreign)
         _err(_("CẢNH BÁO: ") + ServiceError(ErrorCode.AUDIT_BROKEN, where=where).message)
         return 2
     _out(_("Nhật ký toàn vẹn: {entries} mục, đầu chuỗi {head}").format(entries=report.entries, head=report.head))
@@ -641,6 +641,9 @@ def run_command(args: argparse.Namespace) -> int:
         _err(exc.message)
         return 3
     except ServiceError as exc:
+        if exc.code is ErrorCode.FOREIGN_SCHEMA:  # changed behind the app's back, as verify-audit's exit 2
+            _err(_("CẢNH BÁO: ") + exc.message)
+            return 2
         _err(_("Lỗi: {message}").format(message=exc.message))
         return 1
     except InputError as exc:

@@ -159,7 +159,7 @@ def check_backup(path: Path) -> ChainReport:
     if not report.ok:
         raise invalid(
             _("nhật ký hoặc dữ liệu bị sửa: {tamper_place}").format(
-                tamper_place=tamper_place(report.first_bad_seq, (), report.bad_rows)
+                tamper_place=tamper_place(report.first_bad_seq, (), report.bad_rows, report.foreign)
             )
         )
     return report

@@ -65,7 +65,7 @@ class ServiceBase:
         with self._read() as s:
             report = audit.verify(s, meeting_id)
         if not report.ok:
-            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+            where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows, report.foreign)
             raise ServiceError(ErrorCode.AUDIT_BROKEN, where=where)
         return report
 

@@ -9,6 +9,7 @@ from typing import Any
 from vote_counter.domain.model import Reason
 from vote_counter.domain.serials import format_serial
 from vote_counter.i18n import N_, Translated, _
+from vote_counter.storage.schema_guard import Finding
 from vote_counter.storage.seals import SEALED
 
 
@@ -66,6 +67,7 @@ class ErrorCode(StrEnum):
     WRITE_CONFLICT = "write_conflict"
     COPY_TARGET_NOT_EMPTY = "copy_target_not_empty"
     BACKUP_SHARED = "backup_shared"
+    FOREIGN_SCHEMA = "foreign_schema"  # a trigger, view, table or index the app did not make (schema_guard)
     HALL_BAD_LINE = "hall_bad_line"  # the window's "Máy chủ hội trường" (issue 16)
     STATION_BAD = "station_bad"
 
@@ -134,6 +136,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.STORAGE: N_(
         "Không ghi được vào cơ sở dữ liệu ({detail}). Dữ liệu đã lưu trước đó vẫn còn nguyên; "
         "hãy kiểm tra ổ đĩa rồi thử lại."
+    ),
+    ErrorCode.FOREIGN_SCHEMA: N_(
+        "Dữ liệu bị sửa ngoài phần mềm: tệp cơ sở dữ liệu {path} có {objects}. Không mở tệp này và "
+        "không ghi gì vào đó; giữ nguyên tệp, báo Trưởng ban và khôi phục từ bản sao lưu."
     ),
     ErrorCode.AUDIT_BROKEN: N_("Dữ liệu bị sửa ngoài phần mềm: {where}. Không được xuất kết quả; báo Trưởng ban."),
     ErrorCode.NOTHING_TO_EXPORT: N_(
@@ -250,9 +256,15 @@ SET_ASIDE_REASON: dict[ErrorCode, Reason] = {
 
 
 def tamper_place(
-    first_bad_seq: int | None, bad_ballots: tuple[int, ...], bad_rows: tuple[tuple[str, int], ...] = ()
+    first_bad_seq: int | None,
+    bad_ballots: tuple[int, ...],
+    bad_rows: tuple[tuple[str, int], ...] = (),
+    foreign: tuple[Finding, ...] = (),
 ) -> str:
-    """Where verification found the database changed behind the app's back, in words (table and row)."""
+    """Where verification found the database changed behind the app's back, in words (table and row, or the
+    schema objects the app did not make)."""
+    if foreign:
+        return schema_objects(foreign)
     if first_bad_seq is not None:
         return _("chuỗi nhật ký gãy tại mục số {seq}").format(seq=first_bad_seq)
     places = []
@@ -341,3 +353,21 @@ STAGE_LABELS = Translated(
         "sealed": N_("Niêm phong"),
     }
 )
+
+
+_OBJECT_KINDS = {"table": N_("bảng"), "index": N_("chỉ mục"), "trigger": N_("trigger"), "view": N_("view")}
+_OBJECT_PROBLEMS = {
+    "foreign": N_("{kind} “{name}” không do phần mềm tạo ra"),
+    "changed": N_("{kind} “{name}” của phần mềm đã bị sửa nội dung"),
+    "missing": N_("{kind} “{name}” của phần mềm đã bị xóa"),
+}
+
+
+def schema_objects(found: tuple[Finding, ...], limit: int = 6) -> str:
+    """storage.schema_guard's findings in words: 'trigger “x” không do phần mềm tạo ra, view “y” …'."""
+    words = [
+        _(_OBJECT_PROBLEMS[f.problem]).format(kind=_(_OBJECT_KINDS.get(f.kind, f.kind)), name=f.name)
+        for f in found[:limit]
+    ]
+    more = _(" và {count} đối tượng khác").format(count=len(found) - limit) if len(found) > limit else ""
+    return ", ".join(words) + more

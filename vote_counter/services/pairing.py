@@ -37,7 +37,10 @@ class PairingService(ServiceBase):
         with self._read() as s:
             report = audit.verify(s)
             if not report.ok:
-                raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots))
+                raise ServiceError(
+                    ErrorCode.AUDIT_BROKEN,
+                    where=tamper_place(report.first_bad_seq, report.bad_ballots, (), report.foreign),
+                )
             rows = s.query(AuditRow).filter(AuditRow.action == PAIRED).all()
             found = set()
             for row in rows:

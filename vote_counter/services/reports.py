@@ -55,7 +55,8 @@ def require_intact(s: Session) -> ChainReport:
     report = audit.verify(s)
     if not report.ok:
         raise ServiceError(
-            ErrorCode.AUDIT_BROKEN, where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+            ErrorCode.AUDIT_BROKEN,
+            where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows, report.foreign),
         )
     return report
 

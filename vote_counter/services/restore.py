@@ -130,7 +130,7 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
             ErrorCode.BACKUP_INVALID,
             name=backup_file.name,
             detail=_("dữ liệu khác với lúc niêm phong: {where}").format(
-                where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+                where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows, report.foreign)
             ),
         )
     if report.locked:

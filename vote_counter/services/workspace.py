@@ -17,7 +17,7 @@ from vote_counter.services.backups import automatic_backup, backups_dir
 from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.documents import DocumentService
-from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, storage_error
+from vote_counter.services.errors import ErrorCode, ServiceError, schema_objects, storage_detail, storage_error
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
 from vote_counter.services.pg_backup import automatic_dump
@@ -30,6 +30,7 @@ from vote_counter.storage import audit, pg_engine, pg_schema
 from vote_counter.storage.engine import make_engine, make_sessions
 from vote_counter.storage.file_identity import FileIdentity, file_identity
 from vote_counter.storage.migrations import SCHEMA_VERSION, NewerDatabaseError, migrate
+from vote_counter.storage.schema_guard import ForeignSchemaError
 
 APP_NAME = "KiemPhieu"
 
@@ -107,6 +108,11 @@ class Workspace:
                 pg_schema.ensure(engine)
             except (OperationalError, ProgrammingError, InterfaceError) as exc:
                 raise storage_error(exc) from exc
+            except NewerDatabaseError as exc:  # the hall's host runs a newer version: this station changes nothing
+                engine.dispose()
+                raise ServiceError(
+                    ErrorCode.DATABASE_NEWER, path=pg_engine.safe(url), found=exc.found, supported=SCHEMA_VERSION
+                ) from exc
         else:
             target = Path(path) if path is not None else default_database()
             in_memory = str(target) == ":memory:"
@@ -122,6 +128,11 @@ class Workspace:
                 engine.dispose()
                 raise ServiceError(
                     ErrorCode.DATABASE_NEWER, path=str(target), found=exc.found, supported=SCHEMA_VERSION
+                ) from exc
+            except ForeignSchemaError as exc:  # a trigger, view, table or index the app did not make
+                engine.dispose()
+                raise ServiceError(
+                    ErrorCode.FOREIGN_SCHEMA, path=str(target), objects=schema_objects(exc.findings)
                 ) from exc
         shared = engine.dialect.name == "postgresql"
         sessions = make_sessions(engine)

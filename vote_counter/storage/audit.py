@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vote_counter.storage import seals
+from vote_counter.storage import schema_guard, seals
 from vote_counter.storage.schema import AuditRow
 
 GENESIS = "0" * 64
@@ -113,6 +113,7 @@ class ChainReport:
     first_bad_seq: int | None = None
     bad_rows: tuple[tuple[str, int], ...] = ()  # (table, id): differs from what its last audit entry sealed
     locked: tuple[int, ...] = ()  # meetings whose rows could not be checked: nobody signed in to open the key
+    foreign: tuple[schema_guard.Finding, ...] = ()  # objects in the file the app did not make (storage/schema_guard.py)
 
     @property
     def bad_ballots(self) -> tuple[int, ...]:
@@ -125,7 +126,14 @@ def head(session: Session) -> str:
 
 
 def verify(session: Session, meeting_id: int | None = None) -> ChainReport:
-    """The hash chain, then every sealed row (of one meeting, or all) against the digest its last entry holds."""
+    """The file's schema objects (storage/schema_guard.py: a planted trigger's writes would be sealed as the
+    app's own), the hash chain, then every sealed row (of one meeting, or all) against the digest its last
+    entry holds."""
+    if session.get_bind().dialect.name == "sqlite":
+        rows = [tuple(r) for r in session.connection().exec_driver_sql(schema_guard.QUERY)]
+        foreign = schema_guard.findings(rows)
+        if foreign:
+            return ChainReport(False, 0, GENESIS, foreign=foreign)
     chain = verify_chain(session)
     if not chain.ok:
         return chain

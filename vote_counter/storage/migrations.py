@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, exc, text
 
+from vote_counter.storage import schema_guard
+
 # The newest revision: its number is the schema version (tests check it against the revision files).
-HEAD = "0007"
+HEAD = "0008"
 SCHEMA_VERSION = int(HEAD)
 VERSION_TABLE = "alembic_version"
 
@@ -44,10 +46,25 @@ def migrate(engine: Engine) -> int:
     """Bring the database to HEAD in one write transaction (all revisions, or nothing); returns the version.
 
     A current file is only read: a read-only database (a sealed copy, a write-protected stick) still opens.
-    Raises NewerDatabaseError, changing nothing, for a file written by a newer version of the app."""
+    Raises NewerDatabaseError, changing nothing, for a file written by a newer version of the app, and
+    schema_guard.ForeignSchemaError, changing nothing, for one holding objects the app did not make (checked
+    before the upgrade, so a planted trigger never runs during it, and again after)."""
     with engine.connect() as conn:
+        guard(conn)
         if at_head(conn):
             return SCHEMA_VERSION
     from vote_counter.storage import upgrade  # Alembic is loaded only when there is something to do
 
-    return upgrade.upgrade(engine)
+    version = upgrade.upgrade(engine)
+    with engine.connect() as conn:
+        guard(conn)
+    return version
+
+
+def guard(conn: Connection) -> None:
+    """schema_guard.check on SQLite (one read of sqlite_master); PostgreSQL's objects are guarded by role rights."""
+    if conn.dialect.name == "sqlite":
+        rows = [tuple(r) for r in conn.exec_driver_sql(schema_guard.QUERY)]
+        bad = schema_guard.findings(rows)
+        if bad:
+            raise schema_guard.ForeignSchemaError(bad)

@@ -1,55 +1,23 @@
 """The schema on PostgreSQL: the tables of schema.py in a schema named `main` (so the SQL that names
-`main.<table>` for SQLite reads the same here), and what PostgreSQL enforces itself:
+`main.<table>` for SQLite reads the same here), made and upgraded by the same Alembic revisions as a SQLite
+file (storage/migrations.py); what PostgreSQL enforces itself (the append-only audit triggers, `chain_lock`,
+the sealing triggers, the partial unique index on ballots) is revision r0008. Alembic's version table lives
+in `main` too.
 
-- the audit log is append-only: a trigger refuses UPDATE, DELETE and TRUNCATE, and the application's role is
-  refused those privileges (REVOKE), so the log holds even if the trigger were dropped by someone else;
-- every sealed table (storage/seals.py) notes each changed row in the session's temporary table `kp_touched`,
-  as SQLite's TEMP triggers do; a session without that table (psql, a script) cannot write a sealed row;
-- one entry per serial and pass: a partial unique index on the active, keyed ballots (a second save of the
-  same serial fails in the database, whatever the application read before);
-- `chain_lock`: the table every write transaction locks first (storage/pg_engine.py), which orders the audit
-  chain under concurrency.
-
-`ensure(engine)` is the one function the Alembic history will replace (issue 16, part 2): it makes what is
-missing and is run by the host at every start as the owner; a client on a database already made does nothing.
+What depends on the role name given at run time stays here, run after the revisions: the application's
+role gets everything on the data tables, only SELECT and INSERT on the audit log (REVOKE), so the log holds
+even if the triggers were dropped by someone else.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine
 
-from vote_counter.storage import document_details, scan_schema, seals  # noqa: F401  (their tables and seals)
-from vote_counter.storage.schema import Base
+from vote_counter.storage import seals
+from vote_counter.storage.migrations import VERSION_TABLE, migrate
 
 SCHEMA = "main"
 CHAIN_LOCK = "chain_lock"
-
-_NOTE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {SCHEMA}.kp_note() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    r record;
-    m bigint;
-BEGIN
-    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-    IF TG_ARGV[0] = 'self' THEN
-        m := r.id;
-    ELSIF TG_ARGV[0] = 'meeting' THEN
-        m := r.meeting_id;
-    ELSE
-        SELECT meeting_id INTO m FROM {SCHEMA}.rounds WHERE id = r.round_id;
-    END IF;
-    INSERT INTO pg_temp.{seals.TOUCHED} (tbl, id, meeting) VALUES (TG_TABLE_NAME, r.id, m)
-        ON CONFLICT (tbl, id) DO UPDATE SET meeting = EXCLUDED.meeting;
-    RETURN NULL;
-END $$;
-"""
-
-_REFUSE_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {SCHEMA}.kp_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'insufficient_privilege';
-END $$;
-"""
 
 TOUCHED_DDL = (
     f"CREATE TEMP TABLE IF NOT EXISTS {seals.TOUCHED} "
@@ -61,48 +29,13 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def ready(conn: Connection) -> bool:
-    """Every table of the current schema is there (a client then needs nothing more)."""
-    have = set(inspect(conn).get_table_names(schema=SCHEMA))
-    return set(Base.metadata.tables) | {CHAIN_LOCK} <= have
-
-
 def ensure(engine: Engine, app_role: str | None = None) -> None:
-    """Make what is missing (tables, triggers, indexes) and, given `app_role`, its privileges: everything on
-    the data tables, only SELECT and INSERT on the audit log. One transaction."""
-    with engine.begin() as conn:
-        if ready(conn) and app_role is None:
-            return
-        conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-        conn.exec_driver_sql(f"SET LOCAL search_path = {SCHEMA}")
-        Base.metadata.create_all(conn)
-        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.{CHAIN_LOCK} (id INTEGER PRIMARY KEY)")
-        conn.exec_driver_sql(
-            f"CREATE UNIQUE INDEX IF NOT EXISTS ux_ballots_one_active ON {SCHEMA}.ballots (round_id, serial, pass_no) "
-            "WHERE status = 'active' AND NOT set_aside"
-        )
-        conn.exec_driver_sql(_REFUSE_FUNCTION)
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS audit_log_append_only ON {SCHEMA}.audit_log")
-        conn.exec_driver_sql(
-            f"CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON {SCHEMA}.audit_log "
-            f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.kp_append_only()"
-        )
-        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS audit_log_no_truncate ON {SCHEMA}.audit_log")
-        conn.exec_driver_sql(
-            f"CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON {SCHEMA}.audit_log "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.kp_append_only()"
-        )
-        conn.exec_driver_sql(_NOTE_FUNCTION)
-        for name, t in seals.SEALED.items():
-            cols = ", ".join(_q(c) for c in t.columns)
-            for event, of in (("INSERT", ""), ("UPDATE", f" OF {cols}"), ("DELETE", "")):
-                trigger = f"kp_seal_{name}_{event.lower()}"
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {SCHEMA}.{_q(name)}")
-                conn.exec_driver_sql(
-                    f"CREATE TRIGGER {trigger} AFTER {event}{of} ON {SCHEMA}.{_q(name)} "
-                    f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.kp_note('{t.owner}')"
-                )
-        if app_role is not None:
+    """Bring the database to the newest revision (one query when it is there already) and, given `app_role`,
+    grant that role its privileges. The host runs it as the owner at every start; a station (the application
+    role) on a database at head only reads the revision."""
+    migrate(engine)
+    if app_role is not None:
+        with engine.begin() as conn:
             grant(conn, app_role)
 
 
@@ -112,4 +45,5 @@ def grant(conn: Connection, app_role: str) -> None:
     conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {role}")
     conn.exec_driver_sql(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {role}")  # copy: setval
     conn.exec_driver_sql(f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.audit_log FROM {role}")
+    conn.exec_driver_sql(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {SCHEMA}.{VERSION_TABLE} FROM {role}")
     conn.exec_driver_sql(f"ALTER ROLE {role} SET search_path = {SCHEMA}")

@@ -11,6 +11,10 @@ CASCADE). `PRAGMA foreign_key_check` runs before the commit instead, and any dan
 upgrade. The pragma cannot change inside a transaction, so it is set before BEGIN and set back after.
 `legacy_alter_table` is on for the same time: renaming the rebuilt table back would otherwise re-check every
 trigger, and the sealing triggers of other tables (storage/seals.py) name it while it is gone.
+
+On PostgreSQL (the hall's database) the same one transaction, READ COMMITTED under an advisory lock, so two
+stations opening a new database together upgrade it once (`_postgresql_first`); a database made before its
+schema came from the revisions is stamped at 0007 (`before_alembic`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from vote_counter.storage import migrations
 from vote_counter.storage.migrations import VERSION_TABLE, NewerDatabaseError
+from vote_counter.storage.pg_schema import CHAIN_LOCK, SCHEMA
 
 SCRIPTS = Path(__file__).with_name("alembic")
 
@@ -44,10 +49,33 @@ def scripts() -> ScriptDirectory:
 
 def upgrade(engine: Engine) -> int:
     with engine.connect() as conn, _sqlite_schema_changes(conn):
-        conn.execution_options(kp_write=True)  # BEGIN IMMEDIATE, and the seal triggers (storage/engine.py)
-        with conn.begin():
-            _upgrade(conn)
+        if conn.dialect.name == "postgresql":
+            # Not the write lane of storage/pg_engine.py: its lock table may not exist yet (r0008 makes it).
+            conn.execution_options(isolation_level="READ COMMITTED")
+            with conn.begin():
+                _postgresql_first(conn)
+                _upgrade(conn)
+        else:
+            conn.execution_options(kp_write=True)  # BEGIN IMMEDIATE, and the seal triggers (storage/engine.py)
+            with conn.begin():
+                _upgrade(conn)
     return migrations.SCHEMA_VERSION
+
+
+# pg_advisory_xact_lock's key for "the schema is being upgraded" (any fixed number; "KP16" in ASCII)
+UPGRADE_LOCK = 0x4B503136
+
+
+def _postgresql_first(conn: Connection) -> None:
+    """One upgrader at a time (two stations opening a new database together: the second waits, then finds
+    it at head), no writer during it (the chain lock, once it exists), and the schema `main` where the
+    tables and Alembic's version table go (the engine's search_path). READ COMMITTED: every statement
+    after the locks sees what the one before committed."""
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
+    if conn.exec_driver_sql(f"SELECT to_regnamespace('{SCHEMA}')").scalar() is None:
+        conn.exec_driver_sql(f"CREATE SCHEMA {SCHEMA}")
+    if conn.exec_driver_sql(f"SELECT to_regclass('{SCHEMA}.{CHAIN_LOCK}')").scalar() is not None:
+        conn.exec_driver_sql(f"LOCK TABLE {SCHEMA}.{CHAIN_LOCK} IN EXCLUSIVE MODE")
 
 
 def _upgrade(conn: Connection) -> None:
@@ -60,7 +88,7 @@ def _upgrade(conn: Connection) -> None:
         raise NewerDatabaseError(str(user_version))
     cfg = config(conn)
     if current is None:
-        legacy = legacy_revision(conn, user_version)
+        legacy = legacy_revision(conn, user_version) if conn.dialect.name == "sqlite" else before_alembic(conn)
         if legacy is not None:
             command.stamp(cfg, legacy)
     command.upgrade(cfg, "head")
@@ -107,6 +135,14 @@ def legacy_revision(conn: Connection, user_version: int) -> str | None:
     while step < min(user_version, len(present)) and present[step]:
         step += 1
     return f"{step:04d}" if step else None
+
+
+def before_alembic(conn: Connection) -> str | None:
+    """A PostgreSQL database made by `pg_schema.ensure` before its schema came from the revisions
+    (create_all, no version table) was at revision 0007 with the PostgreSQL objects of r0008: its `chain_lock`
+    table tells it. Stamped at 0007, it gets r0008, which ends it exactly as a new database."""
+    names = set(inspect(conn).get_table_names(schema=SCHEMA))
+    return "0007" if {CHAIN_LOCK, "audit_log", "running_totals", "scan_queue"} <= names else None
 
 
 @contextmanager

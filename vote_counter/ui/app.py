@@ -12,8 +12,9 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from vote_counter.paths import resource
+from vote_counter.services.errors import ServiceError
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import qt_texts, texts
+from vote_counter.ui import dialogs, qt_texts, texts
 from vote_counter.ui.fonts import apply_app_font
 from vote_counter.ui.geometry import show_fitted
 from vote_counter.ui.language import VIETNAMESE, current_language
@@ -82,7 +83,12 @@ _PROCESS_T0 = _process_t0()
 def run_gui(db_path: Path | str | None = None, *, station: str | None = None) -> int:
     """`db_path`: a SQLite file, or the hall's postgresql+psycopg:// URL (issue 16); `station`: --station."""
     app = make_application()
-    workspace = Workspace.open(db_path, station=station)
+    try:
+        workspace = Workspace.open(db_path, station=station)
+    except ServiceError as exc:  # a file refused on opening (newer, unreadable, objects the app did not make)
+        sys.stderr.write(texts.OPEN_REFUSED.format(message=exc.message) + "\n")
+        dialogs.show_error(None, exc.message)
+        return 2
     window: MainWindow | None = None
     try:
         window = MainWindow(workspace)

@@ -269,7 +269,7 @@ class MainWindow(WindowMenus, QMainWindow):
             self._alarm(report)
 
     def _alarm(self, report: Any) -> None:
-        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows)
+        where = tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows, report.foreign)
         self.ctx.audit_problem = where
         sign_in.show_alarm(self, texts.AUDIT_ALARM.format(where=where))
         self.minutes_page.refresh()

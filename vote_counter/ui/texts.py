@@ -401,6 +401,7 @@ MINUTES_XLSX = "Xuất bảng kết quả Excel…"
 MINUTES_USB = "Ghi ra USB…"
 
 ERROR_TITLE = "Không thực hiện được"
+OPEN_REFUSED = "Không mở được cơ sở dữ liệu: {message}"
 INFO_TITLE = "Thông báo"
 
 # ---------------------------------------------------------------- minutes and export page (SPEC §7)

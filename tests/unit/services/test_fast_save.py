@@ -32,6 +32,7 @@ from vote_counter.domain.model import BallotMarks, Mode, RoundKind
 from vote_counter.services.accounts import Approval
 from vote_counter.services.errors import ErrorCode
 from vote_counter.storage import fast_seal, seals
+from vote_counter.storage.schema_guard import Finding
 
 
 def entries(path: Path, action: str = "ballot_saved") -> list[dict[str, Any]]:
@@ -138,6 +139,11 @@ def add_trigger(path: Path, body: str) -> None:
         conn.execute(f"CREATE TRIGGER outsider AFTER INSERT ON ballots BEGIN {body}; END")
 
 
+def remove_trigger(path: Path) -> None:
+    with raw(path) as conn:
+        conn.execute("DROP TRIGGER outsider")
+
+
 def test_a_trigger_writing_another_row_sends_the_save_through_the_full_path(
     built: Built, spied: dict[str, int]
 ) -> None:
@@ -157,6 +163,8 @@ def test_a_trigger_writing_another_row_sends_the_save_through_the_full_path(
     last = entries(ws.path)[-1]
     assert last["ballot"] == second.id
     assert {f"ballots:{first.id}", f"ballots:{second.id}"} <= sealed_names(last)  # as seals.seal_pending does
+    assert ws.audit.verify().foreign == (Finding("trigger", "outsider", "foreign"),)  # storage/schema_guard.py
+    remove_trigger(ws.path)
     report = ws.audit.verify()
     assert report.ok, report
 
@@ -172,6 +180,8 @@ def test_a_trigger_rewriting_the_saved_marks_is_reported_by_verify_audit(built: 
     assert spied == {"sealed": 1, "unexpected": 0}
     with raw(ws.path) as conn:
         assert conn.execute("SELECT marks FROM ballots WHERE id = ?", (saved.id,)).fetchone()[0] == doctored
+    assert ws.audit.verify().foreign == (Finding("trigger", "outsider", "foreign"),)  # named first
+    remove_trigger(ws.path)  # and without it, the row it rewrote is still caught by its seal
     report = ws.audit.verify()
     assert not report.ok
     assert report.bad_rows == (("ballots", saved.id),)  # sealed as the board entered it, not as the file holds it

@@ -26,6 +26,7 @@ from tests.helpers.builders import (
     snapshot,
     workspace_at,
 )
+from tests.helpers.intruder import drop_append_only, put_back_append_only
 from vote_counter.domain.model import (
     BallotId,
     BallotMarks,
@@ -59,9 +60,7 @@ def counting(ws: Workspace) -> Built:
 
 
 def _drop_triggers(path: Path) -> None:
-    with raw(path) as conn:
-        conn.execute("DROP TRIGGER audit_log_no_update")
-        conn.execute("DROP TRIGGER audit_log_no_delete")
+    drop_append_only(path)
 
 
 # ------------------------------------------------------------------ the chain
@@ -110,6 +109,7 @@ def test_edited_entry_is_found_by_verify(counting: Built) -> None:
         details = conn.execute("SELECT details FROM audit_log WHERE seq = ?", (target,)).fetchone()[0]
         forged = json.dumps({**json.loads(details), "forged": True}, ensure_ascii=False, separators=(",", ":"))
         conn.execute("UPDATE audit_log SET details = ? WHERE seq = ?", (forged, target))
+    put_back_append_only(ws.path)  # the careful intruder leaves the triggers as they were
     report = ws.audit.verify()
     assert not report.ok
     assert report.first_bad_seq == target
@@ -125,6 +125,7 @@ def test_rehashed_entry_still_breaks_the_next_link(counting: Built) -> None:
         seq, at, _actor, action, details, prev = row
         new_hash = audit._entry_hash(prev, seq, at, "Kẻ giả mạo", action, details)
         conn.execute("UPDATE audit_log SET actor = ?, hash = ? WHERE seq = 2", ("Kẻ giả mạo", new_hash))
+    put_back_append_only(ws.path)  # the careful intruder leaves the triggers as they were
     report = ws.audit.verify()
     assert not report.ok
     assert report.first_bad_seq == 3
@@ -135,6 +136,7 @@ def test_deleted_entry_in_the_middle_is_found(counting: Built) -> None:
     _drop_triggers(ws.path)
     with raw(ws.path) as conn:
         conn.execute("DELETE FROM audit_log WHERE seq = 2")
+    put_back_append_only(ws.path)  # the careful intruder leaves the triggers as they were
     report = ws.audit.verify()
     assert not report.ok
     assert report.first_bad_seq == 3

@@ -29,6 +29,7 @@ from tests.helpers.builders import (
     snapshot,
     workspace_at,
 )
+from tests.helpers.intruder import drop_append_only, put_back_append_only
 from vote_counter.cli import main
 from vote_counter.domain.model import BoardRole, RoundKind, Stage, TallySheet
 from vote_counter.exchange.export import export_package
@@ -304,7 +305,9 @@ def test_recomputing_digests_with_what_the_file_holds_and_rebuilding_the_chain_i
                     (seq, at, actor, action, body, prev, digest),
                 )
                 prev = digest
+            put_back_append_only(conn)  # the triggers as they were, or the file is refused for lacking them
             report = ws.audit.verify()
+            drop_append_only(conn)
             assert not report.ok
             assert report.first_bad_seq is not None  # the forged MACs do not verify
             assert ("ballots", ballot) in report.bad_rows or report.first_bad_seq is not None

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.builders import build_round, confidence_marks, raw, workspace_at
+from tests.helpers.intruder import drop_append_only, put_back_append_only
 from vote_counter.cli import main
 from vote_counter.domain.model import Mode, RoundKind
 from vote_counter.storage import audit
@@ -65,11 +66,13 @@ def _pick(keys: list[int], position: str) -> int:
 
 
 def verify(path: Path) -> ChainReport:
+    put_back_append_only(path)  # the careful intruder leaves the triggers as they were (schema_guard)
     with workspace_at(path) as ws:
         return ws.audit.verify()
 
 
 def cli_says(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    put_back_append_only(path)
     assert main(["--db", str(path), "verify-audit"]) == 2
     return capsys.readouterr().err
 
@@ -179,6 +182,7 @@ def test_a_rehashed_last_entry_changes_the_head_printed_on_the_minutes(db: Path)
     before = verify(db)
     last = _keys(db, "audit_log", "seq")[-1]
     with raw(db) as conn:
+        drop_append_only(conn)  # verify() above had the careful intruder put them back
         _rehash(conn, last, "Kẻ giả mạo")
     after = verify(db)
     assert after.entries == before.entries and after.head != before.head
@@ -208,6 +212,7 @@ def test_deleting_the_last_entry_unseals_the_ballot_it_sealed(db: Path, capsys: 
 def test_the_untouched_copy_verifies(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The control: the same file, triggers dropped but nothing edited, is whole (so the failures above are the edits')."""
     assert verify(db).ok
+    put_back_append_only(db)
     assert main(["--db", str(db), "verify-audit"]) == 0
     assert "Nhật ký toàn vẹn" in capsys.readouterr().out
 
