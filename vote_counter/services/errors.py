@@ -68,9 +68,18 @@ class ErrorCode(StrEnum):
     COPY_TARGET_NOT_EMPTY = "copy_target_not_empty"
     BACKUP_SHARED = "backup_shared"
     FOREIGN_SCHEMA = "foreign_schema"  # a trigger, view, table or index the app did not make (schema_guard)
+    HALL_BAD_LINE = "hall_bad_line"  # the window's "Máy chủ hội trường" (issue 16)
+    STATION_BAD = "station_bad"
 
 
 MESSAGES: dict[ErrorCode, str] = {
+    ErrorCode.HALL_BAD_LINE: N_(
+        "Đây không phải dòng kết nối của máy chủ hội trường. Hãy dán hoặc quét đúng dòng "
+        "KP_DB=postgresql+psycopg://… mà máy chủ hiện ra. Chưa kết nối, không có gì thay đổi."
+    ),
+    ErrorCode.STATION_BAD: N_(
+        "Tên trạm không dùng được: tối đa {limit} ký tự, không có ký tự điều khiển. Tên cũ vẫn được giữ."
+    ),
     ErrorCode.HOST_UNREACHABLE: N_(
         "Mất kết nối tới máy chủ hội trường ({detail}). Thao tác này chưa được lưu; mọi "
         "phiếu đã lưu trước đó vẫn còn trên máy chủ. Hãy kiểm tra dây mạng và máy chủ rồi làm lại."

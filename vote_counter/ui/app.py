@@ -89,6 +89,7 @@ def run_gui(db_path: Path | str | None = None, *, station: str | None = None) ->
         sys.stderr.write(texts.OPEN_REFUSED.format(message=exc.message) + "\n")
         dialogs.show_error(None, exc.message)
         return 2
+    window: MainWindow | None = None
     try:
         window = MainWindow(workspace)
         if os.environ.get(ENV_EXIT_WHEN_SHOWN):
@@ -100,4 +101,6 @@ def run_gui(db_path: Path | str | None = None, *, station: str | None = None) ->
         window.start(background=True)  # the audit chain checked after first paint, then sign-in (SPEC §8, §9)
         return int(app.exec())
     finally:
+        if window is not None and window.ctx.workspace is not workspace:
+            window.ctx.workspace.close()  # the hall's database the window switched to (issue 16)
         workspace.close()

@@ -76,6 +76,18 @@ class AppContext(QObject):
         self.workspaceReplaced.emit()
         return self.workspace
 
+    def switch(self, target: str, station: str | None) -> Workspace:
+        """Use another database from now on (the hall's PostgreSQL, issue 16): opened first, so a failure
+        (ServiceError) leaves the window on the database it had; then the old one is closed and every page
+        reloads, as after a restore."""
+        new = Workspace.open(target, create=False, station=station)
+        old = self.workspace
+        self.workspace = new
+        self.meeting_id = self.round_id = None
+        old.close()
+        self.workspaceReplaced.emit()
+        return new
+
     # ------------------------------------------------------------ notifications
     def changed(self) -> None:
         self.dataChanged.emit()

@@ -23,6 +23,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
+from vote_counter.services import hall
 from vote_counter.services.accounts import Auth
 from vote_counter.services.errors import ServiceError
 from vote_counter.services.workspace import Workspace
@@ -90,7 +91,7 @@ class JobThread(QThread):
             if self._shared is not None:
                 ws = self._shared
             elif self._db_path is not None:
-                ws = Workspace.open(self._db_path, create=False)
+                ws = Workspace.open(self._db_path, create=False, station=hall.station())  # keeps --station
                 ws.access.signed_in.update(self._signed_in)
                 ws.access.writes_held = self._writes_held
             self.result = self._work(JobContext(ws, self.progressed.emit))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from vote_counter.domain.model import BoardRole, MeetingId, Mode, RoundId, Stage
 from vote_counter.paths import resource
+from vote_counter.services import hall
 from vote_counter.services.accounts import Auth
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
@@ -35,6 +36,7 @@ from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.elided import ElidedCombo
 from vote_counter.ui.geometry import fit_to_screen
+from vote_counter.ui.hall_status import HallStatus
 from vote_counter.ui.lock_screen import LockOverlay
 from vote_counter.ui.pages.ballots_page import BallotsPage
 from vote_counter.ui.pages.base import Page, next_stage, previous_stage
@@ -133,7 +135,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.scan_page = ScanPage(self.ctx, settings=self.settings)
         self.results_page = ResultsPage(self.ctx)
         self.minutes_page = MinutesPage(self.ctx)
-        self.tools_page = ToolsPage(self.ctx)
+        self.tools_page = ToolsPage(self.ctx, settings=self.settings)
         self.tabs = QTabWidget()
         for page, title in (
             (self.setup_page, texts.PAGE_SETUP),
@@ -202,6 +204,11 @@ class MainWindow(WindowMenus, QMainWindow):
             app.installEventFilter(self.idle)
             self.scan_filter.install(app)
         self.idle.timer.start()
+        # Which station and which database, always in sight; the database asked every few seconds (issue 16).
+        self.hall_status = HallStatus(self.ctx, self)
+        self.statusBar().addPermanentWidget(self.hall_status)
+        self.tools_page.hall.stationChanged.connect(self.hall_status.draw)
+        self.hall_status.changed.connect(self._connection_changed)
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
@@ -405,10 +412,24 @@ class MainWindow(WindowMenus, QMainWindow):
             if other is not page:
                 other.setProperty("stale", True)
 
+    def _connection_changed(self, connected: bool) -> None:
+        """The hall's host answers again: the pages redraw from it (an open ballot stays open)."""
+        if connected:
+            self.stage_status.hide()
+            self.ctx.changed()
+
     def _page_changed(self) -> None:
         page = self.tabs.currentWidget()
         if isinstance(page, Page):
-            page.refresh()
+            try:
+                page.refresh()
+            except Exception as exc:
+                lost = hall.lost_connection(exc)  # the hall's host gone: said in red, the page stays as it was
+                if lost is None:
+                    raise
+                self._stage_error(lost.message)
+                self.hall_status.check()
+                return
             page.setProperty("stale", False)
         if page is self.entry_page:
             self.entry_page.focus_scan()
@@ -547,6 +568,8 @@ class MainWindow(WindowMenus, QMainWindow):
             return
         if self.results_page.projector is not None:
             self.results_page.projector.close()
+        self.hall_status.stop()
+        self.tools_page.hall.stop_host()  # the hosted server stops with the window, cleanly
         self.settings.sync()
         super().closeEvent(event)
 

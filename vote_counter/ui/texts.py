@@ -773,12 +773,14 @@ TOOLS_BACKUP = "Sao lưu và khôi phục"
 TOOLS_MERGE = "Gộp máy thứ hai"
 TOOLS_TEST = "Thử nghiệm → chính thức"
 TOOLS_VERIFY = "Kiểm tra gói kết quả"
+TOOLS_HALL = "Máy chủ hội trường"
 MENU_TOOLS_ITEMS = (
     "In phiếu MẪU…",
     "Sao lưu và khôi phục…",
     "Gộp phiếu của máy thứ hai…",
     "Thử nghiệm → chính thức…",
     "Kiểm tra gói kết quả…",
+    "Máy chủ hội trường…",
 )
 JSON_FILTER = "Tệp JSON (*.json)"
 JSONL_FILTER = "Tệp phiếu JSON (*.jsonl *.json)"
@@ -936,3 +938,47 @@ VERIFY_ENCRYPTED_UNCHECKED = "  Nội dung mã hóa chưa được kiểm tra: g
 VERIFY_ALL_OK = "Đã kiểm tra {count} gói: tất cả còn nguyên vẹn."
 VERIFY_SOME_BAD = "Có gói KHÔNG nguyên vẹn: không dùng gói đó. Xem chi tiết ở trên."
 VERIFY_SOME_UNKNOWN = "Gói tự khớp nhưng khóa ký chưa được đối chiếu: xem chi tiết ở trên."
+
+# ---------------------------------------------------------------- Máy chủ hội trường (issue 16)
+HALL_STATUS_STATION = "Trạm: {name}"
+HALL_STATUS_NO_STATION = "Trạm: (chưa đặt tên)"
+HALL_STATUS_SQLITE = "SQLite: tệp {path}"
+HALL_STATUS_CONNECTED = "Máy chủ hội trường: đã kết nối"
+HALL_STATUS_LOST = "Mất kết nối tới máy chủ hội trường — tạm dừng nhập phiếu"
+HALL_STATION_GROUP = "Tên trạm kiểm phiếu của máy này"
+HALL_STATION_LABEL = "Tên trạm:"
+HALL_STATION_HINT = "ví dụ: Tổ 1 — ghi vào mọi dòng nhật ký của máy này"
+HALL_STATION_SAVE = "Lưu tên trạm"
+HALL_STATION_SAVED = "Đã đặt tên trạm: {name}. Mọi thao tác từ nay được ghi kèm tên này."
+HALL_STATION_CLEARED = "Đã xóa tên trạm."
+HALL_HOST_GROUP = "Máy này làm máy chủ hội trường"
+HALL_FOLDER_LABEL = "Thư mục dữ liệu:"
+HALL_FOLDER_HINT = "thư mục trống cho lần đầu; lần sau chọn lại đúng thư mục đó"
+HALL_FOLDER_PICK = "Chọn…"
+HALL_PICK_FOLDER = "Chọn thư mục dữ liệu của máy chủ hội trường"
+HALL_ADDRESS_LABEL = "Địa chỉ mạng:"
+HALL_PORT_LABEL = "Cổng:"
+HALL_START = "Bật máy chủ"
+HALL_STOP = "Tắt máy chủ"
+HALL_USE_HOSTED = "Dùng máy chủ này cho cửa sổ này"
+HALL_LINE_LABEL = "Dòng kết nối:"
+HALL_LINE_NONE = "(máy chủ chưa chạy)"
+HALL_QR_NONE = "Mã QR kết nối\nhiện ở đây"
+HALL_NEED_FOLDER = "Hãy chọn thư mục dữ liệu của máy chủ trước."
+HALL_STARTING = "Đang bật máy chủ… (lần đầu có thể mất một phút)"
+HALL_RUNNING = "Máy chủ đang chạy. Các máy khác quét mã QR hoặc dán dòng kết nối để kết nối."
+HALL_STOPPED = "Máy chủ đã tắt; mọi dữ liệu đã lưu."
+HALL_FAILED = "Máy chủ không chạy được: {detail}"
+HALL_SECRET_TITLE = "Dòng kết nối máy chủ hội trường"
+HALL_SECRET_INTRO = "Dòng kết nối, có mật khẩu (chỉ hiện đầy đủ một lần ở đây):"
+HALL_SECRET_AFTER = (
+    "Chỉ đưa cho các máy kiểm phiếu trong hội trường (quét mã QR trên trang hoặc dán dòng này). "
+    "Ai có dòng này đều ghi được vào cơ sở dữ liệu chung."
+)
+HALL_CONNECT_GROUP = "Kết nối tới máy chủ hội trường"
+HALL_CONNECT_LABEL = "Dòng kết nối:"
+HALL_CONNECT_HINT = "dán hoặc quét dòng KP_DB=postgresql+psycopg://…"
+HALL_TEST = "Thử kết nối"
+HALL_CONNECT = "Kết nối"
+HALL_TEST_OK = "Kết nối được tới {where}."
+HALL_SWITCHED = "Cửa sổ này đang dùng cơ sở dữ liệu chung {where}."

@@ -132,6 +132,8 @@ class WindowMenus:
         """The database file was restored from a backup and opened again: the selection may be gone."""
         self.lock_overlay.use(self.ctx.workspace)
         self.ctx.audit_problem = None
+        # Another database altogether (the hall's, issue 16): the welcome screen names the one in use.
+        self.welcome.database.setText(texts.WELCOME_DATABASE.format(path=self.ctx.workspace.path))
         self._restore()
         self.ctx.structure_changed()
         self.ctx.changed()
