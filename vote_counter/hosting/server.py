@@ -20,6 +20,7 @@ import signal
 import socket
 import stat
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,10 +55,14 @@ def exe_name(tool: str) -> str:
 def binaries_folder() -> Path:
     """The wheel's bin folder, found without importing the package (its import scans the folder and starts
     nothing we need)."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ServerError("no_binaries", where=PACKAGE)
-    folder = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root is not None:  # the PyInstaller bundle ships the wheel's pginstall/ as data (build.spec)
+        folder = Path(frozen_root) / PACKAGE / "pginstall" / "bin"
+    else:
+        spec = importlib.util.find_spec(PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            raise ServerError("no_binaries", where=PACKAGE)
+        folder = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
     if not (folder / exe_name("postgres")).is_file():
         raise ServerError("no_binaries", where=str(folder))
     return folder
@@ -307,6 +312,21 @@ def stop_signals() -> tuple[signal.Signals, ...]:
     closed or a service stopped sends."""
     names = ("SIGINT", "SIGTERM", "SIGBREAK")
     return tuple(getattr(signal, n) for n in names if hasattr(signal, n))
+
+
+@contextlib.contextmanager
+def stop_signals_ignored() -> Iterator[None]:
+    """While the server stops cleanly: a second Ctrl+C (pressed twice, or sent to the whole console) must not cut
+    the stop short with a traceback. Only the main thread may set handlers; elsewhere nothing changes."""
+    previous: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in stop_signals():
+            previous[sig] = signal.signal(sig, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def wait_for_stop(stopped: threading.Event, alive: Callable[[], bool], every: float = 1.0) -> bool:
