@@ -179,3 +179,16 @@ def test_choosing_the_language() -> None:
     # the window follows --lang / KP_LANG for this run only when one is given, else its saved setting
     assert cli.explicit_language(["--lang", "en"], {}) and cli.explicit_language([], {"KP_LANG": "en"})
     assert not cli.explicit_language(["list"], {}) and not cli.explicit_language([], {"KP_LANG": " "})
+
+
+def test_list_on_a_database_with_no_meeting_says_so_in_either_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "empty.sqlite3"
+    assert _run(["--db", str(path), "--new", "list"], capsys)[0] == 0  # a new, empty file
+    code, out, _err = _run(["--db", str(path), "list"], capsys)
+    assert code == 0 and out.strip() == (
+        "Chưa có hội nghị nào trong cơ sở dữ liệu này (tạo bằng “create-meeting” hoặc “demo”, hoặc trong cửa sổ)."
+    )
+    code, out, _err = _run(["--lang", "en", "--db", str(path), "list"], capsys)
+    assert code == 0 and out.strip().startswith("No meeting in this database yet") and not _english_only(out)
