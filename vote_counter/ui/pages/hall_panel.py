@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-import qrcode
 from PySide6.QtCore import QProcess, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -43,6 +42,8 @@ STOP_WAIT_MS = 20_000
 
 def qr_pixmap(payload: str, size: int = QR_SIZE) -> QPixmap:
     """The connection line as a QR code (black on white, quiet zone kept) for the other laptops' scanners."""
+    import qrcode  # loaded when a host is shown, not with the window (test_lazy_imports)
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=4)
     code.add_data(payload)
     code.make(fit=True)
