@@ -208,7 +208,11 @@ def cmd_passphrase(ws: Workspace, args: argparse.Namespace) -> int:
 def cmd_list(ws: Workspace, _args: argparse.Namespace) -> int:
     meetings = ws.setup.meetings()
     if not meetings:  # an empty file or a new hall database: say so rather than print nothing
-        _out(_("Chưa có hội nghị nào trong cơ sở dữ liệu này (tạo bằng “create-meeting” hoặc “demo”, hoặc trong cửa sổ)."))
+        _out(
+            _(
+                "Chưa có hội nghị nào trong cơ sở dữ liệu này (tạo bằng “create-meeting” hoặc “demo”, hoặc trong cửa sổ)."
+            )
+        )
     for m in meetings:
         assert m.id is not None
         _out(_("Hội nghị {id}: {title} — {organisation}").format(id=m.id, title=m.title, organisation=m.organisation))
