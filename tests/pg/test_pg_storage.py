@@ -176,21 +176,3 @@ def test_a_failed_dump_leaves_no_file_and_says_so(pg_url: str, tmp_path: Path) -
     assert info.value.code is ErrorCode.BACKUP_FAILED
     assert_vietnamese(info.value.message)
     assert list((tmp_path / "b").iterdir()) == []
-
-
-def test_listing_and_restore_refuse_the_shared_database_and_make_no_file(
-    pg_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    from vote_counter.cli import main
-
-    for argv in (["backups"], ["restore", str(tmp_path / "x.sqlite3")]):
-        code = main(["--db", pg_url, *argv])
-        out, err = capsys.readouterr()
-        assert code == 1 and out == "", argv
-        assert "Cơ sở dữ liệu chung của hội trường (PostgreSQL)" in err
-        assert_vietnamese(err)
-    ws = Workspace.open(pg_url)
-    try:
-        assert ws.shared and not ws.path.exists()
-    finally:
-        ws.close()

@@ -13,7 +13,7 @@ from vote_counter.services.backups import (
     check_backup,
     list_backups,
 )
-from vote_counter.services.pg_backup import dump
+from vote_counter.services.pg_backup import dump, list_dumps
 from vote_counter.services.restore import People, RestorePlan, discard_plan, plan_restore
 from vote_counter.services.restore import restore as restore_checked
 from vote_counter.services.workspace import Workspace
@@ -27,6 +27,7 @@ __all__ = [
     "check_backup",
     "discard_plan",
     "list_backups",
+    "list_dumps",
     "plan_restore",
     "restore",
 ]

@@ -110,9 +110,10 @@ def cmd_backup(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_backups(ws: Workspace, _args: argparse.Namespace) -> int:
-    from vote_counter.exchange.backups import list_backups
+    from vote_counter.exchange.backups import backups_dir, list_backups, list_dumps
 
-    items = list_backups(ws.require_file())
+    # The hall's database: this station's pg_dumps (the other stations keep their own).
+    items = list_dumps(backups_dir(ws.path)) if ws.shared else list_backups(ws.require_file())
     if not items:
         _out(_("Chưa có bản sao lưu nào."))
     for item in items:
@@ -140,27 +141,26 @@ def _people(args: argparse.Namespace) -> list[tuple[str, str]]:
 def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
     """A dry run lists what would be dropped; `--confirm` with the chair and a member (--as, --with) restores."""
     from vote_counter.exchange.backups import discard_plan, plan_restore, restore
+    from vote_counter.services.pg_backup import SUFFIX as PG_SUFFIX
 
+    if ws.shared:
+        return _restore_hall(ws, args)
+    if Path(args.file).suffix == PG_SUFFIX:
+        raise ServiceError(
+            ErrorCode.BACKUP_INVALID,
+            name=Path(args.file).name,
+            detail=_("đây là bản pg_dump của cơ sở dữ liệu chung của hội trường, không phải của tệp {name}").format(
+                name=ws.path.name
+            ),
+        )
     ws.require_file()
     ws.engine.dispose()  # no connection of ours holds the file while it is replaced
     people = _people(args)
     if not args.confirm:
         plan = plan_restore(ws.path, Path(args.file), people)
         discard_plan(plan)
-        _out(
-            _("Bản sao lưu {name} hợp lệ: {entries} mục nhật ký, đầu chuỗi {head}.").format(
-                name=plan.backup.name, entries=plan.report.entries, head=plan.report.head
-            )
-        )
+        _dry_run_lines(plan.backup.name, plan.report.entries, plan.report.head, bool(plan.live_meetings), plan.dropped)
         if plan.live_meetings:
-            _out(_("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):"))
-            for line in plan.dropped or (_("không có thay đổi nào sau bản sao lưu"),):
-                _out(f"  - {line}")
-            _out(
-                _(
-                    "CHƯA khôi phục. Để khôi phục: Trưởng ban và một thành viên khác cùng chạy lại lệnh với --as, --with và --confirm."
-                )
-            )
             return 0
     report = restore(ws.path, Path(args.file), people, confirm=args.confirm)
     _out(
@@ -176,6 +176,56 @@ def cmd_restore(ws: Workspace, args: argparse.Namespace) -> int:
                 replaced_copy=report.replaced_copy
             )
         )
+    return 0
+
+
+def _dry_run_lines(name: str, entries: int, head: str, live: bool, dropped: tuple[str, ...]) -> None:
+    _out(
+        _("Bản sao lưu {name} hợp lệ: {entries} mục nhật ký, đầu chuỗi {head}.").format(
+            name=name, entries=entries, head=head
+        )
+    )
+    if live:
+        _out(_("Khôi phục sẽ BỎ những thay đổi sau (có trong cơ sở dữ liệu hiện tại, không có trong bản sao lưu):"))
+        for line in dropped or (_("không có thay đổi nào sau bản sao lưu"),):
+            _out(f"  - {line}")
+        _out(
+            _(
+                "CHƯA khôi phục. Để khôi phục: Trưởng ban và một thành viên khác cùng chạy lại lệnh với --as, --with và --confirm."
+            )
+        )
+
+
+def _restore_hall(ws: Workspace, args: argparse.Namespace) -> int:
+    """The hall's PostgreSQL from one of its pg_dumps: on the host laptop only, with its data folder (--data)."""
+    from vote_counter.services.pg_restore import check_dump_name, discard_pg_plan, plan_pg_restore, restore_pg
+
+    if not args.data:
+        raise ServiceError(ErrorCode.RESTORE_ON_HOST)
+    check_dump_name(Path(args.file))
+    url, data = ws.url, Path(args.data)
+    ws.close()  # no connection of ours holds the database while it is renamed
+    people = _people(args)
+    if not args.confirm:
+        plan = plan_pg_restore(url, data, Path(args.file), people)
+        discard_pg_plan(plan)
+        _dry_run_lines(plan.backup.name, plan.report.entries, plan.report.head, bool(plan.live_meetings), plan.dropped)
+        if plan.live_meetings:
+            return 0
+    report = restore_pg(url, data, Path(args.file), people, confirm=args.confirm)
+    _out(
+        _("Đã khôi phục từ {name} ({entries} mục nhật ký, đầu chuỗi {head}).").format(
+            name=report.restored_from.name, entries=report.entries, head=report.head
+        )
+    )
+    for line in report.dropped:
+        _out(_("  Đã bỏ: {line}").format(line=line))
+    _out(
+        _("Cơ sở dữ liệu trước khi khôi phục được giữ lại trên máy chủ với tên {replaced}.").format(
+            replaced=report.replaced
+        )
+    )
+    _out(_("Các máy kiểm phiếu đang kết nối phải mở lại kết nối tới máy chủ hội trường."))
     return 0
 
 
@@ -248,8 +298,13 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser(
         "restore", help=_("khôi phục từ một bản sao lưu: xem trước những gì bị bỏ; --confirm với hai người để làm")
     )
-    s.add_argument("file", help=_("tệp sao lưu (.sqlite3, xem lệnh backups)"))
+    s.add_argument("file", help=_("tệp sao lưu (.sqlite3, hoặc .pgdump cho cơ sở dữ liệu chung; xem lệnh backups)"))
     s.add_argument("--confirm", action="store_true", help=_("đã xem danh sách bị bỏ, đồng ý khôi phục"))
+    s.add_argument(
+        "--data",
+        metavar=_("THƯ_MỤC"),
+        help=_("cơ sở dữ liệu chung: thư mục dữ liệu của máy chủ hội trường (lệnh restore chạy trên máy chủ)"),
+    )
     s.set_defaults(func=cmd_restore, own_sign_in=True)
     s = sub.add_parser("export-entries", help=_("ghi các phiếu đã nhập của một lượt để gộp vào máy khác"))
     s.add_argument("round", type=int, help=_("số lượt bỏ phiếu (xem lệnh list)"))

@@ -91,6 +91,15 @@ def remember(cluster: Cluster) -> None:
     server.write_private(cluster.folder / CREDENTIALS, json.dumps(asdict(cluster.credentials), indent=2) + "\n")
 
 
+def read_credentials(folder: Path) -> Credentials:
+    """The credentials of the host whose data folder is `folder` (restore runs on the host laptop with them):
+    "dir_foreign" when the folder is not one."""
+    path = folder.expanduser().absolute() / CREDENTIALS
+    if not path.is_file():
+        raise ServerError("dir_foreign", path=str(path.parent))
+    return _read_credentials(path)
+
+
 def _read_credentials(path: Path) -> Credentials:
     if not server.private_enough(path):
         raise ServerError("secret_file", path=str(path))

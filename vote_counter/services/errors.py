@@ -67,6 +67,10 @@ class ErrorCode(StrEnum):
     WRITE_CONFLICT = "write_conflict"
     COPY_TARGET_NOT_EMPTY = "copy_target_not_empty"
     BACKUP_SHARED = "backup_shared"
+    RESTORE_ON_HOST = "restore_on_host"  # restoring the hall's PostgreSQL from a pg_dump (services/pg_restore.py)
+    HOST_FOLDER = "host_folder"
+    HALL_REPLACED = "hall_replaced"
+    RESTORE_CHANGED = "restore_changed"
     FOREIGN_SCHEMA = "foreign_schema"  # a trigger, view, table or index the app did not make (schema_guard)
     HALL_BAD_LINE = "hall_bad_line"  # the window's "Máy chủ hội trường" (issue 16)
     STATION_BAD = "station_bad"
@@ -85,8 +89,27 @@ MESSAGES: dict[ErrorCode, str] = {
         "phiếu đã lưu trước đó vẫn còn trên máy chủ. Hãy kiểm tra dây mạng và máy chủ rồi làm lại."
     ),
     ErrorCode.BACKUP_SHARED: N_(
-        "Cơ sở dữ liệu chung của hội trường (PostgreSQL): phần mềm chưa liệt kê hay khôi phục "
-        "được bản sao lưu của nó (các bản pg_dump nằm trong thư mục backups của máy này). Không có gì thay đổi."
+        "Cơ sở dữ liệu chung của hội trường (PostgreSQL): bản sao lưu của nó là các tệp .pgdump trong thư mục "
+        "backups của máy này, không phải tệp .sqlite3; khôi phục chỉ làm được trên máy chủ hội trường, bằng lệnh "
+        "restore với --data. Không có gì thay đổi."
+    ),
+    ErrorCode.RESTORE_ON_HOST: N_(
+        "Khôi phục cơ sở dữ liệu chung của hội trường chỉ làm được trên máy chủ hội trường (máy chạy lệnh host): "
+        "chạy lệnh restore trên máy đó, thêm --data THƯ_MỤC là thư mục dữ liệu của máy chủ. Không có gì thay đổi."
+    ),
+    ErrorCode.HOST_FOLDER: N_(
+        "Thư mục {path} không phải thư mục dữ liệu của máy chủ hội trường đang giữ cơ sở dữ liệu {database} "
+        "({detail}). "
+        "Hãy ghi đúng thư mục --data đã dùng khi chạy lệnh host. Không có gì thay đổi."
+    ),
+    ErrorCode.RESTORE_CHANGED: N_(
+        "Trong lúc khôi phục, một máy kiểm phiếu vừa ghi thêm vào cơ sở dữ liệu chung nên danh sách những gì bị "
+        "bỏ không còn đúng. Chưa khôi phục, không có gì thay đổi: hãy chạy lại lệnh restore để xem danh sách mới."
+    ),
+    ErrorCode.HALL_REPLACED: N_(
+        "Cơ sở dữ liệu chung của hội trường vừa được khôi phục từ bản sao lưu trên máy chủ. Thao tác vừa rồi "
+        "KHÔNG được ghi nhận. Hãy đóng và mở lại kết nối tới máy chủ hội trường (hoặc mở lại phần mềm) "
+        "rồi kiểm tra lại các phiếu trước khi nhập tiếp."
     ),
     ErrorCode.COPY_TARGET_NOT_EMPTY: N_(
         "Cơ sở dữ liệu nhận đã có hội nghị hoặc nhật ký: chỉ chép vào một cơ sở dữ liệu trống. Không có gì được chép."

@@ -4,7 +4,8 @@ as SQLite's backups are (SPEC §8), into the station's own backups/ folder.
 One custom-format dump of the `main` schema (tables, rows, triggers) per backup, written under a temporary name,
 flushed and renamed: a dump that failed half-way never looks like a backup. The password goes to pg_dump through
 its environment, never on its command line (which other users of the machine could read).
-Restoring one into the hall's database is not done by the app yet (README).
+`list_dumps` lists them as `vote-counter backups` shows SQLite's; restoring one into the hall's database is a
+host operation under the two-person rule (services/pg_restore.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -21,12 +23,27 @@ from sqlalchemy.engine import make_url
 from vote_counter import platform_os
 from vote_counter.domain.model import RoundId, Stage
 from vote_counter.hosting import server
-from vote_counter.services.backups import STAMP, reason_slug
+from vote_counter.services.backups import STAMP, BackupInfo, reason_slug
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.storage.pg_engine import normalise
 from vote_counter.storage.pg_schema import SCHEMA
 
 SUFFIX = ".pgdump"
+_NAME = re.compile(r"^(\d{8}-\d{6}-\d{6})_(.+)\.pgdump$")
+
+
+def list_dumps(folder: Path) -> list[BackupInfo]:
+    """The dumps in this station's backups/ folder, oldest first (the same columns as SQLite's backups)."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.iterdir()):
+        match = _NAME.match(path.name)
+        if match is None or not path.is_file():
+            continue
+        created = dt.datetime.strptime(match.group(1), STAMP)
+        out.append(BackupInfo(path, created, match.group(2), path.stat().st_size))
+    return out
 
 
 def dump(url: str, folder: Path, reason: str, *, now: dt.datetime | None = None) -> Path:

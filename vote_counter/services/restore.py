@@ -64,7 +64,7 @@ def _sessions_on(path: Path) -> Iterator[tuple[Access, Session]]:
         engine.dispose()
 
 
-def _credentials(s: Session, meeting_id: int, people: People) -> list[Credential]:
+def credentials(s: Session, meeting_id: int, people: People) -> list[Credential]:
     out = []
     for name, passphrase in people:
         wanted = nfc(name).casefold()
@@ -74,7 +74,7 @@ def _credentials(s: Session, meeting_id: int, people: People) -> list[Credential
     return out
 
 
-def _uids(s: Session) -> dict[str, int]:
+def meeting_uids(s: Session) -> dict[str, int]:
     return {uid: m for m, uid in s.execute(select(MeetingKeyRow.meeting_id, MeetingKeyRow.uid)).all()}
 
 
@@ -118,10 +118,10 @@ def discard_plan(plan: RestorePlan) -> None:
 
 def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> RestorePlan:
     with _sessions_on(staged) as (access, s):
-        backup_uids = _uids(s)
+        backup_uids = meeting_uids(s)
         with access.transaction() as ws:  # open each meeting's key with the passphrases given
             for meeting_id in backup_uids.values():
-                for credential in _credentials(ws, meeting_id, people):
+                for credential in credentials(ws, meeting_id, people):
                     access.check(ws, credential)
         report = audit.verify(s)
         backup_log = [h for (h,) in s.execute(select(AuditRow.hash).order_by(AuditRow.seq)).all()]
@@ -138,7 +138,7 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
     if not db_path.is_file():
         return RestorePlan(backup_file, staged, report, (), (), "")
     with _sessions_on(db_path) as (_access, live):
-        live_uids = _uids(live)
+        live_uids = meeting_uids(live)
         if live_uids and set(live_uids) != set(backup_uids):
             mine = ", ".join(_("số {meeting}").format(meeting=m) for m in sorted(live_uids.values()))
             raise ServiceError(
@@ -146,11 +146,13 @@ def _plan(db_path: Path, backup_file: Path, staged: Path, people: People) -> Res
                 name=backup_file.name,
                 detail=_("hội nghị trong máy: {mine}; mã nhận diện khác nhau").format(mine=mine),
             )
-        dropped = _dropped(live, backup_log)
+        dropped = dropped_since(live, backup_log)
     return RestorePlan(backup_file, staged, report, dropped, tuple(sorted(live_uids.values())), "")
 
 
-def _dropped(live: Session, backup_log: list[str]) -> tuple[str, ...]:
+def dropped_since(live: Session, backup_log: list[str]) -> tuple[str, ...]:
+    """What the live log holds after the point where it and the backup's log (`backup_log`, its hashes in order)
+    part, in words per round: a session on either engine."""
     rows = live.execute(select(AuditRow.hash, AuditRow.action, AuditRow.details).order_by(AuditRow.seq)).all()
     common = 0
     while common < min(len(rows), len(backup_log)) and rows[common][0] == backup_log[common]:
@@ -224,12 +226,21 @@ def restore(
 def _authorise(db_path: Path, plan: RestorePlan, people: People, confirm: bool) -> str:
     if not plan.live_meetings:
         return " + ".join(nfc(n) for n, _ in people) or "Ban kiểm phiếu"
+    with _sessions_on(db_path) as (access, _s):
+        return authorise(access, plan.live_meetings, people, confirm)
+
+
+def authorise(access: Access, live_meetings: Sequence[int], people: People, confirm: bool) -> str:
+    """Who restores, as the log names them: `confirm` and, for each live meeting with accounts, the chair and
+    another member among `people`, checked on the live database's board (the hall's PostgreSQL: pg_restore.py)."""
+    if not live_meetings:
+        return " + ".join(nfc(n) for n, _ in people) or "Ban kiểm phiếu"
     if not confirm:
         raise ServiceError(ErrorCode.RESTORE_CONFIRM)
     actors = []
-    with _sessions_on(db_path) as (access, _s), access.transaction() as s:
-        for meeting_id in plan.live_meetings:
-            creds = _credentials(s, meeting_id, people)
+    with access.transaction() as s:
+        for meeting_id in live_meetings:
+            creds = credentials(s, meeting_id, people)
             approval = Approval(creds[0], creds[1]) if len(creds) >= 2 else None
             holders = access.account_holders(s, meeting_id)
             if holders and approval is None:

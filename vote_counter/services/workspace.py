@@ -18,6 +18,7 @@ from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.documents import DocumentService
 from vote_counter.services.errors import ErrorCode, ServiceError, schema_objects, storage_detail, storage_error
+from vote_counter.services.hall_watch import watch_database
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
 from vote_counter.services.pg_backup import automatic_dump
@@ -72,7 +73,7 @@ class Workspace:
         return self.engine.url.render_as_string(hide_password=False)
 
     def require_file(self) -> Path:
-        """The database file, for what only a file has (backups, restore); BACKUP_SHARED on the hall's database."""
+        """The database file, for what only a file has (SQLite's backups); BACKUP_SHARED on the hall's database."""
         if self.shared:
             raise ServiceError(ErrorCode.BACKUP_SHARED)
         return self.path
@@ -106,6 +107,7 @@ class Workspace:
             try:
                 engine = pg_engine.make_pg_engine(url)
                 pg_schema.ensure(engine)
+                watch_database(engine)  # a restore on the host replaces it: refuse to go on (HALL_REPLACED)
             except (OperationalError, ProgrammingError, InterfaceError) as exc:
                 raise storage_error(exc) from exc
             except NewerDatabaseError as exc:  # the hall's host runs a newer version: this station changes nothing

@@ -1,0 +1,377 @@
+"""Restoring the hall's PostgreSQL from one of its pg_dumps (issue 16), under the two-person rule of a file's
+restore (services/restore.py).
+
+It is the host's work: a restore removes audit entries, which the application's role can never do (REVOKE and
+the append-only triggers), so it runs on the host laptop with the administrator's credentials kept in the host's
+data folder (DIR/kiemphieu-host.json; pg_hba lets the administrator in from the host's own address only).
+
+- `plan_pg_restore` restores the dump into a scratch database (`kiemphieu_restore_<token>`) with the bundled
+  pg_restore (the password through its environment, never its command line), brings it to the newest revision
+  with the application role's grants (pg_schema.ensure: an older dump is migrated), refuses another meeting's
+  dump (meeting_keys.uid), checks it as verify-audit checks the live database (the chain and every sealed row,
+  with the keys the passphrases given open), and lists what the live database holds after the point where the
+  two logs part (restore.dropped_since). Nothing else changes; the scratch database is dropped by
+  `discard_pg_plan`, and on every failure.
+- `restore_pg` authorises the chair and another member of each live meeting against the live database's board,
+  then swaps: new connections to the live database are refused (ALLOW_CONNECTIONS false), every connection to it
+  and to the scratch database is ended, and the two renames (live → kiemphieu_replaced_<stamp>, scratch → live)
+  commit in one transaction: under the live name a station finds the old database or the restored one, never
+  none and never a half. The "backup_restored" entry is then appended on the restored database, as the
+  administrator. The replaced database is kept (as a file's restore keeps the replaced file) and named.
+A station that was connected learns it at its next connection and refuses to write (services/hall_watch.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from vote_counter.hosting import cluster, server
+from vote_counter.hosting.messages import message
+from vote_counter.i18n import _
+from vote_counter.services.accounts import Access
+from vote_counter.services.backups import SUFFIX as SQLITE_SUFFIX
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_error, tamper_place
+from vote_counter.services.pg_backup import SUFFIX
+from vote_counter.services.restore import People, authorise, credentials, dropped_since, meeting_uids
+from vote_counter.storage import audit, pg_engine, pg_schema
+from vote_counter.storage.audit import ChainReport
+from vote_counter.storage.engine import WRITE, make_sessions
+from vote_counter.storage.migrations import NewerDatabaseError
+from vote_counter.storage.schema import AuditRow
+
+SCRATCH_PREFIX = "kiemphieu_restore_"
+REPLACED_PREFIX = "kiemphieu_replaced_"
+SWAP_WAIT = 15.0  # seconds to wait for the ended connections to go before the renames give up
+
+
+@dataclass(frozen=True)
+class HostAccess:
+    """The administrator's way into the hall's cluster, from the host laptop."""
+
+    credentials: cluster.Credentials
+    address: str
+    port: int
+    live: str  # the hall's database, as the stations' URL names it
+
+    def url(self, database: str) -> str:
+        return self.credentials.url(self.address, self.port, admin=True, database=database)
+
+    @contextlib.contextmanager
+    def connect(self, database: str = "postgres", *, autocommit: bool = True) -> Iterator[Connection]:
+        engine = create_engine(
+            pg_engine.normalise(self.url(database)),
+            poolclass=NullPool,
+            connect_args={"connect_timeout": pg_engine.CONNECT_TIMEOUT},
+        )
+        try:
+            with engine.connect() as conn:
+                yield conn.execution_options(isolation_level="AUTOCOMMIT") if autocommit else conn
+        finally:
+            engine.dispose()
+
+
+@dataclass(frozen=True)
+class PgRestorePlan:
+    backup: Path
+    scratch: str  # the database that holds the checked dump, until the swap or discard_pg_plan
+    report: ChainReport
+    dropped: tuple[str, ...]  # what would be lost, in words, per round
+    live_meetings: tuple[int, ...]
+    live_head: str  # the live log's head the list was made from (the swap stops if it moved)
+    host: HostAccess
+
+
+@dataclass(frozen=True)
+class PgRestoreReport:
+    restored_from: Path
+    replaced: str  # the replaced database, kept under this name
+    head: str  # the dump's audit head: the live head before the restore's own entry
+    entries: int
+    dropped: tuple[str, ...] = ()
+
+
+def host_access(url: str, data_dir: Path) -> HostAccess:
+    """The administrator of the cluster in `data_dir`, checked to be the host of `url` (its role's password)."""
+    parts = make_url(pg_engine.normalise(url))
+    database = str(parts.database or "")
+    try:
+        creds = cluster.read_credentials(Path(data_dir))
+    except server.ServerError as exc:
+        detail = (
+            _("không có tệp {name} đọc được").format(name=cluster.CREDENTIALS)
+            if exc.code == "dir_foreign"
+            else message(exc)
+        )
+        raise ServiceError(ErrorCode.HOST_FOLDER, path=str(data_dir), database=database, detail=detail) from exc
+    ours = {(creds.app_user, creds.app_password), (creds.admin_user, creds.admin_password)}
+    if (parts.username, parts.password) not in ours:
+        raise ServiceError(
+            ErrorCode.HOST_FOLDER,
+            path=str(data_dir),
+            database=database,
+            detail=_("tài khoản trong địa chỉ --db không phải của máy chủ này"),
+        )
+    return HostAccess(creds, str(parts.host or "127.0.0.1"), int(parts.port or cluster.DEFAULT_PORT), database)
+
+
+def _invalid(backup: Path, detail: str) -> ServiceError:
+    return ServiceError(ErrorCode.BACKUP_INVALID, name=backup.name, detail=detail)
+
+
+def check_dump_name(backup: Path) -> None:
+    """A .pgdump file, or a clear refusal (a SQLite backup is a file's, not the hall's)."""
+    if backup.suffix == SQLITE_SUFFIX:
+        raise _invalid(
+            backup,
+            _("đây là bản sao lưu .sqlite3 của cơ sở dữ liệu trên một máy; cơ sở dữ liệu chung cần tệp .pgdump"),
+        )
+    if backup.suffix != SUFFIX:
+        raise _invalid(backup, _("không phải tệp .pgdump của cơ sở dữ liệu chung"))
+    if not backup.is_file():
+        raise _invalid(backup, _("không tìm thấy tệp"))
+
+
+def plan_pg_restore(url: str, data_dir: Path, backup: Path, people: People = ()) -> PgRestorePlan:
+    """Check the dump in a scratch database and list what restoring it would drop. Changes nothing live (the
+    scratch database waits for `restore_pg` or `discard_pg_plan`)."""
+    backup = Path(backup)
+    check_dump_name(backup)
+    host = host_access(url, data_dir)
+    scratch = SCRATCH_PREFIX + secrets.token_hex(4)
+    try:
+        with host.connect() as admin:
+            admin.exec_driver_sql(
+                f"CREATE DATABASE {_q(scratch)} OWNER {_q(host.credentials.admin_user)} "
+                "TEMPLATE template0 ENCODING 'UTF8'"
+            )
+    except SQLAlchemyError as exc:
+        raise storage_error(exc) from exc
+    try:
+        return _plan(host, scratch, backup, people)
+    except BaseException:
+        _drop(host, scratch)
+        raise
+
+
+def discard_pg_plan(plan: PgRestorePlan) -> None:
+    _drop(plan.host, plan.scratch)
+
+
+def _drop(host: HostAccess, database: str) -> None:
+    with contextlib.suppress(SQLAlchemyError), host.connect() as admin:
+        admin.exec_driver_sql(f"DROP DATABASE IF EXISTS {_q(database)} WITH (FORCE)")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _pg_restore(host: HostAccess, scratch: str, backup: Path) -> None:
+    env = {**os.environ, "PGPASSWORD": host.credentials.admin_password, "PGCONNECT_TIMEOUT": "5"}
+    args = [
+        str(server.tool("pg_restore")),
+        "--no-owner",
+        "--no-privileges",
+        "--exit-on-error",
+        "--single-transaction",
+        "--host",
+        host.address,
+        "--port",
+        str(host.port),
+        "--username",
+        host.credentials.admin_user,
+        "--dbname",
+        scratch,
+        str(backup),
+    ]
+    try:
+        done = server.run_tool(args, None, timeout=600, env=env)
+    except (OSError, server.ServerError) as exc:
+        raise _invalid(backup, str(exc)) from exc
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise _invalid(backup, _("pg_restore không đọc được: {error}").format(error=said[-1] if said else "?"))
+
+
+def _plan(host: HostAccess, scratch: str, backup: Path, people: People) -> PgRestorePlan:
+    _pg_restore(host, scratch, backup)
+    engine = pg_engine.make_pg_engine(host.url(scratch), pool_size=1)
+    try:
+        try:
+            pg_schema.ensure(engine, app_role=host.credentials.app_user)
+        except NewerDatabaseError as exc:
+            raise _invalid(backup, _("bản sao lưu của phiên bản Kiểm Phiếu mới hơn")) from exc
+        except SQLAlchemyError as exc:
+            raise _invalid(backup, _("không phải cơ sở dữ liệu của Kiểm Phiếu")) from exc
+        sessions = make_sessions(engine)
+        with sessions() as s:
+            backup_uids = meeting_uids(s)
+        live_engine = pg_engine.make_pg_engine(host.url(host.live), pool_size=1)
+        try:
+            with make_sessions(live_engine)() as live:
+                live_uids = meeting_uids(live)
+                if live_uids and set(live_uids) != set(backup_uids):
+                    mine = ", ".join(_("số {meeting}").format(meeting=m) for m in sorted(live_uids.values()))
+                    raise ServiceError(
+                        ErrorCode.RESTORE_OTHER_MEETING,
+                        name=backup.name,
+                        detail=_("hội nghị trong máy chủ: {mine}; mã nhận diện khác nhau").format(mine=mine),
+                    )
+                report, backup_log = _verify(Access(sessions), sessions, backup, backup_uids, people)
+                dropped = dropped_since(live, backup_log)
+                live_head = audit.head(live)
+        except (OperationalError, SQLAlchemyError) as exc:
+            raise storage_error(exc) from exc
+        finally:
+            live_engine.dispose()
+    finally:
+        engine.dispose()
+    return PgRestorePlan(backup, scratch, report, dropped, tuple(sorted(live_uids.values())), live_head, host)
+
+
+def _verify(
+    access: Access, sessions: sessionmaker[Session], backup: Path, uids: dict[str, int], people: People
+) -> tuple[ChainReport, list[str]]:
+    with access.transaction() as ws:  # open each meeting's key with the passphrases given
+        for meeting_id in uids.values():
+            for credential in credentials(ws, meeting_id, people):
+                access.check(ws, credential)
+    with sessions() as s:
+        report = audit.verify(s)
+        backup_log = [h for (h,) in s.execute(select(AuditRow.hash).order_by(AuditRow.seq)).all()]
+    if not report.ok:
+        raise _invalid(
+            backup,
+            _("dữ liệu khác với lúc niêm phong: {where}").format(
+                where=tamper_place(report.first_bad_seq, report.bad_ballots, report.bad_rows, report.foreign)
+            ),
+        )
+    if report.locked:
+        raise ServiceError(ErrorCode.KEYS_LOCKED, meeting=", ".join(str(m) for m in report.locked))
+    return report, backup_log
+
+
+def restore_pg(
+    url: str,
+    data_dir: Path,
+    backup: Path,
+    people: People = (),
+    *,
+    confirm: bool = False,
+    now: dt.datetime | None = None,
+) -> PgRestoreReport:
+    """Restore after `plan_pg_restore`'s checks: a live database with meetings needs `confirm` and, for each
+    meeting with accounts, the chair and another member among `people` (checked on the live database)."""
+    plan = plan_pg_restore(url, data_dir, backup, people)
+    swapped = False
+    try:
+        live_engine = pg_engine.make_pg_engine(plan.host.url(plan.host.live), pool_size=1)
+        try:
+            actor = authorise(Access(make_sessions(live_engine)), plan.live_meetings, people, confirm)
+        finally:
+            live_engine.dispose()
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d_%H%M%S")
+        replaced = f"{REPLACED_PREFIX}{stamp}_{secrets.token_hex(2)}"  # two restores in one second: two names
+        # The entry goes in before the swap: under the live name there is never a restored log without it.
+        head = _log_restore(plan, actor, replaced)
+        swap(plan.host, plan.scratch, replaced, plan.live_head)
+        swapped = True
+    finally:
+        if not swapped:
+            discard_pg_plan(plan)
+    return PgRestoreReport(plan.backup, replaced, head, plan.report.entries, plan.dropped)
+
+
+def swap(host: HostAccess, scratch: str, replaced: str, live_head: str) -> None:
+    """Put `scratch` under the live name and keep the live database as `replaced`.
+
+    The application's role loses CONNECT on the live database and its connections are ended; the live log is
+    read once more (as the administrator, who may still connect): an entry written since the dry run was not in
+    its list, so the restore stops (RESTORE_CHANGED). Then both renames commit in one transaction. The kept
+    database stays closed to the application's role; the restored one has PostgreSQL's default CONNECT for all.
+    """
+    live = host.live
+    try:
+        with host.connect() as admin:
+            admin.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {_q(live)} FROM PUBLIC")
+            admin.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {_q(live)} FROM {_q(host.credentials.app_user)}")
+            renamed = False
+            try:
+                _end_connections(admin, live, scratch)
+                if _live_head(host) != live_head:
+                    raise ServiceError(ErrorCode.RESTORE_CHANGED)
+                deadline = time.monotonic() + SWAP_WAIT
+                while not renamed:
+                    _end_connections(admin, live, scratch)
+                    try:
+                        admin.exec_driver_sql("BEGIN")
+                        admin.exec_driver_sql(f"ALTER DATABASE {_q(live)} RENAME TO {_q(replaced)}")
+                        admin.exec_driver_sql(f"ALTER DATABASE {_q(scratch)} RENAME TO {_q(live)}")
+                        admin.exec_driver_sql("COMMIT")
+                        renamed = True
+                    except OperationalError:  # a connection still ending: nothing renamed, try again
+                        admin.exec_driver_sql("ROLLBACK")
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.1)
+            finally:
+                if not renamed:
+                    admin.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_q(live)} TO PUBLIC")
+    except SQLAlchemyError as exc:
+        raise storage_error(exc) from exc
+
+
+def _end_connections(admin: Connection, live: str, scratch: str) -> None:
+    admin.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname IN (:live, :scratch) AND pid <> pg_backend_pid()"
+        ),
+        {"live": live, "scratch": scratch},
+    )
+
+
+def _live_head(host: HostAccess) -> str:
+    with host.connect(host.live) as conn:
+        found = conn.execute(
+            text(f"SELECT hash FROM {pg_schema.SCHEMA}.audit_log ORDER BY seq DESC LIMIT 1")
+        ).scalar_one_or_none()
+    return str(found) if found is not None else audit.GENESIS
+
+
+def _log_restore(plan: PgRestorePlan, actor: str, replaced: str) -> str:
+    """The "backup_restored" entry, appended on the checked database before it goes live."""
+    engine = pg_engine.make_pg_engine(plan.host.url(plan.scratch), pool_size=1)
+    try:
+        with make_sessions(engine).begin() as s:
+            s.connection(execution_options=WRITE)
+            head = audit.head(s)
+            audit.append(
+                s,
+                actor,
+                "backup_restored",
+                {
+                    "backup": plan.backup.name,
+                    "backup_head": plan.report.head,
+                    "replaced_database": replaced,
+                    "dropped": list(plan.dropped),
+                },
+            )
+    except SQLAlchemyError as exc:
+        raise storage_error(exc) from exc
+    finally:
+        engine.dispose()
+    return head
