@@ -191,7 +191,7 @@ def test_a_cancelled_restore_changes_nothing(
 
 def refused_restore(qtbot: QtBot, window: MainWindow, file: Path) -> str:
     panel = window.tools_page.backup
-    panel.choose_file = lambda _parent, _start: file
+    panel.choose_file = lambda _parent, _start, _shared=False: file
     errors = Answer(press_enter)
     click(qtbot, panel.restore_other_button)
     qtbot.waitUntil(lambda: len(errors.texts) == 1, timeout=600_000)

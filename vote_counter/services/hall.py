@@ -69,6 +69,10 @@ def reachable(workspace: Workspace) -> bool:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return False
+    except ServiceError as exc:  # HALL_REPLACED: restored on the host; unusable until reopened (hall_watch.py)
+        if exc.code is ErrorCode.HALL_REPLACED:
+            return False
+        raise
     return True
 
 

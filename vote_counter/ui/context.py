@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from vote_counter.domain.model import Meeting, MeetingId, Nominee, Round, RoundId, Stage
+from vote_counter.services import hall
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui.jobs import JobRunner
 
@@ -71,7 +72,8 @@ class AppContext(QObject):
         """Open the database file again after it was replaced (a restore): fresh connections and no kept
         state of the old file (the running totals' contexts, who signed in); the old workspace is closed."""
         old = self.workspace
-        self.workspace = Workspace.open(old.path, create=False)
+        # The hall's database is opened again by its URL (its path is only a name), as the same station.
+        self.workspace = Workspace.open(old.url if old.shared else old.path, create=False, station=hall.station())
         old.close()
         self.workspaceReplaced.emit()
         return self.workspace

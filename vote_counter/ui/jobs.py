@@ -70,7 +70,7 @@ class JobThread(QThread):
     def __init__(
         self,
         work: Work,
-        db_path: Path | None,
+        db_path: Path | str | None,  # the file, or the hall database's URL
         signed_in: dict[int, Auth],
         writes_held: bool,
         shared: Workspace | None,
@@ -206,7 +206,7 @@ class JobRunner(QObject):
         in_memory = str(ws.path) == ":memory:"
         thread = JobThread(
             work,
-            None if not own_workspace or in_memory else ws.path,
+            None if not own_workspace or in_memory else (ws.url if ws.shared else ws.path),  # the hall: its URL
             dict(ws.access.signed_in),
             ws.access.writes_held,
             ws if own_workspace and in_memory else None,

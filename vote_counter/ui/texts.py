@@ -828,6 +828,25 @@ RESTORE_CANCELLED = "Chưa khôi phục: không có gì thay đổi."
 ACTION_RESTORE = "khôi phục cơ sở dữ liệu từ bản sao lưu {name}"
 RESTORE_DONE_TITLE = "Đã khôi phục"
 RESTORE_DONE = "Đã khôi phục từ {name} ({entries} mục nhật ký).\nCơ sở dữ liệu trước khi khôi phục được giữ tại: {kept}"
+BACKUP_FILTER_HALL = "Bản sao lưu cơ sở dữ liệu chung (*.pgdump)"
+RESTORE_HOST_ONLY = (
+    "Cơ sở dữ liệu chung của hội trường chỉ khôi phục được trên máy chủ hội trường: trên máy đang chạy máy chủ "
+    "(Công cụ → Máy chủ hội trường), mở thẻ này để khôi phục."
+)
+WHY_HOST_ONLY = "Chỉ khôi phục được trên máy chủ hội trường."
+RESTORE_HINT_HALL = (
+    "Khôi phục cơ sở dữ liệu chung (trên máy chủ hội trường): phần mềm kiểm tra bản pg_dump trước, rồi liệt kê "
+    "những gì sẽ bị bỏ; chỉ khi Trưởng ban và một thành viên cùng nhập mật khẩu mới khôi phục. Cơ sở dữ liệu đang "
+    "dùng được giữ lại trên máy chủ dưới một tên khác."
+)
+RESTORE_PLAN_AFTER_HALL = (
+    "Cơ sở dữ liệu chung hiện tại được giữ lại trên máy chủ dưới một tên khác. Khôi phục cần Trưởng ban và một "
+    "thành viên; các máy kiểm phiếu đang kết nối phải kết nối lại sau đó."
+)
+RESTORE_DONE_HALL = (
+    "Đã khôi phục từ {name} ({entries} mục nhật ký).\nCơ sở dữ liệu trước khi khôi phục được giữ lại trên máy chủ "
+    "với tên {kept}.\nCác máy kiểm phiếu khác phải kết nối lại tới máy chủ hội trường."
+)
 
 MERGE_TITLE = "Gộp máy thứ hai"
 MERGE_IMPORT_GROUP = "Nhận phiếu của máy kiểm phiếu khác vào lượt đang chọn"

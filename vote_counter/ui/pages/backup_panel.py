@@ -9,7 +9,7 @@ the replaced file is kept in backups/ and the restore is logged. The window then
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -35,12 +35,15 @@ from vote_counter.exchange.backups import (
     BackupInfo,
     RestoreReport,
     backup,
+    backups_dir,
     discard_plan,
     list_backups,
+    list_dumps,
     plan_restore,
     restore,
 )
 from vote_counter.services.accounts import Approval, Auth, Credential
+from vote_counter.services.pg_restore import PgRestoreReport, discard_pg_plan, plan_pg_restore, restore_pg
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
@@ -52,9 +55,10 @@ People = list[tuple[str, str]]
 REPLACED_SLUG = "truoc-khi-khoi-phuc"  # services.backups.replace_database names the copy it keeps so
 
 
-def choose_backup_file(parent: QWidget, start: Path) -> Path | None:
-    """A backup file picked by hand (tests replace this)."""
-    path, _ = QFileDialog.getOpenFileName(parent, texts.RESTORE_PICK_TITLE, str(start), texts.BACKUP_FILTER)
+def choose_backup_file(parent: QWidget, start: Path, shared: bool = False) -> Path | None:
+    """A backup file picked by hand (tests replace this): a .pgdump for the hall's database."""
+    wanted = texts.BACKUP_FILTER_HALL if shared else texts.BACKUP_FILTER
+    path, _ = QFileDialog.getOpenFileName(parent, texts.RESTORE_PICK_TITLE, str(start), wanted)
     return Path(path) if path else None
 
 
@@ -85,7 +89,14 @@ def people_of(ws: Workspace, meeting_id: MeetingId | None, auth: Auth | None) ->
 class RestorePlanDialog(QDialog):
     """What the restore would drop, before anyone is asked for a passphrase. "Hủy" is the default button."""
 
-    def __init__(self, backup: Path, entries: int, dropped: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        backup: Path,
+        entries: int,
+        dropped: Sequence[str],
+        parent: QWidget | None = None,
+        after: str = texts.RESTORE_PLAN_AFTER,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(texts.RESTORE_PLAN_TITLE)
         intro = QLabel(texts.RESTORE_PLAN_INTRO.format(name=backup.name, entries=entries))
@@ -96,8 +107,8 @@ class RestorePlanDialog(QDialog):
         self.lines.setResizeMode(QListView.ResizeMode.Adjust)
         self.lines.setSpacing(2)
         self.lines.addItems([f"• {line}" for line in dropped] or [texts.RESTORE_NOTHING_DROPPED])
-        after = QLabel(texts.RESTORE_PLAN_AFTER)
-        after.setWordWrap(True)
+        self.after = QLabel(after)
+        self.after.setWordWrap(True)
         self.restore_button = QPushButton(texts.RESTORE_GO)
         self.restore_button.setAutoDefault(False)
         self.cancel_button = QPushButton(texts.CANCEL)
@@ -111,7 +122,7 @@ class RestorePlanDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.lines, 1)
-        layout.addWidget(after)
+        layout.addWidget(self.after)
         layout.addLayout(buttons)
         self.resize(640, 360)
         self.cancel_button.setFocus()
@@ -121,6 +132,9 @@ class BackupPanel(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.choose_file = choose_backup_file  # hook the tests replace
+        # The hall's database is restored on the host only: the data folder of the server this window hosts for
+        # the URL given (the hall panel answers, ToolsPage wires it), None when it hosts none.
+        self.hosted: Callable[[str], Path | None] = lambda _url: None
         self.status = StatusLine()
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(texts.BACKUP_REASON_HINT)
@@ -153,22 +167,37 @@ class BackupPanel(Page):
         actions.addWidget(self.restore_button)
         actions.addWidget(self.restore_other_button)
         actions.addStretch(1)
-        hint = QLabel(texts.RESTORE_HINT)
-        hint.setWordWrap(True)
+        self.hint = QLabel(texts.RESTORE_HINT)
+        self.hint.setWordWrap(True)
+        self.host_only = QLabel(texts.RESTORE_HOST_ONLY)
+        self.host_only.setWordWrap(True)
+        self.host_only.setVisible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(texts.BACKUP_HEADING))
         layout.addLayout(top)
         layout.addWidget(self.folder)
         layout.addWidget(self.table, 1)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.host_only)
         layout.addLayout(actions)
         layout.addWidget(self.status)
         self.items: list[BackupInfo] = []
 
     # ------------------------------------------------------------ the list
+    def host_folder(self) -> Path | None:
+        """Where the restore may run: the host's data folder when the window uses the hall's database it hosts."""
+        ws = self.ctx.workspace
+        return self.hosted(ws.url) if ws.shared else None
+
     def refresh(self) -> None:
-        path = self.ctx.workspace.path
-        self.items = list(reversed(list_backups(path))) if str(path) != ":memory:" else []
+        ws = self.ctx.workspace
+        path = ws.path
+        if ws.shared:  # this station's pg_dumps of the hall's database
+            self.items = list(reversed(list_dumps(backups_dir(path))))
+        else:
+            self.items = list(reversed(list_backups(path))) if str(path) != ":memory:" else []
+        self.host_only.setVisible(ws.shared and self.host_folder() is None)
+        self.hint.setText(texts.RESTORE_HINT_HALL if ws.shared else texts.RESTORE_HINT)
         self.folder.setText(texts.BACKUP_FOLDER.format(folder=Path(path).parent / "backups"))
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
@@ -188,7 +217,10 @@ class BackupPanel(Page):
         return self.items[rows[0].row()].path if rows else None
 
     def _picked(self) -> None:
-        allow(self.restore_button, self.selected_backup() is not None, texts.WHY_PICK_BACKUP)
+        here = not self.ctx.workspace.shared or self.host_folder() is not None
+        why = texts.WHY_PICK_BACKUP if here else texts.WHY_HOST_ONLY
+        allow(self.restore_button, here and self.selected_backup() is not None, why)
+        allow(self.restore_other_button, here, texts.WHY_HOST_ONLY)
 
     # ------------------------------------------------------------ backup now
     def backup_now(self) -> None:
@@ -214,7 +246,8 @@ class BackupPanel(Page):
             self.start_restore(path)
 
     def restore_other(self) -> None:
-        path = self.choose_file(self, Path(self.ctx.workspace.path).parent / "backups")
+        ws = self.ctx.workspace
+        path = self.choose_file(self, backups_dir(ws.path), ws.shared)
         if path is not None:
             self.start_restore(path)
 
@@ -223,8 +256,16 @@ class BackupPanel(Page):
         ws, mid = self.ctx.workspace, self.ctx.meeting_id
         people = people_of(ws, mid, ws.access.signed_in.get(mid) if mid is not None else None)
         db_path = Path(ws.path)
+        url, folder = (ws.url, self.host_folder()) if ws.shared else ("", None)
+        if ws.shared and folder is None:
+            self.status.show_error(texts.RESTORE_HOST_ONLY)
+            return
 
         def work(_job: JobContext) -> tuple[int, tuple[str, ...], bool]:
+            if folder is not None:  # the hall's database: checked in a scratch database on this host
+                hall_plan = plan_pg_restore(url, folder, backup, people)
+                discard_pg_plan(hall_plan)
+                return hall_plan.report.entries, hall_plan.dropped, bool(hall_plan.live_meetings)
             plan = plan_restore(db_path, backup, people)
             discard_plan(plan)
             return plan.report.entries, plan.dropped, bool(plan.live_meetings)
@@ -239,7 +280,9 @@ class BackupPanel(Page):
         )
 
     def _planned(self, backup: Path, entries: int, dropped: tuple[str, ...], live: bool) -> None:
-        dialog = RestorePlanDialog(backup, entries, dropped, self)
+        shared = self.ctx.workspace.shared
+        after = texts.RESTORE_PLAN_AFTER_HALL if shared else texts.RESTORE_PLAN_AFTER
+        dialog = RestorePlanDialog(backup, entries, dropped, self, after)
         if not sign_in.run_dialog(dialog):
             self.status.show_info(texts.RESTORE_CANCELLED)
             return
@@ -252,11 +295,14 @@ class BackupPanel(Page):
                 return
         people = people_of(ws, mid, approval)
         db_path = Path(ws.path)
-        # No connection of the window holds the file while it is replaced (as `vote-counter restore` does).
+        url, folder = (ws.url, self.host_folder()) if ws.shared else ("", None)
+        # No connection of the window holds the file (or the hall's database) while it is replaced.
         ws.counting.close()
         ws.engine.dispose()
 
-        def work(_job: JobContext) -> RestoreReport:
+        def work(_job: JobContext) -> RestoreReport | PgRestoreReport:
+            if folder is not None:
+                return restore_pg(url, folder, backup, people, confirm=True)
             return restore(db_path, backup, people, confirm=True)
 
         self.ctx.jobs.run(
@@ -267,13 +313,18 @@ class BackupPanel(Page):
             own_workspace=False,
         )
 
-    def _restored(self, report: RestoreReport, approval: Approval | None) -> None:
+    def _restored(self, report: RestoreReport | PgRestoreReport, approval: Approval | None) -> None:
         mid = self.ctx.meeting_id
         ws = self.ctx.reopen()
         if approval is not None and mid is not None:
             ws.access.remember(mid, approval)  # the two who restored stay signed in, checked again at each action
-        kept = str(report.replaced_copy) if report.replaced_copy is not None else "—"
-        message = texts.RESTORE_DONE.format(name=report.restored_from.name, entries=report.entries, kept=kept)
+        if isinstance(report, PgRestoreReport):
+            message = texts.RESTORE_DONE_HALL.format(
+                name=report.restored_from.name, entries=report.entries, kept=report.replaced
+            )
+        else:
+            kept = str(report.replaced_copy) if report.replaced_copy is not None else "—"
+            message = texts.RESTORE_DONE.format(name=report.restored_from.name, entries=report.entries, kept=kept)
         self.refresh()
         self.status.show_ok(message)
         dialogs.show_info(self, texts.RESTORE_DONE_TITLE, message)

@@ -279,6 +279,14 @@ class HallPanel(Page):
         self._forget_process()
         self.host_status.show_info(texts.HALL_STOPPED)
 
+    def hosted_folder(self, url: str) -> Path | None:
+        """The data folder of the server this window runs, when `url` is its database (a restore of the hall's
+        database runs on the host, with the administrator's credentials kept there); None otherwise."""
+        if self.process is None or self.url is None or hall.shown(self.url) != hall.shown(url):
+            return None
+        folder = self.settings.value(KEY_DATA)  # written when this server was started
+        return Path(str(folder)) if folder else None
+
     def copy_line(self) -> None:
         if self.url is not None:
             QGuiApplication.clipboard().setText(hall.LINE_PREFIX + self.url)

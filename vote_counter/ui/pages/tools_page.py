@@ -27,6 +27,7 @@ class ToolsPage(Page):
         self.test = GoLivePanel(ctx)
         self.verify = VerifyPanel(ctx)
         self.hall = HallPanel(ctx, settings)
+        self.backup.hosted = self.hall.hosted_folder  # restoring the hall's database: on its host only
         self.tabs = QTabWidget()
         for panel, title in (
             (self.sample, texts.TOOLS_SAMPLE),

@@ -1,0 +1,177 @@
+"""Công cụ → Sao lưu on the hall's database (issue 16), driven as the board does: the list shows this station's
+pg_dumps; a window that does not host the server says restore is done on the host and offers no button; on the
+host the same dry run → chair and member → restore as for a file, the replaced database kept and named, the window
+working on the restored database afterwards."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import FakeClock, type_text
+from tests.gui.job_wait import Answer, press_enter, wait_job
+from tests.gui.keys import click, clipped, tab_to_button_and_press
+from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME, Built, build_round, valid_marks
+from tests.pg.conftest import Host
+from vote_counter.domain.model import RoundKind
+from vote_counter.hosting import cluster
+from vote_counter.services import hall
+from vote_counter.services.workspace import Workspace
+from vote_counter.ui import close_check, dialogs, sign_in, texts
+from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui.main_window import MainWindow
+from vote_counter.ui.pages.backup_panel import RestorePlanDialog
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _count(host: Host, database: str, query: str) -> object:
+    creds = host.creds
+    with psycopg.connect(
+        host=host.listen.address,
+        port=host.port,
+        user=creds.admin_user,
+        password=creds.admin_password,
+        dbname=database,
+        autocommit=True,
+    ) as conn:
+        row = conn.execute(query).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _databases(host: Host) -> set[str]:
+    with host.admin() as conn:
+        return {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database").fetchall()}
+
+
+def _record(ws: Workspace, built: Built, ballots: range) -> None:
+    rng = random.Random(5)
+    for i in ballots:
+        ws.counting.record(built.round_id, built.printed[i].payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids))
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_host: Host, pg_url: str
+) -> Iterator[tuple[MainWindow, Built]]:
+    cluster.remember(pg_host.hall)  # as `host` does at its first run: the administrator's credentials in DIR
+    before = _databases(pg_host)
+    apply_app_font(qapp)
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
+    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
+    monkeypatch.setattr(sign_in, "ask_approval", lambda _p, ws, mid, *_a, **_k: ws.access.signed_in.get(mid))
+    hall.set_station("Máy chủ")
+    ws = Workspace.open(pg_url, station="Máy chủ")
+    built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=12)  # the chair and a member signed in
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ws, settings, clock=FakeClock())
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    win.select_round(built.round_id)
+    try:
+        yield win, built
+    finally:
+        win.ctx.workspace.close()
+        ws.close()
+        hall.set_station("")
+        with pg_host.admin() as conn:
+            conn.autocommit = True
+            for name in _databases(pg_host) - before:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _shot(window: MainWindow, name: str) -> None:
+    QApplication.processEvents()
+    if os.environ.get("KP_SCREENSHOTS"):
+        window.grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / name))
+
+
+def test_the_hall_database_is_backed_up_listed_and_restored_from_the_host_window(
+    window: tuple[MainWindow, Built], qtbot: QtBot, pg_host: Host, pg_url: str
+) -> None:
+    win, built = window
+    live = pg_url.rsplit("/", 1)[1]
+    ws = win.ctx.workspace
+    _record(ws, built, range(3))
+    panel = win.tools_page.backup
+    win.show_tool(panel)
+
+    # "Sao lưu ngay" on the hall's database: a pg_dump in this station's backups/ folder, listed first.
+    listed = panel.table.rowCount()
+    panel.reason.setFocus()
+    type_text(panel.reason, "ba phiếu")
+    click(qtbot, panel.backup_button)
+    wait_job(qtbot, win.ctx.jobs)
+    assert panel.status.kind == "ok", panel.status.text()
+    assert panel.table.rowCount() == listed + 1
+    assert panel.table.item(0, 1).text() == "ba phiếu"
+    dumped = Path(panel.items[0].path)
+    assert dumped.suffix == ".pgdump" and dumped.is_file()
+    _record(ws, built, range(3, 7))  # four more after the dump
+
+    # A window that does not host the server: restore is the host's; no button leads to it.
+    panel.refresh()
+    panel.table.selectRow(0)
+    assert panel.host_only.isVisible() and panel.host_only.text() == texts.RESTORE_HOST_ONLY
+    assert panel.hint.text() == texts.RESTORE_HINT_HALL
+    assert not panel.restore_button.isEnabled() and not panel.restore_other_button.isEnabled()
+    assert panel.restore_button.toolTip() == texts.WHY_HOST_ONLY
+    _shot(win, "6_cong_cu_2_sao_luu_hoi_truong_tram.png")
+    assert clipped(win) == []
+
+    # The host window (the hall panel knows the data folder of the server it runs; here the tests' server).
+    panel.hosted = lambda url: pg_host.hall.folder if hall.shown(url) == hall.shown(pg_url) else None
+    panel.refresh()
+    assert not panel.host_only.isVisible()
+    rect = panel.table.visualRect(panel.table.model().index(0, 1))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert panel.selected_backup() == dumped and panel.restore_button.isEnabled()
+    _shot(win, "6_cong_cu_2_sao_luu_hoi_truong_may_chu.png")
+
+    def look_then_restore(dialog: QWidget) -> None:
+        QApplication.processEvents()
+        if os.environ.get("KP_SCREENSHOTS"):
+            dialog.grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / "6_cong_cu_2_khoi_phuc_hoi_truong.png"))
+        tab_to_button_and_press(dialog, texts.RESTORE_GO)
+
+    plans = Answer(look_then_restore, RestorePlanDialog)
+    infos = Answer(press_enter)
+    click(qtbot, panel.restore_button)
+    qtbot.waitUntil(lambda: len(infos.titles) == 1, timeout=600_000)
+    plans.stop()
+    infos.stop()
+    (plan,) = plans.seen
+    assert isinstance(plan, RestorePlanDialog)
+    dropped = [plan.lines.item(i).text() for i in range(plan.lines.count())]
+    assert len(dropped) == 1 and "4 phiếu đã nhập" in dropped[0], dropped
+    assert plan.after.text() == texts.RESTORE_PLAN_AFTER_HALL
+    assert infos.titles == [texts.RESTORE_DONE_TITLE], infos.texts
+    (replaced,) = [n for n in _databases(pg_host) if n.startswith("kiemphieu_replaced_")]
+    assert replaced in infos.texts[0] and "kết nối lại" in infos.texts[0]
+    assert not [n for n in _databases(pg_host) if n.startswith("kiemphieu_restore_")]
+
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
+    assert _count(pg_host, replaced, "SELECT count(*) FROM main.ballots") == 7
+    last = _count(pg_host, live, "SELECT actor FROM main.audit_log ORDER BY seq DESC LIMIT 1")
+    assert last == f"{CHAIR_NAME} + {MEMBER_NAME}"
+    # The window opened the restored database again (the same station, the two still signed in) and saves.
+    new = win.ctx.workspace
+    assert new is not ws and new.shared
+    _record(new, built, range(7, 8))
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 4
+    saved = [e for e in new.audit.entries() if e.action == "ballot_saved"]
+    assert saved[-1].details.get("station") == "Máy chủ"
+    assert panel.status.kind == "ok"
