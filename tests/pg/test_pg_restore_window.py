@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,3 +176,55 @@ def test_the_hall_database_is_backed_up_listed_and_restored_from_the_host_window
     saved = [e for e in new.audit.entries() if e.action == "ballot_saved"]
     assert saved[-1].details.get("station") == "Máy chủ"
     assert panel.status.kind == "ok"
+
+
+def test_restore_is_offered_only_while_this_window_hosts_the_database_it_uses(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wiring with a real `vote-counter host` child of the window: the hall panel knows its data folder."""
+    from vote_counter.hosting import server
+
+    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
+    apply_app_font(qapp)
+    outside = Path(tempfile.mkdtemp(prefix="kp-restore-ui-"))  # the service account must reach it (as root)
+    data = outside / "hoi-truong"
+    ws = Workspace.open(tmp_path / "tram.sqlite3")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ws, settings, clock=FakeClock())
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    with qtbot.waitActive(win):
+        win.show()
+        win.activateWindow()
+    try:
+        hall_panel, backup_panel = win.tools_page.hall, win.tools_page.backup
+        win.show_tool(hall_panel)
+        hall_panel.show_secret = lambda *_a: None
+        hall_panel.choose_folder = lambda _parent, _start: data
+        click(qtbot, hall_panel.folder_button)
+        hall_panel.port_spin.setValue(server.free_port("127.0.0.1"))
+        click(qtbot, hall_panel.start_button)
+        qtbot.waitUntil(lambda: hall_panel.url is not None or hall_panel.process is None, timeout=180_000)
+        assert hall_panel.url is not None, hall_panel.host_status.text()
+        assert hall_panel.hosted_folder(hall_panel.url) == data
+        win.show_tool(backup_panel)
+        assert not backup_panel.host_only.isVisible()  # a file: the file's restore, as before
+        assert backup_panel.host_folder() is None
+
+        win.show_tool(hall_panel)
+        click(qtbot, hall_panel.use_button)  # this window now works on the database it hosts
+        assert win.ctx.workspace.shared
+        win.show_tool(backup_panel)
+        assert backup_panel.host_folder() == data
+        assert not backup_panel.host_only.isVisible() and backup_panel.restore_other_button.isEnabled()
+
+        hall_panel.stop_host()  # no longer the host: restore is not offered here
+        assert hall_panel.hosted_folder(str(win.ctx.workspace.url)) is None
+        backup_panel.refresh()
+        assert backup_panel.host_only.isVisible() and not backup_panel.restore_other_button.isEnabled()
+    finally:
+        win.tools_page.hall.stop_host()
+        win.ctx.workspace.close()
+        ws.close()
+        hall.set_station("")
+        server.remove_tree(outside)
