@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from tests.helpers.builders import (
     MEMBER_NAME,
     PASSPHRASES,
     ROUND_TITLES,
+    Built,
     assert_vietnamese,
     build_round,
     sign_in_known_boards,
@@ -25,10 +26,11 @@ from tests.helpers.builders import (
 )
 from tests.pg.conftest import Host, new_database
 from vote_counter.cli import main
-from vote_counter.domain.model import RoundKind
+from vote_counter.domain.model import BoardMemberId, RoundKind
 from vote_counter.hosting import cluster
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.pg_backup import dump
+from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import pg_schema
 
@@ -40,7 +42,7 @@ class Hall:
     host: Host
     url: str
     ws: Workspace  # a station that stays connected across the restore
-    built: object
+    built: Built
     dumped: Path  # the dump made after the first three ballots
 
     @property
@@ -79,14 +81,10 @@ def _databases(host: Host) -> set[str]:
         return {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database").fetchall()}
 
 
-def _record(ws: Workspace, built: object, ballots: list[object]) -> None:
+def _record(ws: Workspace, built: Built, ballots: Sequence[IssuedBallot]) -> None:
     rng = random.Random(16)
     for ballot in ballots:
-        ws.counting.record(
-            built.round_id,  # type: ignore[attr-defined]
-            ballot.payload,  # type: ignore[attr-defined]
-            valid_marks(rng, RoundKind.CONFIDENCE, built.ids),  # type: ignore[attr-defined]
-        )
+        ws.counting.record(built.round_id, ballot.payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids))
 
 
 @pytest.fixture
@@ -129,7 +127,7 @@ def test_the_dry_run_lists_the_ballots_entered_after_the_dump_and_changes_nothin
     assert code == 0, err
     assert f"Bản sao lưu {hall.dumped.name} hợp lệ" in out
     dropped = [line for line in out.splitlines() if line.startswith("  - ")]
-    assert dropped == [f"  - Lượt {hall.built.round_id} “{ROUND_TITLES[RoundKind.CONFIDENCE]}”: 4 phiếu đã nhập"]  # type: ignore[attr-defined]
+    assert dropped == [f"  - Lượt {hall.built.round_id} “{ROUND_TITLES[RoundKind.CONFIDENCE]}”: 4 phiếu đã nhập"]
     assert "CHƯA khôi phục" in out
     assert _state(hall.host, hall.name) == before
     assert _scratch_left(hall.host) == []
@@ -146,11 +144,24 @@ def test_restore_needs_the_chair_and_a_member_then_replaces_the_database_and_kee
     monkeypatch.setenv("KP_PASSPHRASE2", "sai mật khẩu hoàn toàn")
     code, out, err = _run(capsys, "--db", hall.url, *TWO, "restore", str(hall.dumped), "--data", hall.data, "--confirm")
     assert code == 1 and "không đúng" in err, err
-    # Refused twice: the live database as it was, no scratch database left. (The wrong passphrase is found while
-    # opening the dump's keys, and counted in the scratch database, as SQLite's restore counts it in its copy.)
+    # Refused twice: no ballot changed, no scratch database left; the wrong passphrase counted on the live board
+    # (its lockout holds for restores too), logged there as any failed sign-in.
     after_refusals = _state(hall.host, hall.name)
-    assert after_refusals == before
+    assert after_refusals[0] == before[0] and after_refusals[1] == before[1] + 1
+    with _admin(hall.host, hall.name) as conn:
+        failed = conn.execute("SELECT action, details FROM main.audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    assert failed is not None and failed[0] == "sign_in_failed" and MEMBER_NAME in str(failed[1])
     assert _scratch_left(hall.host) == []
+
+    # Meanwhile the member mistyped their passphrase at a station (counted and logged on the live board): written
+    # after the dry run, it is listed with what the restore drops (the --confirm run lists again), not a refusal.
+    assert hall.built.meeting.id is not None
+    (member,) = [m for m in hall.ws.setup.board(hall.built.meeting.id) if m.full_name == MEMBER_NAME]
+    assert member.id is not None
+    with pytest.raises(ServiceError):
+        hall.ws.accounts.verify(BoardMemberId(member.id), "gõ nhầm mật khẩu")
+    kept = _state(hall.host, hall.name)
+    assert kept[1] == after_refusals[1] + 1  # the failure's entry
 
     monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
     code, out, err = _run(capsys, "--db", hall.url, *TWO, "restore", str(hall.dumped), "--data", hall.data, "--confirm")
@@ -168,9 +179,13 @@ def test_restore_needs_the_chair_and_a_member_then_replaces_the_database_and_kee
     assert last[0] == f"{CHAIR_NAME} + {MEMBER_NAME}"
     details = json.loads(str(last[2]))
     assert details["backup"] == hall.dumped.name and details["replaced_database"] == replaced[0]
-    assert details["dropped"] == [f"Lượt {hall.built.round_id} “{ROUND_TITLES[RoundKind.CONFIDENCE]}”: 4 phiếu đã nhập"]  # type: ignore[attr-defined]
+    assert details["dropped"] == [
+        f"Lượt {hall.built.round_id} “{ROUND_TITLES[RoundKind.CONFIDENCE]}”: 4 phiếu đã nhập",
+        "Hội nghị và Ban kiểm phiếu: 2 thay đổi khác",  # the two failed sign-ins
+    ]
     # The replaced database is kept as it was when the restore began.
-    assert _state(hall.host, replaced[0]) == after_refusals
+    replaced_state = _state(hall.host, replaced[0])
+    assert replaced_state == kept
 
     code, out, err = _run(capsys, "--db", hall.url, "--as", CHAIR_NAME, "verify-audit")
     assert code == 0, err
@@ -178,16 +193,16 @@ def test_restore_needs_the_chair_and_a_member_then_replaces_the_database_and_kee
 
     # The station that stayed connected does not write into what it remembers of the old database.
     with pytest.raises(ServiceError) as info:
-        _record(hall.ws, hall.built, hall.built.printed[7:8])  # type: ignore[attr-defined]
+        _record(hall.ws, hall.built, hall.built.printed[7:8])
     assert info.value.code is ErrorCode.HALL_REPLACED
     assert_vietnamese(info.value.message)
     assert _state(hall.host, hall.name)[:2] == (3, entries)
-    assert _state(hall.host, replaced[0]) == after_refusals
+    assert _state(hall.host, replaced[0]) == replaced_state
     # Reopened, it reads the restored database and saves again.
     hall.ws.close()
     hall.ws = Workspace.open(hall.url, station="Tổ 1")
     sign_in_known_boards(hall.ws)
-    _record(hall.ws, hall.built, hall.built.printed[7:8])  # type: ignore[attr-defined]
+    _record(hall.ws, hall.built, hall.built.printed[7:8])
     assert _state(hall.host, hall.name)[0] == 4
 
 
@@ -269,7 +284,7 @@ def test_backups_lists_this_stations_dumps(hall: Hall, capsys: pytest.CaptureFix
     assert code == 0, err
     lines = out.splitlines()
     assert len(lines) == 1  # the dump made when counting opened (the fixture's own went to another folder)
-    assert f"luot{hall.built.round_id}-counting" in lines[0] and lines[0].endswith(".pgdump")  # type: ignore[attr-defined]
+    assert f"luot{hall.built.round_id}-counting" in lines[0] and lines[0].endswith(".pgdump")
     assert " byte  " in lines[0]
 
 
@@ -293,5 +308,5 @@ def test_the_swap_stops_when_a_station_wrote_after_the_dry_run_and_renames_nothi
     hall.ws.close()
     hall.ws = Workspace.open(hall.url)
     sign_in_known_boards(hall.ws)
-    _record(hall.ws, hall.built, hall.built.printed[7:8])  # type: ignore[attr-defined]
+    _record(hall.ws, hall.built, hall.built.printed[7:8])
     assert _state(hall.host, hall.name)[0] == before[0] + 1

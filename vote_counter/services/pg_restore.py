@@ -27,8 +27,9 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,9 @@ class PgRestorePlan:
     report: ChainReport
     dropped: tuple[str, ...]  # what would be lost, in words, per round
     live_meetings: tuple[int, ...]
-    live_head: str  # the live log's head the list was made from (the swap stops if it moved)
+    live_head: str  # the live log's head the list was made from
     host: HostAccess
+    backup_log: tuple[str, ...] = ()  # the dump's entries (hashes, in order): where the two logs part
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def _pg_restore(host: HostAccess, scratch: str, backup: Path) -> None:
     ]
     try:
         done = server.run_tool(args, None, timeout=600, env=env)
-    except (OSError, server.ServerError) as exc:
+    except (OSError, subprocess.SubprocessError, server.ServerError) as exc:
         raise _invalid(backup, str(exc)) from exc
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
@@ -230,6 +232,8 @@ def _plan(host: HostAccess, scratch: str, backup: Path, people: People) -> PgRes
                         name=backup.name,
                         detail=_("hội nghị trong máy chủ: {mine}; mã nhận diện khác nhau").format(mine=mine),
                     )
+                if people:  # checked on the live board first: a wrong passphrase counts there (lockout), as always
+                    _check_people(Access(make_sessions(live_engine)), live_uids.values(), people)
                 report, backup_log = _verify(Access(sessions), sessions, backup, backup_uids, people)
                 dropped = dropped_since(live, backup_log)
                 live_head = audit.head(live)
@@ -239,7 +243,15 @@ def _plan(host: HostAccess, scratch: str, backup: Path, people: People) -> PgRes
             live_engine.dispose()
     finally:
         engine.dispose()
-    return PgRestorePlan(backup, scratch, report, dropped, tuple(sorted(live_uids.values())), live_head, host)
+    meetings = tuple(sorted(live_uids.values()))
+    return PgRestorePlan(backup, scratch, report, dropped, meetings, live_head, host, tuple(backup_log))
+
+
+def _check_people(access: Access, meetings: Iterable[int], people: People) -> None:
+    with access.transaction() as s:
+        for meeting_id in meetings:
+            for credential in credentials(s, meeting_id, people):
+                access.check(s, credential)
 
 
 def _verify(
@@ -280,19 +292,27 @@ def restore_pg(
     try:
         live_engine = pg_engine.make_pg_engine(plan.host.url(plan.host.live), pool_size=1)
         try:
-            actor = authorise(Access(make_sessions(live_engine)), plan.live_meetings, people, confirm)
+            sessions = make_sessions(live_engine)
+            actor = authorise(Access(sessions), plan.live_meetings, people, confirm)
+            # Listed again after the check of the two (a member's earlier failures reset is logged there too):
+            # exactly what the swap drops, if nothing else is written before it (else it stops).
+            with sessions() as live:
+                dropped = dropped_since(live, list(plan.backup_log))
+                live_head = audit.head(live)
+        except SQLAlchemyError as exc:
+            raise storage_error(exc) from exc
         finally:
             live_engine.dispose()
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d_%H%M%S")
         replaced = f"{REPLACED_PREFIX}{stamp}_{secrets.token_hex(2)}"  # two restores in one second: two names
         # The entry goes in before the swap: under the live name there is never a restored log without it.
-        head = _log_restore(plan, actor, replaced)
-        swap(plan.host, plan.scratch, replaced, plan.live_head)
+        head = _log_restore(plan, actor, replaced, dropped)
+        swap(plan.host, plan.scratch, replaced, live_head)
         swapped = True
     finally:
         if not swapped:
             discard_pg_plan(plan)
-    return PgRestoreReport(plan.backup, replaced, head, plan.report.entries, plan.dropped)
+    return PgRestoreReport(plan.backup, replaced, head, plan.report.entries, dropped)
 
 
 def swap(host: HostAccess, scratch: str, replaced: str, live_head: str) -> None:
@@ -352,7 +372,7 @@ def _live_head(host: HostAccess) -> str:
     return str(found) if found is not None else audit.GENESIS
 
 
-def _log_restore(plan: PgRestorePlan, actor: str, replaced: str) -> str:
+def _log_restore(plan: PgRestorePlan, actor: str, replaced: str, dropped: tuple[str, ...]) -> str:
     """The "backup_restored" entry, appended on the checked database before it goes live."""
     engine = pg_engine.make_pg_engine(plan.host.url(plan.scratch), pool_size=1)
     try:
@@ -367,7 +387,7 @@ def _log_restore(plan: PgRestorePlan, actor: str, replaced: str) -> str:
                     "backup": plan.backup.name,
                     "backup_head": plan.report.head,
                     "replaced_database": replaced,
-                    "dropped": list(plan.dropped),
+                    "dropped": list(dropped),
                 },
             )
     except SQLAlchemyError as exc:
