@@ -21,11 +21,20 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import FakeClock, type_text
 from tests.gui.job_wait import Answer, press_enter, wait_job
 from tests.gui.keys import click, clipped, tab_to_button_and_press
-from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME, Built, build_round, valid_marks
+from tests.helpers.builders import (
+    CHAIR_NAME,
+    MEMBER_NAME,
+    PASSPHRASES,
+    Built,
+    build_round,
+    sign_in_known_boards,
+    valid_marks,
+)
 from tests.pg.conftest import Host
 from vote_counter.domain.model import RoundKind
 from vote_counter.hosting import cluster
 from vote_counter.services import hall
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.fonts import apply_app_font
@@ -64,7 +73,7 @@ def _record(ws: Workspace, built: Built, ballots: range) -> None:
 @pytest.fixture
 def window(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_host: Host, pg_url: str
-) -> Iterator[tuple[MainWindow, Built]]:
+) -> Iterator[tuple[MainWindow, Built, FakeClock]]:
     cluster.remember(pg_host.hall)  # as `host` does at its first run: the administrator's credentials in DIR
     before = _databases(pg_host)
     apply_app_font(qapp)
@@ -75,7 +84,8 @@ def window(
     ws = Workspace.open(pg_url, station="Máy chủ")
     built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=12)  # the chair and a member signed in
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ws, settings, clock=FakeClock())
+    clock = FakeClock()
+    win = MainWindow(ws, settings, clock=clock)
     qtbot.addWidget(win)
     win.resize(1366, 768)
     with qtbot.waitActive(win):
@@ -83,7 +93,7 @@ def window(
         win.activateWindow()
     win.select_round(built.round_id)
     try:
-        yield win, built
+        yield win, built, clock
     finally:
         win.ctx.workspace.close()
         ws.close()
@@ -101,9 +111,9 @@ def _shot(window: MainWindow, name: str) -> None:
 
 
 def test_the_hall_database_is_backed_up_listed_and_restored_from_the_host_window(
-    window: tuple[MainWindow, Built], qtbot: QtBot, pg_host: Host, pg_url: str
+    window: tuple[MainWindow, Built, FakeClock], qtbot: QtBot, pg_host: Host, pg_url: str
 ) -> None:
-    win, built = window
+    win, built, _clock = window
     live = pg_url.rsplit("/", 1)[1]
     ws = win.ctx.workspace
     _record(ws, built, range(3))
@@ -228,3 +238,71 @@ def test_restore_is_offered_only_while_this_window_hosts_the_database_it_uses(
         ws.close()
         hall.set_station("")
         server.remove_tree(outside)
+
+
+def test_a_station_window_open_across_a_restore_on_the_host_refuses_to_save_then_reconnects(
+    window: tuple[MainWindow, Built, FakeClock],
+    qtbot: QtBot,
+    pg_host: Host,
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.gui.conftest import Board
+    from vote_counter.cli import main
+    from vote_counter.services.pg_backup import dump
+
+    win, built, clock = window
+    live = pg_url.rsplit("/", 1)[1]
+    board = Board(qtbot, clock)
+    _record(win.ctx.workspace, built, range(2))
+    dumped = dump(pg_url, tmp_path / "dumps", "hai phiếu")
+    _record(win.ctx.workspace, built, range(2, 4))
+
+    # The entry page has a ballot keyed when the host restores the dump (another laptop, its command line).
+    win.tabs.setCurrentWidget(win.entry_page)
+    page = win.entry_page
+    page.focus_scan()
+    board.scan(built.printed[5].payload)
+    board.digits("123")
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
+    argv = ["--db", pg_url, "--as", CHAIR_NAME, "--with", MEMBER_NAME, "restore", str(dumped)]
+    assert main([*argv, "--data", str(pg_host.hall.folder), "--confirm"]) == 0, capsys.readouterr().err
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
+
+    # Enter: refused with the restore's message, nothing written, the ballot still on screen.
+    page.grid.setFocus()
+    board.key(Qt.Key.Key_Return)
+    assert page.status.kind == "error"
+    assert page.status.text() == ServiceError(ErrorCode.HALL_REPLACED).message
+    kept = page._marks()
+    assert page._serial == built.printed[5].serial and kept.rows
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
+    # Another page: its read is refused the same way, in red, and the window carries on.
+    win.tabs.setCurrentWidget(win.results_page)
+    assert win.stage_status.kind == "error"
+    assert "vừa được khôi phục" in win.stage_status.text()
+    win.hall_status.check()
+    qtbot.waitUntil(lambda: not win.hall_status.connected, timeout=30_000)
+    _shot(win, "3_kiem_phieu_sau_khoi_phuc_tren_may_chu.png")
+
+    # The station connects again (the host's line, as scanned from its QR) and saves on the restored database.
+    panel = win.tools_page.hall
+    win.show_tool(panel)
+    panel.connect_edit.setFocus()
+    board.type("KP_DB=" + pg_url)
+    click(qtbot, panel.connect_button)
+    assert panel.connect_status.kind == "ok", panel.connect_status.text()
+    sign_in_known_boards(win.ctx.workspace)
+    win.select_round(built.round_id)
+    win.show_work()
+    win.tabs.setCurrentWidget(page)
+    # The paper ballot that was refused is still open with its marks (saved nowhere): Enter saves it now, once,
+    # checked against the restored database.
+    assert page._serial == built.printed[5].serial and page._marks() == kept
+    page.grid.setFocus()
+    board.key(Qt.Key.Key_Return)
+    assert page.status.kind == "ok", page.status.text()
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3

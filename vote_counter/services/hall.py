@@ -78,9 +78,10 @@ def reachable(workspace: Workspace) -> bool:
 
 def lost_connection(exc: BaseException) -> ServiceError | None:
     """HOST_UNREACHABLE when `exc` is a read or write that failed because the hall's database went away (the
-    window shows it and waits for the host); None for anything else, which the caller lets through."""
+    window shows it and waits for the host), HALL_REPLACED when a restore on the host replaced it (shown the same
+    way, until the station reopens it); None for anything else, which the caller lets through."""
     if isinstance(exc, ServiceError):
-        return exc if exc.code is ErrorCode.HOST_UNREACHABLE else None
+        return exc if exc.code in (ErrorCode.HOST_UNREACHABLE, ErrorCode.HALL_REPLACED) else None
     if isinstance(exc, SQLAlchemyError):
         error = storage_error(exc)
         return error if error.code is ErrorCode.HOST_UNREACHABLE else None
