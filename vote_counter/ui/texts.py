@@ -968,6 +968,10 @@ HALL_NEED_FOLDER = "Hãy chọn thư mục dữ liệu của máy chủ trước
 HALL_STARTING = "Đang bật máy chủ… (lần đầu có thể mất một phút)"
 HALL_RUNNING = "Máy chủ đang chạy. Các máy khác quét mã QR hoặc dán dòng kết nối để kết nối."
 HALL_STOPPED = "Máy chủ đã tắt; mọi dữ liệu đã lưu."
+HALL_STOPPING = "Đang tắt máy chủ… (chờ PostgreSQL ghi xong dữ liệu)"
+HALL_KILLED = (
+    "Máy chủ không tự tắt được nên đã bị buộc dừng. Dữ liệu đã lưu không mất: lần bật sau PostgreSQL tự phục hồi."
+)
 HALL_FAILED = "Máy chủ không chạy được: {detail}"
 HALL_SECRET_TITLE = "Dòng kết nối máy chủ hội trường"
 HALL_SECRET_INTRO = "Dòng kết nối, có mật khẩu (chỉ hiện đầy đủ một lần ở đây):"
