@@ -168,7 +168,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.welcome.demoRequested.connect(self.open_demo)
         self.welcome.newRequested.connect(self.new_meeting)
         self.welcome.openRequested.connect(self.open_meeting)
-        self.welcome.continueRequested.connect(self.show_work)
+        self.welcome.continueRequested.connect(self.continue_work)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.work)
@@ -205,6 +205,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.statusBar().addPermanentWidget(self.hall_status)
         self.tools_page.hall.stationChanged.connect(self.hall_status.draw)
         self.hall_status.changed.connect(self._connection_changed)
+        self.hall_status.timer.timeout.connect(self.follow_shared_meetings)
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
