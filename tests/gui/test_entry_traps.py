@@ -4,6 +4,7 @@ services (the SQLite file) what was counted."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -207,6 +208,10 @@ def test_undo_of_a_save_asks_for_the_chair_and_a_member(
     # The step is still there: the next Ctrl+Z asks again (the board need not void it from the find panel). A
     # mistyped passphrase changes nothing and keeps it too; the right two passphrases undo it.
     assert page.undo_stack.canUndo() and page.undo_button.isEnabled()
+    assert "bước này vẫn còn: nhấn Ctrl+Z lần nữa" in page.status.text()
+    QApplication.processEvents()
+    if os.environ.get("KP_SCREENSHOTS"):
+        page.window().grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / "3_hoan_tac_chua_duyet.png"))
     keyboard_back(board.qtbot, page.window())
     asked = answer(approve(chair="không phải mật khẩu"))
     board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -327,6 +332,7 @@ def test_redo_of_a_void_that_nobody_approves_stays_redoable(
     assert page.status.kind == "error"
     assert file_state(workspace.path) == before
     assert page.undo_stack.canRedo() and page.redo_button.isEnabled()
+    assert "bước này vẫn còn: nhấn Ctrl+Y lần nữa" in page.status.text()
     keyboard_back(board.qtbot, window)
     asked = answer(approve())
     board.key(Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)

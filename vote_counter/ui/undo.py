@@ -60,24 +60,25 @@ class _ServiceCommand(QUndoCommand):
         if self._skip:
             self._skip = False
             return
-        self._run(self._do, texts.REDONE)
+        self._run(self._do, texts.REDONE, texts.REDO_KEPT)
 
     def undo(self) -> None:
         if self._skip:
             self._skip = False
             return
-        self._run(self._undo, texts.UNDONE)
+        self._run(self._undo, texts.UNDONE, texts.UNDO_KEPT)
 
-    def _run(self, action: Callable[[], None], template: str) -> None:
+    def _run(self, action: Callable[[], None], template: str, kept: str) -> None:
         self.kept = False
         try:
             action()
         except ServiceError as exc:
-            self._report(exc.message, False)
             if exc.code in NOT_APPROVED:
                 self.kept = True
+                self._report(kept.format(message=exc.message), False)
             else:
                 self.setObsolete(True)
+                self._report(exc.message, False)
             return
         self._report(template.format(what=self.text()), True)
 
