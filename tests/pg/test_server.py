@@ -192,3 +192,24 @@ def test_windows_ends_the_host_by_the_stop_file_then_a_kill_never_a_terminate(mo
     assert server.stop_steps() == ("file", "terminate", "kill")
     monkeypatch.setattr(server, "is_windows", lambda: True)  # QProcess.terminate() is WM_CLOSE: a console ignores it
     assert server.stop_steps() == ("file", "kill")
+
+
+def test_the_windows_host_stops_when_its_input_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    stop = threading.Event()
+    try:
+        assert server.stop_when_input_ends(stop, read_end) is True
+        os.write(write_end, b"x")  # anything sent is read and ignored
+        assert not stop.wait(0.05)
+        os.close(write_end)  # the window's process ended: the operating system closes the pipe
+        assert stop.wait(20)
+    finally:
+        os.close(read_end)
+    monkeypatch.setattr(sys, "stdin", None)  # a windowed program started without an input: nothing to watch
+    assert server.stop_when_input_ends(threading.Event()) is False
+
+
+def test_a_broken_input_stops_the_host_too() -> None:
+    stop = threading.Event()
+    assert server.stop_when_input_ends(stop, -1)  # reading it fails (EBADF here; a broken pipe on Windows)
+    assert stop.wait(20)

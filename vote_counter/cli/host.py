@@ -52,11 +52,20 @@ def add_command(sub: Any) -> None:
         metavar=_("TỆP"),
         help=_("dừng máy chủ (sạch, như Ctrl+C) khi tệp này xuất hiện; cửa sổ Kiểm Phiếu dừng máy chủ theo cách này"),
     )
+    s.add_argument(
+        "--stop-when-input-ends",
+        action="store_true",
+        help=_(
+            "dừng máy chủ (sạch) khi đầu vào chuẩn đóng lại: cửa sổ Kiểm Phiếu chạy lệnh này tắt thì máy chủ tắt theo"
+        ),
+    )
     s.set_defaults(func=cmd_host, needs_workspace=False)
 
 
 def cmd_host(_ws: object, args: argparse.Namespace) -> int:
     stop = threading.Event()
+    if args.stop_when_input_ends:
+        server.stop_when_input_ends(stop)
     try:
         return serve(Path(args.data), args.listen, args.port, stop, stop_file=args.stop_file)
     except ServerError as exc:

@@ -385,6 +385,34 @@ def forget_stop_file(path: Path) -> None:
     shutil.rmtree(path.parent, ignore_errors=True)
 
 
+def stop_when_input_ends(stopped: threading.Event, fd: int | None = None) -> bool:
+    """The window's host ends with the window, even one that crashed: the window holds the host's standard input
+    open, and the operating system closes it when the window's process ends (every OS; on Windows a broken pipe
+    reads as the end). A thread reads the input to its end, then sets `stopped` (the same clean stop as Ctrl+C).
+    Read with os.read, not sys.stdin's buffer: a thread blocked in the buffer holds its lock, and the interpreter
+    then aborts at exit ("could not acquire lock for <stdin>"). False when there is no input to watch (a windowed
+    program started without one)."""
+    if fd is None:
+        try:
+            fd = sys.stdin.fileno() if sys.stdin is not None else None
+        except (OSError, ValueError):
+            fd = None
+    if fd is None:
+        return False
+    source = fd
+
+    def watch() -> None:
+        try:
+            while os.read(source, 4096):
+                pass  # nothing is ever sent: only the end matters
+        except OSError:
+            pass  # an input that broke is a window that went away
+        stopped.set()
+
+    threading.Thread(target=watch, name="kp-host-input", daemon=True).start()
+    return True
+
+
 def stop_steps() -> tuple[str, ...]:
     """How the window ends its host, in order, each after the one before had its time: "file" (the stop file,
     every OS), "terminate" (SIGTERM, POSIX only: on Windows it is WM_CLOSE, which a console program ignores),

@@ -100,8 +100,8 @@ def host_command(
     itself, a source install runs `python -m vote_counter`. With `stop_file`, the window stops it by making
     that file (hosting/server.py: no signal reaches a console program on Windows)."""
     args = ["host", "--data", str(data), "--listen", listen, "--port", str(port)]
-    if stop_file is not None:
-        args += ["--stop-file", str(stop_file)]
+    if stop_file is not None:  # the window's child: stopped by the file, and ended with the window if it crashes
+        args += ["--stop-file", str(stop_file), "--stop-when-input-ends"]
     if getattr(sys, "frozen", False):
         return sys.executable, args
     return sys.executable, ["-m", "vote_counter", *args]
