@@ -127,7 +127,7 @@ def test_a_meeting_another_station_sets_up_is_offered_on_the_welcome_screen_and_
 
 
 def test_continue_on_a_meeting_that_appeared_opens_the_one_chosen_and_a_lost_host_lists_nothing(
-    window: MainWindow, pg_url: str, pg_host: Host, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, qtbot: QtBot, pg_url: str, pg_host: Host, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ "Vào trang làm việc" when the window had no meeting (the hall database was empty at connecting): it
     opens the meeting chosen in the list, not an empty work screen. While the host cannot be reached, the
@@ -147,13 +147,19 @@ def test_continue_on_a_meeting_that_appeared_opens_the_one_chosen_and_a_lost_hos
         conn.autocommit = True
         conn.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-    window.follow_shared_meetings()  # what the window's next check of the database does
+    window.follow_shared_meetings()  # the window's next check, before its probe has noticed: the read fails
     assert window.stack.currentWidget() is welcome
     assert welcome.recent.count() == 0 and not welcome.continue_button.isVisibleTo(welcome)
+    window.hall_status.check()  # the probe (a worker thread) notices; then the welcome screen does not even ask
+    qtbot.waitUntil(lambda: not window.hall_status.connected, timeout=30_000)
+    window.follow_shared_meetings()
+    assert welcome.recent.count() == 0
     with pg_host.admin() as conn:
         conn.autocommit = True
         conn.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(sql.Identifier(name)))
 
+    window.hall_status.check()
+    qtbot.waitUntil(lambda: window.hall_status.connected, timeout=30_000)
     window.follow_shared_meetings()
     assert welcome.recent.count() == 1 and welcome.continue_button.isVisibleTo(welcome)
     welcome.continue_button.click()

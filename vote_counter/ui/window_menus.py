@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenuBar, QPushButton
 
     from vote_counter.ui.context import AppContext
+    from vote_counter.ui.hall_status import HallStatus
     from vote_counter.ui.lock_screen import LockOverlay
     from vote_counter.ui.main_window import MainWindow
     from vote_counter.ui.pages.setup_page import SetupPage
@@ -52,6 +53,7 @@ class WindowMenus:
         lock_button: QPushButton
         lock_overlay: LockOverlay
         recent_menu: QMenu
+        hall_status: HallStatus
 
         def menuBar(self) -> QMenuBar: ...
         def close(self) -> bool: ...
@@ -114,6 +116,8 @@ class WindowMenus:
         station set up meanwhile is listed, ready to open. A lost connection lists nothing new (the status bar
         says it is lost)."""
         if self.stack.currentWidget() is not self.welcome or not self.ctx.workspace.shared:
+            return
+        if not self.hall_status.connected:  # asked on the UI thread: never while a connection attempt could hang
             return
         try:
             meetings = self.ctx.workspace.setup.meetings()

@@ -1,7 +1,8 @@
 """Máy chủ hội trường (issue 16): this laptop hosts the hall's database, or connects to the laptop that does; and
 this station's name. The host is `vote-counter host` run as a child process (QProcess), so the server lives
 apart from the window's event loop and stops with the window: asked to stop by a file it watches (every OS),
-which the command answers by stopping PostgreSQL cleanly. Every database step goes through services/hall.py, never storage."""
+which the command answers by stopping PostgreSQL cleanly (ui/host_child.py). Every database step goes through
+services/hall.py, never storage."""
 
 from __future__ import annotations
 
