@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.answer import ESCAPE, answer, approve, file_state, file_value, keyboard_back, reason
+from tests.gui.answer import ESCAPE, answer, approve, button, file_state, file_value, keyboard_back, reason
 from tests.gui.conftest import CR, CRLF, LF, Board, FakeClock, seed_round, type_text
 from tests.gui.keys import click
 from tests.helpers.builders import CHAIR_NAME, PASSPHRASES
@@ -219,6 +219,12 @@ def test_undo_of_a_save_asks_for_the_chair_and_a_member(
     assert page.status.kind == "error" and "không đúng" in page.status.text()
     assert _collected(workspace, seeded.round_id) == 1
     assert page.undo_stack.canUndo() and not page.undo_stack.canRedo()
+    keyboard_back(board.qtbot, page.window())
+    asked = answer(button(texts.CANCEL))  # "Hủy", reached with Tab and pressed with Space
+    board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert asked.answered() and isinstance(asked.seen[0], ApprovalDialog)
+    assert page.status.kind == "error" and _collected(workspace, seeded.round_id) == 1
+    assert page.undo_stack.canUndo()
     keyboard_back(board.qtbot, page.window())
     asked = answer(approve())
     board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
