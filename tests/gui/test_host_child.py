@@ -55,7 +55,7 @@ def test_a_host_that_watches_its_stop_file_ends_by_it(qapp: QApplication, stop_f
 
 def test_a_host_that_misses_the_file_gets_sigterm_on_posix(qapp: QApplication, stop_file: Path) -> None:
     process = child(qapp, None, ignore_term=False)
-    assert end_host(process, stop_file, SHORT) == "terminate"
+    assert end_host(process, stop_file, {**SHORT, "terminate": 20_000}) == "terminate"
     assert stop_file.exists()  # it was asked first
 
 
