@@ -223,21 +223,23 @@ def _plan(host: HostAccess, scratch: str, backup: Path, people: People) -> PgRes
             backup_uids = meeting_uids(s)
         live_engine = pg_engine.make_pg_engine(host.url(host.live), pool_size=1)
         try:
-            with make_sessions(live_engine)() as live:
+            live_sessions = make_sessions(live_engine)
+            with live_sessions() as live:
                 live_uids = meeting_uids(live)
-                if live_uids and set(live_uids) != set(backup_uids):
-                    mine = ", ".join(_("số {meeting}").format(meeting=m) for m in sorted(live_uids.values()))
-                    raise ServiceError(
-                        ErrorCode.RESTORE_OTHER_MEETING,
-                        name=backup.name,
-                        detail=_("hội nghị trong máy chủ: {mine}; mã nhận diện khác nhau").format(mine=mine),
-                    )
-                if people:  # checked on the live board first: a wrong passphrase counts there (lockout), as always
-                    _check_people(Access(make_sessions(live_engine)), live_uids.values(), people)
-                report, backup_log = _verify(Access(sessions), sessions, backup, backup_uids, people)
+            if live_uids and set(live_uids) != set(backup_uids):
+                mine = ", ".join(_("số {meeting}").format(meeting=m) for m in sorted(live_uids.values()))
+                raise ServiceError(
+                    ErrorCode.RESTORE_OTHER_MEETING,
+                    name=backup.name,
+                    detail=_("hội nghị trong máy chủ: {mine}; mã nhận diện khác nhau").format(mine=mine),
+                )
+            if people:  # checked on the live board first: a wrong passphrase counts there (lockout), as always
+                _check_people(Access(live_sessions), live_uids.values(), people)
+            report, backup_log = _verify(Access(sessions), sessions, backup, backup_uids, people)
+            with live_sessions() as live:
                 dropped = dropped_since(live, backup_log)
                 live_head = audit.head(live)
-        except (OperationalError, SQLAlchemyError) as exc:
+        except SQLAlchemyError as exc:
             raise storage_error(exc) from exc
         finally:
             live_engine.dispose()
@@ -294,8 +296,8 @@ def restore_pg(
         try:
             sessions = make_sessions(live_engine)
             actor = authorise(Access(sessions), plan.live_meetings, people, confirm)
-            # Listed again after the check of the two (a member's earlier failures reset is logged there too):
-            # exactly what the swap drops, if nothing else is written before it (else it stops).
+            # Listed again once the two are checked: what a station wrote since the dry run is listed too, and
+            # this is exactly what the swap drops (it stops if anything more is written before it).
             with sessions() as live:
                 dropped = dropped_since(live, list(plan.backup_log))
                 live_head = audit.head(live)
