@@ -195,6 +195,7 @@ def test_restore_needs_the_chair_and_a_member_then_replaces_the_database_and_kee
     with pytest.raises(ServiceError) as info:
         _record(hall.ws, hall.built, hall.built.printed[7:8])
     assert info.value.code is ErrorCode.HALL_REPLACED
+    assert hall.ws.watch is not None and hall.ws.watch.replaced
     assert_vietnamese(info.value.message)
     assert _state(hall.host, hall.name)[:2] == (3, entries)
     assert _state(hall.host, replaced[0]) == replaced_state

@@ -286,7 +286,9 @@ def test_a_station_window_open_across_a_restore_on_the_host_refuses_to_save_then
     assert "vừa được khôi phục" in win.stage_status.text()
     win.hall_status.check()
     qtbot.waitUntil(lambda: not win.hall_status.connected, timeout=30_000)
+    assert win.hall_status.db_label.text() == texts.HALL_STATUS_REPLACED  # not a cable to check: reconnect
     _shot(win, "3_kiem_phieu_sau_khoi_phuc_tren_may_chu.png")
+    assert [c for c in clipped(win) if not c.startswith("QLabel 'Đang làm việc")] == []  # (see test_hall_window)
 
     # The station connects again (the host's line, as scanned from its QR) and saves on the restored database.
     panel = win.tools_page.hall

@@ -28,11 +28,18 @@ def _read(dbapi_connection: Any) -> int:
     return int(row[0])
 
 
-def watch_database(engine: Engine) -> None:
+class Watch:
+    """What a station knows of its database: `replaced` once a connection found another one under its name."""
+
+    def __init__(self) -> None:
+        self.replaced = False
+
+
+def watch_database(engine: Engine) -> Watch:
     """Refuse, from now on, every connection of `engine` to a database other than the one it talks to now."""
     with engine.connect() as conn:
         opened = int(conn.exec_driver_sql(QUERY).scalar_one())
-    replaced = False
+    watch = Watch()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: Any) -> None:
@@ -40,9 +47,10 @@ def watch_database(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        nonlocal replaced
         if _KEY not in record.info:  # made before the watch began
             record.info[_KEY] = _read(dbapi_connection)
-        if replaced or record.info[_KEY] != opened:
-            replaced = True  # once seen, for good: what this station holds in memory is another database's
+        if watch.replaced or record.info[_KEY] != opened:
+            watch.replaced = True  # once seen, for good: what this station holds in memory is another database's
             raise ServiceError(ErrorCode.HALL_REPLACED)
+
+    return watch

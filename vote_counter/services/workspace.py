@@ -18,7 +18,7 @@ from vote_counter.services.counting import CountingService
 from vote_counter.services.definition import DefinitionService
 from vote_counter.services.documents import DocumentService
 from vote_counter.services.errors import ErrorCode, ServiceError, schema_objects, storage_detail, storage_error
-from vote_counter.services.hall_watch import watch_database
+from vote_counter.services.hall_watch import Watch, watch_database
 from vote_counter.services.live import LiveTotals
 from vote_counter.services.pairing import PairingService
 from vote_counter.services.pg_backup import automatic_dump
@@ -61,6 +61,7 @@ class Workspace:
     pairing: PairingService
     documents: DocumentService  # document details: number, issuer, place, recipients, signers (issue 13)
     scanning: ScanService
+    watch: Watch | None = None  # the hall's database: replaced by a restore on the host? (services/hall_watch.py)
 
     @property
     def shared(self) -> bool:
@@ -107,7 +108,7 @@ class Workspace:
             try:
                 engine = pg_engine.make_pg_engine(url)
                 pg_schema.ensure(engine)
-                watch_database(engine)  # a restore on the host replaces it: refuse to go on (HALL_REPLACED)
+                watch = watch_database(engine)  # a restore on the host replaces it: refuse to go on (HALL_REPLACED)
             except (OperationalError, ProgrammingError, InterfaceError) as exc:
                 raise storage_error(exc) from exc
             except NewerDatabaseError as exc:  # the hall's host runs a newer version: this station changes nothing
@@ -117,6 +118,7 @@ class Workspace:
                 ) from exc
         else:
             target = Path(path) if path is not None else default_database()
+            watch = None
             in_memory = str(target) == ":memory:"
             if not create and not in_memory and file_identity(target) is None:
                 raise ServiceError(ErrorCode.DATABASE_MISSING, path=str(target))
@@ -170,6 +172,7 @@ class Workspace:
             pairing=PairingService(sessions, access),
             documents=DocumentService(sessions, access),
             scanning=ScanService(sessions, counting, access),
+            watch=watch,
         )
 
     def close(self) -> None:

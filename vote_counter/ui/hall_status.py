@@ -72,7 +72,8 @@ class HallStatus(QWidget):
             self.db_label.setToolTip(hall.shown(ws.url))
             self.db_label.setStyleSheet("QLabel { color: #1b5e20; font-weight: bold; }")
         else:
-            self.db_label.setText(texts.HALL_STATUS_LOST)
+            replaced = ws.watch is not None and ws.watch.replaced  # a restore on the host, not the cable
+            self.db_label.setText(texts.HALL_STATUS_REPLACED if replaced else texts.HALL_STATUS_LOST)
             self.db_label.setToolTip(hall.shown(ws.url))
             self.db_label.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
 
