@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from tests.helpers.builders import build_round
 from vote_counter.domain.model import RoundKind
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
+from vote_counter.ui.language import ENGLISH, VIETNAMESE, use_language
 from vote_counter.ui.main_window import MainWindow
 
 MakeWindow = Callable[[], MainWindow]
@@ -61,3 +62,28 @@ def test_the_minutes_page_scrolls_only_when_the_window_is_short(
     window.resize(980, 600)
     qtbot.waitUntil(lambda: scroll.verticalScrollBar().isVisible())
     assert scroll.widget().width() <= scroll.viewport().width()  # only ever scrolled downwards
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    use_language(ENGLISH)
+    try:
+        yield
+    finally:
+        use_language(VIETNAMESE)
+
+
+def test_the_english_window_fits_too(
+    english: None, make_window: MakeWindow, workspace: Workspace, qtbot: QtBot
+) -> None:
+    built = build_round(workspace, RoundKind.CONFIDENCE, nominees=3, printed=12)
+    window = make_window()
+    window.select_round(built.round_id)
+    for size in ((980, 600), (1366, 768)):
+        window.resize(*size)
+        qtbot.waitUntil(lambda s=size: window.size().toTuple() == s)
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            qtbot.wait(50)
+            assert clipped(window) == [], (size, window.tabs.tabText(i))
+    assert window.tabs.tabText(0) != "1. Chuẩn bị"  # the English texts really are shown
