@@ -314,3 +314,44 @@ def test_the_usb_dialog_lists_the_sticks_or_says_none_is_plugged_in(
         assert still_open == [True]
     assert len(workspace.audit.entries()) == entries  # cancelled: nothing exported, nothing logged
     assert errors == [] and "có thể rút USB" not in page.status.text()
+
+
+def test_the_page_shows_its_code_without_checking_every_row_but_prints_nothing_from_a_doctored_file(
+    make_window: MakeWindow,
+    qtbot: QtBot,
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],
+) -> None:
+    """The check code is read from the running totals on each refresh (milliseconds; the full audit check of every
+    sealed row took a second at 10,000 ballots on the window's thread). A ballot changed with sqlite3 after the
+    window opened is still caught where it matters: the minutes are refused, no file is written."""
+    import sqlite3
+
+    from vote_counter.storage import audit
+
+    seeded = counted_round(workspace)
+    rid = seeded.round_id
+    workspace.stages.change(rid, Stage.CLOSED)
+    out = tmp_path / "bien ban"
+    out.mkdir()
+    monkeypatch.setattr(minutes_page, "choose_folder", lambda *_a: out)
+    window = make_window()
+    page = window.minutes_page
+    checks: list[int] = []
+    real_verify = audit.verify
+    monkeypatch.setattr(audit, "verify", lambda *a, **k: checks.append(1) or real_verify(*a, **k))
+    window.tabs.setCurrentWidget(page)
+    page.refresh()
+    assert checks == []  # shown without reading every sealed row
+    assert page.check_code.text() == workspace.reports.minutes_data(rid).check_code  # the checked code, the same
+
+    with sqlite3.connect(workspace.path) as conn:  # a hostile edit, behind the open window's back
+        changed = conn.execute("UPDATE ballots SET valid = 1 - valid WHERE id = 1").rowcount
+    assert changed == 1
+    page.minutes_button.click()
+    settle(window.ctx.jobs)
+    assert not any(out.iterdir())  # nothing printed
+    assert len(errors) == 1 and "phiếu đã nhập số 1" in errors[0], errors
+    assert checks  # the print checked every row

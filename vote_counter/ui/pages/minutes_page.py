@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +92,7 @@ class MinutesPage(Page):
         self.summary_button = self._button(texts.WRITE_SUMMARY, self.write_summary)
         self.usb_button = self._button(texts.EXPORT_USB, self.export_usb)
         self.usb_encrypt = QCheckBox(texts.USB_ENCRYPT)
+        self.usb_encrypt.setToolTip(texts.USB_ENCRYPT_TIP)
         round_box = QGroupBox(texts.ROUND_DOCS)
         round_layout = QVBoxLayout(round_box)
         round_layout.addWidget(self.minutes_button)
@@ -132,12 +136,22 @@ class MinutesPage(Page):
         how = QLabel(texts.PRINT_HELP)
         how.setWordWrap(True)
         how.setStyleSheet(HELP_STYLE)
-        left = QVBoxLayout()
+        # The code, the buttons and the help scroll in a window too short for them (980×600), never overlap.
+        left_widget = QWidget()
+        left = QVBoxLayout(left_widget)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(grid)
         left.addWidget(how)
         left.addStretch(1)
+        left_scroll = QScrollArea()
+        left_scroll.setWidget(left_widget)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = left_scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        left_scroll.setMinimumWidth(left_widget.minimumSizeHint().width() + bar)  # only ever scrolled downwards
         body = QHBoxLayout()
-        body.addLayout(left, 1)
+        body.addWidget(left_scroll, 1)
         body.addWidget(files_box, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -174,7 +188,10 @@ class MinutesPage(Page):
         code = texts.CHECK_CODE_NONE
         if why is None and self.ctx.round_id is not None:
             try:
-                code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id).check_code
+                # Shown only (checked=False): no audit check of every sealed row on each refresh (a second at 10,000
+                # ballots, on the window's thread). The check runs at start-up, after sign-in, and in every print
+                # and export, which refuse a doctored file whatever this shows.
+                code = self.ctx.workspace.reports.minutes_data(self.ctx.round_id, checked=False).check_code
             except ServiceError as exc:  # a doctored file, or the meeting key shut: no figures, nothing printed
                 why = exc.message
                 self.locked_note.setText(why)
@@ -220,7 +237,7 @@ class MinutesPage(Page):
         rid = self.ctx.round_id
         if rid is None:
             return
-        code = self.ctx.workspace.reports.minutes_data(rid).check_code
+        code = self.ctx.workspace.reports.minutes_data(rid, checked=False).check_code  # the job checks everything
 
         def done(paths: list[Path]) -> str:
             return texts.WRITTEN_MINUTES.format(code=code, count=len(paths))
