@@ -1,0 +1,300 @@
+"""The ballot save's lane on PostgreSQL (storage/pg_lane.py): what it sends inside the chain lock, and that what
+it checks before the lock is checked again under it (issue 16: fewer round trips inside the lock).
+
+The round trips are read off the wire: libpq's own trace of every connection the engine opens (psycopg's
+`PGconn.trace`), where each `Sync` the client sends is one wait for the server and each `Execute` one statement.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import psycopg
+import pytest
+from psycopg import pq
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+
+from tests.helpers.builders import Built, assert_vietnamese, build_round, sign_in_known_boards, valid_marks
+from tests.pg.conftest import Host
+from vote_counter.domain.model import Counts, RoundKind, Stage
+from vote_counter.services.counting import CountingService
+from vote_counter.services.errors import ErrorCode, ServiceError
+from vote_counter.services.workspace import Workspace
+
+
+class Wire:
+    """libpq's trace of every connection opened while it is on, one file each."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._files: list[IO[str]] = []
+        self._marks: list[int] = []
+
+    def on_connect(self, dbapi_connection: Any, _record: Any) -> None:
+        f = (self._folder / f"wire-{len(self._files)}.txt").open("w", encoding="utf-8")
+        self._files.append(f)
+        dbapi_connection.pgconn.trace(f.fileno())
+        dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+
+    def mark(self) -> None:
+        self._marks = [Path(f.name).stat().st_size for f in self._files]
+
+    def since_mark(self) -> list[list[str]]:
+        """What the client sent on each connection since `mark`: one list of messages per connection used."""
+        sent = []
+        for i, f in enumerate(self._files):
+            text = Path(f.name).read_text(encoding="utf-8")[self._marks[i] if i < len(self._marks) else 0 :]
+            lines = [line.split("\t") for line in text.splitlines()]
+            messages = [p[2].strip() + " " + (p[3].strip() if len(p) > 3 else "") for p in lines if p[0] == "F"]
+            if messages:
+                sent.append(messages)
+        return sent
+
+    def close(self) -> None:
+        for f in self._files:
+            f.close()
+
+
+@pytest.fixture
+def wire(tmp_path: Path) -> Iterator[Wire]:
+    w = Wire(tmp_path)
+    event.listen(Pool, "connect", w.on_connect)
+    try:
+        yield w
+    finally:
+        event.remove(Pool, "connect", w.on_connect)
+        w.close()
+
+
+def _save(ws: Workspace, built: Built, i: int, pass_no: int = 1) -> None:
+    marks = valid_marks(random.Random(i), RoundKind.CONFIDENCE, built.ids)
+    ws.counting.record(built.round_id, built.printed[i].payload, marks, pass_no)
+
+
+def _session_statements(ws: Workspace) -> list[str]:
+    seen: list[str] = []
+
+    @event.listens_for(ws.engine, "before_cursor_execute")
+    def _count(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    return seen
+
+
+def test_a_save_holds_the_chain_lock_for_two_round_trips_alone_or_after_another_station(
+    pg_url: str, wire: Wire
+) -> None:
+    ws = Workspace.open(pg_url)
+    other = Workspace.open(pg_url)  # a second station (its name is per process: not told apart here)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=4, printed=12)
+        sign_in_known_boards(other)
+        _save(ws, built, 0)  # loads the round's context (the session path)
+        _save(other, built, 1)
+        session = _session_statements(ws)
+        for i in range(2, 9):  # ballot 2: station 2 saved after this station's context (the head moved, saves only)
+            wire.mark()
+            _save(ws, built, i)
+            sent = wire.since_mark()
+            assert len(sent) == 1, sent  # one connection: the lane's
+            messages = sent[0]
+            # Round trip 1: BEGIN, LOCK, the one read; round trip 2: the one write, the notes, COMMIT.
+            steps = [m.split()[0] for m in messages if m.startswith(("Execute", "Sync"))]
+            assert steps == ["Execute"] * 3 + ["Sync"] + ["Execute"] * 3 + ["Sync"], messages
+        assert session == []  # nothing went through the session path
+
+        _save(other, built, 9)
+        _save(ws, built, 10)
+        totals = ws.counting.totals(built.round_id)
+        assert totals.valid + totals.invalid == 11
+        assert ws.counting.recount_check(built.round_id).matches  # the running totals are the ballots' own
+        report = ws.audit.verify()
+        assert report.ok and not report.bad_rows, report
+        saved = [e for e in ws.audit.entries() if e.action == "ballot_saved"]
+        assert len(saved) == 11 and all(e.details["seal"] for e in saved)
+        assert [e.seq for e in ws.audit.entries()] == list(range(1, len(ws.audit.entries()) + 1))
+    finally:
+        ws.close()
+        other.close()
+
+
+def test_the_statements_inside_the_lock_are_these_four(pg_url: str, wire: Wire) -> None:
+    ws = Workspace.open(pg_url)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+        _save(ws, built, 0)
+        wire.mark()
+        _save(ws, built, 1)  # the lane's first save on this connection: every statement parsed, so named
+        (messages,) = wire.since_mark()
+        parsed = [m.split('"')[3].split()[0:2] for m in messages if m.startswith("Parse")]
+        assert parsed == [
+            ["BEGIN", "ISOLATION"],
+            ["LOCK", "TABLE"],
+            ["SELECT", "r.stage,"],
+            ["WITH", "b"],
+            ["WITH", "n"],
+            ["COMMIT"],
+        ]
+        assert [m.split()[0] for m in messages if m.startswith(("Parse", "Sync"))] == [
+            "Parse",
+            "Parse",
+            "Parse",
+            "Sync",  # the lock is held from here ...
+            "Parse",
+            "Parse",
+            "Parse",
+            "Sync",  # ... to the COMMIT sent with this round trip
+        ]
+    finally:
+        ws.close()
+
+
+@pytest.mark.parametrize("race", ["closed", "same paper"])
+def test_a_save_racing_another_station_between_its_checks_and_the_lock_is_refused_once(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, race: str
+) -> None:
+    ws = Workspace.open(pg_url)
+    other = Workspace.open(pg_url)  # a second station (its name is per process: not told apart here)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
+        sign_in_known_boards(other)
+        _save(ws, built, 0)
+        _save(ws, built, 1)  # the context is current: the next save takes the lane
+        before = ws.audit.entries()
+        classify = CountingService._classify
+        raced: list[str] = []
+
+        def meanwhile(*args: Any) -> Any:
+            # Called before the lock, once the payload was checked against the context: the other station acts now.
+            if not raced:
+                raced.append(race)
+                if race == "closed":
+                    counts = other.setup.round(built.round_id).counts
+                    other.setup.set_counts(
+                        built.round_id, Counts(counts.summoned, counts.present, counts.issued, collected=2)
+                    )
+                    other.stages.change(built.round_id, Stage.CLOSED)
+                else:
+                    _save(other, built, 2)
+            return classify(*args)
+
+        monkeypatch.setattr(CountingService, "_classify", staticmethod(meanwhile))
+        with pytest.raises(ServiceError) as info:
+            _save(ws, built, 2)
+        assert raced == [race]
+        assert_vietnamese(info.value.message)
+        after = ws.audit.entries()
+        new = [e.action for e in after[len(before) :]]
+        if race == "closed":
+            assert info.value.code is ErrorCode.WRONG_STAGE
+            assert new == ["counts_set", "stage_changed"]
+            expected = 2
+        else:
+            assert info.value.code is ErrorCode.DUPLICATE
+            assert new == ["ballot_saved"]  # counted once, by the other station
+            expected = 3
+        totals = ws.counting.totals(built.round_id)
+        assert totals.valid + totals.invalid == expected
+        assert ws.register.summary(built.round_id).counted == expected
+        assert len(ws.counting.ballots(built.round_id)) == expected
+        assert ws.audit.verify().ok
+    finally:
+        ws.close()
+        other.close()
+
+
+def test_a_row_noted_that_the_lane_did_not_write_is_not_committed_by_it_but_sealed_by_the_session_path(
+    pg_host: Host, pg_url: str
+) -> None:
+    ws = Workspace.open(pg_url)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
+        _save(ws, built, 0)
+        # Someone with the owner's password adds a trigger: each ballot inserted also rewrites another register line.
+        database = pg_url.rsplit("/", 1)[1]
+        with pg_host.admin(database) as conn:
+            conn.autocommit = True
+            conn.execute(
+                "CREATE FUNCTION main.kp_test_extra() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "UPDATE main.ballot_register SET mode = mode WHERE id = (SELECT max(id) FROM main.ballot_register); "
+                "RETURN NULL; END $$"
+            )
+            conn.execute(
+                "CREATE TRIGGER kp_test_extra AFTER INSERT ON main.ballots "
+                "FOR EACH ROW EXECUTE FUNCTION main.kp_test_extra()"
+            )
+            last_line = conn.execute("SELECT max(id) FROM main.ballot_register").fetchone()
+        assert last_line is not None
+        _save(ws, built, 1)
+        entry = [e for e in ws.audit.entries() if e.action == "ballot_saved"][-1]
+        digests = entry.details["seal"][0]["digests"]
+        # The lane would have sealed its three rows only; the session path sealed the fourth row too.
+        assert f"ballot_register:{last_line[0]}" in digests and len(digests) == 4
+        assert ws.audit.verify().ok
+        assert ws.counting.recount_check(built.round_id).matches
+    finally:
+        ws.close()
+
+
+def test_a_lane_connection_killed_between_saves_is_replaced_and_the_save_goes_through(
+    pg_host: Host, pg_url: str
+) -> None:
+    ws = Workspace.open(pg_url)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
+        _save(ws, built, 0)
+        _save(ws, built, 1)  # the lane holds its connection now
+        database = pg_url.rsplit("/", 1)[1]
+        with pg_host.admin(database) as conn:
+            conn.autocommit = True
+            killed = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s AND usename = %s",
+                (database, pg_host.creds.app_user),
+            ).fetchone()
+        assert killed is not None and killed[0] >= 1
+        _save(ws, built, 2)
+        _save(ws, built, 3)
+        totals = ws.counting.totals(built.round_id)
+        assert totals.valid + totals.invalid == 4
+        assert ws.audit.verify().ok
+    finally:
+        ws.close()
+
+
+def test_another_stations_saves_in_the_other_pass_are_not_missed_by_this_ones_totals(pg_url: str) -> None:
+    ws = Workspace.open(pg_url)
+    other = Workspace.open(pg_url)  # a second station (its name is per process: not told apart here)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=8, double_entry=True)
+        sign_in_known_boards(other)
+        _save(ws, built, 0, pass_no=1)
+        _save(ws, built, 0, pass_no=2)  # this station's context now holds both passes' totals
+        _save(other, built, 1, pass_no=2)  # the second pass moves on another station
+        _save(ws, built, 1, pass_no=1)  # the lane: the head moved, ballot saves only
+        _save(ws, built, 2, pass_no=2)  # must count on top of station 2's pass-2 ballot
+        _save(ws, built, 2, pass_no=1)
+        assert ws.counting.recount_check(built.round_id).matches
+        second = ws.counting.totals(built.round_id, 2)
+        assert second.valid + second.invalid == 3
+        assert ws.audit.verify().ok
+    finally:
+        ws.close()
+        other.close()
+
+
+def test_the_lane_gives_its_connection_back_as_the_pool_lent_it(pg_url: str) -> None:
+    ws = Workspace.open(pg_url)
+    built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=3)
+    _save(ws, built, 0)
+    _save(ws, built, 1)
+    lane = ws.counting._pg_lane
+    assert lane is not None
+    conn = lane.connection()
+    assert isinstance(conn, psycopg.Connection) and conn.autocommit
+    ws.counting.close()
+    assert not conn.autocommit and not conn.closed  # back in the pool, in a transaction mode like the others
+    ws.close()
