@@ -226,14 +226,17 @@ def test_a_row_noted_that_the_lane_did_not_write_is_not_committed_by_it_but_seal
             conn.autocommit = True
             conn.execute(
                 "CREATE FUNCTION main.kp_test_extra() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                "UPDATE main.ballot_register SET mode = mode WHERE id = (SELECT max(id) FROM main.ballot_register); "
+                "UPDATE main.ballot_register SET mode = mode WHERE id = "
+                "(SELECT max(id) FROM main.ballot_register WHERE serial <> NEW.serial); "
                 "RETURN NULL; END $$"
             )
             conn.execute(
                 "CREATE TRIGGER kp_test_extra AFTER INSERT ON main.ballots "
                 "FOR EACH ROW EXECUTE FUNCTION main.kp_test_extra()"
             )
-            last_line = conn.execute("SELECT max(id) FROM main.ballot_register").fetchone()
+            last_line = conn.execute(
+                "SELECT max(id) FROM main.ballot_register WHERE serial <> %s", (built.printed[1].serial,)
+            ).fetchone()
         assert last_line is not None
         _save(ws, built, 1)
         entry = [e for e in ws.audit.entries() if e.action == "ballot_saved"][-1]
@@ -304,3 +307,53 @@ def test_the_lane_gives_its_connection_back_as_the_pool_lent_it(pg_url: str) -> 
     ws.counting.close()
     assert not conn.autocommit and not conn.closed  # back in the pool, in a transaction mode like the others
     ws.close()
+
+
+def test_a_context_ahead_of_the_log_is_not_trusted_and_the_session_path_saves(pg_url: str) -> None:
+    ws = Workspace.open(pg_url)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+        _save(ws, built, 0)
+        ctx = ws.counting._live.latest(built.round_id)
+        assert ctx is not None
+        ctx.seq += 3  # as if the log were shorter than this station saw: a database restored under it, say
+        session = _session_statements(ws)
+        _save(ws, built, 1)
+        assert any(s.startswith("INSERT INTO ballots") for s in session)  # the session path, which reloads the round
+        totals = ws.counting.totals(built.round_id)
+        assert totals.valid + totals.invalid == 2
+        assert ws.audit.verify().ok
+    finally:
+        ws.close()
+
+
+def test_a_failure_between_the_two_round_trips_writes_nothing_and_leaves_the_chain_lock_free(
+    pg_host: Host, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vote_counter.services import ballot_save_pg
+
+    ws = Workspace.open(pg_url)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+        _save(ws, built, 0)
+        entries = len(ws.audit.entries())
+
+        def broken(*_args: Any) -> Any:
+            raise RuntimeError("hỏng giữa chừng")
+
+        monkeypatch.setattr(ballot_save_pg, "add_ballot", broken)
+        with pytest.raises(RuntimeError):
+            _save(ws, built, 1)
+        database = pg_url.rsplit("/", 1)[1]
+        with pg_host.admin(database) as conn:
+            conn.execute("LOCK TABLE main.chain_lock IN EXCLUSIVE MODE NOWAIT")  # fails at once if still held
+            conn.rollback()
+        monkeypatch.undo()
+        assert len(ws.audit.entries()) == entries
+        assert ws.register.summary(built.round_id).counted == 1
+        _save(ws, built, 1)  # the same paper, now saved once
+        totals = ws.counting.totals(built.round_id)
+        assert totals.valid + totals.invalid == 2
+        assert ws.audit.verify().ok
+    finally:
+        ws.close()

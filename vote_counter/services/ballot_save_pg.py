@@ -128,11 +128,26 @@ def save_lean(
     if serial is None:
         return None
     validity = svc._classify(marks, ctx.round, ctx.id_set)
-    marks_text = repositories.marks_to_text(marks)
-    reasons_text = repositories.reasons_to_text(validity.reasons)
     save = pg_lane.begin(lane)
     if save is None:
         return None
+    try:
+        return _locked(save, ctx, serial, pass_no, marks, validity)
+    except pg_lane.Lost as exc:  # the COMMIT may or may not have arrived: the host was lost, as the session path says
+        raise storage_error(exc.error) from exc
+    except BaseException:
+        save.abandon()  # whatever went wrong, the kept connection never keeps the chain lock
+        raise
+
+
+def _locked(
+    save: pg_lane.Save, ctx: RoundContext, serial: str, pass_no: int, marks: BallotMarks, validity: Validity
+) -> SavedOnSession | None:
+    """save_lean's two round trips, and between them what depends on the audit head."""
+    round_id = ctx.round.id
+    assert round_id is not None
+    marks_text = repositories.marks_to_text(marks)
+    reasons_text = repositories.reasons_to_text(validity.reasons)
     state = save.read(round_id, serial, pass_no, ctx.seq)
     line = None if state is None else ballot_save.countable(state.line, serial, ctx.round.mode)
     if (
@@ -143,6 +158,7 @@ def save_lean(
         or state.totals_id is None
         or state.basis != ctx.basis
         or state.prev is None
+        or state.seq < ctx.seq  # a log shorter than the context knew: a database restored, say
     ):
         if state is not None:
             save.abandon()
@@ -181,11 +197,7 @@ def save_lean(
         "data": data,
         "totals": totals_id,
     }
-    try:
-        done = save.commit(values, entry, list(written), meeting_id)
-    except pg_lane.Lost as exc:  # the COMMIT may or may not have arrived: the host was lost, as the session path says
-        raise storage_error(exc.error) from exc
-    if not done:
+    if not save.commit(values, entry, list(written), meeting_id):
         # Refused: rows noted that it did not write (the session path reads back and seals them), a conflict or
         # a duplicate (the session path decides and says why).
         return None

@@ -2,8 +2,9 @@
 
 Every write on the hall's database first takes the chain lock (storage/pg_engine.py), so whatever a save does
 after it is serialised across the hall: that time, not the server's work, is what limits several stations. The
-session path spends about 25 statements there, each a round trip. This lane spends two, on one connection kept
-for saves, in psycopg's pipeline mode (statements sent together, answered together):
+session path spends 26 round trips from LOCK to COMMIT (32 when another station saved since; read off libpq's
+trace, tests/pg/test_lean_save.py). This lane spends two, on one connection kept for saves, in psycopg's
+pipeline mode (statements sent together, answered together):
 
 1. `BEGIN` (SERIALIZABLE), `LOCK`, and `STATE`: one query that reads what the save depends on as of the lock:
    the audit head, whether anything but ballot saves was logged since the caller's context (a stage change,
@@ -110,7 +111,7 @@ class Lane:
         if self._proxy is None:
             try:
                 self._proxy = self._engine.raw_connection()
-            except DBAPIError:
+            except (DBAPIError, psycopg.Error):  # the pool's checkout does not wrap psycopg's own errors
                 return None
         conn = cast(psycopg.Connection[Any], self._proxy.dbapi_connection)
         if conn.broken or conn.closed:
