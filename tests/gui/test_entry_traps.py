@@ -4,6 +4,7 @@ services (the SQLite file) what was counted."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +15,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.gui.answer import ESCAPE, answer, file_state
+from tests.gui.answer import ESCAPE, answer, approve, button, file_state, file_value, keyboard_back, reason
 from tests.gui.conftest import CR, CRLF, LF, Board, FakeClock, seed_round, type_text
+from tests.gui.keys import click
 from tests.helpers.builders import CHAIR_NAME, PASSPHRASES
 from vote_counter.domain.model import RoundKind
 from vote_counter.services.workspace import Workspace
@@ -203,6 +205,35 @@ def test_undo_of_a_save_asks_for_the_chair_and_a_member(
     assert file_state(workspace.path) == before
     assert _collected(workspace, seeded.round_id) == 1
 
+    # The step is still there: the next Ctrl+Z asks again (the board need not void it from the find panel). A
+    # mistyped passphrase changes nothing and keeps it too; the right two passphrases undo it.
+    assert page.undo_stack.canUndo() and page.undo_button.isEnabled()
+    assert "bước này vẫn còn: nhấn Ctrl+Z lần nữa" in page.status.text()
+    QApplication.processEvents()
+    if os.environ.get("KP_SCREENSHOTS"):
+        page.window().grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / "3_hoan_tac_chua_duyet.png"))
+    keyboard_back(board.qtbot, page.window())
+    asked = answer(approve(chair="không phải mật khẩu"))
+    board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert asked.answered() and isinstance(asked.seen[0], ApprovalDialog)
+    assert page.status.kind == "error" and "không đúng" in page.status.text()
+    assert _collected(workspace, seeded.round_id) == 1
+    assert page.undo_stack.canUndo() and not page.undo_stack.canRedo()
+    keyboard_back(board.qtbot, page.window())
+    asked = answer(button(texts.CANCEL))  # "Hủy", reached with Tab and pressed with Space
+    board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert asked.answered() and isinstance(asked.seen[0], ApprovalDialog)
+    assert page.status.kind == "error" and _collected(workspace, seeded.round_id) == 1
+    assert page.undo_stack.canUndo()
+    keyboard_back(board.qtbot, page.window())
+    asked = answer(approve())
+    board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert asked.answered() and "1 1 1" in asked.texts[0]
+    assert page.status.kind == "ok", page.status.text()
+    assert file_value(workspace.path, "SELECT status FROM ballots") == "void"
+    assert _collected(workspace, seeded.round_id) == 0
+    assert not page.undo_stack.canUndo() and page.undo_stack.canRedo()
+
 
 def test_view_only_refuses_at_the_scan(
     make_window: MakeWindow, workspace: Workspace, board: Board, beeps: list[int]
@@ -271,3 +302,47 @@ def test_the_lock_holds_and_a_scan_at_it_is_no_wrong_passphrase(
     board.digits("123")
     board.key(Qt.Key.Key_Return)
     assert _collected(workspace, seeded.round_id) == 1
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen Qt, on every real dialog
+def test_redo_of_a_void_that_nobody_approves_stays_redoable(
+    real_dialogs: MakeWindow, workspace: Workspace, board: Board
+) -> None:
+    """A ballot voided from the find panel, its void undone (restored), then Ctrl+Y voids it again: Escape on the
+    two people's dialog changes nothing and leaves the step for another Ctrl+Y."""
+    seeded = seed_round(workspace)
+    window = real_dialogs()
+    page = window.entry_page
+    serial = seeded.ballots[0].serial
+    board.scan(seeded.ballots[0].payload)
+    board.digits("111")
+    board.key(Qt.Key.Key_Return)
+    page.tabs.setCurrentWidget(page.find_panel)
+    click(board.qtbot, page.find_panel.query)
+    board.type(serial)
+    board.key(Qt.Key.Key_Return)
+    asked = answer(reason("Nhập nhầm phiếu"), approve())
+    click(board.qtbot, page.find_panel.void_button)
+    assert asked.answered()
+    assert _collected(workspace, seeded.round_id) == 0
+
+    keyboard_back(board.qtbot, window)
+    page.focus_scan()
+    board.key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undoing a void restores: nobody asked
+    assert page.status.kind == "ok", page.status.text()
+    assert _collected(workspace, seeded.round_id) == 1
+    before = file_state(workspace.path)
+    asked = answer(ESCAPE)
+    board.key(Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert asked.answered() and isinstance(asked.seen[0], ApprovalDialog)
+    assert page.status.kind == "error"
+    assert file_state(workspace.path) == before
+    assert page.undo_stack.canRedo() and page.redo_button.isEnabled()
+    assert "bước này vẫn còn: nhấn Ctrl+Y lần nữa" in page.status.text()
+    keyboard_back(board.qtbot, window)
+    asked = answer(approve())
+    board.key(Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert asked.answered()
+    assert page.status.kind == "ok", page.status.text()
+    assert file_value(workspace.path, "SELECT status FROM ballots WHERE serial = ?", serial) == "void"
+    assert not page.undo_stack.canRedo() and page.undo_stack.canUndo()

@@ -4,11 +4,13 @@ window left on its own database (tests/pg/test_hall_window.py runs the real host
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import type_text
@@ -119,3 +121,43 @@ def test_hosting_without_a_folder_or_in_a_folder_it_cannot_use(
     assert "không phải máy chủ hội trường" in panel.host_status.text()
     assert panel.url is None and panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
     assert sorted(p.name for p in foreign.iterdir()) == ["bao_cao.docx"]  # nothing written there
+
+
+def test_a_host_that_will_not_stop_is_killed_and_the_page_says_so(
+    make_window: MakeWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A hung host (here a child that never reads its stop file and ignores SIGTERM): asked, then terminated, then
+    killed; the page says it was forced, in red, and that the saved data recovers at the next start."""
+    import sys
+
+    from tests.gui.keys import clipped
+    from tests.gui.test_host_child import CHILD
+    from vote_counter.ui import host_child
+
+    window = make_window()
+    panel = window.tools_page.hall
+    window.show_tool(panel)
+    commands: list[list[str]] = []
+
+    def hung(data: Path, listen: str, port: int, stop_file: Path | None = None) -> tuple[str, list[str]]:
+        commands.append(["--stop-file", str(stop_file)])
+        return sys.executable, ["-c", CHILD, "-", "ignore"]
+
+    monkeypatch.setattr(hall, "host_command", hung)
+    monkeypatch.setattr(host_child, "WAITS", {"file": 300, "terminate": 300, "kill": 20_000})
+    panel.folder_edit.setText(str(tmp_path / "hoi-truong"))
+    click(qtbot, panel.start_button)
+    process = panel.process
+    assert process is not None and process.waitForReadyRead(20_000)  # SIGTERM ignored from here on
+    stop_file = panel.stop_file
+    assert stop_file is not None and commands == [["--stop-file", str(stop_file)]]
+    click(qtbot, panel.stop_button)
+    assert panel.stopped_by == "kill"
+    assert panel.process is None and panel.start_button.isEnabled()
+    assert panel.host_status.kind == "error"
+    assert panel.host_status.text().startswith("Máy chủ không tự tắt được nên đã bị buộc dừng.")
+    assert not stop_file.parent.exists()  # its folder removed with it
+    QApplication.processEvents()  # the layout settles around the new text before it is looked at
+    if os.environ.get("KP_SCREENSHOTS"):
+        window.grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / "6_may_chu_bi_buoc_dung.png"))
+    assert clipped(window) == []

@@ -32,9 +32,10 @@ def data_dir() -> Iterator[Path]:
     server.remove_tree(folder)
 
 
-def _host(data: Path, port: int, *extra: str) -> subprocess.Popen[str]:
+def _host(data: Path, port: int, *extra: str, stdin: int | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "vote_counter", "host", "--data", str(data), "--port", str(port), *extra],
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -148,3 +149,51 @@ def test_a_port_out_of_range_is_refused(data_dir: Path) -> None:
     assert proc.returncode == 1 and out == ""
     assert "Cổng 80 không dùng được" in err
     assert os.path.exists(data_dir) is False
+
+
+def _stopped_cleanly(proc: subprocess.Popen[str], hall: cluster.Cluster, log_before: str) -> str:
+    """The host ended by itself (no signal sent), said so, and PostgreSQL's log shows a fast shutdown run to its
+    end; the log's new part."""
+    assert proc.stdout is not None and proc.stderr is not None
+    with proc:  # its pipes closed after
+        out, err = proc.stdout.read(), proc.stderr.read()  # to their end: the host has ended (little output)
+        assert proc.wait(timeout=120) == 0, err
+    assert out == "" and "Đã dừng máy chủ hội trường; mọi dữ liệu đã lưu." in err
+    assert not cluster.running(hall)
+    log = hall.log.read_text(encoding="utf-8")[len(log_before) :]
+    assert "received fast shutdown request" in log and log.rstrip().endswith("database system is shut down")
+    assert "immediate shutdown request" not in log  # ("checkpoint starting: shutdown immediate" is the fast one)
+    return log
+
+
+def test_host_stops_without_a_signal_by_its_stop_file_or_when_its_input_ends(data_dir: Path, tmp_path: Path) -> None:
+    """The two ways the window stops its host on every OS (no SIGTERM on Windows): a file it makes, and its own
+    end (the host's standard input closes with the window's process). Each a clean stop; the data kept."""
+    port = server.free_port("127.0.0.1")
+    stop_file = tmp_path / "dung-may-chu"
+    proc = _host(data_dir, port, "--stop-file", str(stop_file))
+    url = _url_of(proc)
+    hall = cluster.prepare(data_dir)
+    ws = Workspace.open(url, station="Tổ 1")
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+        _save(ws, built.round_id, built.printed[0].payload, built.ids)
+        server.ask_to_stop(stop_file)
+        first = _stopped_cleanly(proc, hall, "")
+
+        stop_file.unlink()
+        again = _host(data_dir, port, "--stop-when-input-ends", stdin=subprocess.PIPE)
+        try:
+            assert _url_of(again) == url
+            restarted = hall.log.read_text(encoding="utf-8")[len(first) :]
+            assert "database system was shut down at" in restarted and "automatic recovery" not in restarted
+            _save(ws, built.round_id, built.printed[1].payload, built.ids)  # the data of before, and more
+            assert ws.counting.totals(built.round_id).valid + ws.counting.totals(built.round_id).invalid == 2
+            assert ws.audit.verify().ok
+            before = hall.log.read_text(encoding="utf-8")
+        finally:
+            assert again.stdin is not None
+            again.stdin.close()  # what the operating system does when the window's process ends
+        _stopped_cleanly(again, hall, before)
+    finally:
+        ws.close()

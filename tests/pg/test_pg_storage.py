@@ -194,3 +194,33 @@ def test_listing_and_restore_refuse_the_shared_database_and_make_no_file(
         assert ws.shared and not ws.path.exists()
     finally:
         ws.close()
+
+
+def test_document_details_are_sealed_on_the_hall_database_too(pg_host: Host, pg_url: str) -> None:
+    """Revision 0009's triggers: the signers printed on the minutes, changed by the owner with psql, are reported."""
+    from vote_counter.domain.documents import DocumentDetails, Signer
+    from vote_counter.domain.model import MeetingId
+
+    ws, built = _entered(pg_url, 1)
+    meeting = MeetingId(built.meeting.id or 0)  # type: ignore[attr-defined]
+    signers = (Signer("T/M BAN KIỂM PHIẾU", "Nguyễn Thị Hoa"),)
+    ws.documents.save(meeting, DocumentDetails(issuer="ĐẢNG BỘ PHƯỜNG 7", signers=signers))
+    assert ws.audit.verify().ok
+    ws.close()
+    with _connect(pg_host, pg_url, admin=False) as app, pytest.raises(psycopg.errors.UndefinedTable):
+        app.execute("UPDATE main.document_details SET data = '{}'")  # a session that does not note what it writes
+    with _connect(pg_host, pg_url, admin=True) as owner:
+        owner.execute(pg_schema.TOUCHED_DDL)
+        row = owner.execute("SELECT id FROM main.document_details").fetchone()
+        assert row is not None
+        changed = owner.execute(
+            "UPDATE main.document_details SET data = replace(data, 'Nguyễn Thị Hoa', 'Trần Văn Tư')"
+        ).rowcount
+        assert changed == 1
+    ws = Workspace.open(pg_url)
+    try:
+        report = ws.audit.verify()
+        assert not report.ok
+        assert report.bad_rows == (("document_details", row[0]),)
+    finally:
+        ws.close()

@@ -160,3 +160,56 @@ def test_every_hosting_failure_has_a_vietnamese_sentence() -> None:
     fill = {"where": "x", "detail": "x", "path": "/x", "value": "x", "port": 1, "address": "127.0.0.1"}
     for code in MESSAGES:
         assert_vietnamese(message(ServerError(code, **fill)))
+
+
+def test_the_window_asks_its_host_to_stop_with_a_file_the_host_polls() -> None:
+    path = server.new_stop_file()
+    try:
+        assert path.name == server.STOP_FILE and path.parent.is_dir() and not path.exists()
+        assert path.parent != server.new_stop_file().parent  # one per host started
+        assert not server.stop_asked(path) and not server.stop_asked(None)
+        stop = threading.Event()
+        polls: list[int] = []
+
+        def alive() -> bool:
+            polls.append(1)
+            if len(polls) == 3:
+                server.ask_to_stop(path)  # the window makes the file while the host waits
+            return True
+
+        assert server.wait_for_stop(stop, alive, every=0.01, asked=lambda: server.stop_asked(path)) is True
+        assert len(polls) == 3 and server.stop_asked(path)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        server.forget_stop_file(path)
+    assert not path.parent.exists()
+    server.ask_to_stop(path)  # its folder gone meanwhile (a temp cleaner): made again, the stop still asked
+    assert server.stop_asked(path)
+    server.forget_stop_file(path)
+
+
+def test_windows_ends_the_host_by_the_stop_file_then_a_kill_never_a_terminate(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert server.stop_steps() == ("file", "terminate", "kill")
+    monkeypatch.setattr(server, "is_windows", lambda: True)  # QProcess.terminate() is WM_CLOSE: a console ignores it
+    assert server.stop_steps() == ("file", "kill")
+
+
+def test_the_windows_host_stops_when_its_input_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    stop = threading.Event()
+    try:
+        assert server.stop_when_input_ends(stop, read_end) is True
+        os.write(write_end, b"x")  # anything sent is read and ignored
+        assert not stop.wait(0.05)
+        os.close(write_end)  # the window's process ended: the operating system closes the pipe
+        assert stop.wait(20)
+    finally:
+        os.close(read_end)
+    monkeypatch.setattr(sys, "stdin", None)  # a windowed program started without an input: nothing to watch
+    assert server.stop_when_input_ends(threading.Event()) is False
+
+
+def test_a_broken_input_stops_the_host_too() -> None:
+    stop = threading.Event()
+    assert server.stop_when_input_ends(stop, -1)  # reading it fails (EBADF here; a broken pipe on Windows)
+    assert stop.wait(20)

@@ -1,9 +1,10 @@
 """`vote-counter host --data DIR [--listen ADDRESS] [--port N]`: this laptop hosts the hall's database (issue 16).
 
 Prints one line, `KP_DB=postgresql+psycopg://USER:PASSWORD@HOST:PORT/DBNAME`, for the other stations (stdout;
-everything else goes to stderr), then stays in the foreground until Ctrl+C or SIGTERM and stops the server
-cleanly. The first run makes the cluster, the role and the database; every run brings the schema up to date as
-the owner and grants the application's role what it may do.
+everything else goes to stderr), then stays in the foreground until Ctrl+C, SIGTERM or (`--stop-file`, how the
+window stops it on every OS) that file appears, and stops the server cleanly. The first run makes the
+cluster, the role and the database; every run brings the schema up to date as the owner and grants the
+application's role what it may do.
 """
 
 from __future__ import annotations
@@ -44,19 +45,43 @@ def add_command(sub: Any) -> None:
         default=cluster.DEFAULT_PORT,
         help=_("cổng (mặc định {port})").format(port=cluster.DEFAULT_PORT),
     )
+    s.add_argument(
+        "--stop-file",
+        type=Path,
+        default=None,
+        metavar=_("TỆP"),
+        help=_("dừng máy chủ (sạch, như Ctrl+C) khi tệp này xuất hiện; cửa sổ Kiểm Phiếu dừng máy chủ theo cách này"),
+    )
+    s.add_argument(
+        "--stop-when-input-ends",
+        action="store_true",
+        help=_(
+            "dừng máy chủ (sạch) khi đầu vào chuẩn đóng lại: cửa sổ Kiểm Phiếu chạy lệnh này tắt thì máy chủ tắt theo"
+        ),
+    )
     s.set_defaults(func=cmd_host, needs_workspace=False)
 
 
 def cmd_host(_ws: object, args: argparse.Namespace) -> int:
     stop = threading.Event()
+    if args.stop_when_input_ends:
+        server.stop_when_input_ends(stop)
     try:
-        return serve(Path(args.data), args.listen, args.port, stop)
+        return serve(Path(args.data), args.listen, args.port, stop, stop_file=args.stop_file)
     except ServerError as exc:
         sys.stderr.write(_("Lỗi: {message}").format(message=message(exc)) + "\n")
         return 1
 
 
-def serve(folder: Path, listen_text: str, port: int, stop: threading.Event, *, every: float = 1.0) -> int:
+def serve(
+    folder: Path,
+    listen_text: str,
+    port: int,
+    stop: threading.Event,
+    *,
+    every: float = 1.0,
+    stop_file: Path | None = None,
+) -> int:
     listen = server.parse_listen(listen_text)
     if not 1024 <= port <= 65535:
         raise ServerError("bad_port", port=port)
@@ -76,7 +101,7 @@ def serve(folder: Path, listen_text: str, port: int, stop: threading.Event, *, e
             + "\n"
         )
         sys.stderr.flush()
-        if not server.wait_for_stop(stop, lambda: cluster.running(hall), every):
+        if not server.wait_for_stop(stop, lambda: cluster.running(hall), every, lambda: server.stop_asked(stop_file)):
             raise ServerError("stopped_itself")
     finally:
         with server.stop_signals_ignored():

@@ -329,17 +329,92 @@ def stop_signals_ignored() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def wait_for_stop(stopped: threading.Event, alive: Callable[[], bool], every: float = 1.0) -> bool:
-    """Block until a stop signal (True) or the server died on its own (False). Handlers installed here, on the
-    main thread, and put back after."""
+def wait_for_stop(
+    stopped: threading.Event,
+    alive: Callable[[], bool],
+    every: float = 1.0,
+    asked: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Block until a stop signal or a stop asked by `asked` (the stop file: True) or the server died on its own
+    (False). Handlers installed here, on the main thread, and put back after."""
     previous = {}
     for sig in stop_signals():
         previous[sig] = signal.signal(sig, lambda *_: stopped.set())
     try:
         while not stopped.wait(every):
+            if asked():
+                return True
             if not alive():
                 return False
         return True
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+# ---------------------------------------------------------------- stopping without signals (the window's host)
+#
+# The window runs `vote-counter host` as a child process. On Windows there is no SIGTERM to send it:
+# QProcess.terminate() posts WM_CLOSE, which a console program never reads, so the child would only ever be
+# killed (PostgreSQL left to recover at the next start). Instead the window makes a file the host looks for
+# at each poll: the same clean stop as Ctrl+C, on every operating system.
+
+STOP_FILE = "dung-may-chu"
+
+
+def new_stop_file() -> Path:
+    """Where the window will ask its host to stop: a fresh private folder in the temporary directory (the file
+    itself is made only to ask). Never in the host's data folder, which a first run wants empty."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="kp-host-")) / STOP_FILE
+
+
+def ask_to_stop(path: Path) -> None:
+    """Make the stop file (its folder too, if a cleaner removed it meanwhile)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+
+
+def stop_asked(path: Path | None) -> bool:
+    return path is not None and path.exists()
+
+
+def forget_stop_file(path: Path) -> None:
+    """The stop file and its folder, once the host has ended."""
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def stop_when_input_ends(stopped: threading.Event, fd: int | None = None) -> bool:
+    """The window's host ends with the window, even one that crashed: the window holds the host's standard input
+    open, and the operating system closes it when the window's process ends (every OS; on Windows a broken pipe
+    reads as the end). A thread reads the input to its end, then sets `stopped` (the same clean stop as Ctrl+C).
+    Read with os.read, not sys.stdin's buffer: a thread blocked in the buffer holds its lock, and the interpreter
+    then aborts at exit ("could not acquire lock for <stdin>"). False when there is no input to watch (a windowed
+    program started without one)."""
+    if fd is None:
+        try:
+            fd = sys.stdin.fileno() if sys.stdin is not None else None
+        except (OSError, ValueError):
+            fd = None
+    if fd is None:
+        return False
+    source = fd
+
+    def watch() -> None:
+        try:
+            while os.read(source, 4096):
+                pass  # nothing is ever sent: only the end matters
+        except OSError:
+            pass  # an input that broke is a window that went away
+        stopped.set()
+
+    threading.Thread(target=watch, name="kp-host-input", daemon=True).start()
+    return True
+
+
+def stop_steps() -> tuple[str, ...]:
+    """How the window ends its host, in order, each after the one before had its time: "file" (the stop file,
+    every OS), "terminate" (SIGTERM, POSIX only: on Windows it is WM_CLOSE, which a console program ignores),
+    "kill" (last, an unclean stop)."""
+    return ("file", "kill") if is_windows() else ("file", "terminate", "kill")

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from vote_counter.domain.model import BoardMember, BoardMemberId, BoardRole, MeetingId, nfc
 from vote_counter.i18n import _
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, storage_error
-from vote_counter.storage import audit, keys, repositories, seals
+from vote_counter.storage import audit, deferred_seals, keys, repositories, seals
 from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema import BoardMemberRow
 
@@ -423,6 +423,8 @@ class AccountService:
             meeting_id = rows[0].meeting_id
             if any(r.meeting_id != meeting_id for r in rows):
                 raise ServiceError(ErrorCode.NOT_SIGNED_IN)
+            # The meeting's key is open now: rows an upgrade could not seal are sealed, once (deferred_seals.py).
+            deferred_seals.settle(s, meeting_id, names)
             audit.append(s, names, "signed_in", {"meeting": meeting_id, "members": [r.id for r in rows]})
             first = repositories.member(rows[0])
         self._access.remember(meeting_id, auth)

@@ -15,11 +15,21 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from vote_counter.hosting.cluster import DEFAULT_PORT
+from vote_counter.hosting.server import ask_to_stop, forget_stop_file, new_stop_file, stop_steps
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_error
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import audit, pg_engine
 
-__all__ = ["DEFAULT_PORT", "LINE_PREFIX", "STATION_MAX"]
+# The host child's stop, for ui/host_child.py (hosting/server.py does the OS work).
+__all__ = [
+    "DEFAULT_PORT",
+    "LINE_PREFIX",
+    "STATION_MAX",
+    "ask_to_stop",
+    "forget_stop_file",
+    "new_stop_file",
+    "stop_steps",
+]
 
 LINE_PREFIX = "KP_DB="
 STATION_MAX = 40
@@ -83,10 +93,15 @@ def lost_connection(exc: BaseException) -> ServiceError | None:
     return None
 
 
-def host_command(data: Path, listen: str, port: int = DEFAULT_PORT) -> tuple[str, list[str]]:
+def host_command(
+    data: Path, listen: str, port: int = DEFAULT_PORT, stop_file: Path | None = None
+) -> tuple[str, list[str]]:
     """The program and arguments that run `vote-counter host` as a child of the window: the frozen app runs
-    itself, a source install runs `python -m vote_counter`."""
+    itself, a source install runs `python -m vote_counter`. With `stop_file`, the window stops it by making
+    that file (hosting/server.py: no signal reaches a console program on Windows)."""
     args = ["host", "--data", str(data), "--listen", listen, "--port", str(port)]
+    if stop_file is not None:  # the window's child: stopped by the file, and ended with the window if it crashes
+        args += ["--stop-file", str(stop_file), "--stop-when-input-ends"]
     if getattr(sys, "frozen", False):
         return sys.executable, args
     return sys.executable, ["-m", "vote_counter", *args]

@@ -1,6 +1,7 @@
 """The document details of a meeting (number, issuer, place, recipients, signers): one JSON row per meeting.
 
-A table of its own, so the meeting rows other parts of the app read and seal keep their shape.
+A table of its own, so the meeting rows other parts of the app read and seal keep their shape. Sealed like every
+table that reaches a printed document (storage/seals.py; revision 0009 gave it a row id of its own).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from vote_counter.domain.documents import DocumentDetails, Recipient, Signer
@@ -17,7 +18,8 @@ from vote_counter.storage.schema import Base
 
 class DocumentDetailsRow(Base):
     __tablename__ = "document_details"
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
     data: Mapped[str] = mapped_column(Text, default="{}")
 
 
@@ -45,13 +47,17 @@ def from_json(text: str) -> DocumentDetails:
     )
 
 
+def _row(s: Session, meeting_id: int) -> DocumentDetailsRow | None:
+    return s.execute(select(DocumentDetailsRow).where(DocumentDetailsRow.meeting_id == meeting_id)).scalar_one_or_none()
+
+
 def load(s: Session, meeting_id: int) -> DocumentDetails:
-    row = s.get(DocumentDetailsRow, meeting_id)
+    row = _row(s, meeting_id)
     return from_json(row.data) if row is not None else DocumentDetails()
 
 
 def save(s: Session, meeting_id: int, details: DocumentDetails) -> None:
-    row = s.get(DocumentDetailsRow, meeting_id)
+    row = _row(s, meeting_id)
     if row is None:
         s.add(DocumentDetailsRow(meeting_id=meeting_id, data=to_json(details)))
     else:

@@ -123,6 +123,8 @@ for _t in (
     SealedTable("tally_sheets", "phiếu tổng hợp", ("round_id", "sheet_no", "data"), "round"),
     # Results are read from the running totals (storage/totals.py), so they are sealed like the ballots.
     SealedTable("running_totals", "tổng cộng dồn", ("round_id", "pass_no", "basis", "data"), "round"),
+    # Number, issuer, recipients and signers printed on the minutes (revision 0009 gave the table its row id).
+    SealedTable("document_details", "thông tin văn bản", ("meeting_id", "data"), "meeting"),
 ):
     register(_t)
 
@@ -193,8 +195,9 @@ def _noting(conn: Connection) -> bool:
     return bool(conn.connection.info.get("kp_sealed"))
 
 
-def touch_meeting(session: Session, meeting_id: int) -> None:
-    """Note every sealed row of a meeting, to be sealed again by the next entry (a new key)."""
+def touch_meeting(session: Session, meeting_id: int, only: str | None = None) -> None:
+    """Note every sealed row of a meeting (of table `only`, if given), to be sealed again by the next entry (a new
+    key; rows an upgrade could not seal, storage/deferred_seals.py)."""
     conn = session.connection()
     verb, tail = (
         ("INSERT", " ON CONFLICT (tbl, id) DO UPDATE SET meeting = EXCLUDED.meeting")
@@ -202,7 +205,7 @@ def touch_meeting(session: Session, meeting_id: int) -> None:
         else ("INSERT OR REPLACE", "")
     )
     for name, t in SEALED.items():
-        if name not in conn.connection.info.get("kp_sealed", set()):
+        if name not in conn.connection.info.get("kp_sealed", set()) or only not in (None, name):
             continue
         conn.exec_driver_sql(
             _native(
@@ -352,7 +355,10 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
     sealed: dict[str, tuple[int, str | None]] = {}
     bad_entries: list[int] = []
     query = select(AuditRow.seq, AuditRow.prev_hash, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.details)
+    deferrals: list[tuple[str, Any]] = []  # storage/deferred_seals.py: rows an upgrade could not seal yet
     for seq, prev, at, actor, action, text in session.execute(query.order_by(AuditRow.seq)).all():
+        if action in _DEFERRAL_ACTIONS:
+            deferrals.append((action, json.loads(text)))
         if '"seal"' not in text:
             continue
         groups = json.loads(text).get("seal")
@@ -373,6 +379,7 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
                 continue
             for name, digest in digests.items():
                 sealed[name] = (owner, digest)
+    deferred = unsettled_from(deferrals)
     bad_rows: list[tuple[str, int]] = []
     seen: set[str] = set()
     checked: dict[str, int] = {}
@@ -392,6 +399,8 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
                 continue
             key = open_keys.get(meeting_id) if isinstance(meeting_id, int) else None
             expected = sealed.get(name)
+            if expected is None and (tbl, meeting_id) in deferred:
+                continue  # never sealed: the upgrade could not (its key was shut); sealed at the next sign-in
             checked[tbl] += 1
             if key is None or expected is None or expected[1] != row_digest(key, tbl, row[2:]):
                 bad_rows.append((tbl, row_id))
@@ -404,6 +413,29 @@ def verify(session: Session, only_meeting: int | None = None) -> SealReport:
         bad_rows.append((tbl, int(row_id)))
     wanted_locked = sorted(m for m in locked if only_meeting is None or m == only_meeting)
     return SealReport(tuple(bad_entries), tuple(sorted(bad_rows)), tuple(wanted_locked), checked)
+
+
+# Rows an upgrade could not seal (storage/deferred_seals.py): said in the log, settled at the next sign-in.
+DEFERRED = "seals_deferred"
+SETTLED = "seals_settled"
+_DEFERRAL_ACTIONS = frozenset({DEFERRED, SETTLED})
+
+
+def unsettled_from(entries: list[tuple[str, Any]]) -> set[tuple[str, int]]:
+    """(table, meeting) pairs deferred and not settled since, from (action, details dict) in log order."""
+    out: set[tuple[str, int]] = set()
+    for action, details in entries:
+        if not isinstance(details, dict):
+            continue
+        if action == DEFERRED:
+            table, meetings = details.get("table"), details.get("meetings")
+            if isinstance(table, str) and isinstance(meetings, list):
+                out.update((table, m) for m in meetings if isinstance(m, int) and not isinstance(m, bool))
+        elif action == SETTLED:
+            meeting, tables = details.get("meeting"), details.get("tables")
+            if isinstance(meeting, int) and isinstance(tables, list):
+                out.difference_update((t, meeting) for t in tables)
+    return out
 
 
 def _table_exists(conn: Connection, tbl: str) -> tuple[str, tuple[str, ...]]:

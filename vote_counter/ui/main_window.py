@@ -56,6 +56,7 @@ from vote_counter.ui.settings import (
     default_settings,
     remember_meeting,
 )
+from vote_counter.ui.user_corner import UserCorner
 from vote_counter.ui.welcome import WelcomePage
 from vote_counter.ui.widgets import StatusLine, allow, heading
 from vote_counter.ui.window_menus import WindowMenus, idle_minutes
@@ -110,7 +111,6 @@ class MainWindow(WindowMenus, QMainWindow):
         self.stage_status.hide()
 
         # ---------------------------------------------------------- who is working (SPEC §9)
-        self.user_label = QLabel()
         self.sign_in_button = QPushButton(texts.SIGN_IN_ACTION)
         self.sign_in_button.clicked.connect(self.sign_in)
         self.idle = sign_in.IdleWatcher(idle_minutes(self.settings.value(KEY_IDLE_MINUTES)), self)
@@ -121,12 +121,8 @@ class MainWindow(WindowMenus, QMainWindow):
         self.audit_status = StatusLine()  # "Đang kiểm tra nhật ký…" while the start-up check runs
         self.audit_status.hide()
         # Who is working sits in the menu bar's corner: the row it took belongs to the ballot (issue 11).
-        self.user_bar = QWidget()
-        user_bar = QHBoxLayout(self.user_bar)
-        user_bar.setContentsMargins(0, 0, 4, 0)
-        user_bar.addWidget(self.user_label)
-        user_bar.addWidget(self.sign_in_button)
-        user_bar.addWidget(self.lock_button)
+        self.user_bar = UserCorner(self.sign_in_button, self.lock_button)
+        self.user_label = self.user_bar.label
 
         # ---------------------------------------------------------- pages
         self.setup_page = SetupPage(self.ctx)
@@ -172,7 +168,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.welcome.demoRequested.connect(self.open_demo)
         self.welcome.newRequested.connect(self.new_meeting)
         self.welcome.openRequested.connect(self.open_meeting)
-        self.welcome.continueRequested.connect(self.show_work)
+        self.welcome.continueRequested.connect(self.continue_work)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.work)
@@ -209,6 +205,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.statusBar().addPermanentWidget(self.hall_status)
         self.tools_page.hall.stationChanged.connect(self.hall_status.draw)
         self.hall_status.changed.connect(self._connection_changed)
+        self.hall_status.timer.timeout.connect(self.follow_shared_meetings)
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in
@@ -286,9 +283,9 @@ class MainWindow(WindowMenus, QMainWindow):
         accounts = sign_in.needs_accounts(ws, mid)
         member = sign_in.signed_in_or_none(ws, mid)
         if member is not None:
-            self.user_label.setText(texts.SIGNED_IN_AS.format(name=member.full_name, role=texts.ROLE[member.role]))
+            self.user_bar.show_text(texts.SIGNED_IN_AS.format(name=member.full_name, role=texts.ROLE[member.role]))
         else:
-            self.user_label.setText(texts.SIGNED_IN_NONE if accounts else texts.SIGNED_IN_NO_ACCOUNTS)
+            self.user_bar.show_text(texts.SIGNED_IN_NONE if accounts else texts.SIGNED_IN_NO_ACCOUNTS)
         allow(self.sign_in_button, accounts)
         allow(self.lock_button, accounts)
 

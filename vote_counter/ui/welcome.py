@@ -1,5 +1,6 @@
 """The first screen when the database holds no meeting (and from the menu): open the sample meeting, create a new
-one, or reopen a meeting opened recently."""
+one, or reopen a meeting: those opened recently on this laptop first, then the others the database holds (on a
+hall database, the meetings another station set up, issue 16)."""
 
 from __future__ import annotations
 
@@ -72,14 +73,14 @@ class WelcomePage(QWidget):
         self.recent = QListWidget()
         self.recent.setMinimumHeight(120)
         self.recent.setMaximumHeight(260)
-        self.recent.itemDoubleClicked.connect(lambda _item: self._open())
+        self.recent.itemActivated.connect(lambda _item: self.open_chosen())  # Enter, or a double click
         self.recent.currentRowChanged.connect(lambda _row: self._draw_open())
         self.recent_none = QLabel(texts.WELCOME_RECENT_NONE)
         self.open_button = QPushButton(texts.WELCOME_OPEN)
-        self.open_button.clicked.connect(self._open)
+        self.open_button.clicked.connect(self.open_chosen)
         self.continue_button = QPushButton(texts.WELCOME_CONTINUE)
         self.continue_button.clicked.connect(self.continueRequested)
-        recent_box = QGroupBox(texts.WELCOME_RECENT)
+        self.recent_box = recent_box = QGroupBox(texts.WELCOME_RECENT)
         recent_layout = QVBoxLayout(recent_box)
         recent_layout.addWidget(self.recent_none)
         recent_layout.addWidget(self.recent)
@@ -89,6 +90,7 @@ class WelcomePage(QWidget):
         recent_buttons.addWidget(self.continue_button)
         recent_layout.addLayout(recent_buttons)
 
+        self.meeting_ids: list[int | None] = []  # every meeting in the database, as last listed
         self.database = QLabel(texts.WELCOME_DATABASE.format(path=db_path))
         self.database.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.database.setWordWrap(True)
@@ -110,24 +112,35 @@ class WelcomePage(QWidget):
         outer.addWidget(column, 8)
         outer.addStretch(1)
 
-    def refresh(self, recent: list[Meeting], has_meetings: bool) -> None:
+    def refresh(self, recent: list[Meeting], present: list[Meeting]) -> None:
+        """`recent`: opened on this laptop lately, most recent first; `present`: every meeting in the database. The
+        list shows the recent ones, then the rest; when the first meetings appear (another station made them),
+        the list takes the keyboard so Enter opens the one chosen."""
+        had = self.recent.count()
+        listed = {m.id for m in recent}
+        meetings = recent + [m for m in present if m.id not in listed]
+        self.meeting_ids = [m.id for m in present]
         self.recent.clear()
-        for meeting in recent:
+        for meeting in meetings:
             item = QListWidgetItem(meeting.title)
             item.setData(Qt.ItemDataRole.UserRole, meeting.id)
+            item.setToolTip(meeting.title)
             self.recent.addItem(item)
-        self.recent.setVisible(bool(recent))
-        self.recent_none.setVisible(not recent)
-        if recent:
+        self.recent_box.setTitle(texts.WELCOME_RECENT if len(meetings) == len(recent) else texts.WELCOME_MEETINGS)
+        self.recent.setVisible(bool(meetings))
+        self.recent_none.setVisible(not meetings)
+        if meetings:
             self.recent.setCurrentRow(0)
-        self.continue_button.setVisible(has_meetings)
+        self.continue_button.setVisible(bool(present))
         self._draw_open()
+        if meetings and not had and self.isVisible():
+            self.recent.setFocus()
 
     def _draw_open(self) -> None:
         allow(self.open_button, self.recent.currentItem() is not None, texts.WELCOME_RECENT_NONE)
         self.open_button.setVisible(self.recent.count() > 0)
 
-    def _open(self) -> None:
+    def open_chosen(self) -> None:
         item = self.recent.currentItem()
         if item is not None:
             self.openRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QStackedWidget, QTabWidget, QWidget
 
 from vote_counter.domain.model import Meeting, MeetingId
+from vote_counter.services import hall
 from vote_counter.ui import demo_job, dialogs, sign_in, texts
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.settings import DEFAULT_IDLE_MINUTES, KEY_IDLE_MINUTES, RECENT_LIMIT, recent_meetings
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenuBar, QPushButton
 
     from vote_counter.ui.context import AppContext
+    from vote_counter.ui.hall_status import HallStatus
     from vote_counter.ui.lock_screen import LockOverlay
     from vote_counter.ui.main_window import MainWindow
     from vote_counter.ui.pages.setup_page import SetupPage
@@ -51,6 +53,7 @@ class WindowMenus:
         lock_button: QPushButton
         lock_overlay: LockOverlay
         recent_menu: QMenu
+        hall_status: HallStatus
 
         def menuBar(self) -> QMenuBar: ...
         def close(self) -> bool: ...
@@ -94,11 +97,36 @@ class WindowMenus:
             self.recent_menu.addAction(texts.MENU_RECENT_NONE).setEnabled(False)
 
     def show_welcome(self) -> None:
-        self.welcome.refresh(self.recent_meetings(), bool(self.ctx.workspace.setup.meetings()))
+        self.welcome.refresh(self.recent_meetings(), self.ctx.workspace.setup.meetings())
         self.stack.setCurrentWidget(self.welcome)
 
     def show_work(self) -> None:
         self.stack.setCurrentWidget(self.work)
+
+    def continue_work(self) -> None:
+        """ "Vào trang làm việc": the meeting in use; none yet (the hall database was empty when this window
+        connected, another station has set one up since): the one chosen in the list, as opening it does."""
+        if self.ctx.meeting_id is None and self.welcome.recent.currentItem() is not None:
+            self.welcome.open_chosen()
+        else:
+            self.show_work()
+
+    def follow_shared_meetings(self) -> None:
+        """At each check of the hall's database (ui/hall_status.py): on the welcome screen, a meeting another
+        station set up meanwhile is listed, ready to open. A lost connection lists nothing new (the status bar
+        says it is lost)."""
+        if self.stack.currentWidget() is not self.welcome or not self.ctx.workspace.shared:
+            return
+        if not self.hall_status.connected:  # asked on the UI thread: never while a connection attempt could hang
+            return
+        try:
+            meetings = self.ctx.workspace.setup.meetings()
+        except Exception as exc:
+            if hall.lost_connection(exc) is None:
+                raise
+            return
+        if [m.id for m in meetings] != self.welcome.meeting_ids:
+            self.show_welcome()
 
     def open_meeting(self, meeting_id: int) -> None:
         rounds = self.ctx.workspace.setup.rounds(MeetingId(meeting_id))

@@ -72,6 +72,8 @@ def test_host_command_runs_the_module_or_the_frozen_app(monkeypatch: pytest.Monk
     assert program == sys.executable
     assert args[:3] == ["host", "--data", "data"]
     assert args[-1] == str(hall.DEFAULT_PORT)
+    program, args = hall.host_command(Path("data"), "127.0.0.1", 5433, stop_file=Path("C:/Temp/kp-host-1/dung"))
+    assert args[-3:] == ["--stop-file", str(Path("C:/Temp/kp-host-1/dung")), "--stop-when-input-ends"]
 
 
 def test_local_addresses_start_with_loopback_and_are_ipv4_once_each() -> None:

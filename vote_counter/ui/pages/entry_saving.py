@@ -21,7 +21,7 @@ from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.ui import sign_in, texts
 from vote_counter.ui.entry_grid import EntryGrid
 from vote_counter.ui.models import row_keys
-from vote_counter.ui.undo import CorrectBallotCommand, SaveBallotCommand
+from vote_counter.ui.undo import CorrectBallotCommand, SaveBallotCommand, redo_step, undo_step
 from vote_counter.ui.widgets import StatusLine
 
 if TYPE_CHECKING:
@@ -162,10 +162,10 @@ class EntrySaving:
         self.scan.setFocus()
 
     def undo(self) -> None:
-        self._history(self.undo_stack.canUndo(), self.undo_stack.undo, texts.NOTHING_TO_UNDO)
+        self._history(self.undo_stack.canUndo(), lambda: undo_step(self.undo_stack), texts.NOTHING_TO_UNDO)
 
     def redo(self) -> None:
-        self._history(self.undo_stack.canRedo(), self.undo_stack.redo, texts.NOTHING_TO_REDO)
+        self._history(self.undo_stack.canRedo(), lambda: redo_step(self.undo_stack), texts.NOTHING_TO_REDO)
 
     def _history(self, can: bool, step: Callable[[], None], nothing: str) -> None:
         """Undo/redo from a button or Ctrl+Z/Ctrl+Y anywhere on the page; the focus goes back to the scan field,

@@ -1,7 +1,8 @@
 """Máy chủ hội trường (issue 16): this laptop hosts the hall's database, or connects to the laptop that does; and
 this station's name. The host is `vote-counter host` run as a child process (QProcess), so the server lives
-apart from the window's event loop and stops with the window: terminated cleanly on close (SIGTERM, which the
-command answers by stopping PostgreSQL). Every database step goes through services/hall.py, never storage."""
+apart from the window's event loop and stops with the window: asked to stop by a file it watches (every OS),
+which the command answers by stopping PostgreSQL cleanly (ui/host_child.py). Every database step goes through
+services/hall.py, never storage."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from vote_counter.services import hall
 from vote_counter.services.errors import ServiceError
 from vote_counter.ui import texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.host_child import end_host
 from vote_counter.ui.once_shown import show_once
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.widgets import StatusLine, button_row
@@ -37,7 +39,6 @@ KEY_STATION = "hall/station"
 KEY_DATA = "hall/data"
 KEY_PORT = "hall/port"
 QR_SIZE = 220
-STOP_WAIT_MS = 20_000
 
 
 def qr_pixmap(payload: str, size: int = QR_SIZE) -> QPixmap:
@@ -72,6 +73,8 @@ class HallPanel(Page):
         self.choose_folder = choose_data_folder  # hooks the tests replace
         self.show_secret = show_once
         self.process: QProcess | None = None
+        self.stop_file: Path | None = None  # the file that asks the running host to stop (ui/host_child.py)
+        self.stopped_by = ""  # how the last host ended when the window stopped it: "file", "terminate", "kill"
         self.url: str | None = None  # the hosted database's URL, once the child printed it
         self._output = ""
         self._errors = ""
@@ -201,7 +204,8 @@ class HallPanel(Page):
             return
         folder = Path(text)
         listen = self.address_combo.currentText().strip() or "127.0.0.1"
-        program, args = hall.host_command(folder, listen, self.port_spin.value())
+        self.stop_file = hall.new_stop_file()
+        program, args = hall.host_command(folder, listen, self.port_spin.value(), stop_file=self.stop_file)
         self.settings.setValue(KEY_DATA, str(folder))
         self.settings.setValue(KEY_PORT, self.port_spin.value())
         self._output = self._errors = ""
@@ -258,6 +262,9 @@ class HallPanel(Page):
 
     def _forget_process(self) -> None:
         self.process = None
+        if self.stop_file is not None:
+            hall.forget_stop_file(self.stop_file)
+            self.stop_file = None
         self.url = None
         self.line_view.clear()
         self.qr.clear()
@@ -268,16 +275,19 @@ class HallPanel(Page):
         self.stop_button.setEnabled(False)
 
     def stop_host(self) -> None:
-        """Stop the child cleanly (SIGTERM: the command stops PostgreSQL), waiting for it; killed only if it hangs."""
+        """Stop the child cleanly and wait for it: the stop file first (every OS; no signal reaches a console
+        program on Windows), SIGTERM next where there is one, killed only if it hangs (ui/host_child.py)."""
         process, self.process = self.process, None
         if process is None:
             return
-        process.terminate()
-        if not process.waitForFinished(STOP_WAIT_MS):
-            process.kill()
-            process.waitForFinished(5000)
+        self.host_status.show_info(texts.HALL_STOPPING)
+        self.host_status.repaint()  # the wait below holds the event loop: say why first
+        self.stopped_by = end_host(process, self.stop_file)
         self._forget_process()
-        self.host_status.show_info(texts.HALL_STOPPED)
+        if self.stopped_by == "kill":
+            self.host_status.show_error(texts.HALL_KILLED)
+        else:
+            self.host_status.show_info(texts.HALL_STOPPED)
 
     def copy_line(self) -> None:
         if self.url is not None:
