@@ -8,11 +8,11 @@ since it was loaded, the round's stage, the register line, an active entry of th
 ballot, its register line, the totals and the sealed audit entry. Anything else (no context yet, a context
 that moved, a ballot to refuse) returns None and the session path does the save or says why not.
 
-`save`, the session path: inside the caller's write transaction, which holds the chain lock (storage/pg_engine.py), so the audit head read
-here is the one the entry extends. The ballot row is checked by the full verification (register, duplicate),
-and the database's own unique index on active entries stops a second save of the same serial and pass that a
-check could not see: that becomes the same DUPLICATE message. Retries on a serialization failure
-(services/retry.py) run the whole save again.
+`save`, the session path: inside the caller's write transaction, which holds the chain lock
+(storage/pg_engine.py), so the audit head read here is the one the entry extends. The ballot row is checked by
+the full verification (register, duplicate), and the database's own unique index on active entries stops a
+second save of the same serial and pass that a check could not see: that becomes the same DUPLICATE message.
+Retries on a serialization failure (services/retry.py) run the whole save again, lane first.
 """
 
 from __future__ import annotations
