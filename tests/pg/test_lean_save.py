@@ -214,8 +214,19 @@ def test_a_save_racing_another_station_between_its_checks_and_the_lock_is_refuse
 
 
 def test_a_row_noted_that_the_lane_did_not_write_is_not_committed_by_it_but_sealed_by_the_session_path(
-    pg_host: Host, pg_url: str
+    pg_host: Host, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from vote_counter.storage import pg_lane
+
+    refusals: list[str | None] = []
+    commit = pg_lane.Save.commit
+
+    def spy(self: pg_lane.Save, *args: Any) -> bool:
+        done = commit(self, *args)
+        refusals.append(self.refused)
+        return done
+
+    monkeypatch.setattr(pg_lane.Save, "commit", spy)
     ws = Workspace.open(pg_url)
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
@@ -239,6 +250,7 @@ def test_a_row_noted_that_the_lane_did_not_write_is_not_committed_by_it_but_seal
             ).fetchone()
         assert last_line is not None
         _save(ws, built, 1)
+        assert refusals == ["22P02"]  # TAKE_NOTES refused the lane's transaction (a text that is no integer)
         entry = [e for e in ws.audit.entries() if e.action == "ballot_saved"][-1]
         digests = entry.details["seal"][0]["digests"]
         # The lane would have sealed its three rows only; the session path sealed the fourth row too.
@@ -355,5 +367,52 @@ def test_a_failure_between_the_two_round_trips_writes_nothing_and_leaves_the_cha
         totals = ws.counting.totals(built.round_id)
         assert totals.valid + totals.invalid == 2
         assert ws.audit.verify().ok
+    finally:
+        ws.close()
+
+
+def test_a_serialization_failure_in_the_lane_is_run_again_and_the_ballot_saved_once(
+    pg_host: Host, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vote_counter.services import ballot_save_pg
+    from vote_counter.storage import pg_lane, pg_schema
+
+    ws = Workspace.open(pg_url)
+    try:
+        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+        _save(ws, built, 0)
+        database = pg_url.rsplit("/", 1)[1]
+        add_ballot = ballot_save_pg.add_ballot
+        commits: list[tuple[bool, str | None]] = []
+        commit = pg_lane.Save.commit
+
+        def spy(self: pg_lane.Save, *args: Any) -> bool:
+            done = commit(self, *args)
+            commits.append((done, self.refused))
+            return done
+
+        def meanwhile(*args: Any) -> Any:
+            # Between the lane's read and its write, a writer that skips the chain lock reads the totals the lane is
+            # about to write and rewrites (unchanged) the round the lane read, and commits first: a cycle that
+            # SERIALIZABLE must break by failing the lane.
+            if not commits:
+                with pg_host.admin(database) as x:
+                    x.execute(pg_schema.TOUCHED_DDL)
+                    x.commit()
+                    x.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+                    x.execute("SELECT data FROM main.running_totals WHERE round_id = %s", (built.round_id,)).fetchall()
+                    x.execute("UPDATE main.rounds SET stage = stage WHERE id = %s", (built.round_id,))
+                    x.commit()
+            return add_ballot(*args)
+
+        monkeypatch.setattr(ballot_save_pg, "add_ballot", meanwhile)
+        monkeypatch.setattr(pg_lane.Save, "commit", spy)
+        _save(ws, built, 1)
+        assert commits[0] == (False, "40001")  # the lane's transaction was refused as a conflict, rolled back ...
+        monkeypatch.undo()
+        totals = ws.counting.totals(built.round_id)
+        assert totals.valid + totals.invalid == 2  # ... and the save ran again: counted once
+        assert ws.register.summary(built.round_id).counted == 2
+        assert [e.action for e in ws.audit.entries()].count("ballot_saved") == 2
     finally:
         ws.close()

@@ -158,6 +158,7 @@ class Save:
         self._lane = lane
         self._conn = conn
         self._open: contextlib.ExitStack | None = None  # the pipeline, entered by `read`, left by `commit`
+        self.refused: str | None = None  # the SQLSTATE that refused `commit` (40001: a conflict, 22P02: the notes)
 
     def read(self, round_id: int, serial: str, pass_no: int, seq: int) -> State | None:
         """BEGIN, the chain lock, STATE. None: the round is gone, or the server refused (rolled back)."""
@@ -208,6 +209,7 @@ class Save:
                 pipeline.close()  # the Sync: sent with the three, answered with theirs
         except psycopg.Error as exc:
             broken = conn.broken
+            self.refused = _first(exc).sqlstate
             self._lane.rollback()
             if broken:
                 raise Lost(DBAPIError.instance(None, None, exc, psycopg.Error, connection_invalidated=True)) from exc
@@ -221,6 +223,13 @@ class Save:
             with contextlib.suppress(psycopg.Error):
                 pipeline.close()
         self._lane.rollback()
+
+
+def _first(exc: psycopg.Error) -> psycopg.Error:
+    """The error that stopped the pipeline, not the `PipelineAborted` of a statement queued after it."""
+    while isinstance(exc, psycopg.errors.PipelineAborted) and isinstance(exc.__context__, psycopg.Error):
+        exc = exc.__context__
+    return exc
 
 
 def begin(lane: Lane) -> Save | None:
