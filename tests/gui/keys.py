@@ -152,22 +152,57 @@ def clipped(root: QWidget) -> list[str]:
             continue
         name = f"{type(widget).__name__} {getattr(widget, 'text', lambda: '')()!r}"[:90]
         if isinstance(widget, QLabel) and widget.text() and widget.pixmap().isNull():
-            if widget.wordWrap():
+            if widget.property("elides"):  # ui/elided.py: cut with "…" on purpose, whole in the tooltip
+                if widget.minimumSizeHint().width() > widget.width() + 1:
+                    problems.append(
+                        f"{name}: needs {widget.minimumSizeHint().width()} px even cut, has {widget.width()}"
+                    )
+                elif widget.sizeHint().width() > widget.width() + 1 and widget.toolTip() != widget.text():
+                    problems.append(f"{name}: cut without its whole text in the tooltip")
+            elif widget.wordWrap():
                 need = widget.heightForWidth(widget.width())
                 if need > widget.height() + 1:
                     problems.append(f"{name}: needs {need} px high, has {widget.height()}")
             elif widget.sizeHint().width() > widget.width() + 1 or widget.sizeHint().height() > widget.height() + 1:
                 problems.append(f"{name}: needs {widget.sizeHint().toTuple()}, has {widget.size().toTuple()}")
-        elif (
-            isinstance(widget, QPushButton) and widget.text() and widget.minimumSizeHint().width() > widget.width() + 1
-        ):
-            problems.append(f"{name}: needs {widget.minimumSizeHint().width()} px wide, has {widget.width()}")
+        elif isinstance(widget, QAbstractButton) and widget.text():  # push buttons, check boxes, radio buttons
+            need = widget.minimumSizeHint() if isinstance(widget, QPushButton) else widget.sizeHint()
+            if need.width() > widget.width() + 1 or need.height() > widget.height() + 1:
+                problems.append(f"{name}: needs {need.toTuple()}, has {widget.size().toTuple()}")
+        problems.extend(_overlapping(widget))
         parent = widget.parentWidget()
         if parent is None or widget is root or _scrolled(widget, root):
             continue
         if not parent.rect().contains(widget.geometry()):
             problems.append(f"{name}: {widget.geometry().getRect()} outside its parent {parent.rect().getRect()}")
     return problems
+
+
+def _overlapping(widget: QWidget) -> list[str]:
+    """Visible widgets that one layout placed over each other (it had less room than they need: Qt then draws
+    them on top of one another, as a too-narrow or too-short window does)."""
+    layout = widget.layout()
+    if layout is None:
+        return []
+    placed: list[QWidget] = []
+    stack = [layout]
+    while stack:
+        current = stack.pop()
+        for i in range(current.count()):
+            item = current.itemAt(i)
+            if item is None:
+                continue
+            if item.widget() is not None and item.widget().isVisible():
+                placed.append(item.widget())
+            elif item.layout() is not None:
+                stack.append(item.layout())
+    found = []
+    for i, a in enumerate(placed):
+        for b in placed[i + 1 :]:
+            if a.geometry().intersects(b.geometry()):
+                names = [f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r}"[:60] for w in (a, b)]
+                found.append(f"{names[0]} and {names[1]} drawn over each other")
+    return found
 
 
 def _scrolled(widget: QWidget, root: QWidget) -> bool:

@@ -84,10 +84,12 @@ class MainWindow(WindowMenus, QMainWindow):
 
         # ---------------------------------------------------------- selector and stage bar
         self.meeting_combo = ElidedCombo()
-        self.meeting_combo.setMinimumContentsLength(14)
+        self.meeting_combo.setMinimumContentsLength(
+            8
+        )  # titles are cut with "…" (tooltip whole): the stage fits at 980 px
         self.meeting_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.round_combo = ElidedCombo()
-        self.round_combo.setMinimumContentsLength(14)
+        self.round_combo.setMinimumContentsLength(8)
         self.round_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.meeting_combo.currentIndexChanged.connect(self._meeting_picked)
         self.round_combo.currentIndexChanged.connect(self._round_picked)

@@ -34,6 +34,7 @@ from vote_counter.services.counting import EnteredBallot
 from vote_counter.services.errors import SET_ASIDE_REASON, ServiceError
 from vote_counter.ui import sign_in, texts
 from vote_counter.ui.context import AppContext
+from vote_counter.ui.elided import ElidedLabel
 from vote_counter.ui.entry_grid import EntryGrid
 from vote_counter.ui.geometry import compact_rows
 from vote_counter.ui.models import TotalsModel
@@ -75,7 +76,8 @@ class EntryPage(EntrySaving, Page):
         self.pass_combo.addItem(texts.PASS_N.format(n=1), 1)
         self.pass_combo.addItem(texts.PASS_N.format(n=2), 2)
         self.pass_combo.currentIndexChanged.connect(self._pass_changed)
-        self.counter = heading("", size_delta=2)
+        self.counter = ElidedLabel()  # "Đã nhập 0 / chưa đếm phiếu thu về": cut, not overlapped, at 980 px
+        self.counter.setFont(heading("").font())
         # Ctrl+Z / Ctrl+Y reach undo()/redo() from anywhere on the page through the scan filter
         # (entry_scans.py); the buttons never keep the focus: the next scan must land in the scan field.
         self.undo_button = QPushButton(texts.UNDO_BUTTON)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +92,7 @@ class MinutesPage(Page):
         self.summary_button = self._button(texts.WRITE_SUMMARY, self.write_summary)
         self.usb_button = self._button(texts.EXPORT_USB, self.export_usb)
         self.usb_encrypt = QCheckBox(texts.USB_ENCRYPT)
+        self.usb_encrypt.setToolTip(texts.USB_ENCRYPT_TIP)
         round_box = QGroupBox(texts.ROUND_DOCS)
         round_layout = QVBoxLayout(round_box)
         round_layout.addWidget(self.minutes_button)
@@ -132,12 +136,22 @@ class MinutesPage(Page):
         how = QLabel(texts.PRINT_HELP)
         how.setWordWrap(True)
         how.setStyleSheet(HELP_STYLE)
-        left = QVBoxLayout()
+        # The code, the buttons and the help scroll in a window too short for them (980×600), never overlap.
+        left_widget = QWidget()
+        left = QVBoxLayout(left_widget)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(grid)
         left.addWidget(how)
         left.addStretch(1)
+        left_scroll = QScrollArea()
+        left_scroll.setWidget(left_widget)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = left_scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        left_scroll.setMinimumWidth(left_widget.minimumSizeHint().width() + bar)  # only ever scrolled downwards
         body = QHBoxLayout()
-        body.addLayout(left, 1)
+        body.addWidget(left_scroll, 1)
         body.addWidget(files_box, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
