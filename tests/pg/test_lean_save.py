@@ -1,162 +1,22 @@
-"""The ballot save's lane on PostgreSQL (storage/pg_lane.py): what it sends inside the chain lock, and that what
-it checks before the lock is checked again under it (issue 16: fewer round trips inside the lock).
-
-The round trips are read off the wire: libpq's own trace of every connection the engine opens (psycopg's
-`PGconn.trace`, line-buffered by libpq), where each `Sync` or simple `Query` the client sends is one wait for the
-server and each `Execute` one statement. Measured the same way before this lane, the session path sent 28 round
-trips per save, 26 of them from LOCK to COMMIT (34 and 32 when another station had saved since).
+"""The ballot save's lane on PostgreSQL (storage/pg_lane.py): what it checks before the chain lock is checked again
+under it, and whatever goes wrong it writes nothing and frees the lock (issue 16). Its round trips:
+tests/pg/test_lean_wire.py.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import psycopg
 import pytest
-from psycopg import pq
-from sqlalchemy import event
-from sqlalchemy.pool import Pool
 
-from tests.helpers.builders import Built, assert_vietnamese, build_round, sign_in_known_boards, valid_marks
+from tests.helpers.builders import assert_vietnamese, build_round, sign_in_known_boards
 from tests.pg.conftest import Host
+from tests.pg.lean_helpers import save_ballot, session_statements
 from vote_counter.domain.model import Counts, RoundKind, Stage
 from vote_counter.services.counting import CountingService
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
-
-
-class Wire:
-    """libpq's trace of every connection opened while it is on, one file each."""
-
-    def __init__(self, folder: Path) -> None:
-        self._folder = folder
-        self._files: list[IO[str]] = []
-        self._marks: list[int] = []
-
-    def on_connect(self, dbapi_connection: Any, _record: Any) -> None:
-        f = (self._folder / f"wire-{len(self._files)}.txt").open("w", encoding="utf-8")
-        self._files.append(f)
-        dbapi_connection.pgconn.trace(f.fileno())
-        dbapi_connection.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-
-    def mark(self) -> None:
-        self._marks = [Path(f.name).stat().st_size for f in self._files]
-
-    def since_mark(self) -> list[list[str]]:
-        """What the client sent on each connection since `mark`: one list of messages per connection used."""
-        sent = []
-        for i, f in enumerate(self._files):
-            text = Path(f.name).read_text(encoding="utf-8")[self._marks[i] if i < len(self._marks) else 0 :]
-            lines = [line.split("\t") for line in text.splitlines()]
-            messages = [p[2].strip() + " " + (p[3].strip() if len(p) > 3 else "") for p in lines if p[0] == "F"]
-            if messages:
-                sent.append(messages)
-        return sent
-
-    def close(self) -> None:
-        for f in self._files:
-            f.close()
-
-
-@pytest.fixture
-def wire(tmp_path: Path) -> Iterator[Wire]:
-    w = Wire(tmp_path)
-    event.listen(Pool, "connect", w.on_connect)
-    try:
-        yield w
-    finally:
-        event.remove(Pool, "connect", w.on_connect)
-        w.close()
-
-
-def _save(ws: Workspace, built: Built, i: int, pass_no: int = 1) -> None:
-    marks = valid_marks(random.Random(i), RoundKind.CONFIDENCE, built.ids)
-    ws.counting.record(built.round_id, built.printed[i].payload, marks, pass_no)
-
-
-def _session_statements(ws: Workspace) -> list[str]:
-    seen: list[str] = []
-
-    @event.listens_for(ws.engine, "before_cursor_execute")
-    def _count(_c: Any, _cur: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    return seen
-
-
-def test_a_save_holds_the_chain_lock_for_two_round_trips_alone_or_after_another_station(
-    pg_url: str, wire: Wire
-) -> None:
-    ws = Workspace.open(pg_url)
-    other = Workspace.open(pg_url)  # a second station (its name is per process: not told apart here)
-    try:
-        built = build_round(ws, RoundKind.CONFIDENCE, nominees=4, printed=12)
-        sign_in_known_boards(other)
-        _save(ws, built, 0)  # loads the round's context (the session path)
-        _save(other, built, 1)
-        session = _session_statements(ws)
-        for i in range(2, 9):  # ballot 2: station 2 saved after this station's context (the head moved, saves only)
-            wire.mark()
-            _save(ws, built, i)
-            sent = wire.since_mark()
-            assert len(sent) == 1, sent  # one connection: the lane's
-            messages = sent[0]
-            # Round trip 1: BEGIN, LOCK, the one read; round trip 2: the one write, the notes, COMMIT. A statement
-            # in the simple protocol (`Query`, as SQLAlchemy's BEGIN, LOCK and COMMIT go) would be one more each.
-            steps = [m.split()[0] for m in messages if m.startswith(("Execute", "Sync", "Query"))]
-            if i == 2:  # the lane takes its connection from the pool once, which pings it first (before BEGIN)
-                assert messages[0] == 'Query ";"'
-                steps = steps[1:]
-            assert steps == ["Execute"] * 3 + ["Sync"] + ["Execute"] * 3 + ["Sync"], messages
-        assert session == []  # nothing went through the session path
-
-        _save(other, built, 9)
-        _save(ws, built, 10)
-        totals = ws.counting.totals(built.round_id)
-        assert totals.valid + totals.invalid == 11
-        assert ws.counting.recount_check(built.round_id).matches  # the running totals are the ballots' own
-        report = ws.audit.verify()
-        assert report.ok and not report.bad_rows, report
-        saved = [e for e in ws.audit.entries() if e.action == "ballot_saved"]
-        assert len(saved) == 11 and all(e.details["seal"] for e in saved)
-        assert [e.seq for e in ws.audit.entries()] == list(range(1, len(ws.audit.entries()) + 1))
-    finally:
-        ws.close()
-        other.close()
-
-
-def test_the_statements_inside_the_lock_are_these_four(pg_url: str, wire: Wire) -> None:
-    ws = Workspace.open(pg_url)
-    try:
-        built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
-        _save(ws, built, 0)
-        wire.mark()
-        _save(ws, built, 1)  # the lane's first save on this connection: every statement parsed, so named
-        (messages,) = wire.since_mark()
-        parsed = [m.split('"')[3].split()[0:2] for m in messages if m.startswith("Parse")]
-        assert parsed == [
-            ["BEGIN", "ISOLATION"],
-            ["LOCK", "TABLE"],
-            ["SELECT", "r.stage,"],
-            ["WITH", "b"],
-            ["WITH", "n"],
-            ["COMMIT"],
-        ]
-        assert [m.split()[0] for m in messages if m.startswith(("Parse", "Sync"))] == [
-            "Parse",
-            "Parse",
-            "Parse",
-            "Sync",  # the lock is held from here ...
-            "Parse",
-            "Parse",
-            "Parse",
-            "Sync",  # ... to the COMMIT sent with this round trip
-        ]
-    finally:
-        ws.close()
 
 
 @pytest.mark.parametrize("race", ["closed", "same paper"])
@@ -168,8 +28,8 @@ def test_a_save_racing_another_station_between_its_checks_and_the_lock_is_refuse
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
         sign_in_known_boards(other)
-        _save(ws, built, 0)
-        _save(ws, built, 1)  # the context is current: the next save takes the lane
+        save_ballot(ws, built, 0)
+        save_ballot(ws, built, 1)  # the context is current: the next save takes the lane
         before = ws.audit.entries()
         classify = CountingService._classify
         raced: list[str] = []
@@ -185,12 +45,12 @@ def test_a_save_racing_another_station_between_its_checks_and_the_lock_is_refuse
                     )
                     other.stages.change(built.round_id, Stage.CLOSED)
                 else:
-                    _save(other, built, 2)
+                    save_ballot(other, built, 2)
             return classify(*args)
 
         monkeypatch.setattr(CountingService, "_classify", staticmethod(meanwhile))
         with pytest.raises(ServiceError) as info:
-            _save(ws, built, 2)
+            save_ballot(ws, built, 2)
         assert raced == [race]
         assert_vietnamese(info.value.message)
         after = ws.audit.entries()
@@ -230,7 +90,7 @@ def test_a_row_noted_that_the_lane_did_not_write_is_not_committed_by_it_but_seal
     ws = Workspace.open(pg_url)
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
-        _save(ws, built, 0)
+        save_ballot(ws, built, 0)
         # Someone with the owner's password adds a trigger: each ballot inserted also rewrites another register line.
         database = pg_url.rsplit("/", 1)[1]
         with pg_host.admin(database) as conn:
@@ -249,7 +109,7 @@ def test_a_row_noted_that_the_lane_did_not_write_is_not_committed_by_it_but_seal
                 "SELECT max(id) FROM main.ballot_register WHERE serial <> %s", (built.printed[1].serial,)
             ).fetchone()
         assert last_line is not None
-        _save(ws, built, 1)
+        save_ballot(ws, built, 1)
         assert refusals == ["22P02"]  # TAKE_NOTES refused the lane's transaction (a text that is no integer)
         entry = [e for e in ws.audit.entries() if e.action == "ballot_saved"][-1]
         digests = entry.details["seal"][0]["digests"]
@@ -267,8 +127,8 @@ def test_a_lane_connection_killed_between_saves_is_replaced_and_the_save_goes_th
     ws = Workspace.open(pg_url)
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
-        _save(ws, built, 0)
-        _save(ws, built, 1)  # the lane holds its connection now
+        save_ballot(ws, built, 0)
+        save_ballot(ws, built, 1)  # the lane holds its connection now
         database = pg_url.rsplit("/", 1)[1]
         with pg_host.admin(database) as conn:
             conn.autocommit = True
@@ -277,8 +137,8 @@ def test_a_lane_connection_killed_between_saves_is_replaced_and_the_save_goes_th
                 (database, pg_host.creds.app_user),
             ).fetchone()
         assert killed is not None and killed[0] >= 1
-        _save(ws, built, 2)
-        _save(ws, built, 3)
+        save_ballot(ws, built, 2)
+        save_ballot(ws, built, 3)
         totals = ws.counting.totals(built.round_id)
         assert totals.valid + totals.invalid == 4
         assert ws.audit.verify().ok
@@ -292,12 +152,12 @@ def test_another_stations_saves_in_the_other_pass_are_not_missed_by_this_ones_to
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=8, double_entry=True)
         sign_in_known_boards(other)
-        _save(ws, built, 0, pass_no=1)
-        _save(ws, built, 0, pass_no=2)  # this station's context now holds both passes' totals
-        _save(other, built, 1, pass_no=2)  # the second pass moves on another station
-        _save(ws, built, 1, pass_no=1)  # the lane: the head moved, ballot saves only
-        _save(ws, built, 2, pass_no=2)  # must count on top of station 2's pass-2 ballot
-        _save(ws, built, 2, pass_no=1)
+        save_ballot(ws, built, 0, pass_no=1)
+        save_ballot(ws, built, 0, pass_no=2)  # this station's context now holds both passes' totals
+        save_ballot(other, built, 1, pass_no=2)  # the second pass moves on another station
+        save_ballot(ws, built, 1, pass_no=1)  # the lane: the head moved, ballot saves only
+        save_ballot(ws, built, 2, pass_no=2)  # must count on top of station 2's pass-2 ballot
+        save_ballot(ws, built, 2, pass_no=1)
         assert ws.counting.recount_check(built.round_id).matches
         second = ws.counting.totals(built.round_id, 2)
         assert second.valid + second.invalid == 3
@@ -310,8 +170,8 @@ def test_another_stations_saves_in_the_other_pass_are_not_missed_by_this_ones_to
 def test_the_lane_gives_its_connection_back_as_the_pool_lent_it(pg_url: str) -> None:
     ws = Workspace.open(pg_url)
     built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=3)
-    _save(ws, built, 0)
-    _save(ws, built, 1)
+    save_ballot(ws, built, 0)
+    save_ballot(ws, built, 1)
     lane = ws.counting._pg_lane
     assert lane is not None
     conn = lane.connection()
@@ -325,12 +185,12 @@ def test_a_context_ahead_of_the_log_is_not_trusted_and_the_session_path_saves(pg
     ws = Workspace.open(pg_url)
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
-        _save(ws, built, 0)
+        save_ballot(ws, built, 0)
         ctx = ws.counting._live.latest(built.round_id)
         assert ctx is not None
         ctx.seq += 3  # as if the log were shorter than this station saw: a database restored under it, say
-        session = _session_statements(ws)
-        _save(ws, built, 1)
+        session = session_statements(ws)
+        save_ballot(ws, built, 1)
         assert any(s.startswith("INSERT INTO ballots") for s in session)  # the session path, which reloads the round
         totals = ws.counting.totals(built.round_id)
         assert totals.valid + totals.invalid == 2
@@ -347,7 +207,7 @@ def test_a_failure_between_the_two_round_trips_writes_nothing_and_leaves_the_cha
     ws = Workspace.open(pg_url)
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
-        _save(ws, built, 0)
+        save_ballot(ws, built, 0)
         entries = len(ws.audit.entries())
 
         def broken(*_args: Any) -> Any:
@@ -355,7 +215,7 @@ def test_a_failure_between_the_two_round_trips_writes_nothing_and_leaves_the_cha
 
         monkeypatch.setattr(ballot_save_pg, "add_ballot", broken)
         with pytest.raises(RuntimeError):
-            _save(ws, built, 1)
+            save_ballot(ws, built, 1)
         database = pg_url.rsplit("/", 1)[1]
         with pg_host.admin(database) as conn:
             conn.execute("LOCK TABLE main.chain_lock IN EXCLUSIVE MODE NOWAIT")  # fails at once if still held
@@ -363,7 +223,7 @@ def test_a_failure_between_the_two_round_trips_writes_nothing_and_leaves_the_cha
         monkeypatch.undo()
         assert len(ws.audit.entries()) == entries
         assert ws.register.summary(built.round_id).counted == 1
-        _save(ws, built, 1)  # the same paper, now saved once
+        save_ballot(ws, built, 1)  # the same paper, now saved once
         totals = ws.counting.totals(built.round_id)
         assert totals.valid + totals.invalid == 2
         assert ws.audit.verify().ok
@@ -380,7 +240,7 @@ def test_a_serialization_failure_in_the_lane_is_run_again_and_the_ballot_saved_o
     ws = Workspace.open(pg_url)
     try:
         built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
-        _save(ws, built, 0)
+        save_ballot(ws, built, 0)
         database = pg_url.rsplit("/", 1)[1]
         add_ballot = ballot_save_pg.add_ballot
         commits: list[tuple[bool, str | None]] = []
@@ -407,7 +267,7 @@ def test_a_serialization_failure_in_the_lane_is_run_again_and_the_ballot_saved_o
 
         monkeypatch.setattr(ballot_save_pg, "add_ballot", meanwhile)
         monkeypatch.setattr(pg_lane.Save, "commit", spy)
-        _save(ws, built, 1)
+        save_ballot(ws, built, 1)
         assert commits[0] == (False, "40001")  # the lane's transaction was refused as a conflict, rolled back ...
         monkeypatch.undo()
         totals = ws.counting.totals(built.round_id)
