@@ -54,7 +54,7 @@ from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
 from vote_counter.services.live import LiveTotals, RoundContext
 from vote_counter.services.retry import retrying
-from vote_counter.storage import audit, fast_seal, keys, repositories, seals
+from vote_counter.storage import audit, fast_seal, keys, pg_lane, repositories, seals
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
 
@@ -110,6 +110,7 @@ class CountingService(ServiceBase):
         self._on_postgres = isinstance(bind, Engine) and bind.dialect.name == "postgresql"
         on_file = on_file and not self._on_postgres  # the fast lane is raw SQLite: PostgreSQL takes the session path
         self._lane = ballot_save.FastLane(bind) if isinstance(bind, Engine) and on_file else None
+        self._pg_lane = pg_lane.Lane(bind) if isinstance(bind, Engine) and self._on_postgres else None
         # Set by Workspace.open: raises DATABASE_REPLACED once the file is not the one opened. The fast lane's
         # saves do not pass through the session's events, so it calls this itself, before and after COMMIT.
         self.check_file: Callable[[], None] = lambda: None
@@ -256,8 +257,12 @@ class CountingService(ServiceBase):
         audit_extra: Callable[[Session, int], Mapping[str, Any]] | None,
     ) -> SavedBallot:
         """The save on the hall's PostgreSQL (services/ballot_save_pg.py): one attempt, retried by `record`."""
-        with self._write() as s:
-            done = ballot_save_pg.save(self, s, round_id, text, marks, pass_no, auth, actor, audit_extra)
+        done = None
+        if self._pg_lane is not None and audit_extra is None and not self._access.writes_held:
+            done = ballot_save_pg.save_lean(self, self._pg_lane, round_id, text, marks, pass_no, auth, actor)
+        if done is None:
+            with self._write() as s:
+                done = ballot_save_pg.save(self, s, round_id, text, marks, pass_no, auth, actor, audit_extra)
         self._live.advance(done.ctx, done.seq, pass_no, done.totals)
         return SavedBallot(BallotId(done.ballot_id), done.serial, pass_no, done.validity, done.totals)
 
@@ -318,6 +323,8 @@ class CountingService(ServiceBase):
         """Give back the kept connection (Workspace.close)."""
         if self._lane is not None:
             self._lane.close()
+        if self._pg_lane is not None:
+            self._pg_lane.close()
 
     def _who(self, meeting_id: int, auth: Auth | None, actor: str) -> tuple[object, str]:
         return (auth if auth is not None else self._access.signed_in.get(meeting_id), actor)

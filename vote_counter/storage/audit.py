@@ -79,6 +79,20 @@ def append_raw(
     save's fast path. `seal(place)` gives the seal groups of the rows written on this connection since the last
     entry (seals.seal_pending, or fast_seal.seal_written on the save's fast path), put in this entry exactly as append() does.
     The new entry's sequence number."""
+    row = entry_row(last, actor, action, details, seal)
+    cursor.execute(INSERT_ENTRY, row)
+    return row[0]
+
+
+def entry_row(
+    last: tuple[int, str],
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+    seal: Callable[[list[Any]], list[dict[str, Any]] | None],
+) -> tuple[int, str, str, str, str, str, str]:
+    """The entry append_raw writes after the head `last`, as the values of INSERT_ENTRY (seq, at, actor, action,
+    details, prev_hash, hash): made before it is written (PostgreSQL's save sends it with the rows it seals)."""
     seq, prev = last[0] + 1, last[1]
     at = _now()
     if _station is not None:
@@ -87,8 +101,7 @@ def append_raw(
     if sealed:
         details = {**details, "seal": sealed}
     text = _SORTED(details)
-    cursor.execute(INSERT_ENTRY, (seq, at, actor, action, text, prev, _entry_hash(prev, seq, at, actor, action, text)))
-    return seq
+    return (seq, at, actor, action, text, prev, _entry_hash(prev, seq, at, actor, action, text))
 
 
 def _now() -> str:

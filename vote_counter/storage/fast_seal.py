@@ -59,6 +59,18 @@ def seal_written(
         if values is None or meeting != meeting_id:
             raise Unexpected(f"{tbl}:{row_id}")
         digests[f"{tbl}:{row_id}"] = digest_with(sk.seal, tbl, values)
+    return _group(sk, meeting_id, digests, place)
+
+
+def seal_rows(sk: SealKeys, meeting_id: int, written: WrittenRows, place: list[Any]) -> list[dict[str, Any]]:
+    """The seal group of `written`, all of one meeting, before they are noted: PostgreSQL's save sends the
+    entry with the rows (services/ballot_save_pg.py), and checks in the same round trip that the rows its
+    triggers noted are exactly these (storage/pg_lane.py)."""
+    digests: dict[str, str | None] = {f"{t}:{i}": digest_with(sk.seal, t, v) for (t, i), v in written.items()}
+    return _group(sk, meeting_id, digests, place)
+
+
+def _group(sk: SealKeys, meeting_id: int, digests: dict[str, str | None], place: list[Any]) -> list[dict[str, Any]]:
     rows = dict(sorted(digests.items()))
     return [
         {

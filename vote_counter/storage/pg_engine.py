@@ -4,7 +4,8 @@
   BEGIN IMMEDIATE) first takes `LOCK TABLE main.chain_lock IN EXCLUSIVE MODE`, before any statement takes its
   snapshot: writers then run one after another, each seeing everything committed before it, so the audit chain
   is extended in a defined order and a writer never fails a serialization check against another writer. Reads
-  never wait for it. A write outside that lane that conflicts fails with SQLSTATE 40001 and is retried
+  never wait for it. The ballot save's lane (storage/pg_lane.py) sends the same BEGIN and LOCK itself, with its
+  first read, on a connection of its own. A write outside that lane that conflicts fails with SQLSTATE 40001 and is retried
   (services/retry.py).
 - Each connection makes its temporary table `kp_touched` once, which the sealing triggers fill
   (storage/pg_schema.py), and is marked as noting changes for storage/seals.py.
