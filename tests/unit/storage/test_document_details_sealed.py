@@ -21,7 +21,7 @@ from vote_counter.cli import main
 from vote_counter.domain.documents import DocumentDetails, Recipient, Signer
 from vote_counter.domain.model import MeetingId
 from vote_counter.services.accounts import Credential
-from vote_counter.storage import keys, migrations
+from vote_counter.storage import audit, deferred_seals, keys, migrations, seals
 from vote_counter.storage.engine import make_engine
 from vote_counter.storage.migrations import migrate
 
@@ -208,3 +208,58 @@ def test_a_row_written_before_the_next_sign_in_is_sealed_by_that_write(tmp_path:
     keys.forget_all()
     with sqlite3.connect(path) as conn:
         assert "Nguyễn Thị Hoa" in conn.execute("SELECT data FROM document_details").fetchone()[0]
+
+
+def test_the_sign_in_seals_only_the_deferred_table_not_rows_changed_while_the_key_was_shut(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ballot changed with sqlite3 while the key was shut stays reported after the sign-in that settles the
+    deferred document details: the settling notes that one table, not every sealed row of the meeting."""
+    path = at_0008(tmp_path, "legacy_v6.sqlite3")
+    upgrade_to_head(path)
+    with sqlite3.connect(path) as conn:
+        (ballot_id,) = conn.execute("SELECT id FROM ballots ORDER BY id LIMIT 1").fetchone()
+        assert conn.execute("UPDATE ballots SET valid = 1 - valid WHERE id = ?", (ballot_id,)).rowcount == 1
+    keys.forget_all()
+    with workspace_at(path) as ws:
+        chair = {b.full_name: b.id for b in ws.setup.board(MeetingId(1))}[CHAIR_NAME]
+        assert chair is not None
+        ws.accounts.sign_in(Credential(chair, PASSPHRASES[CHAIR_NAME]))
+        report = ws.audit.verify()
+        assert report.bad_rows == (("ballots", ballot_id),), report
+    keys.forget_all()
+    with sqlite3.connect(path) as conn:
+        settled = [
+            json.loads(d) for (d,) in conn.execute("SELECT details FROM audit_log WHERE action = 'seals_settled'")
+        ]
+    assert [(d["meeting"], d["tables"]) for d in settled] == [(1, ["document_details"])]
+    assert [list(g["digests"]) for g in settled[0]["seal"]] == [["document_details:1"]]  # that row, no ballot
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    code, text = verify(path, capsys, CHAIR_NAME)
+    assert code != 0 and f"phiếu đã nhập số {ballot_id}" in text and "thông tin văn bản" not in text
+    keys.forget_all()
+
+
+def test_a_deferral_for_another_meeting_is_not_settled_by_this_meetings_sign_in(tmp_path: Path) -> None:
+    """Meeting 1 settled; rows of meeting 2 still deferred. A sign-in to meeting 1 settles nothing more: its
+    document details changed with sqlite3 after the first sign-in stay reported."""
+    path = at_0008(tmp_path, "legacy_v6.sqlite3")
+    upgrade_to_head(path)
+    keys.forget_all()
+    with workspace_at(path) as ws:
+        board = {b.full_name: b.id for b in ws.setup.board(MeetingId(1))}
+        auth = Credential(board[CHAIR_NAME] or 0, PASSPHRASES[CHAIR_NAME])
+        ws.accounts.sign_in(auth)  # settles meeting 1
+        with ws.setup._write() as s:  # what the upgrade writes for a second meeting whose key was shut
+            audit.append(s, "Kiểm Phiếu", seals.DEFERRED, {"table": "document_details", "meetings": [2]})
+    keys.forget_all()
+    hostile_edit(path)
+    with workspace_at(path) as ws:
+        ws.accounts.sign_in(auth)
+        report = ws.audit.verify()
+        assert ("document_details", 1) in report.bad_rows, report
+    keys.forget_all()
+    assert actions(path).count("seals_settled") == 1
+    with workspace_at(path) as ws, ws.setup._write() as s:
+        assert deferred_seals.unsettled(s) == {("document_details", 2)}
+    keys.forget_all()
