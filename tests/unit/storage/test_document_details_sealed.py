@@ -263,3 +263,23 @@ def test_a_deferral_for_another_meeting_is_not_settled_by_this_meetings_sign_in(
     with workspace_at(path) as ws, ws.setup._write() as s:
         assert deferred_seals.unsettled(s) == {("document_details", 2)}
     keys.forget_all()
+
+
+def test_verify_audit_with_the_key_opened_before_any_sign_in_skips_only_the_deferred_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verify-audit opens the key with a passphrase but settles nothing: the deferred row is not reported (it
+    was never sealed), every other row is checked, a ballot changed with sqlite3 is reported."""
+    path = at_0008(tmp_path, "legacy_v6.sqlite3")
+    upgrade_to_head(path)
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    code, text = verify(path, capsys, CHAIR_NAME)
+    assert code == 0, text
+    keys.forget_all()
+    with sqlite3.connect(path) as conn:
+        (ballot_id,) = conn.execute("SELECT id FROM ballots ORDER BY id LIMIT 1").fetchone()
+        assert conn.execute("UPDATE ballots SET valid = 1 - valid WHERE id = ?", (ballot_id,)).rowcount == 1
+    code, text = verify(path, capsys, CHAIR_NAME)
+    assert code != 0 and f"phiếu đã nhập số {ballot_id}" in text and "thông tin văn bản" not in text
+    keys.forget_all()
+    assert "seals_settled" not in actions(path)
