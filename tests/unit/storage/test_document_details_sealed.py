@@ -283,3 +283,40 @@ def test_verify_audit_with_the_key_opened_before_any_sign_in_skips_only_the_defe
     assert code != 0 and f"phiếu đã nhập số {ballot_id}" in text and "thông tin văn bản" not in text
     keys.forget_all()
     assert "seals_settled" not in actions(path)
+
+
+def test_a_later_meetings_details_are_checked_after_the_rows_of_a_shut_or_deferred_meeting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Meeting 1 (upgraded, key shut, details deferred) comes first in the table; a meeting made afterwards
+    without accounts (its key in the file) has its details changed with sqlite3. Skipping meeting 1's row, as
+    shut (nobody signed in) or as deferred (its key opened by verify-audit's passphrase), goes on to the next."""
+    path = at_0008(tmp_path, "legacy_v6.sqlite3")
+    upgrade_to_head(path)
+    keys.forget_all()
+    with workspace_at(path) as ws:
+        second = make_meeting(ws, title="Hội nghị thứ hai")
+        assert second.id is not None
+        ws.documents.save(second.id, details())
+        untouched = ws.audit.verify()
+        assert untouched.ok and untouched.locked == (1,), untouched
+    keys.forget_all()
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    assert verify(path, capsys, CHAIR_NAME)[0] == 0  # meeting 1's key open: its deferred row skipped, nothing else
+    keys.forget_all()
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT id, meeting_id FROM document_details ORDER BY id").fetchall()
+        assert rows == [(1, 1), (rows[1][0], second.id)]
+        changed = conn.execute(
+            "UPDATE document_details SET data = replace(data, 'Nguyễn Thị Hoa', 'Trần Văn Tư') WHERE meeting_id = ?",
+            (second.id,),
+        )
+        assert changed.rowcount == 1
+    with workspace_at(path) as ws:
+        report = ws.audit.verify()
+        assert report.bad_rows == (("document_details", rows[1][0]),) and report.locked == (1,), report
+    keys.forget_all()
+    code, text = verify(path, capsys, CHAIR_NAME)
+    assert code != 0 and f"thông tin văn bản số {rows[1][0]}" in text and text.count("thông tin văn bản") == 1
+    keys.forget_all()
+    assert "seals_settled" not in actions(path)
