@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from tests.helpers.intruder import put_back_append_only
 from vote_counter.cli import main
 from vote_counter.domain.model import RoundKind
 from vote_counter.exchange import standalone_verify
+from vote_counter.storage import seals
 
 
 @pytest.fixture
@@ -59,3 +61,49 @@ def test_seal_groups_replaced_by_text_or_numbers_leave_the_rows_they_sealed_repo
     assert main(["--db", str(ws.path), "verify-audit"]) != 0
     out = capsys.readouterr()
     assert "Traceback" not in out.out + out.err and "khác với lúc niêm phong" in out.err, out
+
+
+# ------------------------------------------------------------------ deferral entries of a shape the app never writes
+
+DD = "document_details"
+
+
+def test_deferral_entries_read_in_log_order_each_settling_only_its_meeting() -> None:
+    entries: list[tuple[str, Any]] = [
+        (seals.DEFERRED, {"table": DD, "meetings": [1, 2, 3]}),
+        (seals.SETTLED, {"meeting": 2, "tables": [DD]}),
+        (seals.DEFERRED, {"table": "ballots", "meetings": [2]}),
+        (seals.SETTLED, {"meeting": 3, "tables": ["ballots"]}),  # meeting 3 had no deferred ballots: nothing
+    ]
+    assert seals.unsettled_from(entries) == {(DD, 1), (DD, 3), ("ballots", 2)}
+    assert seals.unsettled_from([*entries, (seals.SETTLED, {"meeting": 1, "tables": [DD, "ballots"]})]) == {
+        (DD, 3),
+        ("ballots", 2),
+    }
+    assert seals.unsettled_from(list(reversed(entries))) == {(DD, 1), (DD, 2), (DD, 3), ("ballots", 2)}
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        (seals.DEFERRED, None),
+        (seals.DEFERRED, ["table", DD]),
+        (seals.DEFERRED, {"table": DD}),
+        (seals.DEFERRED, {"meetings": [5]}),
+        (seals.DEFERRED, {"table": 7, "meetings": [5]}),
+        (seals.DEFERRED, {"table": DD, "meetings": 5}),
+        (seals.DEFERRED, {"table": DD, "meetings": "5"}),
+        (seals.DEFERRED, {"table": DD, "meetings": [True, "5", 5.0, None]}),
+        (seals.SETTLED, "meeting 1"),
+        (seals.SETTLED, {"tables": [DD]}),
+        (seals.SETTLED, {"meeting": "1", "tables": [DD]}),
+        (seals.SETTLED, {"meeting": 1}),
+        (seals.SETTLED, {"meeting": 1, "tables": DD}),
+        ("note_added", {"table": DD, "meetings": [5]}),
+    ],
+)
+def test_a_deferral_entry_of_another_shape_is_passed_over_and_the_next_ones_still_read(odd: tuple[str, Any]) -> None:
+    """Forged or damaged details neither stop the reading nor defer or settle anything."""
+    before = (seals.DEFERRED, {"table": DD, "meetings": [1, 4]})
+    after = (seals.DEFERRED, {"table": "ballots", "meetings": [2]})
+    assert seals.unsettled_from([before, odd, after]) == {(DD, 1), (DD, 4), ("ballots", 2)}
