@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Mutation testing (issue 18) of the counting rules, the audit chain and the row seals with mutmut, on a targeted, fast test
+# Mutation testing (issue 18) of the counting rules, the audit chain, the row seals (and deferred seals) and the counting
+# service with mutmut, on a targeted, fast test
 # selection ([tool.mutmut] in pyproject.toml). Not part of CI: it takes tens of minutes. Runs niced, since the
 # machine is shared. Results: docs/TESTING.md.
 # Usage: bash scripts/mutation.sh --fresh            all mutants from scratch
@@ -17,7 +18,7 @@ fi
 export KP_HYPOTHESIS_PROFILE=mutation KP_ORACLE_ROUNDS=1000 QT_QPA_PLATFORM=offscreen
 start=$(date +%s)
 echo "start: $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-nice -n 10 .venv/bin/mutmut run --max-children 2 "${@:2}" || true
+nice -n 19 .venv/bin/mutmut run --max-children 2 "${@:2}" || true
 end=$(date +%s)
 echo "end: $(date -u +%H:%M:%S) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "mutation run: $((end - start)) s"
