@@ -1,0 +1,51 @@
+"""What a void and a restore tell the board and write in the log (the mutation run of 30 Nov 2026 on
+services/counting.py: the refusals' Vietnamese details and the "ballot_restored" entry's fields were unchecked)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.builders import Built, build_round, confidence_marks, raw, workspace_at
+from vote_counter.domain.model import RoundKind
+from vote_counter.services.errors import ErrorCode, ServiceError
+
+
+@pytest.fixture
+def conf(tmp_path: Path) -> Iterator[Built]:
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        yield build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=4)
+
+
+def test_refusals_say_why_in_vietnamese_and_name_the_serial(conf: Built) -> None:
+    ws, rid = conf.ws, conf.round_id
+    saved = ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [0, 0, 0]))
+    with pytest.raises(ServiceError) as active:
+        ws.counting.restore(saved.id, "khôi phục nhầm")
+    assert active.value.code is ErrorCode.INVALID_INPUT and "phiếu này đang được tính." in active.value.message
+    ws.counting.void(saved.id, "nhập nhầm")
+    with pytest.raises(ServiceError) as twice:
+        ws.counting.void(saved.id, "hủy lần hai")
+    assert twice.value.code is ErrorCode.INVALID_INPUT and "phiếu này đã bị hủy trước đó." in twice.value.message
+    ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [1, 1, 1]))
+    with pytest.raises(ServiceError) as taken:
+        ws.counting.restore(saved.id, "khôi phục")
+    serial = conf.printed[0].serial
+    grouped = "-".join(serial[i : i + 4] for i in range(0, len(serial), 4))  # as printed on the ballot
+    assert taken.value.code is ErrorCode.DUPLICATE and f"Phiếu số {grouped} đã được nhập rồi." in taken.value.message
+
+
+def test_a_restore_is_logged_with_its_round_ballot_pass_and_reason(conf: Built) -> None:
+    ws, rid = conf.ws, conf.round_id
+    saved = ws.counting.record(rid, conf.printed[1].payload, confidence_marks(conf.ids, [2, 1, 0]))
+    ws.counting.void(saved.id, "nhập nhầm")
+    ws.counting.restore(saved.id, "  hủy nhầm  ")
+    with raw(ws.path) as conn:
+        action, details = conn.execute("SELECT action, details FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    entry = json.loads(details)
+    entry.pop("seal")
+    assert action == "ballot_restored"
+    assert entry == {"round": rid, "ballot": saved.id, "pass": 1, "reason": "hủy nhầm"}
