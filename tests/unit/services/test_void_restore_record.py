@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.builders import Built, build_round, confidence_marks, raw, workspace_at
-from vote_counter.domain.model import RoundKind
+from vote_counter.domain.model import Counts, RoundKind, Stage
 from vote_counter.services.errors import ErrorCode, ServiceError
 
 
@@ -25,11 +25,17 @@ def test_refusals_say_why_in_vietnamese_and_name_the_serial(conf: Built) -> None
     saved = ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [0, 0, 0]))
     with pytest.raises(ServiceError) as active:
         ws.counting.restore(saved.id, "khôi phục nhầm")
-    assert active.value.code is ErrorCode.INVALID_INPUT and "phiếu này đang được tính." in active.value.message
+    assert (
+        active.value.code is ErrorCode.INVALID_INPUT
+        and active.value.message == "Dữ liệu không hợp lệ: phiếu này đang được tính."
+    )
     ws.counting.void(saved.id, "nhập nhầm")
     with pytest.raises(ServiceError) as twice:
         ws.counting.void(saved.id, "hủy lần hai")
-    assert twice.value.code is ErrorCode.INVALID_INPUT and "phiếu này đã bị hủy trước đó." in twice.value.message
+    assert (
+        twice.value.code is ErrorCode.INVALID_INPUT
+        and twice.value.message == "Dữ liệu không hợp lệ: phiếu này đã bị hủy trước đó."
+    )
     ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [1, 1, 1]))
     with pytest.raises(ServiceError) as taken:
         ws.counting.restore(saved.id, "khôi phục")
@@ -49,3 +55,23 @@ def test_a_restore_is_logged_with_its_round_ballot_pass_and_reason(conf: Built) 
     entry.pop("seal")
     assert action == "ballot_restored"
     assert entry == {"round": rid, "ballot": saved.id, "pass": 1, "reason": "hủy nhầm"}
+
+
+def test_after_counting_closes_void_and_restore_are_refused_naming_the_action(conf: Built) -> None:
+    ws, rid = conf.ws, conf.round_id
+    kept = ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [0, 1, 2]))
+    voided = ws.counting.record(rid, conf.printed[1].payload, confidence_marks(conf.ids, [2, 1, 0]))
+    ws.counting.void(voided.id, "nhập nhầm")
+    c = conf.refresh().counts
+    ws.setup.set_counts(rid, Counts(c.summoned, c.present, c.issued, 1))
+    assert ws.stages.change(rid, Stage.CLOSED) is Stage.CLOSED
+    before = ws.counting.totals(rid)
+    for call, words in (
+        (lambda: ws.counting.void(kept.id, "nhập nhầm"), "hủy phiếu đã nhập"),
+        (lambda: ws.counting.restore(voided.id, "hủy nhầm"), "khôi phục phiếu"),
+    ):
+        with pytest.raises(ServiceError) as refused:
+            call()
+        assert refused.value.code is ErrorCode.WRONG_STAGE
+        assert refused.value.message.startswith(f"Không thể {words} khi lượt bỏ phiếu"), refused.value.message
+    assert ws.counting.totals(rid) == before
