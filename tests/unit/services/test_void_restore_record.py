@@ -9,8 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.builders import Built, build_round, confidence_marks, raw, workspace_at
+from tests.helpers.builders import (
+    CHAIR_NAME,
+    MEMBER_NAME,
+    PASSPHRASES,
+    Built,
+    build_round,
+    confidence_marks,
+    raw,
+    workspace_at,
+)
 from vote_counter.domain.model import Counts, RoundKind, Stage
+from vote_counter.services.accounts import Credential
 from vote_counter.services.errors import ErrorCode, ServiceError
 
 
@@ -75,3 +85,32 @@ def test_after_counting_closes_void_and_restore_are_refused_naming_the_action(co
         assert refused.value.code is ErrorCode.WRONG_STAGE
         assert refused.value.message.startswith(f"Không thể {words} khi lượt bỏ phiếu"), refused.value.message
     assert ws.counting.totals(rid) == before
+
+
+def _credential(conf: Built, name: str, passphrase: str | None = None) -> Credential:
+    assert conf.meeting.id is not None
+    ids = {b.full_name: b.id for b in conf.ws.setup.board(conf.meeting.id)}
+    member_id = ids[name]
+    assert member_id is not None
+    return Credential(member_id, PASSPHRASES[name] if passphrase is None else passphrase)
+
+
+def _status(conf: Built, ballot_id: int) -> str:
+    with raw(conf.ws.path) as conn:
+        return str(conn.execute("SELECT status FROM ballots WHERE id = ?", (ballot_id,)).fetchone()[0])
+
+
+def test_one_members_passphrase_cannot_void_and_a_wrong_one_cannot_restore(conf: Built) -> None:
+    """A void needs the chair and a second member (SPEC §9); a restore checks the passphrase it is given."""
+    ws, rid = conf.ws, conf.round_id
+    saved = ws.counting.record(rid, conf.printed[2].payload, confidence_marks(conf.ids, [1, 0, 2]))
+    for name, code in ((MEMBER_NAME, ErrorCode.NEEDS_CHAIR), (CHAIR_NAME, ErrorCode.NEEDS_SECOND_MEMBER)):
+        with pytest.raises(ServiceError) as one:
+            ws.counting.void(saved.id, "nhập nhầm", auth=_credential(conf, name))
+        assert one.value.code is code, one.value
+    assert _status(conf, saved.id) == "active"
+    ws.counting.void(saved.id, "nhập nhầm")
+    with pytest.raises(ServiceError) as wrong:
+        ws.counting.restore(saved.id, "hủy nhầm", auth=_credential(conf, MEMBER_NAME, "không phải mật khẩu"))
+    assert wrong.value.code is not ErrorCode.DUPLICATE, wrong.value
+    assert _status(conf, saved.id) == "void"
