@@ -76,6 +76,10 @@ class HallStatus(QWidget):
             self.db_label.setText(texts.HALL_STATUS_REPLACED if replaced else texts.HALL_STATUS_LOST)
             self.db_label.setToolTip(hall.shown(ws.url))
             self.db_label.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
+        # A bold text is wider than the plain one it replaces: the status bar makes room now, never cutting it.
+        self.db_label.ensurePolished()
+        self.db_label.setMinimumWidth(self.db_label.sizeHint().width())
+        self.updateGeometry()
 
     def check(self) -> None:
         """Ask the open database on a worker thread (one question at a time)."""

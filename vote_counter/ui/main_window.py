@@ -166,7 +166,7 @@ class MainWindow(WindowMenus, QMainWindow):
         # ---------------------------------------------------------- first run: the welcome screen, menus
         self.icon = QIcon(str(resource("icons", "kiem_phieu.png")))
         self.setWindowIcon(self.icon)
-        self.welcome = WelcomePage(self.icon, workspace.path)
+        self.welcome = WelcomePage(self.icon, workspace)
         self.welcome.demoRequested.connect(self.open_demo)
         self.welcome.newRequested.connect(self.new_meeting)
         self.welcome.openRequested.connect(self.open_meeting)

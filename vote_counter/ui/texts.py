@@ -577,6 +577,7 @@ WELCOME_MEETINGS = "Hội nghị có trong cơ sở dữ liệu (hội nghị m�
 WELCOME_OPEN = "Mở hội nghị đã chọn"
 WELCOME_CONTINUE = "Vào trang làm việc"
 WELCOME_DATABASE = "Tệp dữ liệu: {path}"
+WELCOME_DATABASE_HALL = "Cơ sở dữ liệu chung của hội trường: {where}"
 WELCOME_VERSION = "Phiên bản {version}"
 DEMO_BUILDING = "Đang tạo hội nghị mẫu…"
 DEMO_READY_TITLE = "Hội nghị mẫu đã sẵn sàng"

@@ -15,6 +15,7 @@ from vote_counter.ui import demo_job, dialogs, sign_in, texts
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.settings import DEFAULT_IDLE_MINUTES, KEY_IDLE_MINUTES, RECENT_LIMIT, recent_meetings
 from vote_counter.ui.settings_dialog import SettingsDialog, show_about
+from vote_counter.ui.welcome import database_text
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
@@ -161,7 +162,7 @@ class WindowMenus:
         self.lock_overlay.use(self.ctx.workspace)
         self.ctx.audit_problem = None
         # Another database altogether (the hall's, issue 16): the welcome screen names the one in use.
-        self.welcome.database.setText(texts.WELCOME_DATABASE.format(path=self.ctx.workspace.path))
+        self.welcome.database.setText(database_text(self.ctx.workspace))
         self._restore()
         self.ctx.structure_changed()
         self.ctx.changed()
