@@ -970,6 +970,13 @@ HALL_STATUS_SQLITE = "SQLite: tệp {path}"
 HALL_STATUS_CONNECTED = "Máy chủ hội trường: đã kết nối"
 HALL_STATUS_LOST = "Mất kết nối tới máy chủ hội trường — tạm dừng nhập phiếu"
 HALL_STATUS_REPLACED = "Máy chủ hội trường đã khôi phục dữ liệu — hãy kết nối lại"
+HALL_RECONNECT = "Kết nối lại"
+HALL_RECONNECT_TIP = (
+    "Mở lại cơ sở dữ liệu chung của hội trường (sau khi máy chủ khôi phục dữ liệu). Ban kiểm phiếu đăng nhập lại."
+)
+HALL_RECONNECTED = "Đã kết nối lại tới {where}. Ban kiểm phiếu hãy đăng nhập lại."
+HALL_RECONNECT_FAILED = "Chưa kết nối lại được: {detail}"
+HALL_RECONNECT_NO_HALL = "Cửa sổ đang dùng tệp dữ liệu trên máy này, không phải máy chủ hội trường."
 HALL_STATION_GROUP = "Tên trạm kiểm phiếu của máy này"
 HALL_STATION_LABEL = "Tên trạm:"
 HALL_STATION_HINT = "ví dụ: Tổ 1 — ghi vào mọi dòng nhật ký của máy này"

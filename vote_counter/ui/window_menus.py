@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from vote_counter.ui.pages.tools_page import ToolsPage
     from vote_counter.ui.sign_in import IdleWatcher
     from vote_counter.ui.welcome import WelcomePage
+    from vote_counter.ui.widgets import StatusLine
 
 
 def idle_minutes(value: object) -> float:
@@ -55,6 +56,7 @@ class WindowMenus:
         lock_overlay: LockOverlay
         recent_menu: QMenu
         hall_status: HallStatus
+        stage_status: StatusLine
 
         def menuBar(self) -> QMenuBar: ...
         def close(self) -> bool: ...
@@ -166,6 +168,14 @@ class WindowMenus:
         self._restore()
         self.ctx.structure_changed()
         self.ctx.changed()
+
+    def _reconnected(self, ok: bool, message: str) -> None:
+        """The hall's database opened again after a restore on the host (HallStatus.reconnect), or why not: said
+        above the pages and in the hall panel; nobody is signed in on the new workspace."""
+        self.stage_status.report(message, ok)
+        self.stage_status.show()
+        self.tools_page.hall.connect_status.report(message, ok)
+        self.tools_page.hall.refresh()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.ctx.workspace.path, self.idle.minutes, self._widget())
