@@ -126,6 +126,9 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     assert panel.connect_status.kind == "error"
     assert "không phải dòng kết nối" in panel.connect_status.text()
     assert not window.ctx.workspace.shared
+    # "Kết nối lại" is for the hall's database only: on a file it is greyed out and says why.
+    assert not panel.reconnect_button.isEnabled()
+    assert panel.reconnect_button.toolTip() == texts.HALL_RECONNECT_NO_HALL
 
     # This window switches to the hosted database, as another laptop would by scanning the QR.
     panel.connect_edit.clear()
@@ -135,6 +138,13 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     assert panel.connect_status.kind == "ok", panel.connect_status.text()
     click(qtbot, panel.connect_button)
     assert panel.connect_status.kind == "ok", panel.connect_status.text()
+    # The panel's "Kết nối lại" opens the same URL again as a new workspace (after a restore on the host).
+    window.show_tool(panel)
+    assert panel.reconnect_button.isEnabled()
+    first = window.ctx.workspace
+    click(qtbot, panel.reconnect_button)
+    assert window.ctx.workspace is not first and window.ctx.workspace.url == first.url
+    assert panel.connect_status.kind == "ok" and panel.connect_status.text().startswith("Đã kết nối lại tới ")
     ws = window.ctx.workspace
     assert ws.shared
     # An empty hall database: the welcome screen (create a meeting), naming the hall's database, not the file.
