@@ -559,6 +559,9 @@ AUDIT_ALARM = (
     "chạy “vote-counter verify-audit” để xem lại."
 )
 WHY_AUDIT_BROKEN = "Nhật ký bị sửa ngoài phần mềm: không được xuất kết quả. Báo Trưởng ban."
+WHY_MINUTES_AUDIT = (
+    "Kiểm tra nhật ký phát hiện: {where}. Không lập biên bản hay xuất kết quả từ cơ sở dữ liệu này; báo Trưởng ban."
+)
 SELECT_MEMBER = "Hãy chọn một thành viên trong bảng trước."
 
 # ---------------------------------------------------------------- first run, menus, settings, about
