@@ -22,7 +22,7 @@ from tests.gui.keys import click, clipped
 from vote_counter.hosting import cluster, server
 from vote_counter.services import hall
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, sign_in
+from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.fonts import apply_app_font
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages.hall_panel import HallPanel
@@ -126,6 +126,9 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     assert panel.connect_status.kind == "error"
     assert "không phải dòng kết nối" in panel.connect_status.text()
     assert not window.ctx.workspace.shared
+    # "Kết nối lại" is for the hall's database only: on a file it is greyed out and says why.
+    assert not panel.reconnect_button.isEnabled()
+    assert panel.reconnect_button.toolTip() == texts.HALL_RECONNECT_NO_HALL
 
     # This window switches to the hosted database, as another laptop would by scanning the QR.
     panel.connect_edit.clear()
@@ -135,14 +138,29 @@ def test_host_from_the_page_connect_save_lose_the_host_and_resume(
     assert panel.connect_status.kind == "ok", panel.connect_status.text()
     click(qtbot, panel.connect_button)
     assert panel.connect_status.kind == "ok", panel.connect_status.text()
+    # The panel's "Kết nối lại" opens the same URL again as a new workspace (after a restore on the host).
+    window.show_tool(panel)
+    assert panel.reconnect_button.isEnabled()
+    first = window.ctx.workspace
+    click(qtbot, panel.reconnect_button)
+    assert window.ctx.workspace is not first and window.ctx.workspace.url == first.url
+    assert panel.connect_status.kind == "ok" and panel.connect_status.text().startswith("Đã kết nối lại tới ")
     ws = window.ctx.workspace
     assert ws.shared
     # An empty hall database: the welcome screen (create a meeting), naming the hall's database, not the file.
     assert window.stack.currentWidget() is window.welcome
-    assert "hoi-truong 127.0.0.1" in window.welcome.database.text()
-    assert "tram.sqlite3" not in window.welcome.database.text()
+    named = window.welcome.database.text()
+    assert named == texts.WELCOME_DATABASE_HALL.format(where=hall.shown(ws.url))  # "Cơ sở dữ liệu chung …"
+    assert named.startswith("Cơ sở dữ liệu chung của hội trường: postgresql+psycopg://kp_app:***@127.0.0.1:")
+    assert "tram.sqlite3" not in named and "Tệp dữ liệu" not in named
+    password = ws.url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+    assert len(password) >= 20 and password not in named
     status.check()
     qtbot.waitUntil(lambda: status.db_label.text() == "Máy chủ hội trường: đã kết nối", timeout=10_000)
+    QApplication.processEvents()
+    if os.environ.get("KP_SCREENSHOTS"):
+        window.grab().save(str(Path(os.environ["KP_SCREENSHOTS"]) / "0_chao_mung_hoi_truong.png"))
+    assert clipped(window) == []
 
     # A meeting set up on the shared database; the board enters a ballot through the entry page.
     seeded = seed_round(ws)

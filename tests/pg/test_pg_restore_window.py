@@ -26,6 +26,7 @@ from tests.helpers.builders import (
     MEMBER_NAME,
     PASSPHRASES,
     Built,
+    assert_vietnamese,
     build_round,
     sign_in_known_boards,
     valid_marks,
@@ -308,3 +309,112 @@ def test_a_station_window_open_across_a_restore_on_the_host_refuses_to_save_then
     board.key(Qt.Key.Key_Return)
     assert page.status.kind == "ok", page.status.text()
     assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
+
+
+def test_a_station_reconnects_with_one_click_after_a_restore_on_the_host_and_the_board_signs_in_again(
+    window: tuple[MainWindow, Built, FakeClock],
+    qtbot: QtBot,
+    pg_host: Host,
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ "Kết nối lại" in the status bar (and F5, and the hall panel): the same URL opened as a new workspace, nobody
+    signed in, the same meeting and round; the ballot left on screen is saved once, after the board signs in."""
+    from PySide6.QtWidgets import QDialog
+
+    from tests.gui.conftest import Board
+    from vote_counter.cli import main
+    from vote_counter.services.pg_backup import dump
+    from vote_counter.ui.sign_in import SignInDialog, select_member
+
+    win, built, clock = window
+    live = pg_url.rsplit("/", 1)[1]
+    board = Board(qtbot, clock)
+    status = win.hall_status
+    _record(win.ctx.workspace, built, range(2))
+    dumped = dump(pg_url, tmp_path / "dumps", "hai phiếu")
+    _record(win.ctx.workspace, built, range(2, 4))
+    assert not status.reconnect_button.isVisible()  # connected: nothing to reconnect
+    win.tabs.setCurrentWidget(win.entry_page)
+    page = win.entry_page
+    page.focus_scan()
+    board.scan(built.printed[6].payload)
+    board.digits("213")
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
+    argv = ["--db", pg_url, "--as", CHAIR_NAME, "--with", MEMBER_NAME, "restore", str(dumped)]
+    assert main([*argv, "--data", str(pg_host.hall.folder), "--confirm"]) == 0, capsys.readouterr().err
+    page.grid.setFocus()
+    board.key(Qt.Key.Key_Return)
+    assert page.status.text() == ServiceError(ErrorCode.HALL_REPLACED).message
+    kept = page._marks()
+    status.check()
+    qtbot.waitUntil(lambda: not status.connected, timeout=30_000)
+    assert status.db_label.text() == texts.HALL_STATUS_REPLACED
+    assert status.reconnect_button.isVisible() and status.reconnect_button.text() == "Kết nối lại"
+    _shot(win, "3_kiem_phieu_ket_noi_lai.png")
+    assert [c for c in clipped(win) if not c.startswith("QLabel 'Đang làm việc")] == []
+
+    # The host does not answer under the name yet (its database renamed away by hand): F5 says so in red and the
+    # window stays as it was, on the old workspace, still offering to reconnect.
+    old = win.ctx.workspace
+    with pg_host.admin() as conn:
+        conn.autocommit = True
+        conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(live), sql.Identifier("kp_away")))
+    try:
+        page.grid.setFocus()
+        board.key(Qt.Key.Key_F5)
+        assert win.ctx.workspace is old
+        assert win.stage_status.kind == "error"
+        assert win.stage_status.text().startswith("Chưa kết nối lại được: ")
+        assert_vietnamese(win.stage_status.text())
+        assert status.reconnect_button.isVisible()
+    finally:
+        with pg_host.admin() as conn:
+            conn.autocommit = True
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier("kp_away"), sql.Identifier(live))
+            )
+
+    # One click: the same URL as a new workspace, on the same meeting and round; nobody signed in.
+    click(qtbot, status.reconnect_button)
+    new = win.ctx.workspace
+    assert new is not old and new.shared and new.url == old.url
+    assert win.stage_status.kind == "ok"
+    assert win.stage_status.text() == texts.HALL_RECONNECTED.format(where=hall.shown(pg_url))
+    assert (win.ctx.meeting_id, win.ctx.round_id) == (built.meeting.id, built.round_id)
+    assert built.meeting.id is not None and new.accounts.signed_in_member(built.meeting.id) is None
+    assert win.user_label.text() == texts.SIGNED_IN_NONE
+    qtbot.waitUntil(lambda: status.connected and not status.reconnect_button.isVisible(), timeout=30_000)
+    assert status.db_label.text() == texts.HALL_STATUS_CONNECTED
+
+    # Enter before anyone signs in: refused, nothing written.
+    win.tabs.setCurrentWidget(page)
+    assert page._serial == built.printed[6].serial and page._marks() == kept
+    page.grid.setFocus()
+    board.key(Qt.Key.Key_Return)
+    assert page.status.kind == "error"
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
+
+    # The chair signs in through the window's own dialog; Enter saves the ballot once, on the restored database.
+    def fill(dialog: QDialog) -> bool:
+        assert isinstance(dialog, SignInDialog)
+        chair = next(m for m in new.setup.board(built.meeting.id) if m.full_name == CHAIR_NAME)
+        assert chair.id is not None
+        select_member(dialog.member, chair.id)
+        type_text(dialog.passphrase, PASSPHRASES[CHAIR_NAME])
+        return True
+
+    monkeypatch.setattr(sign_in, "run_dialog", fill)
+    click(qtbot, win.sign_in_button)
+    assert CHAIR_NAME in win.user_label.text()
+    page.grid.setFocus()
+    board.key(Qt.Key.Key_Return)
+    assert page.status.kind == "ok", page.status.text()
+    board.key(Qt.Key.Key_Return)  # a second Enter on the emptied page saves nothing more
+    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
+    serial = built.printed[6].serial
+    assert _count(pg_host, live, f"SELECT count(*) FROM main.ballots WHERE serial = '{serial}'") == 1
+    _shot(win, "3_kiem_phieu_sau_ket_noi_lai.png")

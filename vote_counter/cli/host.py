@@ -21,6 +21,7 @@ from vote_counter.hosting import cluster, server
 from vote_counter.hosting.messages import message
 from vote_counter.hosting.server import ServerError
 from vote_counter.i18n import _
+from vote_counter.services.errors import ServiceError
 from vote_counter.storage import pg_engine, pg_schema
 
 
@@ -92,6 +93,7 @@ def serve(
     cluster.start(hall, listen, port)
     try:
         url = open_database(hall, listen, port)
+        clean_leftovers(hall, listen, port)
         sys.stdout.write(f"KP_DB={url}\n")
         sys.stdout.flush()
         sys.stderr.write(
@@ -108,6 +110,28 @@ def serve(
             cluster.stop(hall)
     sys.stderr.write(_("Đã dừng máy chủ hội trường; mọi dữ liệu đã lưu.") + "\n")
     return 0
+
+
+def clean_leftovers(hall: cluster.Cluster, listen: server.Listen, port: int) -> None:
+    """The scratch databases of a dry run or restore killed half-way, dropped before any station connects (said on
+    stderr); the kept replaced databases stay. A failure here is said and hosting goes on."""
+    from vote_counter.services.pg_restore import HostAccess, drop_leftover_scratch
+
+    creds = hall.credentials
+    try:
+        dropped = drop_leftover_scratch(HostAccess(creds, listen.address, port, creds.database))
+    except ServiceError as exc:
+        sys.stderr.write(
+            _("Cảnh báo: chưa xoá được cơ sở dữ liệu tạm còn sót lại: {message}").format(message=exc.message) + "\n"
+        )
+        return
+    if dropped:
+        sys.stderr.write(
+            _(
+                "Đã xoá {count} cơ sở dữ liệu tạm còn sót lại từ lần khôi phục (hoặc chạy thử) bị dừng giữa chừng: {names}."
+            ).format(count=len(dropped), names=", ".join(dropped))
+            + "\n"
+        )
 
 
 def open_database(hall: cluster.Cluster, listen: server.Listen, port: int) -> str:

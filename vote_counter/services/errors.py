@@ -108,8 +108,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.HALL_REPLACED: N_(
         "Cơ sở dữ liệu chung của hội trường vừa được khôi phục từ bản sao lưu trên máy chủ. Thao tác vừa rồi "
-        "KHÔNG được ghi nhận. Hãy đóng và mở lại kết nối tới máy chủ hội trường (hoặc mở lại phần mềm) "
-        "rồi kiểm tra lại các phiếu trước khi nhập tiếp."
+        "KHÔNG được ghi nhận. Hãy kết nối lại tới máy chủ hội trường (nút “Kết nối lại” ở thanh trạng thái, "
+        "hoặc phím F5), đăng nhập lại, rồi kiểm tra lại các phiếu trước khi nhập tiếp."
     ),
     ErrorCode.COPY_TARGET_NOT_EMPTY: N_(
         "Cơ sở dữ liệu nhận đã có hội nghị hoặc nhật ký: chỉ chép vào một cơ sở dữ liệu trống. Không có gì được chép."

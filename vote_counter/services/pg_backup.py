@@ -2,7 +2,8 @@
 as SQLite's backups are (SPEC §8), into the station's own backups/ folder.
 
 One custom-format dump of the `main` schema (tables, rows, triggers) per backup, written under a temporary name,
-flushed and renamed: a dump that failed half-way never looks like a backup. The password goes to pg_dump through
+flushed and renamed: a dump that failed half-way never looks like a backup (and one killed with its process is
+removed by the next dump, remove_partials). The password goes to pg_dump through
 its environment, never on its command line (which other users of the machine could read).
 `list_dumps` lists them as `vote-counter backups` shows SQLite's; restoring one into the hall's database is a
 host operation under the two-person rule (services/pg_restore.py).
@@ -15,6 +16,7 @@ import datetime as dt
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +32,26 @@ from vote_counter.storage.pg_schema import SCHEMA
 
 SUFFIX = ".pgdump"
 _NAME = re.compile(r"^(\d{8}-\d{6}-\d{6})_(.+)\.pgdump$")
+_PARTIAL = re.compile(r"^\..+\.pgdump\.partial-[0-9a-f]+$")
+DUMP_TIMEOUT = 600  # seconds pg_dump may run; a partial file older than this is no dump still being written
+
+
+def remove_partials(folder: Path, *, now: float | None = None) -> list[Path]:
+    """The half-written dumps a pg_dump killed with its process left behind (never a backup: list_dumps skips
+    them), removed; one younger than a dump may take is left alone (another window of this laptop may be
+    writing it). The paths removed."""
+    if not folder.is_dir():
+        return []
+    moment = time.time() if now is None else now
+    gone = []
+    for path in sorted(folder.iterdir()):
+        if _PARTIAL.match(path.name) is None or not path.is_file():
+            continue
+        with contextlib.suppress(OSError):
+            if moment - path.stat().st_mtime > DUMP_TIMEOUT:
+                path.unlink()
+                gone.append(path)
+    return gone
 
 
 def list_dumps(folder: Path) -> list[BackupInfo]:
@@ -54,6 +76,7 @@ def dump(url: str, folder: Path, reason: str, *, now: dt.datetime | None = None)
     env = {**os.environ, "PGPASSWORD": parts.password or "", "PGCONNECT_TIMEOUT": "5"}
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_partials(folder)
         done = server.run_tool(
             [
                 str(server.tool("pg_dump")),
@@ -71,7 +94,7 @@ def dump(url: str, folder: Path, reason: str, *, now: dt.datetime | None = None)
                 str(parts.database or ""),
             ],
             None,
-            timeout=600,
+            timeout=DUMP_TIMEOUT,
             env=env,
         )
         if done.returncode != 0:

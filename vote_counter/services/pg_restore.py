@@ -172,6 +172,21 @@ def discard_pg_plan(plan: PgRestorePlan) -> None:
     _drop(plan.host, plan.scratch)
 
 
+def drop_leftover_scratch(host: HostAccess) -> list[str]:
+    """Drop every scratch database a dry run or restore left behind when its process was killed half-way (the
+    host calls it at start, before any station can be planning a restore); the kept `kiemphieu_replaced_*`
+    databases are never touched. The names dropped, sorted."""
+    try:
+        with host.connect() as admin:
+            names = [str(n) for (n,) in admin.exec_driver_sql("SELECT datname FROM pg_database").all()]
+            left = sorted(n for n in names if n.startswith(SCRATCH_PREFIX))
+            for name in left:
+                admin.exec_driver_sql(f"DROP DATABASE IF EXISTS {_q(name)} WITH (FORCE)")
+    except SQLAlchemyError as exc:
+        raise storage_error(exc) from exc
+    return left
+
+
 def _drop(host: HostAccess, database: str) -> None:
     with contextlib.suppress(SQLAlchemyError), host.connect() as admin:
         admin.exec_driver_sql(f"DROP DATABASE IF EXISTS {_q(database)} WITH (FORCE)")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import threading
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from vote_counter.services import hall
+from vote_counter.services.errors import ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
 from vote_counter.ui.context import AppContext
@@ -29,6 +31,7 @@ class HallStatus(QWidget):
     """Station and connection, always visible; `connected` is the last answer (True until one says otherwise)."""
 
     changed = Signal(bool)
+    reconnected = Signal(bool, str)  # (whether the hall's database opened again, what to tell the board)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +45,16 @@ class HallStatus(QWidget):
         layout.addWidget(self.station_label)
         layout.addSpacing(12)
         layout.addWidget(self.db_label)
+        # After a restore on the host: one click (or F5) opens the same URL again as a new workspace.
+        self.reconnect_button = QPushButton(texts.HALL_RECONNECT)
+        self.reconnect_button.setToolTip(texts.HALL_RECONNECT_TIP + " (F5)")
+        self.reconnect_button.clicked.connect(self.reconnect)
+        self.reconnect_button.hide()
+        layout.addWidget(self.reconnect_button)
+        if parent is not None:
+            shortcut = QShortcut(QKeySequence(Qt.Key.Key_F5), parent)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self._reconnect_key)
         self._answer = _Answer(self)
         self._answer.probed.connect(self._probed)
         self._busy = threading.Event()
@@ -56,6 +69,26 @@ class HallStatus(QWidget):
         self.connected = True
         self.draw()
         self.check()
+
+    def restored_on_host(self) -> bool:
+        """The hall's database this window opened was replaced by a restore on the host (services/hall_watch.py)."""
+        ws = self.ctx.workspace
+        return ws.shared and ws.watch is not None and ws.watch.replaced
+
+    def reconnect(self) -> None:
+        """Open the hall's database again by the same URL as a new workspace (AppContext.reopen): nobody signed in
+        (the restored database's board may differ), the same meeting and round when they are still there. A host
+        that does not answer leaves the window as it was."""
+        try:
+            ws = self.ctx.reopen()
+        except ServiceError as exc:
+            self.reconnected.emit(False, texts.HALL_RECONNECT_FAILED.format(detail=exc.message))
+            return
+        self.reconnected.emit(True, texts.HALL_RECONNECTED.format(where=hall.shown(ws.url)))
+
+    def _reconnect_key(self) -> None:
+        if self.restored_on_host():
+            self.reconnect()
 
     def draw(self) -> None:
         name = hall.station()
@@ -72,10 +105,15 @@ class HallStatus(QWidget):
             self.db_label.setToolTip(hall.shown(ws.url))
             self.db_label.setStyleSheet("QLabel { color: #1b5e20; font-weight: bold; }")
         else:
-            replaced = ws.watch is not None and ws.watch.replaced  # a restore on the host, not the cable
+            replaced = self.restored_on_host()  # a restore on the host, not the cable
             self.db_label.setText(texts.HALL_STATUS_REPLACED if replaced else texts.HALL_STATUS_LOST)
             self.db_label.setToolTip(hall.shown(ws.url))
             self.db_label.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
+        self.reconnect_button.setVisible(ws.shared and not self.connected and self.restored_on_host())
+        # A bold text is wider than the plain one it replaces: the status bar makes room now, never cutting it.
+        self.db_label.ensurePolished()
+        self.db_label.setMinimumWidth(self.db_label.sizeHint().width())
+        self.updateGeometry()
 
     def check(self) -> None:
         """Ask the open database on a worker thread (one question at a time)."""

@@ -166,7 +166,7 @@ class MainWindow(WindowMenus, QMainWindow):
         # ---------------------------------------------------------- first run: the welcome screen, menus
         self.icon = QIcon(str(resource("icons", "kiem_phieu.png")))
         self.setWindowIcon(self.icon)
-        self.welcome = WelcomePage(self.icon, workspace.path)
+        self.welcome = WelcomePage(self.icon, workspace)
         self.welcome.demoRequested.connect(self.open_demo)
         self.welcome.newRequested.connect(self.new_meeting)
         self.welcome.openRequested.connect(self.open_meeting)
@@ -208,6 +208,8 @@ class MainWindow(WindowMenus, QMainWindow):
         self.tools_page.hall.stationChanged.connect(self.hall_status.draw)
         self.hall_status.changed.connect(self._connection_changed)
         self.hall_status.timer.timeout.connect(self.follow_shared_meetings)
+        self.hall_status.reconnected.connect(self._reconnected)
+        self.tools_page.hall.reconnectRequested.connect(self.hall_status.reconnect)
         self._restore()
 
     # ------------------------------------------------------------ start-up: audit check, then sign-in

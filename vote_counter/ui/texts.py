@@ -559,6 +559,9 @@ AUDIT_ALARM = (
     "chạy “vote-counter verify-audit” để xem lại."
 )
 WHY_AUDIT_BROKEN = "Nhật ký bị sửa ngoài phần mềm: không được xuất kết quả. Báo Trưởng ban."
+WHY_MINUTES_AUDIT = (
+    "Kiểm tra nhật ký phát hiện: {where}. Không lập biên bản hay xuất kết quả từ cơ sở dữ liệu này; báo Trưởng ban."
+)
 SELECT_MEMBER = "Hãy chọn một thành viên trong bảng trước."
 
 # ---------------------------------------------------------------- first run, menus, settings, about
@@ -577,6 +580,7 @@ WELCOME_MEETINGS = "Hội nghị có trong cơ sở dữ liệu (hội nghị m�
 WELCOME_OPEN = "Mở hội nghị đã chọn"
 WELCOME_CONTINUE = "Vào trang làm việc"
 WELCOME_DATABASE = "Tệp dữ liệu: {path}"
+WELCOME_DATABASE_HALL = "Cơ sở dữ liệu chung của hội trường: {where}"
 WELCOME_VERSION = "Phiên bản {version}"
 DEMO_BUILDING = "Đang tạo hội nghị mẫu…"
 DEMO_READY_TITLE = "Hội nghị mẫu đã sẵn sàng"
@@ -969,6 +973,13 @@ HALL_STATUS_SQLITE = "SQLite: tệp {path}"
 HALL_STATUS_CONNECTED = "Máy chủ hội trường: đã kết nối"
 HALL_STATUS_LOST = "Mất kết nối tới máy chủ hội trường — tạm dừng nhập phiếu"
 HALL_STATUS_REPLACED = "Máy chủ hội trường đã khôi phục dữ liệu — hãy kết nối lại"
+HALL_RECONNECT = "Kết nối lại"
+HALL_RECONNECT_TIP = (
+    "Mở lại cơ sở dữ liệu chung của hội trường (sau khi máy chủ khôi phục dữ liệu). Ban kiểm phiếu đăng nhập lại."
+)
+HALL_RECONNECTED = "Đã kết nối lại tới {where}. Ban kiểm phiếu hãy đăng nhập lại."
+HALL_RECONNECT_FAILED = "Chưa kết nối lại được: {detail}"
+HALL_RECONNECT_NO_HALL = "Cửa sổ đang dùng tệp dữ liệu trên máy này, không phải máy chủ hội trường."
 HALL_STATION_GROUP = "Tên trạm kiểm phiếu của máy này"
 HALL_STATION_LABEL = "Tên trạm:"
 HALL_STATION_HINT = "ví dụ: Tổ 1 — ghi vào mọi dòng nhật ký của máy này"

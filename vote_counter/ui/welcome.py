@@ -4,8 +4,6 @@ hall database, the meetings another station set up, issue 16)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
@@ -21,10 +19,19 @@ from PySide6.QtWidgets import (
 
 from vote_counter import __version__
 from vote_counter.domain.model import Meeting
+from vote_counter.services import hall
+from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
 from vote_counter.ui.widgets import allow, heading
 
 COLUMN_WIDTH = 860
+
+
+def database_text(workspace: Workspace) -> str:
+    """Which database the window uses: the file's path, or the hall's database by its address (no password)."""
+    if workspace.shared:
+        return texts.WELCOME_DATABASE_HALL.format(where=hall.shown(workspace.url))
+    return texts.WELCOME_DATABASE.format(path=workspace.path)
 
 
 class WelcomePage(QWidget):
@@ -33,7 +40,7 @@ class WelcomePage(QWidget):
     openRequested = Signal(int)  # a meeting id
     continueRequested = Signal()
 
-    def __init__(self, icon: QIcon, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, icon: QIcon, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         logo = QLabel()
         logo.setPixmap(icon.pixmap(96, 96))
@@ -91,7 +98,7 @@ class WelcomePage(QWidget):
         recent_layout.addLayout(recent_buttons)
 
         self.meeting_ids: list[int | None] = []  # every meeting in the database, as last listed
-        self.database = QLabel(texts.WELCOME_DATABASE.format(path=db_path))
+        self.database = QLabel(database_text(workspace))
         self.database.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.database.setWordWrap(True)
 

@@ -15,6 +15,7 @@ from vote_counter.ui import demo_job, dialogs, sign_in, texts
 from vote_counter.ui.pages.base import Page
 from vote_counter.ui.settings import DEFAULT_IDLE_MINUTES, KEY_IDLE_MINUTES, RECENT_LIMIT, recent_meetings
 from vote_counter.ui.settings_dialog import SettingsDialog, show_about
+from vote_counter.ui.welcome import database_text
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from vote_counter.ui.pages.tools_page import ToolsPage
     from vote_counter.ui.sign_in import IdleWatcher
     from vote_counter.ui.welcome import WelcomePage
+    from vote_counter.ui.widgets import StatusLine
 
 
 def idle_minutes(value: object) -> float:
@@ -54,6 +56,7 @@ class WindowMenus:
         lock_overlay: LockOverlay
         recent_menu: QMenu
         hall_status: HallStatus
+        stage_status: StatusLine
 
         def menuBar(self) -> QMenuBar: ...
         def close(self) -> bool: ...
@@ -161,10 +164,18 @@ class WindowMenus:
         self.lock_overlay.use(self.ctx.workspace)
         self.ctx.audit_problem = None
         # Another database altogether (the hall's, issue 16): the welcome screen names the one in use.
-        self.welcome.database.setText(texts.WELCOME_DATABASE.format(path=self.ctx.workspace.path))
+        self.welcome.database.setText(database_text(self.ctx.workspace))
         self._restore()
         self.ctx.structure_changed()
         self.ctx.changed()
+
+    def _reconnected(self, ok: bool, message: str) -> None:
+        """The hall's database opened again after a restore on the host (HallStatus.reconnect), or why not: said
+        above the pages and in the hall panel; nobody is signed in on the new workspace."""
+        self.stage_status.report(message, ok)
+        self.stage_status.show()
+        self.tools_page.hall.connect_status.report(message, ok)
+        self.tools_page.hall.refresh()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self.ctx.workspace.path, self.idle.minutes, self._widget())

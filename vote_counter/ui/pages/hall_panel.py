@@ -33,7 +33,7 @@ from vote_counter.ui.context import AppContext
 from vote_counter.ui.host_child import end_host
 from vote_counter.ui.once_shown import show_once
 from vote_counter.ui.pages.base import Page
-from vote_counter.ui.widgets import StatusLine, button_row
+from vote_counter.ui.widgets import StatusLine, allow, button_row
 
 KEY_STATION = "hall/station"
 KEY_DATA = "hall/data"
@@ -66,6 +66,7 @@ def choose_data_folder(parent: QWidget, start: str) -> Path | None:
 
 class HallPanel(Page):
     stationChanged = Signal()  # the status bar redraws
+    reconnectRequested = Signal()  # open the hall's database again (the status bar's HallStatus.reconnect)
 
     def __init__(self, ctx: AppContext, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -161,10 +162,13 @@ class HallPanel(Page):
         self.connect_button = QPushButton(texts.HALL_CONNECT)
         self.connect_button.clicked.connect(self.connect_to)
         self.connect_edit.returnPressed.connect(self.connect_to)
+        self.reconnect_button = QPushButton(texts.HALL_RECONNECT)
+        self.reconnect_button.setToolTip(texts.HALL_RECONNECT_TIP)
+        self.reconnect_button.clicked.connect(self.reconnectRequested)
         self.connect_status = StatusLine()
         connect_form = QFormLayout(connect_box)
         connect_form.addRow(texts.HALL_CONNECT_LABEL, self.connect_edit)
-        connect_form.addRow(button_row(self.test_button, self.connect_button))
+        connect_form.addRow(button_row(self.test_button, self.connect_button, self.reconnect_button))
         connect_form.addRow(self.connect_status)
 
         layout = QVBoxLayout(self)
@@ -175,6 +179,7 @@ class HallPanel(Page):
 
     def refresh(self) -> None:
         """Nothing of the round here; the host's state is the child process's own."""
+        allow(self.reconnect_button, self.ctx.workspace.shared, texts.HALL_RECONNECT_NO_HALL, texts.HALL_RECONNECT_TIP)
 
     # ------------------------------------------------------------ station
     def save_station(self) -> None:

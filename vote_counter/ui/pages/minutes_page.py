@@ -186,6 +186,10 @@ class MinutesPage(Page):
         self.locked_note.setText(why or "")
         self.locked_note.setVisible(why is not None)
         code = texts.CHECK_CODE_NONE
+        if why is None and self.ctx.audit_problem is not None:  # the window's check found it: nothing is printed
+            why = texts.WHY_MINUTES_AUDIT.format(where=self.ctx.audit_problem)
+            self.locked_note.setText(why)
+            self.locked_note.setVisible(True)
         if why is None and self.ctx.round_id is not None:
             try:
                 # Shown only (checked=False): no audit check of every sealed row on each refresh (a second at 10,000
