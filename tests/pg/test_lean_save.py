@@ -268,7 +268,10 @@ def test_a_serialization_failure_in_the_lane_is_run_again_and_the_ballot_saved_o
         monkeypatch.setattr(ballot_save_pg, "add_ballot", meanwhile)
         monkeypatch.setattr(pg_lane.Save, "commit", spy)
         save_ballot(ws, built, 1)
-        assert commits[0] == (False, "40001")  # the lane's transaction was refused as a conflict, rolled back ...
+        # The lane's transaction was refused as a conflict and rolled back ... (psycopg names the conflict, 40001, or,
+        # when the write's error arrived before the statements queued after it were sent, only PipelineAborted
+        # with nothing chained: both end the same way, nothing committed, the session path saves it again)
+        assert commits[0][0] is False and commits[0][1] in ("40001", None), commits
         monkeypatch.undo()
         totals = ws.counting.totals(built.round_id)
         assert totals.valid + totals.invalid == 2  # ... and the save ran again: counted once
