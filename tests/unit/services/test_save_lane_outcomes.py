@@ -1,0 +1,71 @@
+"""The ballot save's kept round context and register check (services/ballot_save.py, issue 15), as mutation run 9
+of 30 Nov 2026 found them unchecked (docs/TESTING.md): what is saved is read back with sqlite3 and checked with
+verify-audit; how often the round's context is loaded and the full serial check runs is counted with spies, as
+tests/unit/services/test_fast_save.py counts the fast path's seals."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.builders import Built, build_round, raw, valid_marks, workspace_at
+from vote_counter.domain.model import RoundKind
+from vote_counter.services.counting import CountingService
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Iterator[Built]:
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        yield build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6)
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often a save loaded the round's context, and how often it ran the full serial check."""
+    counted = {"load": 0, "verify": 0}
+    load, verify = CountingService._load_context, CountingService._verify
+
+    def counting_load(self: CountingService, *args: Any) -> Any:
+        counted["load"] += 1
+        return load(self, *args)
+
+    def counting_verify(self: CountingService, *args: Any) -> Any:
+        counted["verify"] += 1
+        return verify(self, *args)
+
+    monkeypatch.setattr(CountingService, "_load_context", counting_load)
+    monkeypatch.setattr(CountingService, "_verify", counting_verify)
+    return counted
+
+
+def test_the_full_path_reuses_a_current_context_and_the_plain_register_check(
+    built: Built, calls: dict[str, int]
+) -> None:
+    """A save the kept connection gives back (a trigger put in the file wrote another row) runs again through the
+    full path, with the round's context still current: it is neither loaded again nor is the serial checked the
+    long way, and what it saves is sealed as the file holds it."""
+    ws, rng = built.ws, random.Random(21)
+    first = ws.counting.record(
+        built.round_id, built.printed[0].payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids)
+    )
+    assert calls == {"load": 1, "verify": 0}
+    with raw(ws.path) as conn:
+        conn.execute(
+            f"CREATE TRIGGER outsider AFTER INSERT ON ballots BEGIN UPDATE ballots SET marks = marks WHERE id = {first.id}; END"
+        )
+    second = ws.counting.record(
+        built.round_id, built.printed[1].payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids)
+    )
+    assert calls == {"load": 1, "verify": 0}
+    with raw(ws.path) as conn:
+        conn.execute("DROP TRIGGER outsider")
+        rows = conn.execute("SELECT id, serial FROM ballots ORDER BY id").fetchall()
+        status = dict(conn.execute("SELECT serial, status FROM ballot_register").fetchall())
+    assert rows == [(first.id, built.printed[0].serial), (second.id, built.printed[1].serial)]
+    assert [status[ib.serial] for ib in built.printed[:3]] == ["counted", "counted", "printed"]
+    report = ws.audit.verify()
+    assert report.ok, report
