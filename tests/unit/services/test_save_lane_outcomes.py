@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import scan_corpus as sc
 from tests.helpers.builders import Built, build_round, raw, valid_marks, workspace_at
 from vote_counter.domain.model import RoundKind
 from vote_counter.services.counting import CountingService
@@ -69,3 +70,27 @@ def test_the_full_path_reuses_a_current_context_and_the_plain_register_check(
     assert [status[ib.serial] for ib in built.printed[:3]] == ["counted", "counted", "printed"]
     report = ws.audit.verify()
     assert report.ok, report
+
+
+def test_a_scanned_ballot_decided_by_a_member_is_linked_to_its_queue_row(tmp_path: Path) -> None:
+    """The save's `audit_extra` gets the new ballot's id: the queue row it settles names that ballot in the file."""
+    with workspace_at(tmp_path / "kp.sqlite3") as ws:
+        printed = sc.printed_round(ws, tmp_path / "in", nominees=3, count=2)
+
+        def plan(_i: int, rng: random.Random) -> list[sc.Ink]:
+            boxes = sc.one_per_row(3, 3, rng)
+            boxes[boxes.index(next(b for b in boxes[:3] if b in sc.PEN))] = sc.Ink.FAINT
+            return boxes
+
+        sc.write_scans(printed, tmp_path / "scans", plan=plan, ballots=[0])
+        rid = printed.built.round_id
+        assert (ws.scanning.scan(rid, [tmp_path / "scans"]).queued, ws.counting.ballots(rid)) == (1, [])
+        (item,) = ws.scanning.queue(rid)
+        doubtful = [b.index for b in ws.scanning.sheet(item.id).boxes if b.state == "ambiguous"]
+        saved = ws.scanning.decide([item.id], {(item.id, i): True for i in doubtful})
+        with raw(ws.path) as conn:
+            row = conn.execute("SELECT status, ballot_id FROM scan_queue WHERE id = ?", (item.id,)).fetchone()
+            serial = conn.execute("SELECT serial FROM ballots WHERE id = ?", (saved.id,)).fetchone()[0]
+        assert row == ("decided", saved.id) and serial == printed.serials[0]
+        report = ws.audit.verify()
+        assert report.ok, report
