@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers import scan_corpus as sc
 from tests.helpers.builders import Built, build_round, raw, valid_marks, workspace_at
-from vote_counter.domain.model import RoundKind
+from vote_counter.domain.model import BallotMarks, RoundKind
 from vote_counter.services.counting import CountingService
 
 
@@ -94,3 +94,30 @@ def test_a_scanned_ballot_decided_by_a_member_is_linked_to_its_queue_row(tmp_pat
         assert row == ("decided", saved.id) and serial == printed.serials[0]
         report = ws.audit.verify()
         assert report.ok, report
+
+
+def test_the_fast_path_writes_each_row_as_the_full_path_writes_it(
+    built: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same marks saved once on the kept connection and once through the session (the fast path switched off):
+    the ballot rows read back with sqlite3 are the same, value and storage type (a bool as the integer 0 or 1)."""
+    ws, rng = built.ws, random.Random(22)
+    ws.counting.record(built.round_id, built.printed[0].payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids))
+    fast_path = CountingService._record_fast
+    pairs = []
+    for i in range(2):  # an invalid ballot (a name written on a confidence ballot), then a valid one
+        marks = valid_marks(rng, RoundKind.CONFIDENCE, built.ids)
+        if i == 0:
+            marks = BallotMarks(marks.rows, ("Trần Thị Ượng",), marks.declared)
+        fast = ws.counting.record(built.round_id, built.printed[1 + 2 * i].payload, marks)
+        monkeypatch.setattr(CountingService, "_record_fast", lambda *_args: None)
+        full = ws.counting.record(built.round_id, built.printed[2 + 2 * i].payload, marks)
+        monkeypatch.setattr(CountingService, "_record_fast", fast_path)
+        pairs.append((fast.id, full.id))
+    columns = "round_id, pass_no, marks, valid, typeof(valid), reasons, status, set_aside, typeof(set_aside)"
+    with raw(ws.path) as conn:
+        read = {row[0]: row[1:] for row in conn.execute(f"SELECT id, {columns} FROM ballots WHERE id > 1").fetchall()}
+    assert [read[fast] for fast, _ in pairs] == [read[full] for _, full in pairs]
+    assert [read[fast][3:5] for fast, _ in pairs] == [(0, "integer"), (1, "integer")]
+    report = ws.audit.verify()
+    assert report.ok, report
