@@ -322,3 +322,25 @@ def test_a_single_entry_rounds_saves_take_the_kept_connection(conf: Built, monke
     assert len(sealed) == 4
     report = ws.audit.verify()
     assert report.ok, report
+
+
+def test_each_save_logs_its_round_ballot_pass_and_validity_on_both_paths(conf: Built) -> None:
+    ws, rid = conf.ws, conf.round_id
+    bad = BallotMarks({conf.ids[0]: frozenset({0, 1})})  # two marks on one row, the others blank: invalid
+    saves = [
+        ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [0, 1, 2])),  # loads: full path
+        ws.counting.record(rid, conf.printed[1].payload, bad),  # fast path
+        ws.counting.record(rid, conf.printed[0].payload, confidence_marks(conf.ids, [0, 1, 2]), pass_no=2),
+    ]
+    with raw(ws.path) as conn:
+        logged = [
+            json.loads(r[0])
+            for r in conn.execute("SELECT details FROM audit_log WHERE action = 'ballot_saved' ORDER BY seq")
+        ]
+    for entry in logged:
+        entry.pop("seal")
+    assert logged == [
+        {"round": rid, "ballot": saves[0].id, "pass": 1, "valid": True},
+        {"round": rid, "ballot": saves[1].id, "pass": 1, "valid": False},
+        {"round": rid, "ballot": saves[2].id, "pass": 2, "valid": True},
+    ]
