@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import resource
 import shutil
 import struct
 import sys
@@ -44,6 +45,14 @@ from vote_counter.domain.model import NomineeId
 from vote_counter.services import ballot_save
 
 PARTS = ("pre", "stat1", "read", "write", "commit", "stat2", "post")
+# Context switches of this thread: involuntary ones are the scheduler taking the core away (other work on the
+# shared machine), voluntary ones are waits (the fdatasync).
+_WHO = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+
+
+def switches() -> tuple[int, int]:
+    ru = resource.getrusage(_WHO)
+    return ru.ru_nivcsw, ru.ru_nvcsw
 
 
 def wal_restarts(path: Path) -> int:
@@ -130,29 +139,35 @@ def main(argv: list[str]) -> int:
             rows: list[dict[str, float]] = []
             raws: list[tuple[float, float, int]] = []
             minimal: list[float] = []
+            raw_preempted: list[int] = []
 
             def product() -> None:
                 payload, m = next(inputs)
                 stamps.clear()
                 clock.reset()
                 before = wal_restarts(path)
+                sw0 = switches()
                 c0, t0 = time.process_time(), time.perf_counter()
                 counting.record(round_id, payload, m)  # type: ignore[arg-type]
                 t1, c1 = time.perf_counter(), time.process_time()
+                sw1 = switches()
                 s1a, s1b, wa, wb, s2a, s2b = stamps
                 parts = (s1a - t0, s1b - s1a, wa - s1b, wb - wa, s2a - wb, s2b - s2a, t1 - s2b)
                 rows.append(
                     {"wall": t1 - t0, "cpu": c1 - c0, "gc": clock.spent, "gen": clock.generation}
                     | dict(zip(PARTS, parts, strict=True))
-                    | {"ckpt": float(wal_restarts(path) != before)}
+                    | {"ckpt": float(wal_restarts(path) != before), "preempted": float(sw1[0] - sw0[0])}
                 )
 
             def baseline() -> None:
                 clock.reset()
                 before = wal_restarts(Path(folder) / "r.sqlite3")
+                sw0 = switches()
                 t0 = time.perf_counter()
                 raw()
-                raws.append((time.perf_counter() - t0, clock.spent, wal_restarts(Path(folder) / "r.sqlite3") - before))
+                t1 = time.perf_counter()
+                raw_preempted.append(switches()[0] - sw0[0])
+                raws.append((t1 - t0, clock.spent, wal_restarts(Path(folder) / "r.sqlite3") - before))
 
             def least_save() -> None:
                 t0 = time.perf_counter()
@@ -168,11 +183,13 @@ def main(argv: list[str]) -> int:
             clock.close()
             ballot_save.write_ballot = write  # type: ignore[assignment]
             counting.check_file = check
-    report(rows, raws, minimal)
+    report(rows, raws, minimal, raw_preempted)
     return 0
 
 
-def report(rows: list[dict[str, float]], raws: list[tuple[float, float, int]], minimal: list[float]) -> None:
+def report(
+    rows: list[dict[str, float]], raws: list[tuple[float, float, int]], minimal: list[float], raw_preempted: list[int]
+) -> None:
     walls = Summary("CountingService.record", tuple(r["wall"] for r in rows))
     base = Summary("raw sqlite3 insert + commit", tuple(w for w, _, _ in raws))
     least = Summary("minimal save", tuple(minimal))
@@ -211,6 +228,12 @@ def report(rows: list[dict[str, float]], raws: list[tuple[float, float, int]], m
     print(
         "excess over the median in the slowest 1 %: "
         + "  ".join(f"{p} {v / total * 100:.0f} %" for p, v in excess.items())
+    )
+    preempted = sum(r["preempted"] > 0 for r in rows)
+    print(
+        f"preempted (involuntary context switch) during the save: {preempted} of {n} product saves "
+        f"({preempted / n * 100:.1f} %), {sum(r['preempted'] > 0 for r in slow)} of the slowest {len(slow)}; "
+        f"raw: {sum(p > 0 for p in raw_preempted)} of {len(raw_preempted)}"
     )
     rcut = quantile([w for w, _, _ in raws], 0.99)
     rslow = [(w, g, c) for w, g, c in raws if w >= rcut]
