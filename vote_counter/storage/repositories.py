@@ -184,7 +184,10 @@ def marks_to_text(marks: BallotMarks) -> str:
         order = tuple(sorted(keys))
         found = _ROW_TEMPLATES[keys] = (",".join([f"{k}:%d" for k in order]), order)
     template, order = found
-    masks = tuple(map(_MASK_OF.get, map(rows.__getitem__, order)))
+    try:
+        masks = tuple(map(_MASK_OF.get, map(rows.__getitem__, order)))
+    except TypeError:  # a row given as a (mutable, unhashable) set: the plain writer, exactly as before
+        return marks_to_text_plain(marks)
     if not marks.write_ins and not marks.declared and None not in masks and 0 not in masks:
         return _COMPACT + template % masks
     return marks_to_text_plain(marks)
