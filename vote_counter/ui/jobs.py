@@ -159,8 +159,8 @@ class ProgressDialog(QDialog):
         if total <= 0:
             return
         self.bar.setRange(0, total)
-        self.bar.setValue(min(max(done, 0), total))
         self.bar.setFormat(texts.JOB_PROGRESS.format(done=grouped(min(done, total)), total=grouped(total)))
+        self.bar.setValue(min(max(done, 0), total))  # last: whoever watches the value reads the new words
 
     def request_cancel(self) -> None:
         """Ask the job to stop; it ends at its next progress report and the dialog goes with it."""
