@@ -10,6 +10,7 @@ a timer on the window's thread has fired: a recount on the window's thread could
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -18,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.answer import ESCAPE, answer, file_state, file_value
+from tests.gui.answer import ENTER, ESCAPE, answer, file_state, file_value
 from tests.gui.conftest import Seeded, board_approval, seed_round
-from tests.gui.keys import click
+from tests.gui.keys import click, clipped
 from tests.gui.test_minutes_page import count_ballots
 from tests.helpers.builders import assert_vietnamese, workspace_at
 from vote_counter.domain.model import BallotMarks, Counts, Stage
@@ -59,16 +61,19 @@ def recounts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 class Gate:
-    """Holds the recount at its first batch until the window's thread opens it (from a QTimer)."""
+    """Holds the recount at its batch number `at` (the first by default) until the window's thread opens it
+    (from a QTimer)."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, at: int = 1) -> None:
         self.open = threading.Event()
         self.reached = threading.Event()
         self.passed = False
+        self.batches = 0
         real = recount._tally
 
         def held(*args: Any) -> recount.Totals:
-            if not self.reached.is_set():
+            self.batches += 1
+            if self.batches == at:
                 self.reached.set()
                 self.passed = self.open.wait(HANG)
             return real(*args)
@@ -241,6 +246,31 @@ def test_escape_stops_the_recount_and_nothing_changes(
     assert len(recounts) == 1
 
 
+def test_a_recount_that_fails_says_why_in_words_and_nothing_changes(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, confirmations: list[str]
+) -> None:
+    """Marks the app never writes, put into a ballot row with sqlite3: the background recount stops on it, the
+    board reads which row in a message box (answered with Enter) and on the stage line; nothing is asked after."""
+    seeded = _counted(workspace, 12)
+    db = workspace.path
+    with closing(sqlite3.connect(db)) as conn, conn:
+        (bad,) = conn.execute("SELECT min(id) FROM ballots").fetchone()
+        conn.execute("UPDATE ballots SET marks = '2|x' WHERE id = ?", (bad,))
+    window = make_window()
+    before = file_state(db)
+    shown = answer(ENTER)
+    click(qtbot, window.next_button)
+    assert shown.answered()
+    place = f"phiếu đã nhập số {bad}"
+    assert place in shown.texts[0] and "sửa ngoài phần mềm" in shown.texts[0], shown.texts
+    assert window.stage_status.kind == "error" and place in window.stage_status.text()
+    assert window.stage_status.text().startswith(texts.CLOSE_RECOUNT_FAILED.split("{")[0])
+    assert_vietnamese(window.stage_status.text())
+    assert confirmations == []
+    assert file_state(db) == before and _stage(db, seeded.round_id) == Stage.COUNTING.value
+    assert not window.ctx.jobs.busy() and window.next_button.isEnabled()
+
+
 @pytest.fixture
 def other_station(workspace: Workspace) -> Iterator[Callable[[Seeded], None]]:
     """A second station on the same file (its own engine and connection) that prints and saves one more ballot and
@@ -280,3 +310,80 @@ def test_a_ballot_saved_by_another_station_after_the_check_makes_the_close_count
     assert len(recounts) == 2 and recounts[1] == threading.main_thread().name
     assert workspace.counting.totals(seeded.round_id).collected == 31
     assert workspace.counting.recount_check(seeded.round_id).matches
+
+
+def _shot(window: MainWindow, dialog: QWidget, path: Path) -> None:
+    """The window with the dialog drawn where it stands over it (offscreen Qt grabs each window alone)."""
+    QApplication.processEvents()
+    picture = window.grab()
+    painter = QPainter(picture)
+    corner = dialog.mapToGlobal(QPoint(0, 0)) - window.mapToGlobal(QPoint(0, 0))
+    painter.drawPixmap(corner, dialog.grab())
+    painter.setPen(QColor("#555555"))  # the frame a window manager would draw
+    painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
+    painter.end()
+    assert isinstance(picture, QPixmap) and picture.save(str(path)), path
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (980, 600)], ids=["1366x768", "980x600"])
+def test_screenshots_of_the_close_recount_and_its_alarm(
+    make_window: MakeWindow,
+    workspace: Workspace,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    recounts: list[str],
+    tmp_path: Path,
+    size: tuple[int, int],
+) -> None:
+    """Saved as PNG for a person to look at (KP_SCREENSHOTS=dir); nothing cut off in either dialog."""
+    directory = Path(os.environ.get("KP_SCREENSHOTS") or tmp_path / "shots")
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{size[0]}x{size[1]}"
+    seeded = _counted(workspace)
+    window = make_window()
+    window.resize(*size)
+    window.select_round(seeded.round_id)
+    runner = window.ctx.jobs
+    gate = Gate(monkeypatch, at=3)  # 100 of 300 reported
+    taken: list[str] = []
+
+    def tick() -> None:
+        dialog = runner.dialog
+        if taken or dialog is None or not gate.reached.is_set() or dialog.bar.value() < 100:
+            return
+        dialog.activateWindow()
+        _shot(window, dialog, directory / f"ket_thuc_kiem_lai_{name}.png")
+        taken.append(dialog.bar.text())
+        assert clipped(dialog) == []
+        gate.open.set()
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    click(qtbot, window.next_button)
+    timer.stop()
+    assert taken == [texts.JOB_PROGRESS.format(done="100", total="300")]
+    assert _stage(workspace.path, seeded.round_id) == Stage.CLOSED.value
+
+    other = _counted(workspace, 12)
+    with closing(sqlite3.connect(workspace.path)) as conn, conn:
+        conn.execute(
+            "UPDATE running_totals SET data = replace(data, '\"valid\":12', '\"valid\":11') WHERE round_id = ?",
+            (other.round_id,),
+        )
+    window.ctx.structure_changed()
+    window.select_round(other.round_id)
+    shown: list[close_check.BlockersDialog] = []
+
+    def look(dialog: close_check.BlockersDialog) -> None:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        _shot(window, dialog, directory / f"ket_thuc_bao_dong_{name}.png")
+        assert clipped(dialog) == []
+        shown.append(dialog)
+        dialog.reject()
+
+    monkeypatch.setattr(close_check, "run_dialog", look)
+    click(qtbot, window.next_button)
+    assert len(shown) == 1 and shown[0].list.item(0).text().startswith("BÁO ĐỘNG")
+    assert _stage(workspace.path, other.round_id) == Stage.COUNTING.value

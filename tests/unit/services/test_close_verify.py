@@ -26,7 +26,7 @@ from tests.helpers.builders import (
 )
 from vote_counter.domain.model import Counts, RoundKind, Stage
 from vote_counter.services import recount
-from vote_counter.services.errors import ErrorCode
+from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 
 ALARM = "BÁO ĐỘNG"
@@ -183,3 +183,18 @@ def test_the_token_is_read_in_one_snapshot(ws: Workspace, recounts: list[int]) -
     assert ws.stages.change(b.round_id, Stage.CLOSED, verified=token) is Stage.CLOSED
     assert recounts == [b.round_id]
     assert ws.counting.totals(b.round_id).collected == 7
+
+
+def test_unreadable_marks_written_outside_the_app_are_named_and_nothing_changes(ws: Workspace) -> None:
+    """Text the app never writes in a ballot's marks: the recount (in the background or in the close) names the
+    row as the audit check would, instead of failing with a parser's error."""
+    b = _counted(ws)
+    with raw(ws.path) as conn:
+        (bad,) = conn.execute("SELECT min(id) FROM ballots").fetchone()
+        conn.execute("UPDATE ballots SET marks = '2|x' WHERE id = ?", (bad,))
+    with pytest.raises(ServiceError) as info:
+        ws.stages.verify_totals(b.round_id)
+    assert info.value.code is ErrorCode.AUDIT_BROKEN and f"phiếu đã nhập số {bad}" in info.value.message
+    err = expect_error(ws, ErrorCode.AUDIT_BROKEN, ws.stages.change, b.round_id, Stage.CLOSED)
+    assert f"phiếu đã nhập số {bad}" in err.message
+    assert ws.setup.round(b.round_id).stage is Stage.COUNTING
