@@ -27,7 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.answer import ENTER, ESCAPE, answer, file_state, file_value
 from tests.gui.conftest import Seeded, board_approval, seed_round
-from tests.gui.keys import click, clipped
+from tests.gui.keys import click, clipped, tab_to_button_and_press
 from tests.gui.test_minutes_page import count_ballots
 from tests.helpers.builders import assert_vietnamese, workspace_at
 from vote_counter.domain.model import BallotMarks, Counts, Stage
@@ -203,13 +203,15 @@ def test_a_total_edited_in_the_file_blocks_closing_and_changes_nothing(
     assert len(recounts) == 1  # the background one decided; the list did not count again
 
 
-def test_escape_stops_the_recount_and_nothing_changes(
+@pytest.mark.parametrize("way", ["escape", "cancel_button"])
+def test_escape_or_cancel_stops_the_recount_and_nothing_changes(
     make_window: MakeWindow,
     workspace: Workspace,
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     recounts: list[str],
     confirmations: list[str],
+    way: str,
 ) -> None:
     seeded = _counted(workspace, 120)
     db = workspace.path
@@ -227,7 +229,11 @@ def test_escape_stops_the_recount_and_nothing_changes(
         if dialog is None or stopped or not gate.reached.is_set():
             return
         dialog.activateWindow()
-        QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+        QApplication.processEvents()
+        if way == "escape":
+            QTest.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+        else:
+            tab_to_button_and_press(dialog, texts.CANCEL)
         stopped.append(dialog.note.text())
         gate.open.set()
 
