@@ -277,6 +277,30 @@ def test_a_recount_that_fails_says_why_in_words_and_nothing_changes(
     assert not window.ctx.jobs.busy() and window.next_button.isEnabled()
 
 
+def test_a_row_edited_right_after_the_background_check_is_named_before_any_question(
+    make_window: MakeWindow, workspace: Workspace, qtbot: QtBot, recounts: list[str], confirmations: list[str]
+) -> None:
+    """Marks rewritten with sqlite3 the moment the background recount ends: the token no longer fits, the blockers
+    list counts again on the window's thread, finds the row and says so on the stage line; nothing is asked."""
+    seeded = _counted(workspace, 12)
+    db = workspace.path
+    window = make_window()
+    edited: list[int] = []
+
+    def edit(_name: str) -> None:
+        with closing(sqlite3.connect(db)) as conn, conn:
+            (bad,) = conn.execute("SELECT min(id) FROM ballots").fetchone()
+            conn.execute("UPDATE ballots SET marks = '2|x' WHERE id = ?", (bad,))
+        edited.append(bad)
+
+    window.ctx.jobs.ended.connect(edit)
+    click(qtbot, window.next_button)
+    assert len(edited) == 1 and len(recounts) == 2
+    assert window.stage_status.kind == "error" and f"phiếu đã nhập số {edited[0]}" in window.stage_status.text()
+    assert confirmations == []
+    assert _stage(db, seeded.round_id) == Stage.COUNTING.value
+
+
 @pytest.fixture
 def other_station(workspace: Workspace) -> Iterator[Callable[[Seeded], None]]:
     """A second station on the same file (its own engine and connection) that prints and saves one more ballot and

@@ -503,7 +503,11 @@ class MainWindow(WindowMenus, QMainWindow):
     def _checks_pass(self, round_id: RoundId, action: str, verified: VerifiedTotals | None = None) -> bool:
         """Checks before passphrases: what blocks the action is listed first, with a way to go and fix it."""
         ws = self.ctx.workspace
-        lines = ws.stages.close_blockers(round_id, verified)
+        try:
+            lines = ws.stages.close_blockers(round_id, verified)
+        except ServiceError as exc:  # e.g. a ballot row edited outside the app, found by a recount made here
+            self._stage_error(exc.message)
+            return False
         if not lines:
             return True
         round_ = ws.setup.round(round_id)
