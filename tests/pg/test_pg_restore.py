@@ -208,9 +208,8 @@ def test_a_damaged_dump_another_meetings_dump_and_a_tampered_one_are_refused_lea
     finally:
         other.close()
 
-    with hall.host.admin(
-        hall.name, autocommit=True
-    ) as owner:  # a sealed ballot changed behind the app's back, then dumped
+    # A sealed ballot changed behind the app's back, then dumped.
+    with hall.host.admin(hall.name, autocommit=True) as owner:
         owner.execute(pg_schema.TOUCHED_DDL)
         owner.execute("UPDATE main.ballots SET valid = NOT valid WHERE id = (SELECT min(id) FROM main.ballots)")
     tampered = dump(hall.url, tmp_path / "tampered", "da bi sua")
@@ -220,7 +219,7 @@ def test_a_damaged_dump_another_meetings_dump_and_a_tampered_one_are_refused_lea
 
     before = _state(hall.host, hall.name)
     for path, words in (
-        (damaged, "pg_restore không đọc được"),
+        (damaged, "Chi tiết: pg_restore: "),  # the tool's own line, after the Vietnamese sentence
         (foreign, "là của hội nghị khác"),
         (tampered, "dữ liệu khác với lúc niêm phong"),
     ):
@@ -232,6 +231,36 @@ def test_a_damaged_dump_another_meetings_dump_and_a_tampered_one_are_refused_lea
             assert_vietnamese(err)
             assert _state(hall.host, hall.name) == before
             assert _scratch_left(hall.host) == []
+
+
+@pytest.mark.parametrize("spoilt", ["truncated", "random bytes"])
+def test_a_truncated_dump_or_random_bytes_are_refused_in_vietnamese_with_the_tools_words_as_a_detail(
+    hall: Hall, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoilt: str
+) -> None:
+    """pg_restore's English error stays out of the sentence: a Vietnamese sentence that says what is wrong with
+    the file, the tool's last line only after "Chi tiết:"; nothing changes, no scratch database is left."""
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
+    data = hall.dumped.read_bytes()
+    path = tmp_path / "20261130-010203-000000_loi.pgdump"
+    if spoilt == "truncated":  # a copy that stopped half-way (a stick pulled out)
+        path.write_bytes(data[: len(data) // 2])
+        sentence = "tệp sao lưu bị cắt ngắn hoặc hỏng (có thể chưa chép hết)"
+    else:
+        path.write_bytes(random.Random(7).randbytes(len(data)))
+        sentence = "tệp sao lưu hỏng hoặc không phải tệp pg_dump"
+    before = _state(hall.host, hall.name)
+    for confirm in ([], ["--confirm"]):
+        code, out, err = _run(capsys, "--db", hall.url, *TWO, "restore", str(path), "--data", hall.data, *confirm)
+        assert code == 1 and out == "", err
+        lines = err.strip().splitlines()
+        assert f"Bản sao lưu “{path.name}” không dùng được ({sentence})." in lines[0], err
+        assert "không bị thay đổi" in lines[0] and "error" not in lines[0].lower(), err
+        assert_vietnamese(lines[0])
+        assert lines[-1].startswith("Chi tiết: pg_restore: error: "), err
+        assert len([line for line in lines if line.startswith("Chi tiết:")]) == 1
+        assert _state(hall.host, hall.name) == before
+        assert _scratch_left(hall.host) == []
 
 
 def test_restore_is_refused_off_the_host_and_for_the_wrong_kind_of_backup(

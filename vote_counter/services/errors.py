@@ -364,6 +364,8 @@ class ServiceError(Exception):
             self.message = template.format(**details)
         except (KeyError, IndexError):
             self.message = template
+        if details.get("raw"):  # a tool's own words (English, technical): a line of detail after the sentence
+            self.message += "\n" + _("Chi tiết: {raw}").format(raw=details["raw"])
         super().__init__(self.message)
 
 
