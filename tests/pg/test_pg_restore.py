@@ -245,7 +245,7 @@ def test_a_truncated_dump_or_random_bytes_are_refused_in_vietnamese_with_the_too
     path = tmp_path / "20261130-010203-000000_loi.pgdump"
     if spoilt == "truncated":  # a copy that stopped half-way (a stick pulled out)
         path.write_bytes(data[: len(data) // 2])
-        sentence = "tệp sao lưu bị cắt ngắn hoặc hỏng (có thể chưa chép hết)"
+        sentence = "tệp sao lưu bị cắt ngắn hoặc hỏng, có thể chưa chép hết"
     else:
         path.write_bytes(random.Random(7).randbytes(len(data)))
         sentence = "tệp sao lưu hỏng hoặc không phải tệp pg_dump"

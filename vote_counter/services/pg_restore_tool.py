@@ -18,7 +18,7 @@ from vote_counter.services.errors import ErrorCode, ServiceError
 
 # What pg_restore's last line says, in the order checked (the first match wins), and its Vietnamese sentence.
 NOT_A_DUMP = N_("tệp sao lưu hỏng hoặc không phải tệp pg_dump")
-TRUNCATED = N_("tệp sao lưu bị cắt ngắn hoặc hỏng (có thể chưa chép hết)")
+TRUNCATED = N_("tệp sao lưu bị cắt ngắn hoặc hỏng, có thể chưa chép hết")
 NEWER_FORMAT = N_("tệp sao lưu do phiên bản PostgreSQL mới hơn tạo ra")
 NO_SERVER = N_("không kết nối được máy chủ cơ sở dữ liệu")
 NOT_RESTORED = N_("máy chủ không nạp được nội dung của tệp sao lưu")

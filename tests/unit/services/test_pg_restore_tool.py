@@ -36,7 +36,7 @@ def test_the_detail_is_the_tools_last_line_and_follows_the_vietnamese_sentence()
     error = ServiceError(ErrorCode.BACKUP_INVALID, name="a.pgdump", detail=tool.meaning(said), raw=tool.last_line(said))
     first, detail = error.message.split("\n")
     assert first == (
-        "Bản sao lưu “a.pgdump” không dùng được (tệp sao lưu bị cắt ngắn hoặc hỏng (có thể chưa chép hết))."
+        "Bản sao lưu “a.pgdump” không dùng được (tệp sao lưu bị cắt ngắn hoặc hỏng, có thể chưa chép hết)."
         " Cơ sở dữ liệu hiện tại không bị thay đổi."
     )
     assert detail == "Chi tiết: pg_restore: error: could not read from input file: end of file"
