@@ -12,9 +12,9 @@ One query on sqlite_master, read only. Files of every earlier schema version hol
 with the same text (tests/unit/storage/test_schema_guard.py checks the legacy fixtures), so one known set
 serves before and after an upgrade. PostgreSQL is not checked here: its objects are guarded by role rights.
 
-The columns of the app's tables are compared too (a second query, `PRAGMA table_info` of each table): a column
-added with `ALTER TABLE ballots ADD COLUMN x`, one dropped, moved, or rebuilt with another type or without its
-NOT NULL is refused, named with its table. Only at HEAD (storage/schema_columns.py): a file of an earlier
+The columns of the app's tables are compared too (a second query, `PRAGMA table_xinfo` of each table, generated
+columns included): a column added with `ALTER TABLE ballots ADD COLUMN x`, one dropped, moved, or rebuilt with
+another type or without its NOT NULL is refused, named with its table. Only at HEAD (storage/schema_columns.py): a file of an earlier
 revision is compared after its upgrade, inside the upgrade's own transaction, so a refused file is left as it
 was (storage/upgrade.py). Types are compared as declared, case aside (`integer` is `INTEGER`). PostgreSQL's
 columns are not compared: its tables belong to the administrator and the application's role cannot alter them.
@@ -70,9 +70,10 @@ TRIGGERS = {
 
 QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_master"
 # The main schema's tables only: a TEMP table of the same name would otherwise be read in its place.
+# table_xinfo, not table_info: a generated column (ALTER TABLE … ADD COLUMN g AS (…)) is hidden from table_info.
 COLUMNS_QUERY = (
     'SELECT m.name, p.name, p.type, p."notnull", p.pk FROM sqlite_master AS m '
-    "JOIN pragma_table_info(m.name, 'main') AS p WHERE m.type = 'table' ORDER BY m.name, p.cid"
+    "JOIN pragma_table_xinfo(m.name, 'main') AS p WHERE m.type = 'table' ORDER BY m.name, p.cid"
 )
 
 

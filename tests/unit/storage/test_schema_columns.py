@@ -48,6 +48,10 @@ EDITS = {
         lambda c: _retyped(c, "audit_log", "actor TEXT NOT NULL", "actor TEXT"),
         "cột “actor” của bảng “audit_log” đã bị đổi kiểu dữ liệu hoặc ràng buộc",
     ),
+    "generated column added": (  # hidden from PRAGMA table_info: read with table_xinfo
+        lambda c: c.execute("ALTER TABLE ballots ADD COLUMN ghi AS (marks || '')"),
+        "cột “ghi” trong bảng “ballots” không do phần mềm tạo ra",
+    ),
     "column dropped": (
         lambda c: c.execute("ALTER TABLE meetings DROP COLUMN document_code"),
         "cột “document_code” của bảng “meetings” đã bị xóa",
