@@ -185,6 +185,11 @@ def main(argv: list[str]) -> int:
             f"wall p99 {ratio(save, summary, 0.99):.2f}×   CPU p50 {ratio(cpus['product'], cpus[other]):.2f}× "
             f"({cpus['product'].p50 * 1000:.3f} / {cpus[other].p50 * 1000:.3f} ms)"
         )
+    # The floor (issue 15's open p99 question): what the least correct save itself gets against the raw insert.
+    print(
+        f"{'ratio minimal / raw':<44} wall p50 {ratio(least_save, base):.2f}×   "
+        f"wall p99 {ratio(least_save, base, 0.99):.2f}×   CPU p50 {ratio(cpus['minimal'], cpus['raw']):.2f}×"
+    )
     print("WAL frames (pages) per save: " + "   ".join(f"{k} {v:.2f}" for k, v in frames.items()))
     print(results_big.line())
     print(results_small.line())

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("bench_ballots.py", ["--ballots", "5", "--nominees", "4", "--runs", "1"]),
         ("bench_counting.py", ["50", "10"]),
         ("profile_save.py", ["pages", "--ballots", "20", "--saves", "5", "--cache", "{tmp}"]),
+        ("tail_save.py", ["--ballots", "20", "--saves", "5", "--cache", "{tmp}"]),
         ("bench_minutes.py", []),
         ("bench_gui.py", ["--existing", "10", "--ballots", "3", "--nominees", "4"]),
         ("bench_congress.py", ["--delegates", "5"]),

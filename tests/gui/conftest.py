@@ -19,6 +19,7 @@ from vote_counter.services.register import IssuedBallot
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import close_check, dialogs, sign_in
 from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui.language import ENGLISH, VIETNAMESE, use_language
 from vote_counter.ui.main_window import MainWindow
 
 NAMES = ("Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Đức")
@@ -28,6 +29,16 @@ NAMES = ("Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Đức")
 def app_font(qapp: QApplication) -> None:
     # Offscreen Qt has no Vietnamese font of its own: without the bundled one it draws boxes.
     apply_app_font(qapp)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The window's texts and the services' messages in English for one test, Vietnamese again after it."""
+    use_language(ENGLISH)
+    try:
+        yield
+    finally:
+        use_language(VIETNAMESE)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from the real message box, answered by a key press; the same action in Vietnames
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,15 +24,6 @@ from vote_counter.ui.pages import import_dialog
 
 MakeWindow = Callable[[], MainWindow]
 VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    use_language(ENGLISH)
-    try:
-        yield
-    finally:
-        use_language(VIETNAMESE)
 
 
 def _import_a_text_file(

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,6 @@ from tests.helpers.builders import build_round
 from vote_counter.domain.model import RoundKind
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import texts
-from vote_counter.ui.language import ENGLISH, VIETNAMESE, use_language
 from vote_counter.ui.main_window import MainWindow
 
 MakeWindow = Callable[[], MainWindow]
@@ -62,15 +61,6 @@ def test_the_minutes_page_scrolls_only_when_the_window_is_short(
     window.resize(980, 600)
     qtbot.waitUntil(lambda: scroll.verticalScrollBar().isVisible())
     assert scroll.widget().width() <= scroll.viewport().width()  # only ever scrolled downwards
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    use_language(ENGLISH)
-    try:
-        yield
-    finally:
-        use_language(VIETNAMESE)
 
 
 def test_the_english_window_fits_too(

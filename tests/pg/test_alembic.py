@@ -16,7 +16,6 @@ import psycopg
 import pytest
 from alembic import command
 from alembic.util import CommandError
-from psycopg import sql
 
 from tests.helpers.builders import (
     CHAIR_NAME,
@@ -27,7 +26,7 @@ from tests.helpers.builders import (
     valid_marks,
 )
 from tests.pg import before_alembic
-from tests.pg.conftest import Host, new_database
+from tests.pg.conftest import Host, create_database, drop_database, ensure_schema, new_database
 from vote_counter.cli import main
 from vote_counter.domain.model import RoundKind
 from vote_counter.services.errors import ErrorCode, ServiceError
@@ -41,18 +40,9 @@ _numbers = itertools.count(1)
 def empty(pg_host: Host) -> Iterator[str]:
     """A database as `cli/host.open_database` leaves it before the schema: made, owned by the admin, empty."""
     name = f"kp_alembic_{next(_numbers)}"
-    with pg_host.admin() as conn:
-        conn.autocommit = True
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                sql.Identifier(name), sql.Identifier(pg_host.creds.admin_user)
-            )
-        )
+    create_database(pg_host, name)
     yield name
-    with pg_host.admin() as conn:
-        conn.autocommit = True
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_host, name)
 
 
 def _owner(host: Host, name: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -132,11 +122,7 @@ def test_alembic_check_finds_nothing_between_the_revisions_and_the_models(pg_hos
 def test_a_database_made_before_alembic_is_stamped_and_upgraded_in_place(
     pg_host: Host, empty: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    admin = pg_engine.make_pg_engine(_admin_url(pg_host, empty), pool_size=1)
-    try:
-        before_alembic.ensure(admin, app_role=pg_host.creds.app_user)
-    finally:
-        admin.dispose()
+    ensure_schema(pg_host, empty, before_alembic.ensure)
     station_url = pg_host.url(empty)
     with monkeypatch.context() as old:  # the stations of that time: their ensure() found the schema ready
         old.setattr(pg_schema, "ensure", before_alembic.ensure)
@@ -155,11 +141,7 @@ def test_a_database_made_before_alembic_is_stamped_and_upgraded_in_place(
     assert "audit_log_append_only" in old_triggers  # the other set of audit triggers, which r0008 replaces
 
     # The host restarts on the new version: its start brings the database up to date as the owner.
-    admin = pg_engine.make_pg_engine(_admin_url(pg_host, empty), pool_size=1)
-    try:
-        pg_schema.ensure(admin, app_role=pg_host.creds.app_user)
-    finally:
-        admin.dispose()
+    ensure_schema(pg_host, empty)
 
     upgraded = _shape(pg_host, empty)
     fresh_url = new_database(pg_host)  # made by today's code from nothing

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from psycopg import sql
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,45 +18,25 @@ from tests.gui.answer import answer, keyboard_back, type_then_enter
 from tests.gui.conftest import Board, FakeClock, seed_round
 from tests.gui.keys import clipped
 from tests.helpers.builders import CHAIR_NAME, PASSPHRASES
-from tests.pg.conftest import Host
+from tests.pg.conftest import Host, OpenWindow
 from vote_counter.services import hall
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, sign_in, texts
-from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui import sign_in, texts
 from vote_counter.ui.hall_status import CHECK_EVERY_MS
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.sign_in import SignInDialog
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture(autouse=True)
-def _no_station_left() -> Iterator[None]:
-    yield
-    hall.set_station("")
+pytestmark = [
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+    pytest.mark.usefixtures("no_station_left"),
+]
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
-) -> Iterator[MainWindow]:
+def window(tmp_path: Path, open_window: OpenWindow) -> Iterator[MainWindow]:
     """This station's window on an empty SQLite file: the welcome screen. The sign-in dialog is the real one."""
-    apply_app_font(qapp)
-    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
-    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
     ws = Workspace.open(tmp_path / "tram.sqlite3")
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ws, settings, clock=clock)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
+    win = open_window(ws, approve=False)
     yield win
     win.ctx.workspace.close()
     ws.close()

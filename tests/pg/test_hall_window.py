@@ -6,67 +6,38 @@ screen and nothing written; the server started again → the same ballot saves."
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Board, FakeClock, seed_round, type_text
 from tests.gui.keys import click, clipped
+from tests.pg.conftest import OpenWindow
 from vote_counter.hosting import cluster, server
 from vote_counter.services import hall
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, sign_in, texts
-from vote_counter.ui.fonts import apply_app_font
+from vote_counter.ui import texts
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages.hall_panel import HallPanel
 
-pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+pytestmark = [
+    pytest.mark.qt_log_ignore("does not support propagateSizeHints"),
+    pytest.mark.usefixtures("no_station_left"),
+]
 
 SLOW_START_MS = 180_000  # initdb + first start on a shared 2-core machine
 
 
 @pytest.fixture
-def data_dir() -> Iterator[Path]:
-    # Outside pytest's 0700 tmp folder: the service account (when the suite runs as root) must reach it.
-    folder = Path(tempfile.mkdtemp(prefix="kp-hall-ui-"))
-    yield folder / "hoi-truong"
-    server.remove_tree(folder)
-
-
-@pytest.fixture(autouse=True)
-def _no_station_left() -> Iterator[None]:
-    yield
-    hall.set_station("")  # the station is this process's: no other test inherits it
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: FakeClock
-) -> Iterator[MainWindow]:
-    apply_app_font(qapp)
-    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
-    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
-    monkeypatch.setattr(sign_in, "ask_approval", lambda _p, ws, mid, *_a, **_k: ws.access.signed_in.get(mid))
+def window(tmp_path: Path, open_window: OpenWindow) -> Iterator[MainWindow]:
     ws = Workspace.open(tmp_path / "tram.sqlite3")
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ws, settings, clock=clock)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
+    win = open_window(ws, approve=True)
     yield win
     win.tools_page.hall.stop_host()
     win.ctx.workspace.close()

@@ -9,8 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,14 +20,6 @@ from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 
 LINE = re.compile(r"^KP_DB=postgresql\+psycopg://kp_app:[A-Za-z0-9_-]{20,}@127\.0\.0\.1:(\d+)/kiemphieu$")
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    # Outside pytest's 0700 tmp folder: the service account (when the suite runs as root) must reach it.
-    folder = Path(tempfile.mkdtemp(prefix="kp-host-test-"))
-    yield folder / "hoi-truong"
-    server.remove_tree(folder)
 
 
 def _host(data: Path, port: int, *extra: str, stdin: int | None = None) -> subprocess.Popen[str]:

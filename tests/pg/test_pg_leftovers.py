@@ -8,9 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,13 +23,6 @@ from vote_counter.services.pg_restore import HostAccess, drop_leftover_scratch
 
 SCRATCH = "kiemphieu_restore_dead0bad"
 REPLACED = "kiemphieu_replaced_20261130_031500_ab12"
-
-
-@pytest.fixture
-def data_dir() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="kp-leftover-test-"))  # the service account must reach it (root)
-    yield folder / "hoi-truong"
-    server.remove_tree(folder)
 
 
 def _host(data: Path, port: int) -> subprocess.Popen[str]:

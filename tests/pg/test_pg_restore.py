@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 from psycopg import sql
 
@@ -24,7 +23,7 @@ from tests.helpers.builders import (
     sign_in_known_boards,
     valid_marks,
 )
-from tests.pg.conftest import Host, new_database
+from tests.pg.conftest import Host, databases, new_database
 from vote_counter.cli import main
 from vote_counter.domain.model import BoardMemberId, RoundKind
 from vote_counter.hosting import cluster
@@ -54,31 +53,14 @@ class Hall:
         return str(self.host.hall.folder)
 
 
-def _admin(host: Host, database: str) -> psycopg.Connection[tuple[object, ...]]:
-    creds = host.creds
-    return psycopg.connect(
-        host=host.listen.address,
-        port=host.port,
-        user=creds.admin_user,
-        password=creds.admin_password,
-        dbname=database,
-        autocommit=True,
-    )
-
-
 def _state(host: Host, database: str) -> tuple[int, int, str]:
     """(ballots, audit entries, audit head), read with psycopg as the administrator."""
-    with _admin(host, database) as conn:
+    with host.admin(database, autocommit=True) as conn:
         ballots = conn.execute("SELECT count(*) FROM main.ballots").fetchone()
         entries = conn.execute("SELECT count(*), max(seq) FROM main.audit_log").fetchone()
         head = conn.execute("SELECT hash FROM main.audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     assert ballots is not None and entries is not None and head is not None
     return int(str(ballots[0])), int(str(entries[0])), str(head[0])
-
-
-def _databases(host: Host) -> set[str]:
-    with host.admin() as conn:
-        return {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database").fetchall()}
 
 
 def _record(ws: Workspace, built: Built, ballots: Sequence[IssuedBallot]) -> None:
@@ -88,9 +70,8 @@ def _record(ws: Workspace, built: Built, ballots: Sequence[IssuedBallot]) -> Non
 
 
 @pytest.fixture
-def hall(pg_host: Host, pg_url: str, tmp_path: Path) -> Iterator[Hall]:
+def hall(pg_host: Host, pg_url: str, tmp_path: Path, drop_new_databases: None) -> Iterator[Hall]:
     cluster.remember(pg_host.hall)  # as `host` does at its first run: the administrator's credentials in DIR
-    before = _databases(pg_host)
     ws = Workspace.open(pg_url, station="Tổ 1")
     built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=12)  # the chair and a member signed in
     _record(ws, built, built.printed[:3])
@@ -101,11 +82,8 @@ def hall(pg_host: Host, pg_url: str, tmp_path: Path) -> Iterator[Hall]:
         yield h
     finally:
         ws.close()
-        h.ws.close()  # the station as a test left it (reopened after a restore)
-        with pg_host.admin() as conn:  # the replaced databases the tests kept
-            conn.autocommit = True
-            for name in _databases(pg_host) - before:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        h.ws.close()  # the station as a test left it (reopened after a restore); drop_new_databases then drops
+        # the replaced databases the tests kept
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -115,7 +93,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def _scratch_left(host: Host) -> list[str]:
-    return sorted(n for n in _databases(host) if n.startswith("kiemphieu_restore_"))
+    return sorted(n for n in databases(host) if n.startswith("kiemphieu_restore_"))
 
 
 def test_the_dry_run_lists_the_ballots_entered_after_the_dump_and_changes_nothing(
@@ -148,7 +126,7 @@ def test_restore_needs_the_chair_and_a_member_then_replaces_the_database_and_kee
     # (its lockout holds for restores too), logged there as any failed sign-in.
     after_refusals = _state(hall.host, hall.name)
     assert after_refusals[0] == before[0] and after_refusals[1] == before[1] + 1
-    with _admin(hall.host, hall.name) as conn:
+    with hall.host.admin(hall.name, autocommit=True) as conn:
         failed = conn.execute("SELECT action, details FROM main.audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     assert failed is not None and failed[0] == "sign_in_failed" and MEMBER_NAME in str(failed[1])
     assert _scratch_left(hall.host) == []
@@ -167,13 +145,13 @@ def test_restore_needs_the_chair_and_a_member_then_replaces_the_database_and_kee
     code, out, err = _run(capsys, "--db", hall.url, *TWO, "restore", str(hall.dumped), "--data", hall.data, "--confirm")
     assert code == 0, err
     assert "Đã khôi phục" in out and "Đã bỏ: Lượt" in out and "4 phiếu đã nhập" in out
-    replaced = [n for n in _databases(hall.host) if n.startswith("kiemphieu_replaced_")]
+    replaced = [n for n in databases(hall.host) if n.startswith("kiemphieu_replaced_")]
     assert len(replaced) == 1 and replaced[0] in out
     assert _scratch_left(hall.host) == []
 
     ballots, entries, _head = _state(hall.host, hall.name)
     assert ballots == 3  # the four entered after the dump are gone
-    with _admin(hall.host, hall.name) as conn:
+    with hall.host.admin(hall.name, autocommit=True) as conn:
         last = conn.execute("SELECT actor, action, details FROM main.audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     assert last is not None and last[1] == "backup_restored"
     assert last[0] == f"{CHAIR_NAME} + {MEMBER_NAME}"
@@ -230,17 +208,18 @@ def test_a_damaged_dump_another_meetings_dump_and_a_tampered_one_are_refused_lea
     finally:
         other.close()
 
-    with _admin(hall.host, hall.name) as owner:  # a sealed ballot changed behind the app's back, then dumped
+    # A sealed ballot changed behind the app's back, then dumped.
+    with hall.host.admin(hall.name, autocommit=True) as owner:
         owner.execute(pg_schema.TOUCHED_DDL)
         owner.execute("UPDATE main.ballots SET valid = NOT valid WHERE id = (SELECT min(id) FROM main.ballots)")
     tampered = dump(hall.url, tmp_path / "tampered", "da bi sua")
-    with _admin(hall.host, hall.name) as owner:
+    with hall.host.admin(hall.name, autocommit=True) as owner:
         owner.execute(pg_schema.TOUCHED_DDL)
         owner.execute("UPDATE main.ballots SET valid = NOT valid WHERE id = (SELECT min(id) FROM main.ballots)")
 
     before = _state(hall.host, hall.name)
     for path, words in (
-        (damaged, "pg_restore không đọc được"),
+        (damaged, "Chi tiết: pg_restore: "),  # the tool's own line, after the Vietnamese sentence
         (foreign, "là của hội nghị khác"),
         (tampered, "dữ liệu khác với lúc niêm phong"),
     ):
@@ -252,6 +231,36 @@ def test_a_damaged_dump_another_meetings_dump_and_a_tampered_one_are_refused_lea
             assert_vietnamese(err)
             assert _state(hall.host, hall.name) == before
             assert _scratch_left(hall.host) == []
+
+
+@pytest.mark.parametrize("spoilt", ["truncated", "random bytes"])
+def test_a_truncated_dump_or_random_bytes_are_refused_in_vietnamese_with_the_tools_words_as_a_detail(
+    hall: Hall, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spoilt: str
+) -> None:
+    """pg_restore's English error stays out of the sentence: a Vietnamese sentence that says what is wrong with
+    the file, the tool's last line only after "Chi tiết:"; nothing changes, no scratch database is left."""
+    monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
+    monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
+    data = hall.dumped.read_bytes()
+    path = tmp_path / "20261130-010203-000000_loi.pgdump"
+    if spoilt == "truncated":  # a copy that stopped half-way (a stick pulled out)
+        path.write_bytes(data[: len(data) // 2])
+        sentence = "tệp sao lưu bị cắt ngắn hoặc hỏng, có thể chưa chép hết"
+    else:
+        path.write_bytes(random.Random(7).randbytes(len(data)))
+        sentence = "tệp sao lưu hỏng hoặc không phải tệp pg_dump"
+    before = _state(hall.host, hall.name)
+    for confirm in ([], ["--confirm"]):
+        code, out, err = _run(capsys, "--db", hall.url, *TWO, "restore", str(path), "--data", hall.data, *confirm)
+        assert code == 1 and out == "", err
+        lines = err.strip().splitlines()
+        assert f"Bản sao lưu “{path.name}” không dùng được ({sentence})." in lines[0], err
+        assert "không bị thay đổi" in lines[0] and "error" not in lines[0].lower(), err
+        assert_vietnamese(lines[0])
+        assert lines[-1].startswith("Chi tiết: pg_restore: error: "), err
+        assert len([line for line in lines if line.startswith("Chi tiết:")]) == 1
+        assert _state(hall.host, hall.name) == before
+        assert _scratch_left(hall.host) == []
 
 
 def test_restore_is_refused_off_the_host_and_for_the_wrong_kind_of_backup(
@@ -302,7 +311,7 @@ def test_the_swap_stops_when_a_station_wrote_after_the_dry_run_and_renames_nothi
         pg_restore.swap(host, scratch, "kiemphieu_replaced_test", live_head="0" * 64)  # not the live head now
     assert info.value.code is ErrorCode.RESTORE_CHANGED
     assert_vietnamese(info.value.message)
-    names = _databases(hall.host)
+    names = databases(hall.host)
     assert hall.name in names and scratch in names and "kiemphieu_replaced_test" not in names
     assert _state(hall.host, hall.name) == before
     # The stations may connect again (CONNECT given back) and find the database they opened.

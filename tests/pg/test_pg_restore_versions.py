@@ -4,63 +4,31 @@ checked and put live; a dump from a newer version is refused with nothing change
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
 
 from tests.helpers.builders import CHAIR_NAME, MEMBER_NAME, PASSPHRASES, build_round, sign_in_known_boards, valid_marks
 from tests.pg import before_alembic
-from tests.pg.conftest import Host, new_database
+from tests.pg.conftest import Host, databases, drop_database, ensure_schema, new_database, one
 from vote_counter.cli import main
 from vote_counter.domain.model import RoundKind
 from vote_counter.hosting import cluster
 from vote_counter.services.pg_backup import dump
 from vote_counter.services.workspace import Workspace
-from vote_counter.storage import pg_engine, pg_schema
+from vote_counter.storage import pg_schema
 from vote_counter.storage.migrations import HEAD
 
 TWO = ["--as", CHAIR_NAME, "--with", MEMBER_NAME]
 
 
-def _databases(host: Host) -> set[str]:
-    with host.admin() as conn:
-        return {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database").fetchall()}
-
-
-def _one(host: Host, database: str, query: str) -> object:
-    with host.admin(database) as conn:
-        row = conn.execute(query).fetchone()
-    assert row is not None
-    return row[0]
-
-
 @pytest.fixture
-def old_hall(pg_host: Host) -> Iterator[str]:
+def old_hall(pg_host: Host, drop_new_databases: None) -> str:
     """A hall database made by the code before Alembic (tests/pg/before_alembic.py), empty; the app's URL."""
     cluster.remember(pg_host.hall)
-    before = _databases(pg_host)
-    name = "kp_restore_old"
-    with pg_host.admin() as conn:
-        conn.autocommit = True
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                sql.Identifier(name), sql.Identifier(pg_host.creds.admin_user)
-            )
-        )
-    admin = pg_engine.make_pg_engine(pg_host.url(name, admin=True), pool_size=1)
-    try:
-        before_alembic.ensure(admin, app_role=pg_host.creds.app_user)
-    finally:
-        admin.dispose()
-    yield pg_host.url(name)
-    with pg_host.admin() as conn:
-        conn.autocommit = True
-        for left in _databases(pg_host) - before:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(left)))
+    drop_database(pg_host, "kp_restore_old")
+    return new_database(pg_host, "kp_restore_old", ensure=before_alembic.ensure)
 
 
 def test_a_dump_from_before_alembic_is_migrated_checked_and_restored(
@@ -83,11 +51,7 @@ def test_a_dump_from_before_alembic_is_migrated_checked_and_restored(
         finally:
             ws.close()
     # The host restarts on this version (the schema upgraded in place); three more ballots.
-    admin = pg_engine.make_pg_engine(pg_host.url(name, admin=True), pool_size=1)
-    try:
-        pg_schema.ensure(admin, app_role=pg_host.creds.app_user)
-    finally:
-        admin.dispose()
+    ensure_schema(pg_host, name)
     ws = Workspace.open(old_hall)
     try:
         sign_in_known_boards(ws)
@@ -96,7 +60,7 @@ def test_a_dump_from_before_alembic_is_migrated_checked_and_restored(
             ws.counting.record(built.round_id, ballot.payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids))
     finally:
         ws.close()
-    assert _one(pg_host, name, "SELECT count(*) FROM main.ballots") == 5
+    assert one(pg_host, name, "SELECT count(*) FROM main.ballots") == 5
 
     monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
     monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
@@ -104,12 +68,12 @@ def test_a_dump_from_before_alembic_is_migrated_checked_and_restored(
     assert main(argv) == 0
     out, err = capsys.readouterr()
     assert "Đã khôi phục" in out and "3 phiếu đã nhập" in out, err
-    assert _one(pg_host, name, "SELECT count(*) FROM main.ballots") == 2
+    assert one(pg_host, name, "SELECT count(*) FROM main.ballots") == 2
     fresh = new_database(pg_host).rsplit("/", 1)[1]
     version = "SELECT version_num FROM main.alembic_version"
-    assert _one(pg_host, name, version) == _one(pg_host, fresh, version)  # migrated before it went live
+    assert one(pg_host, name, version) == one(pg_host, fresh, version)  # migrated before it went live
     triggers = "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_log_append_only'"
-    assert _one(pg_host, name, triggers) == 0  # the old set of audit triggers replaced, as at an upgrade
+    assert one(pg_host, name, triggers) == 0  # the old set of audit triggers replaced, as at an upgrade
     assert main(["--db", old_hall, "--as", CHAIR_NAME, "verify-audit"]) == 0
     assert "Nhật ký toàn vẹn" in capsys.readouterr().out
     # The app's role may write again, and only append to the log.
@@ -152,12 +116,12 @@ def test_a_dump_from_a_newer_version_is_refused_and_nothing_changes(
     with pg_host.admin(name) as conn:
         conn.execute("UPDATE main.alembic_version SET version_num = %s", (HEAD,))
         conn.commit()
-    entries = _one(pg_host, name, "SELECT count(*) FROM main.audit_log")
+    entries = one(pg_host, name, "SELECT count(*) FROM main.audit_log")
     monkeypatch.setenv("KP_PASSPHRASE", PASSPHRASES[CHAIR_NAME])
     monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
     argv = ["--db", pg_url, *TWO, "restore", str(newer), "--data", str(pg_host.hall.folder), "--confirm"]
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert "phiên bản Kiểm Phiếu mới hơn" in err and "không bị thay đổi" in err
-    assert _one(pg_host, name, "SELECT count(*) FROM main.audit_log") == entries
-    assert not [n for n in _databases(pg_host) if n.startswith("kiemphieu_")]
+    assert one(pg_host, name, "SELECT count(*) FROM main.audit_log") == entries
+    assert not [n for n in databases(pg_host) if n.startswith("kiemphieu_")]

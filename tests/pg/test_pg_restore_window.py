@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from psycopg import sql
 from PySide6.QtCore import QSettings, Qt
@@ -31,38 +30,18 @@ from tests.helpers.builders import (
     sign_in_known_boards,
     valid_marks,
 )
-from tests.pg.conftest import Host
+from tests.pg.conftest import Host, OpenWindow, databases, one
 from vote_counter.domain.model import RoundKind
 from vote_counter.hosting import cluster
 from vote_counter.services import hall
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, sign_in, texts
+from vote_counter.ui import close_check, sign_in, texts
 from vote_counter.ui.fonts import apply_app_font
 from vote_counter.ui.main_window import MainWindow
 from vote_counter.ui.pages.backup_panel import RestorePlanDialog
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-def _count(host: Host, database: str, query: str) -> object:
-    creds = host.creds
-    with psycopg.connect(
-        host=host.listen.address,
-        port=host.port,
-        user=creds.admin_user,
-        password=creds.admin_password,
-        dbname=database,
-        autocommit=True,
-    ) as conn:
-        row = conn.execute(query).fetchone()
-    assert row is not None
-    return row[0]
-
-
-def _databases(host: Host) -> set[str]:
-    with host.admin() as conn:
-        return {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database").fetchall()}
 
 
 def _record(ws: Workspace, built: Built, ballots: range) -> None:
@@ -73,25 +52,13 @@ def _record(ws: Workspace, built: Built, ballots: range) -> None:
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_host: Host, pg_url: str
+    pg_host: Host, pg_url: str, open_window: OpenWindow, clock: FakeClock, drop_new_databases: None
 ) -> Iterator[tuple[MainWindow, Built, FakeClock]]:
     cluster.remember(pg_host.hall)  # as `host` does at its first run: the administrator's credentials in DIR
-    before = _databases(pg_host)
-    apply_app_font(qapp)
-    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
-    monkeypatch.setattr(close_check, "run_dialog", lambda _dialog: None)
-    monkeypatch.setattr(sign_in, "ask_approval", lambda _p, ws, mid, *_a, **_k: ws.access.signed_in.get(mid))
     hall.set_station("Máy chủ")
     ws = Workspace.open(pg_url, station="Máy chủ")
     built = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=12)  # the chair and a member signed in
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    clock = FakeClock()
-    win = MainWindow(ws, settings, clock=clock)
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
+    win = open_window(ws, approve=True)
     win.select_round(built.round_id)
     try:
         yield win, built, clock
@@ -99,10 +66,6 @@ def window(
         win.ctx.workspace.close()
         ws.close()
         hall.set_station("")
-        with pg_host.admin() as conn:
-            conn.autocommit = True
-            for name in _databases(pg_host) - before:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def _shot(window: MainWindow, name: str) -> None:
@@ -171,19 +134,19 @@ def test_the_hall_database_is_backed_up_listed_and_restored_from_the_host_window
     assert len(dropped) == 1 and "4 phiếu đã nhập" in dropped[0], dropped
     assert plan.after.text() == texts.RESTORE_PLAN_AFTER_HALL
     assert infos.titles == [texts.RESTORE_DONE_TITLE], infos.texts
-    (replaced,) = [n for n in _databases(pg_host) if n.startswith("kiemphieu_replaced_")]
+    (replaced,) = [n for n in databases(pg_host) if n.startswith("kiemphieu_replaced_")]
     assert replaced in infos.texts[0] and "kết nối lại" in infos.texts[0]
-    assert not [n for n in _databases(pg_host) if n.startswith("kiemphieu_restore_")]
+    assert not [n for n in databases(pg_host) if n.startswith("kiemphieu_restore_")]
 
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
-    assert _count(pg_host, replaced, "SELECT count(*) FROM main.ballots") == 7
-    last = _count(pg_host, live, "SELECT actor FROM main.audit_log ORDER BY seq DESC LIMIT 1")
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
+    assert one(pg_host, replaced, "SELECT count(*) FROM main.ballots") == 7
+    last = one(pg_host, live, "SELECT actor FROM main.audit_log ORDER BY seq DESC LIMIT 1")
     assert last == f"{CHAIR_NAME} + {MEMBER_NAME}"
     # The window opened the restored database again (the same station, the two still signed in) and saves.
     new = win.ctx.workspace
     assert new is not ws and new.shared
     _record(new, built, range(7, 8))
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 4
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 4
     saved = [e for e in new.audit.entries() if e.action == "ballot_saved"]
     assert saved[-1].details.get("station") == "Máy chủ"
     assert panel.status.kind == "ok"
@@ -271,7 +234,7 @@ def test_a_station_window_open_across_a_restore_on_the_host_refuses_to_save_then
     monkeypatch.setenv("KP_PASSPHRASE2", PASSPHRASES[MEMBER_NAME])
     argv = ["--db", pg_url, "--as", CHAIR_NAME, "--with", MEMBER_NAME, "restore", str(dumped)]
     assert main([*argv, "--data", str(pg_host.hall.folder), "--confirm"]) == 0, capsys.readouterr().err
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
 
     # Enter: refused with the restore's message, nothing written, the ballot still on screen.
     page.grid.setFocus()
@@ -280,7 +243,7 @@ def test_a_station_window_open_across_a_restore_on_the_host_refuses_to_save_then
     assert page.status.text() == ServiceError(ErrorCode.HALL_REPLACED).message
     kept = page._marks()
     assert page._serial == built.printed[5].serial and kept.rows
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
     # Another page: its read is refused the same way, in red, and the window carries on.
     win.tabs.setCurrentWidget(win.results_page)
     assert win.stage_status.kind == "error"
@@ -308,7 +271,7 @@ def test_a_station_window_open_across_a_restore_on_the_host_refuses_to_save_then
     page.grid.setFocus()
     board.key(Qt.Key.Key_Return)
     assert page.status.kind == "ok", page.status.text()
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
 
 
 def test_a_station_reconnects_with_one_click_after_a_restore_on_the_host_and_the_board_signs_in_again(
@@ -396,7 +359,7 @@ def test_a_station_reconnects_with_one_click_after_a_restore_on_the_host_and_the
     page.grid.setFocus()
     board.key(Qt.Key.Key_Return)
     assert page.status.kind == "error"
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 2
 
     # The chair signs in through the window's own dialog; Enter saves the ballot once, on the restored database.
     def fill(dialog: QDialog) -> bool:
@@ -414,7 +377,7 @@ def test_a_station_reconnects_with_one_click_after_a_restore_on_the_host_and_the
     board.key(Qt.Key.Key_Return)
     assert page.status.kind == "ok", page.status.text()
     board.key(Qt.Key.Key_Return)  # a second Enter on the emptied page saves nothing more
-    assert _count(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
+    assert one(pg_host, live, "SELECT count(*) FROM main.ballots") == 3
     serial = built.printed[6].serial
-    assert _count(pg_host, live, f"SELECT count(*) FROM main.ballots WHERE serial = '{serial}'") == 1
+    assert one(pg_host, live, f"SELECT count(*) FROM main.ballots WHERE serial = '{serial}'") == 1
     _shot(win, "3_kiem_phieu_sau_ket_noi_lai.png")

@@ -206,3 +206,15 @@ def test_document_details_are_sealed_on_the_hall_database_too(pg_host: Host, pg_
         assert report.bad_rows == (("document_details", row[0]),)
     finally:
         ws.close()
+
+
+def test_one_transaction_is_refused_on_the_hall_database(pg_url: str) -> None:
+    """Workspace.one_transaction is for a SQLite file (the hall's saves each take the write lane of their own):
+    asked for on the hall's database it refuses before anything (build_demo keeps its steps there)."""
+    ws = Workspace.open(pg_url)
+    try:
+        with pytest.raises(ValueError, match="SQLite"), ws.one_transaction():
+            raise AssertionError("not reached")
+        assert ws.setup.meetings() == []
+    finally:
+        ws.close()

@@ -16,10 +16,11 @@ from vote_counter.domain.rules import Totals
 def add_ballot(
     totals: Totals, round_: Round, ids: Sequence[NomineeId], marks: BallotMarks, validity: Validity
 ) -> Totals:
-    zeros = (0,) * round_.options
     rows = dict(totals.rows)
-    for nid in [n for n in ids if n not in rows]:  # every nominee has a row, as tally gives them
-        rows[nid] = zeros
+    if not all(map(rows.__contains__, ids)):  # every nominee has a row, as tally gives them
+        zeros = (0,) * round_.options
+        for nid in [n for n in ids if n not in rows]:
+            rows[nid] = zeros
     if not validity.valid:
         reasons = dict(totals.invalid_reasons)
         for r in validity.reasons:
@@ -37,11 +38,10 @@ def add_ballot(
         for nid in validity.void_rows:
             more[nid] = more.get(nid, 0) + 1
         not_counted = more
+    void, marked = validity.void_rows, marks.rows.get
     for nid in ids:
-        if nid in validity.void_rows:
-            continue
-        boxes = marks.rows.get(nid)
-        if boxes:
+        boxes = marked(nid)
+        if boxes and (not void or nid not in void):
             row = list(rows[nid])
             for box in boxes:
                 row[box] += 1

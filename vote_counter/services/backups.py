@@ -34,7 +34,6 @@ from vote_counter.storage.migrations import SCHEMA_VERSION
 BACKUP_DIR = "backups"
 SUFFIX = ".sqlite3"
 STAMP = "%Y%m%d-%H%M%S-%f"
-_NAME = re.compile(r"^(\d{8}-\d{6}-\d{6})_(.+)\.sqlite3$")
 
 
 @dataclass(frozen=True)
@@ -114,12 +113,18 @@ def backup_database(db_path: Path, reason: str, *, now: dt.datetime | None = Non
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
     """The backups beside the database, oldest first."""
-    folder = backups_dir(db_path)
+    return backups_in(backups_dir(db_path), SUFFIX)
+
+
+def backups_in(folder: Path, suffix: str) -> list[BackupInfo]:
+    """The files named `<stamp>_<reason><suffix>` in `folder`, oldest first: a SQLite file's backups, or the hall's
+    pg_dumps (services/pg_backup.py). Half-written ones (`.<name>.partial-<token>`) are never listed."""
     if not folder.is_dir():
         return []
+    name = re.compile(r"^(\d{8}-\d{6}-\d{6})_(.+)" + re.escape(suffix) + "$")
     out = []
     for path in sorted(folder.iterdir()):
-        match = _NAME.match(path.name)
+        match = name.match(path.name)
         if match is None or not path.is_file():
             continue
         created = dt.datetime.strptime(match.group(1), STAMP)

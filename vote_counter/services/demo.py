@@ -23,6 +23,7 @@ from vote_counter.domain.model import (
     Counts,
     HeaderStyle,
     Meeting,
+    MeetingId,
     Nominee,
     NomineeId,
     Reason,
@@ -79,7 +80,22 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoRounds:
     """Set up, print, count and close the sample meeting; with `out`, the printed ballots go there as PDF.
-    `progress(done, total)` hears of each step (the set-up, then each ballot counted): the window's bar."""
+    `progress(done, total)` hears of each step (the set-up, then each ballot counted): the window's bar.
+
+    On a SQLite file it is one transaction (Workspace.one_transaction), every step's audit entry in it: a failure
+    half-way leaves the file as it was, not half a meeting. The chair and a member are signed in at `ws`."""
+    if ws.shared:  # the hall's PostgreSQL: step by step, each its own transaction (its write lane is per save)
+        meeting_id, round_ids, auth = _build(ws, seed, voters, out, progress)
+    else:
+        with ws.one_transaction() as tx:
+            meeting_id, round_ids, auth = _build(tx, seed, voters, out, progress)
+    ws.access.remember(meeting_id, auth)
+    return DemoRounds(ws.setup.meeting(meeting_id), *(ws.setup.round(r) for r in round_ids))
+
+
+def _build(
+    ws: Workspace, seed: int, voters: int, out: Path | None, progress: Callable[[int, int], None] | None
+) -> tuple[MeetingId, tuple[RoundId, RoundId, RoundId], Approval]:
     rng = random.Random(seed)
     total = 1 + 3 * (voters - 2)
     done = [0]
@@ -109,7 +125,8 @@ def build_demo(
         ws.accounts.set_passphrase(member.id, passphrase, auth=credentials[0] if credentials else None)
         credentials.append(Credential(member.id, passphrase))
     # The chair and a member sign in: counting, closing and the minutes below need them (SPEC §9).
-    ws.access.remember(meeting.id, Approval(credentials[0], credentials[1]))
+    auth = Approval(credentials[0], credentials[1])
+    ws.access.remember(meeting.id, auth)
     summoned, present = voters + 5, voters
     counts = Counts(summoned=summoned, present=present, issued=present)
     confidence = _round(
@@ -139,7 +156,9 @@ def build_demo(
     step()
     for r in (confidence, approval, nomination):
         _count(ws, r, present, rng, out, step)
-    return DemoRounds(ws.setup.meeting(meeting.id), *(ws.setup.round(r.id) for r in (confidence, approval, nomination)))  # type: ignore[arg-type]
+    rounds = tuple(RoundId(r.id) for r in (confidence, approval, nomination) if r.id is not None)
+    assert len(rounds) == 3
+    return MeetingId(meeting.id), (rounds[0], rounds[1], rounds[2]), auth
 
 
 def _round(

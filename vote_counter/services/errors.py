@@ -364,6 +364,8 @@ class ServiceError(Exception):
             self.message = template.format(**details)
         except (KeyError, IndexError):
             self.message = template
+        if details.get("raw"):  # a tool's own words (English, technical): a line of detail after the sentence
+            self.message += "\n" + _("Chi tiết: {raw}").format(raw=details["raw"])
         super().__init__(self.message)
 
 
@@ -386,11 +388,24 @@ _OBJECT_PROBLEMS = {
 }
 
 
+_COLUMN_PROBLEMS = {
+    "foreign": N_("cột “{column}” trong bảng “{table}” không do phần mềm tạo ra"),
+    "changed": N_("cột “{column}” của bảng “{table}” đã bị đổi kiểu dữ liệu hoặc ràng buộc"),
+    "missing": N_("cột “{column}” của bảng “{table}” đã bị xóa"),
+    "moved": N_("cột “{column}” của bảng “{table}” đã bị đổi vị trí"),
+}
+
+
+def _finding_words(f: Finding) -> str:
+    if f.kind == "column":
+        table, column = f.name.split(".", 1)
+        return _(_COLUMN_PROBLEMS[f.problem]).format(table=table, column=column)
+    return _(_OBJECT_PROBLEMS[f.problem]).format(kind=_(_OBJECT_KINDS.get(f.kind, f.kind)), name=f.name)
+
+
 def schema_objects(found: tuple[Finding, ...], limit: int = 6) -> str:
-    """storage.schema_guard's findings in words: 'trigger “x” không do phần mềm tạo ra, view “y” …'."""
-    words = [
-        _(_OBJECT_PROBLEMS[f.problem]).format(kind=_(_OBJECT_KINDS.get(f.kind, f.kind)), name=f.name)
-        for f in found[:limit]
-    ]
+    """storage.schema_guard's findings in words: 'trigger “x” không do phần mềm tạo ra, view “y” …', 'cột “x”
+    trong bảng “ballots” không do phần mềm tạo ra'."""
+    words = [_finding_words(f) for f in found[:limit]]
     more = _(" và {count} đối tượng khác").format(count=len(found) - limit) if len(found) > limit else ""
     return ", ".join(words) + more

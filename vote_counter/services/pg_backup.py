@@ -25,13 +25,12 @@ from sqlalchemy.engine import make_url
 from vote_counter import platform_os
 from vote_counter.domain.model import RoundId, Stage
 from vote_counter.hosting import server
-from vote_counter.services.backups import STAMP, BackupInfo, reason_slug
+from vote_counter.services.backups import STAMP, BackupInfo, backups_in, reason_slug
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.storage.pg_engine import normalise
 from vote_counter.storage.pg_schema import SCHEMA
 
 SUFFIX = ".pgdump"
-_NAME = re.compile(r"^(\d{8}-\d{6}-\d{6})_(.+)\.pgdump$")
 _PARTIAL = re.compile(r"^\..+\.pgdump\.partial-[0-9a-f]+$")
 DUMP_TIMEOUT = 600  # seconds pg_dump may run; a partial file older than this is no dump still being written
 
@@ -56,16 +55,7 @@ def remove_partials(folder: Path, *, now: float | None = None) -> list[Path]:
 
 def list_dumps(folder: Path) -> list[BackupInfo]:
     """The dumps in this station's backups/ folder, oldest first (the same columns as SQLite's backups)."""
-    if not folder.is_dir():
-        return []
-    out = []
-    for path in sorted(folder.iterdir()):
-        match = _NAME.match(path.name)
-        if match is None or not path.is_file():
-            continue
-        created = dt.datetime.strptime(match.group(1), STAMP)
-        out.append(BackupInfo(path, created, match.group(2), path.stat().st_size))
-    return out
+    return backups_in(folder, SUFFIX)
 
 
 def dump(url: str, folder: Path, reason: str, *, now: dt.datetime | None = None) -> Path:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from vote_counter.domain.model import BallotMarks, Nominee, Reason, Round
 from vote_counter.domain.rules import Totals, set_aside_totals, tally
+from vote_counter.services.errors import ErrorCode, ServiceError, tamper_place
 from vote_counter.storage import repositories
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, TotalsRow
@@ -77,22 +78,29 @@ def check(s: Session, row_round: Round, nominees: Sequence[Nominee], progress: P
     return RecountCheck(round_id, tuple(out))
 
 
-def _chunks(s: Session, round_id: int, pass_no: int) -> list[list[tuple[str, bool, str]]]:
+Row = tuple[int, str, bool, str]  # id, marks, set aside, reasons
+
+
+def _chunks(s: Session, round_id: int, pass_no: int) -> list[list[Row]]:
     rows = s.execute(
-        select(BallotRow.marks, BallotRow.set_aside, BallotRow.reasons)
+        select(BallotRow.id, BallotRow.marks, BallotRow.set_aside, BallotRow.reasons)
         .where(BallotRow.round_id == round_id, BallotRow.pass_no == pass_no, BallotRow.status == "active")
         .order_by(BallotRow.id)
     ).all()
-    flat = [(str(m), bool(a), str(r)) for m, a, r in rows]
+    flat = [(int(i), str(m), bool(a), str(r)) for i, m, a, r in rows]
     return [flat[i : i + BATCH] for i in range(0, len(flat), BATCH)]
 
 
-def _tally(round_: Round, nominees: Sequence[Nominee], chunk: list[tuple[str, bool, str]]) -> Totals:
+def _tally(round_: Round, nominees: Sequence[Nominee], chunk: list[Row]) -> Totals:
     keyed: list[BallotMarks] = []
     aside: list[frozenset[Reason]] = []
-    for marks, is_aside, reasons in chunk:
-        if is_aside:
-            aside.append(repositories.reasons_from_text(reasons))
-        else:
-            keyed.append(repositories.marks_from_text(marks))
+    for ballot_id, marks, is_aside, reasons in chunk:
+        try:
+            if is_aside:
+                aside.append(repositories.reasons_from_text(reasons))
+            else:
+                keyed.append(repositories.marks_from_text(marks))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            # Text the app never writes: the row was edited outside it. Said as the audit check says it.
+            raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(None, (ballot_id,))) from exc
     return tally(round_, nominees, keyed) + set_aside_totals(aside)

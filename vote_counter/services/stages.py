@@ -15,7 +15,7 @@ from vote_counter.documents.labels import PROBLEM
 from vote_counter.domain.model import STAGE_ORDER, Mode, RoundId, Stage
 from vote_counter.domain.rules import ProblemCode, has_quorum
 from vote_counter.i18n import _
-from vote_counter.services import recount
+from vote_counter.services import close_verify, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row
 from vote_counter.services.counting import CountingService
@@ -40,8 +40,18 @@ class StageService(ServiceBase):
         self.on_stage_changed: Callable[[RoundId, Stage], None] | None = None
 
     def change(
-        self, round_id: RoundId, to: Stage, reason: str = "", actor: str = DEFAULT_ACTOR, *, auth: Auth | None = None
+        self,
+        round_id: RoundId,
+        to: Stage,
+        reason: str = "",
+        actor: str = DEFAULT_ACTOR,
+        *,
+        auth: Auth | None = None,
+        verified: close_verify.VerifiedTotals | None = None,
     ) -> Stage:
+        """Move the round to `to`. Closing takes the background recount (`verified`, from verify_totals) in place
+        of its own when the file still holds exactly what it counted (services/close_verify.py); otherwise it
+        counts every ballot again here, as it always did."""
         why = clean_reason(reason)
         with self._write() as s:
             row = get_round_row(s, round_id)
@@ -70,7 +80,7 @@ class StageService(ServiceBase):
                 # SPEC §4.1: below quorum the app warns and never silently proceeds.
                 raise ServiceError(ErrorCode.NO_QUORUM, present=row.present, summoned=row.summoned)
             # Decided inside this write transaction: no ballot can be saved between the check and the close.
-            blockers = self._close_blockers(s, row) if to is Stage.CLOSED and target > now else []
+            blockers = self._close_blockers(s, row, verified) if to is Stage.CLOSED and target > now else []
             if blockers:
                 raise ServiceError(ErrorCode.CANNOT_CLOSE, detail="; ".join(blockers) + ".")
             row.stage = to.value
@@ -84,18 +94,26 @@ class StageService(ServiceBase):
             self.on_stage_changed(round_id, to)
         return to
 
-    def close_blockers(self, round_id: RoundId) -> list[str]:
+    def close_blockers(self, round_id: RoundId, verified: close_verify.VerifiedTotals | None = None) -> list[str]:
         """What would refuse closing the round now, in words: the window lists it before anyone types a passphrase
-        (change() decides again inside its own transaction)."""
+        (change() decides again inside its own transaction). `verified` as for change()."""
         with self._read() as s:
-            return self._close_blockers(s, get_round_row(s, round_id))
+            return self._close_blockers(s, get_round_row(s, round_id), verified)
 
-    def _close_blockers(self, s: Session, row: RoundRow) -> list[str]:
+    def verify_totals(self, round_id: RoundId, progress: recount.Progress | None = None) -> close_verify.VerifiedTotals:
+        """The full recount closing needs, run ahead (the window runs it in the background with progress): the
+        recount and what it was measured against, read in one transaction."""
+        with self._read() as s:
+            return close_verify.measure(s, get_round_row(s, round_id), progress)
+
+    def _close_blockers(
+        self, s: Session, row: RoundRow, verified: close_verify.VerifiedTotals | None = None
+    ) -> list[str]:
         """What stands between the count and final results (reconciliation, double entry).
 
         First the persisted running totals against a full recount of the entered ballots: a difference means
         the file was changed outside the app (or a fault), and nothing is decided on it."""
-        alarm = self._verify_totals(s, row)
+        alarm = self._verify_totals(s, row, close_verify.usable(s, row, verified) if verified is not None else None)
         if alarm:
             return [alarm]
         result = self._counting.result_in(s, row)
@@ -117,13 +135,15 @@ class StageService(ServiceBase):
         return out
 
     @staticmethod
-    def _verify_totals(s: Session, row: RoundRow) -> str:
+    def _verify_totals(s: Session, row: RoundRow, found: recount.RecountCheck | None = None) -> str:
         """The alarm text if the persisted totals differ from a recount; totals stored under settings the round
         no longer has (it went back to preparation and changed), or that an upgrade could not count (its meeting
-        key was shut), are counted again and sealed instead."""
+        key was shut), are counted again and sealed instead. `found`: a recount of exactly what the file holds
+        now (a usable background one), else one is made here."""
         round_ = repositories.round_(row)
         nominees = repositories.nominees_of(s, row.id)
-        found = recount.check(s, round_, nominees)
+        if found is None:
+            found = recount.check(s, round_, nominees)
         deferred = deferred_totals.deferred_rounds(s) if any(p.stored is None for p in found.passes) else set()
         rebuilt = {p.pass_no for p in found.passes if p.stale or (p.stored is None and row.id in deferred)}
         for p in found.passes:

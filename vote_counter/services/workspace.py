@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import InterfaceError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from vote_counter.domain.model import RoundId, Stage
 from vote_counter.services.accounts import Access, AccountService
 from vote_counter.services.audit_service import AuditService
 from vote_counter.services.backups import automatic_backup, backups_dir
@@ -28,7 +30,7 @@ from vote_counter.services.scanning import ScanService
 from vote_counter.services.setup import SetupService
 from vote_counter.services.stages import StageService
 from vote_counter.storage import audit, pg_engine, pg_schema
-from vote_counter.storage.engine import make_engine, make_sessions
+from vote_counter.storage.engine import WRITE, make_engine, make_sessions
 from vote_counter.storage.file_identity import FileIdentity, file_identity
 from vote_counter.storage.migrations import SCHEMA_VERSION, NewerDatabaseError, migrate
 from vote_counter.storage.schema_guard import ForeignSchemaError
@@ -141,6 +143,25 @@ class Workspace:
         shared = engine.dialect.name == "postgresql"
         sessions = make_sessions(engine)
         check_file = watch_identity(sessions, target) if not in_memory and not shared else None
+        backup: Callable[[RoundId, Stage], None] | None = None
+        if shared:
+            backup = automatic_dump(str(path), backups_dir(target))  # pg_dump (issue 16)
+        elif str(target) != ":memory:":
+            backup = automatic_backup(target)  # SPEC §8: a backup at each stage change
+        return cls.wire(target, engine, sessions, check_file=check_file, on_stage_changed=backup, watch=watch)
+
+    @classmethod
+    def wire(
+        cls,
+        target: Path,
+        engine: Engine,
+        sessions: sessionmaker[Session],
+        *,
+        check_file: Callable[[], None] | None = None,
+        on_stage_changed: Callable[[RoundId, Stage], None] | None = None,
+        watch: Watch | None = None,
+    ) -> Workspace:
+        """The services over `sessions` (the engine's, or one transaction's: `one_transaction`)."""
         access = Access(sessions)
         counting = CountingService(sessions, LiveTotals(), access)
         if check_file is not None:
@@ -148,10 +169,7 @@ class Workspace:
         setup = SetupService(sessions, access)
         register = RegisterService(sessions, access)
         stages = StageService(sessions, counting, access)
-        if shared:
-            stages.on_stage_changed = automatic_dump(str(path), backups_dir(target))  # pg_dump (issue 16)
-        elif str(target) != ":memory:":
-            stages.on_stage_changed = automatic_backup(target)  # SPEC §8: a backup at each stage change
+        stages.on_stage_changed = on_stage_changed
         return cls(
             path=target,
             engine=engine,
@@ -178,6 +196,28 @@ class Workspace:
     def close(self) -> None:
         self.counting.close()
         self.engine.dispose()
+
+    @contextlib.contextmanager
+    def one_transaction(self) -> Iterator[Workspace]:
+        """This file's services over one write transaction, for an action made of many steps (the sample
+        meeting): everything done through the workspace yielded commits together when the block ends, or is
+        rolled back whole if it raises; each service's own transaction is a SAVEPOINT inside it, with its audit
+        entry. Ballots take the session path (the fast lane has a connection of its own). The stage changes'
+        backups (SPEC §8) are made after the commit, of the file as committed. A SQLite file only."""
+        if self.shared:
+            raise ValueError("one_transaction is for a SQLite file")
+        changed: list[tuple[RoundId, Stage]] = []
+        with self.engine.connect() as conn:
+            conn.execution_options(**WRITE)  # BEGIN IMMEDIATE, and the seal triggers (storage/engine.py)
+            with conn.begin():
+                sessions = sessionmaker(conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
+                yield Workspace.wire(
+                    self.path, self.engine, sessions, on_stage_changed=lambda r, stage: changed.append((r, stage))
+                )
+        self.counting.check_file()  # committed into the file that was opened (issue 12)
+        for round_id, stage in changed:
+            if self.stages.on_stage_changed is not None:
+                self.stages.on_stage_changed(round_id, stage)
 
 
 def watch_identity(

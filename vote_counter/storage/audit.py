@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vote_counter.storage import schema_guard, seals
+from vote_counter.storage import migrations, schema_guard, seals
 from vote_counter.storage.schema import AuditRow
 
 GENESIS = "0" * 64
@@ -143,8 +143,12 @@ def verify(session: Session, meeting_id: int | None = None) -> ChainReport:
     app's own), the hash chain, then every sealed row (of one meeting, or all) against the digest its last
     entry holds."""
     if session.get_bind().dialect.name == "sqlite":
-        rows = [tuple(r) for r in session.connection().exec_driver_sql(schema_guard.QUERY)]
-        foreign = schema_guard.findings(rows)
+        conn = session.connection()
+        rows = [tuple(r) for r in conn.exec_driver_sql(schema_guard.QUERY)]
+        # The columns are HEAD's (a backup of an older revision is checked as it is: its objects and its rows).
+        at_head = migrations.known() and migrations.at_head(conn)
+        columns = conn.exec_driver_sql(schema_guard.COLUMNS_QUERY).all() if at_head else []
+        foreign = schema_guard.findings(rows, [tuple(r) for r in columns])
         if foreign:
             return ChainReport(False, 0, GENESIS, foreign=foreign)
     chain = verify_chain(session)

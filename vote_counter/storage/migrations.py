@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, exc, text
 
-from vote_counter.storage import schema_guard
+from vote_counter.storage import schema_columns, schema_guard
 
 # The newest revision: its number is the schema version (tests check it against the revision files).
 HEAD = "0009"
@@ -48,10 +48,12 @@ def migrate(engine: Engine) -> int:
     A current file is only read: a read-only database (a sealed copy, a write-protected stick) still opens.
     Raises NewerDatabaseError, changing nothing, for a file written by a newer version of the app, and
     schema_guard.ForeignSchemaError, changing nothing, for one holding objects the app did not make (checked
-    before the upgrade, so a planted trigger never runs during it, and again after)."""
+    before the upgrade, so a planted trigger never runs during it, and again after) or whose tables' columns
+    differ from the app's (at HEAD; an older file's after its upgrade, in the upgrade's transaction)."""
     with engine.connect() as conn:
-        guard(conn)
-        if at_head(conn):
+        current = at_head(conn)
+        guard(conn, columns=current)
+        if current:
             return SCHEMA_VERSION
     from vote_counter.storage import upgrade  # Alembic is loaded only when there is something to do
 
@@ -61,10 +63,18 @@ def migrate(engine: Engine) -> int:
     return version
 
 
-def guard(conn: Connection) -> None:
-    """schema_guard.check on SQLite (one read of sqlite_master); PostgreSQL's objects are guarded by role rights."""
+def known() -> bool:
+    """The written-down columns (storage/schema_columns.py) are this build's HEAD's. Always, in the app (a test
+    checks it); a test that runs a copy of the revisions with one added or some left out has other columns."""
+    return HEAD == schema_columns.REVISION
+
+
+def guard(conn: Connection, *, columns: bool = True) -> None:
+    """schema_guard's check on SQLite (a read of sqlite_master, and with `columns` of the tables' columns, which
+    are HEAD's); PostgreSQL's objects are guarded by role rights."""
     if conn.dialect.name == "sqlite":
         rows = [tuple(r) for r in conn.exec_driver_sql(schema_guard.QUERY)]
-        bad = schema_guard.findings(rows)
+        found = [tuple(r) for r in conn.exec_driver_sql(schema_guard.COLUMNS_QUERY)] if columns and known() else []
+        bad = schema_guard.findings(rows, found)
         if bad:
             raise schema_guard.ForeignSchemaError(bad)

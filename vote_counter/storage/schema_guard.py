@@ -12,12 +12,22 @@ One query on sqlite_master, read only. Files of every earlier schema version hol
 with the same text (tests/unit/storage/test_schema_guard.py checks the legacy fixtures), so one known set
 serves before and after an upgrade. PostgreSQL is not checked here: its objects are guarded by role rights.
 
+The columns of the app's tables are compared too (a second query, `PRAGMA table_xinfo` of each table, generated
+columns included): a column added with `ALTER TABLE ballots ADD COLUMN x`, one dropped, moved, or rebuilt with
+another type or without its NOT NULL is refused, named with its table. Only at HEAD (storage/schema_columns.py): a file of an earlier
+revision is compared after its upgrade, inside the upgrade's own transaction, so a refused file is left as it
+was (storage/upgrade.py). Types are compared as declared, case aside (`integer` is `INTEGER`). PostgreSQL's
+columns are not compared: its tables belong to the administrator and the application's role cannot alter them.
+
 A new Alembic revision that makes an object in a SQLite file adds it below (a test compares a new file).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from vote_counter.storage.schema_columns import COLUMNS
 
 # Tables: compared by name (a batch revision rebuilds some, so their text varies with the file's history).
 TABLES = frozenset(
@@ -59,13 +69,20 @@ TRIGGERS = {
 }
 
 QUERY = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+# The main schema's tables only: a TEMP table of the same name would otherwise be read in its place.
+# table_xinfo, not table_info: a generated column (ALTER TABLE … ADD COLUMN g AS (…)) is hidden from table_info.
+COLUMNS_QUERY = (
+    'SELECT m.name, p.name, p.type, p."notnull", p.pk FROM sqlite_master AS m '
+    "JOIN pragma_table_xinfo(m.name, 'main') AS p WHERE m.type = 'table' ORDER BY m.name, p.cid"
+)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One object that is not as the app made it: `problem` is "foreign", "changed" or "missing"."""
+    """One object that is not as the app made it: `problem` is "foreign", "changed" or "missing" (and "moved"
+    for a column out of its place)."""
 
-    kind: str  # table, index, trigger, view
+    kind: str  # table, index, trigger, view, column (its name is "table.column")
     name: str
     problem: str
 
@@ -78,8 +95,11 @@ class ForeignSchemaError(RuntimeError):
         super().__init__("; ".join(f"{f.problem} {f.kind} {f.name}" for f in findings))
 
 
-def findings(rows: list[tuple[str, str, str, str | None]]) -> tuple[Finding, ...]:
-    """What differs from the known set in sqlite_master's rows (type, name, tbl_name, sql)."""
+def findings(
+    rows: list[tuple[str, str, str, str | None]], columns: Iterable[tuple[str, str, str, int, int]] = ()
+) -> tuple[Finding, ...]:
+    """What differs from the known set in sqlite_master's rows (type, name, tbl_name, sql), and in the app's
+    tables' columns (COLUMNS_QUERY's rows; none given: not compared)."""
     found: list[Finding] = []
     have: set[str] = set()
     for kind, name, table, sql in rows:
@@ -101,4 +121,36 @@ def findings(rows: list[tuple[str, str, str, str | None]]) -> tuple[Finding, ...
             found.append(Finding(kind, name, "foreign"))
     if "audit_log" in have:  # the append-only triggers came with the audit log (revision 0001)
         found += [Finding("trigger", n, "missing") for n in sorted(TRIGGERS) if n not in have]
-    return tuple(found)
+    return tuple(found + column_findings(columns))
+
+
+def column_text(name: str, declared: str, notnull: int, pk: int) -> str:
+    """One column as storage/schema_columns.py writes it: "name TYPE[ NOT NULL][ PRIMARY KEY[ n]]"."""
+    words = [name, declared.upper()]
+    words += ["NOT NULL"] if notnull else []
+    words += [] if not pk else ["PRIMARY KEY"] if pk == 1 else [f"PRIMARY KEY {pk}"]
+    return " ".join(words)
+
+
+def column_findings(rows: Iterable[tuple[str, str, str, int, int]]) -> list[Finding]:
+    """The app's tables' columns against COLUMNS: one not made by the app ("foreign"), one with another type,
+    NOT NULL or key ("changed"), one gone ("missing"); with none of those, the first out of its place ("moved")."""
+    have: dict[str, list[tuple[str, str]]] = {}
+    for table, name, declared, notnull, pk in rows:
+        if table in COLUMNS:
+            have.setdefault(table, []).append((name, column_text(name, declared or "", notnull, pk)))
+    found: list[Finding] = []
+    for table, columns in sorted(have.items()):
+        want = {text.split(" ", 1)[0]: text for text in COLUMNS[table]}
+        names = [name for name, _ in columns]
+        here = [
+            Finding("column", f"{table}.{name}", "foreign" if name not in want else "changed")
+            for name, text in columns
+            if want.get(name) != text
+        ]
+        here += [Finding("column", f"{table}.{name}", "missing") for name in want if name not in names]
+        if not here and names != list(want):
+            moved = next(n for n, w in zip(names, want, strict=True) if n != w)
+            here.append(Finding("column", f"{table}.{moved}", "moved"))
+        found += here
+    return found

@@ -225,6 +225,11 @@ _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
+# Column values digested as they are: `type(v)` in this set means _plain(v) is v (one C call per row instead of
+# an isinstance per value; a bool is not among them, its type being bool).
+_AS_IS = frozenset({str, int, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """A column's value as digested: the same on both engines (PostgreSQL gives booleans, SQLite 0 and 1)."""
     if isinstance(value, bool):
@@ -239,7 +244,7 @@ def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
 def digest_with(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
     """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context)."""
     row = [table, *values]
-    if any(isinstance(v, bool | bytes | memoryview) for v in row):  # PostgreSQL's booleans; a round's key as hex
+    if not _AS_IS.issuperset(map(type, row)):  # PostgreSQL's booleans; a round's key as hex
         row = [_plain(v) for v in row]
     body = _COMPACT(row)
     return hmac.digest(seal_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]

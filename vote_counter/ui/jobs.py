@@ -20,7 +20,16 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from vote_counter.services import hall
@@ -106,11 +115,17 @@ class JobThread(QThread):
             self.succeeded.emit(self.result)
 
 
+def grouped(n: int) -> str:
+    """11.000 in Vietnamese, 11,000 in English (the separator is a text of its own)."""
+    return f"{n:,}".replace(",", texts.THOUSANDS_SEP)
+
+
 class ProgressDialog(QDialog):
     """ "Đang …" with the job's name, a bar, and no way to close it while the job runs (no close button;
-    Esc and Alt+F4 are ignored)."""
+    Esc and Alt+F4 are ignored). A job that can stop part-way (`cancel`) gets a "Hủy" button, and Esc presses
+    it; Enter never does (a second Enter meant for the window must not stop the job)."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, cancel: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(texts.JOB_TITLE)
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)
@@ -122,20 +137,39 @@ class ProgressDialog(QDialog):
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy until the job says how far it is
         self.bar.setTextVisible(True)
-        self.note = QLabel(texts.JOB_WAIT)
+        self.note = QLabel(texts.JOB_WAIT if cancel is None else texts.JOB_WAIT_CANCEL)
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         layout.addWidget(self.note)
+        self._cancel = cancel
+        self.cancel_button: QPushButton | None = None
+        if cancel is not None:
+            self.cancel_button = QPushButton(texts.CANCEL)
+            self.cancel_button.setAutoDefault(False)
+            self.cancel_button.clicked.connect(self.request_cancel)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(self.cancel_button)
+            layout.addLayout(row)
         self.setMinimumWidth(460)
 
     def set_progress(self, done: int, total: int) -> None:
         if total <= 0:
             return
         self.bar.setRange(0, total)
-        self.bar.setValue(min(max(done, 0), total))
-        self.bar.setFormat(texts.JOB_PROGRESS.format(done=min(done, total), total=total))
+        self.bar.setFormat(texts.JOB_PROGRESS.format(done=grouped(min(done, total)), total=grouped(total)))
+        self.bar.setValue(min(max(done, 0), total))  # last: whoever watches the value reads the new words
+
+    def request_cancel(self) -> None:
+        """Ask the job to stop; it ends at its next progress report and the dialog goes with it."""
+        if not self.running or self._cancel is None or self.cancel_button is None:
+            return
+        if self.cancel_button.isEnabled():
+            self.cancel_button.setEnabled(False)
+            self.note.setText(texts.JOB_STOPPING)
+            self._cancel()
 
     def refuse_second(self, name: str) -> None:
         self.note.setText(texts.JOB_BUSY.format(name=self.name, other=name))
@@ -151,6 +185,10 @@ class ProgressDialog(QDialog):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.running and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.request_cancel()
+            return
+        if self.running and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
             return
         super().keyPressEvent(event)
@@ -191,11 +229,14 @@ class JobRunner(QObject):
         disable: Sequence[QWidget] = (),
         own_workspace: bool = True,
         intercept: Callable[[BaseException], bool] | None = None,
+        cancel: Callable[[], None] | None = None,
     ) -> bool:
         """Start `work` in a thread under a progress dialog named `name`; then, on the UI thread, `done(result)`,
         or the error in a message box (and `failed(message)` first, for the page's status line). The `disable`
         widgets are greyed while it runs. `intercept(error)` may take an error over (True: handled, no message
-        box), as the merge does with an unknown key: it asks the board instead."""
+        box), as the merge does with an unknown key: it asks the board instead. `cancel` (called on the UI thread
+        by the dialog's "Hủy" or Esc) asks the job to stop: the job raises at its next progress report, and
+        `intercept` takes that error over."""
         if self.current is not None:
             self.refusals += 1
             QApplication.beep()
@@ -212,7 +253,7 @@ class JobRunner(QObject):
             ws if own_workspace and in_memory else None,
             self,
         )
-        dialog = ProgressDialog(name, self._parent)
+        dialog = ProgressDialog(name, self._parent, cancel)
         queued = Qt.ConnectionType.QueuedConnection  # emitted in the worker, run here on the UI thread
         thread.progressed.connect(dialog.set_progress, queued)
         thread.succeeded.connect(lambda result: self._end(done, None, None, result), queued)

@@ -30,9 +30,10 @@ from vote_counter.domain.model import BoardRole, MeetingId, Mode, RoundId, Stage
 from vote_counter.paths import resource
 from vote_counter.services import hall
 from vote_counter.services.accounts import Auth
+from vote_counter.services.close_verify import VerifiedTotals
 from vote_counter.services.errors import ServiceError, tamper_place
 from vote_counter.services.workspace import Workspace
-from vote_counter.ui import close_check, dialogs, sign_in, texts
+from vote_counter.ui import close_check, close_flow, dialogs, sign_in, texts
 from vote_counter.ui.context import AppContext
 from vote_counter.ui.elided import ElidedCombo
 from vote_counter.ui.geometry import fit_to_screen
@@ -467,8 +468,16 @@ class MainWindow(WindowMenus, QMainWindow):
         nxt = next_stage(round_.stage)
         if nxt is None:
             return
-        if nxt is Stage.CLOSED and not self._checks_pass(round_.id, texts.ACTION_CLOSE_SHORT):
-            return
+        verified: VerifiedTotals | None = None
+        if nxt is Stage.CLOSED:  # every ballot counted again, in the background, before anything is asked
+            recounted = close_flow.recount_before_close(self.ctx.jobs, round_.id, (self.next_button, self.back_button))
+            if recounted.verified is None:
+                if recounted.message:
+                    self._stage_error(recounted.message)
+                return
+            verified = recounted.verified
+            if not self._checks_pass(round_.id, texts.ACTION_CLOSE_SHORT, verified):
+                return
         template = texts.STAGE_CONFIRM_SEAL if nxt is Stage.SEALED else texts.STAGE_CONFIRM
         if not dialogs.confirm(
             self, texts.STAGE_CONFIRM_TITLE, template.format(round=round_.title, stage=texts.STAGE[nxt])
@@ -489,12 +498,16 @@ class MainWindow(WindowMenus, QMainWindow):
                 if auth is None:
                     self._stage_error(texts.APPROVAL_CANCELLED)
                     return
-        self._change_stage(round_.id, nxt, "", auth)
+        self._change_stage(round_.id, nxt, "", auth, verified)
 
-    def _checks_pass(self, round_id: RoundId, action: str) -> bool:
+    def _checks_pass(self, round_id: RoundId, action: str, verified: VerifiedTotals | None = None) -> bool:
         """Checks before passphrases: what blocks the action is listed first, with a way to go and fix it."""
         ws = self.ctx.workspace
-        lines = ws.stages.close_blockers(round_id)
+        try:
+            lines = ws.stages.close_blockers(round_id, verified)
+        except ServiceError as exc:  # e.g. a ballot row edited outside the app, found by a recount made here
+            self._stage_error(exc.message)
+            return False
         if not lines:
             return True
         round_ = ws.setup.round(round_id)
@@ -545,9 +558,16 @@ class MainWindow(WindowMenus, QMainWindow):
         self.stage_status.show_error(message)
         self.stage_status.show()
 
-    def _change_stage(self, round_id: RoundId, to: Stage, reason: str, auth: Auth | None = None) -> None:
+    def _change_stage(
+        self,
+        round_id: RoundId,
+        to: Stage,
+        reason: str,
+        auth: Auth | None = None,
+        verified: VerifiedTotals | None = None,
+    ) -> None:
         try:
-            self.ctx.workspace.stages.change(round_id, to, reason, auth=auth)
+            self.ctx.workspace.stages.change(round_id, to, reason, auth=auth, verified=verified)
         except ServiceError as exc:
             self._stage_error(exc.message)
             return

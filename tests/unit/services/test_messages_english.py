@@ -3,10 +3,6 @@ English when chosen, built from translated parts (a stage's name, a table's name
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 import vote_counter.storage.scan_schema  # noqa: F401 (registers the scan queue's sealed table)
 from vote_counter import i18n
 from vote_counter.services.accounts import wait_text
@@ -15,15 +11,6 @@ from vote_counter.storage.seals import describe
 
 ROWS = [("tally_sheets", 3), ("rounds", 2), ("scan_queue", 1), ("meetings", 1), ("nominees", 2), ("board_members", 1)]
 ROWS += [("ballot_register", 9), ("running_totals", 1)]
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    i18n.use_language(i18n.ENGLISH)
-    try:
-        yield
-    finally:
-        i18n.use_language(i18n.VIETNAMESE)
 
 
 def test_vietnamese_is_the_source_text() -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from tests.helpers.builders import assert_vietnamese, build_round, confidence_marks, raw, workspace_at
+from tests.helpers.builders import assert_vietnamese, raw, workspace_at
 from vote_counter.cli import main
-from vote_counter.domain.model import Mode, RoundKind
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.storage import migrations, schema_guard
@@ -50,18 +49,6 @@ PLANTED = {
         "chỉ mục “ix_rounds_meeting_id” của phần mềm đã bị sửa nội dung",
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A file made by the app, with ballots saved."""
-    path = tmp_path_factory.mktemp("guard") / "kp.sqlite3"
-    with workspace_at(path) as ws:
-        b = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=6, mode=Mode.TEST, accounts=False)
-        for k, ib in enumerate(b.printed[:4]):
-            ws.counting.record(b.round_id, ib.payload, confidence_marks(b.ids, [k % 3, 1, 0]))
-        assert ws.audit.verify().ok
-    return path
 
 
 def planted(template: Path, tmp_path: Path, sql: str) -> Path:
