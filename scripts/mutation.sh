@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Mutation testing (issue 18) of the counting rules, the audit chain, the row seals (and deferred seals) and the counting
-# service with mutmut, on a targeted, fast test
+# Mutation testing (issue 18) of the counting rules, the audit chain, the row seals (and deferred seals), the counting
+# service and its save lane (ballot_save.py, fast_seal.py) with mutmut, on a targeted, fast test
 # selection ([tool.mutmut] in pyproject.toml). Not part of CI: it takes tens of minutes. Runs niced, since the
 # machine is shared. Results: docs/TESTING.md.
 # Usage: bash scripts/mutation.sh --fresh            all mutants from scratch
