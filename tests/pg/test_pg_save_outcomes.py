@@ -61,3 +61,31 @@ def test_a_save_with_a_members_credentials_is_logged_under_the_member_and_a_wron
         assert ws.counting.totals(b.round_id).collected == 5
     finally:
         ws.close()
+
+
+def test_a_scanned_ballots_details_reach_its_audit_entry_on_the_hall_database(pg_url: str) -> None:
+    """What the scanner adds to a save (its source and the page images' hashes, services/scanning.py) is written
+    in the same entry as the ballot, with the ballot's own id, on PostgreSQL too (run 9's `record__mutmut_47`:
+    the extra was dropped on the way to the PostgreSQL save and no test saw it)."""
+    ws = Workspace.open(pg_url)
+    try:
+        b = build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=3, accounts=False, mode=Mode.TEST)
+        rng = random.Random(33)
+        seen: list[int] = []
+
+        def extra(_s: object, ballot_id: int) -> dict[str, object]:
+            seen.append(ballot_id)
+            return {"source": "scan", "images": ["a1" * 32]}
+
+        ws.counting.record(b.round_id, b.printed[0].payload, valid_marks(rng, RoundKind.CONFIDENCE, b.ids))
+        ws.counting.record(
+            b.round_id, b.printed[1].payload, valid_marks(rng, RoundKind.CONFIDENCE, b.ids), audit_extra=extra
+        )
+        saved = [e.details for e in ws.audit.entries() if e.action == "ballot_saved"]
+        assert len(saved) == 2
+        assert "source" not in saved[0] and "images" not in saved[0]
+        assert saved[1]["source"] == "scan" and saved[1]["images"] == ["a1" * 32]
+        assert seen == [saved[1]["ballot"]]
+        assert ws.counting.totals(b.round_id).collected == 2
+    finally:
+        ws.close()
