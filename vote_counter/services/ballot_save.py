@@ -51,33 +51,30 @@ _COUNTABLE = (SerialStatus.PRINTED.value, SerialStatus.COUNTED.value)
 
 class FastLane:
     """One SQLite connection from the engine's pool kept for saves: a save then costs no session set-up (about
-    0.4 ms of CPU per save with the ORM session, measured). Closed with the workspace."""
+    0.4 ms of CPU per save with the ORM session, measured). It runs the save's statements and nothing else, so it
+    has no sealing triggers (storage/fast_seal.py): each save seals the rows it wrote. Closed with the workspace."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._proxy: PoolProxiedConnection | None = None
-        self._sealed_for: frozenset[str] = frozenset()  # the sealed tables whose triggers this connection has
 
     def connection(self) -> sqlite3.Connection:
         if self._proxy is None:
-            self._proxy = self._engine.raw_connection()
-            self._sealed_for = frozenset()
-        dbapi = cast(sqlite3.Connection, self._proxy.dbapi_connection)
-        # The sealing triggers of this connection (storage/seals.py), as the engine installs them for its own
-        # connections: every row the save writes is noted and sealed in its entry. Made outside any transaction
-        # they last as long as the connection, which nobody else uses: asked again only when a table was
-        # registered since (or a step failed before they were all made).
-        if self._sealed_for != seals.SEALED.keys() or dbapi.in_transaction:
-            seals.install(dbapi, self._proxy.info)
-            done = frozenset(self._proxy.info.get("kp_sealed", ()))
-            self._sealed_for = done if not dbapi.in_transaction else frozenset()
-        return dbapi
+            proxy = self._engine.raw_connection()
+            dbapi = cast(sqlite3.Connection, proxy.dbapi_connection)
+            try:
+                rollback_quietly(dbapi)
+                seals.uninstall(dbapi, proxy.info)  # a connection the pool gave back after a session's writes
+            except BaseException:
+                proxy.close()
+                raise
+            self._proxy = proxy
+        return cast(sqlite3.Connection, self._proxy.dbapi_connection)
 
     def close(self) -> None:
         if self._proxy is not None:
             self._proxy.close()
             self._proxy = None
-        self._sealed_for = frozenset()
 
 
 def rollback_quietly(conn: sqlite3.Connection) -> None:

@@ -296,7 +296,7 @@ class CountingService(ServiceBase):
             validity = self._classify(marks, ctx.round, ctx.id_set)
             sk, meeting_id = ctx.seal_keys, ctx.meeting_id
             written = ballot_save.write_ballot(
-                lambda place, rows: fast_seal.seal_written(cur, sk, meeting_id, rows, place),
+                lambda place, rows: fast_seal.seal_written(sk, meeting_id, rows, place),
                 cur,
                 ctx,
                 (seq, prev),
@@ -308,8 +308,6 @@ class CountingService(ServiceBase):
             )
             conn.execute("COMMIT")
             committed = True
-        except fast_seal.Unexpected:
-            return None  # rolled back below; the full path reads back and seals every row this wrote
         except sqlite3.OperationalError as exc:
             raise ServiceError(ErrorCode.STORAGE, detail=storage_detail(exc)) from exc
         finally:

@@ -76,9 +76,9 @@ def append_raw(
     seal: Callable[[list[Any]], list[dict[str, Any]] | None],
 ) -> int:
     """append() on the SQLite cursor of the caller's transaction after the head `last` (seq, hash): the
-    save's fast path. `seal(place)` gives the seal groups of the rows written on this connection since the last
-    entry (seals.seal_pending, or fast_seal.seal_written on the save's fast path), put in this entry exactly as append() does.
-    The new entry's sequence number."""
+    save's fast path. `seal(place)` gives the seal groups of the rows written since the last entry
+    (seals.seal_pending, or fast_seal.seal_written on the save's kept connection), put in this entry exactly as
+    append() does. The new entry's sequence number."""
     row = entry_row(last, actor, action, details, seal)
     cursor.execute(INSERT_ENTRY, row)
     return row[0]

@@ -1,34 +1,27 @@
 """Sealing a ballot save's rows from the values it wrote, not by reading them back (issue 15).
 
-The TEMP triggers (storage/seals.py) still note every row the transaction changed, whatever changed it; this
-module only changes where a noted row's content comes from. The save passes the values it bound to its
-INSERT / UPDATE statements, in the form SQLite gives them back (a bool as 0 / 1, text as text), keyed by
-(table, row id). A noted row the save did not write, or noted under another meeting, means something else
-wrote in this transaction (a trigger stored in the file, say): `Unexpected` is raised, the save rolls back and
-runs again through the full path, which reads every noted row back and seals it (seals.seal_pending).
+The saves' kept connection (services/ballot_save.py, FastLane) runs nothing but the save's own statements, so it
+does not carry the TEMP triggers that note changed rows on every other connection (storage/seals.py): the rows a
+fast save changes are exactly the ones it wrote, and it seals them from the values it bound to its INSERT /
+UPDATE statements, in the form SQLite gives them back (a bool as 0 / 1, text as text), keyed by (table, row id).
 
-A row the save wrote but that something changed after it (a trigger stored in the file rewriting the marks) is
-sealed with the values the save wrote, so verify-audit reports it: what the board entered is what is sealed.
+What this leaves unsealed is what something else wrote in the same transaction, which is the point: a trigger
+planted in the file with sqlite3 while the app runs (storage/schema_guard.py refuses one at opening) would, with
+notes on this connection, have had its writes sealed as the board's. Unsealed, verify-audit names every row it
+changed, and a row the save wrote that it rewrote (the marks) is sealed with the values the save wrote, so
+verify-audit reports that one too: what the board entered is what is sealed.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from vote_counter.storage import keys
-from vote_counter.storage.seals import TOUCHED, digest_with, mac_with
-
-# One statement takes the notes and clears them (SQLite ≥ 3.35).
-TAKE_NOTES = f"DELETE FROM {TOUCHED} RETURNING tbl, id, meeting"
+from vote_counter.storage.seals import digest_with, mac_with
 
 WrittenRows = Mapping[tuple[str, int], tuple[Any, ...]]
-
-
-class Unexpected(Exception):
-    """A row was changed in this transaction that the save did not write: seal it through the full path."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -45,21 +38,9 @@ class SealKeys:
         return cls(key_id, keys.derived(key, "seal"), keys.derived(key, "chain"))
 
 
-def seal_written(
-    cursor: sqlite3.Cursor, sk: SealKeys, meeting_id: int, written: WrittenRows, place: list[Any]
-) -> list[dict[str, Any]] | None:
-    """The seal group of the rows noted since the last entry, as seals.seal_pending makes it for one meeting,
-    digesting `written` values; `Unexpected` if a noted row is not among them."""
-    noted = cursor.execute(TAKE_NOTES).fetchall()
-    if not noted:
-        return None
-    digests: dict[str, str | None] = {}
-    for tbl, row_id, meeting in noted:
-        values = written.get((tbl, row_id))
-        if values is None or meeting != meeting_id:
-            raise Unexpected(f"{tbl}:{row_id}")
-        digests[f"{tbl}:{row_id}"] = digest_with(sk.seal, tbl, values)
-    return _group(sk, meeting_id, digests, place)
+def seal_written(sk: SealKeys, meeting_id: int, written: WrittenRows, place: list[Any]) -> list[dict[str, Any]]:
+    """The seal group of a fast save on the kept connection: `written`, the rows it wrote, all of one meeting."""
+    return seal_rows(sk, meeting_id, written, place)
 
 
 def seal_rows(sk: SealKeys, meeting_id: int, written: WrittenRows, place: list[Any]) -> list[dict[str, Any]]:

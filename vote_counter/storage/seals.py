@@ -181,6 +181,22 @@ def install(dbapi_connection: Any, info: dict[Any, Any]) -> None:
         cur.close()
 
 
+def uninstall(dbapi_connection: Any, info: dict[Any, Any]) -> None:
+    """No noting on this connection (the saves' kept connection, storage/fast_seal.py): its sealing triggers and
+    notes dropped, outside any transaction. Given back to the pool, its next write transaction makes them again
+    (`install` asks what the connection has)."""
+    cur = dbapi_connection.cursor()
+    try:
+        names = [r[0] for r in cur.execute("SELECT name FROM sqlite_temp_master WHERE type = 'trigger'")]
+        for name in names:
+            if name.startswith("kp_seal_"):
+                cur.execute(f"DROP TRIGGER temp.{_q(name)}")
+        cur.execute(f"DROP TABLE IF EXISTS temp.{TOUCHED}")
+        info["kp_sealed"] = set()
+    finally:
+        cur.close()
+
+
 def _is_pg(conn: Connection) -> bool:
     """PostgreSQL (storage/pg_engine.py): permanent triggers fill the session's temporary table instead."""
     return conn.dialect.name == "postgresql"
