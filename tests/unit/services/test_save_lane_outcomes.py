@@ -5,6 +5,7 @@ tests/unit/services/test_fast_save.py counts the fast path's seals."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,28 +47,39 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 def test_the_full_path_reuses_a_current_context_and_the_plain_register_check(
     built: Built, calls: dict[str, int]
 ) -> None:
-    """A save the kept connection gives back (a trigger put in the file wrote another row) runs again through the
-    full path, with the round's context still current: it is neither loaded again nor is the serial checked the
-    long way, and what it saves is sealed as the file holds it."""
+    """Saves that take the full path with the round's context still current (a save with extra audit details,
+    as a scanned ballot's image hashes, never takes the kept connection): the context is neither loaded again
+    nor is the serial checked the long way, and what they save is sealed as the file holds it, details included.
+    (Until 30 Nov 2026 a trigger planted in the file sent the save back to the full path; since the kept
+    connection seals only what it wrote, nothing does but extra details.)"""
     ws, rng = built.ws, random.Random(21)
     first = ws.counting.record(
         built.round_id, built.printed[0].payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids)
     )
     assert calls == {"load": 1, "verify": 0}
-    with raw(ws.path) as conn:
-        conn.execute(
-            f"CREATE TRIGGER outsider AFTER INSERT ON ballots BEGIN UPDATE ballots SET marks = marks WHERE id = {first.id}; END"
+    later = [
+        ws.counting.record(
+            built.round_id,
+            built.printed[i].payload,
+            valid_marks(rng, RoundKind.CONFIDENCE, built.ids),
+            audit_extra=lambda _s, ballot_id: {"source": "scan", "images": [f"ảnh-{ballot_id}"]},
         )
-    second = ws.counting.record(
-        built.round_id, built.printed[1].payload, valid_marks(rng, RoundKind.CONFIDENCE, built.ids)
-    )
+        for i in (1, 2)
+    ]
     assert calls == {"load": 1, "verify": 0}
     with raw(ws.path) as conn:
-        conn.execute("DROP TRIGGER outsider")
         rows = conn.execute("SELECT id, serial FROM ballots ORDER BY id").fetchall()
         status = dict(conn.execute("SELECT serial, status FROM ballot_register").fetchall())
-    assert rows == [(first.id, built.printed[0].serial), (second.id, built.printed[1].serial)]
-    assert [status[ib.serial] for ib in built.printed[:3]] == ["counted", "counted", "printed"]
+        details = [
+            json.loads(d)
+            for (d,) in conn.execute("SELECT details FROM audit_log WHERE action = 'ballot_saved' ORDER BY seq")
+        ]
+    assert rows == [(s.id, ib.serial) for s, ib in zip([first, *later], built.printed, strict=False)]
+    assert [status[ib.serial] for ib in built.printed[:4]] == ["counted", "counted", "counted", "printed"]
+    assert [(d["ballot"], d.get("images")) for d in details] == [
+        (first.id, None),
+        *((s.id, [f"ảnh-{s.id}"]) for s in later),
+    ]
     report = ws.audit.verify()
     assert report.ok, report
 
