@@ -18,6 +18,10 @@ from vote_counter.domain.serials import format_serial
 from vote_counter.services.errors import ErrorCode
 from vote_counter.storage import audit, fast_seal
 
+TEST_IN_LIVE = (
+    "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt bỏ phiếu chính thức. "
+    "Không được tính; để riêng phiếu này."
+)
 NOT_ISSUED = (
     "Phiếu không do Ban kiểm phiếu phát ra cho lượt này (không có trong sổ phiếu hoặc mã không khớp). "
     "Không được tính; để riêng phiếu này."
@@ -80,6 +84,36 @@ def test_a_spoiled_or_returned_ballot_whose_register_line_was_edited_is_still_ne
     assert not report.ok and sorted(report.bad_rows) == sorted(edited)
 
 
+def test_a_register_line_edited_to_test_mode_in_a_live_round_is_refused_as_a_test_ballot(conf: Built) -> None:
+    """A live round's register line edited with sqlite3 to mode "test": scanned or typed, the ballot is refused
+    as a test ballot, nothing changes, and verify-audit still names the line (counted, the line would have been
+    rewritten and sealed by the save, and the edit hidden)."""
+    ws, rid = conf.ws, conf.round_id
+    ws.counting.record(rid, conf.printed[1].payload, confidence_marks(conf.ids, [0, 1, 2]))
+    ib = conf.printed[0]
+    with raw(ws.path) as conn:
+        conn.execute("UPDATE ballot_register SET mode = 'test' WHERE serial = ?", (ib.serial,))
+        line = conn.execute("SELECT id FROM ballot_register WHERE serial = ?", (ib.serial,)).fetchone()[0]
+    for text in (ib.payload, ib.serial):
+        err = expect_error(
+            ws, ErrorCode.TEST_IN_LIVE, ws.counting.record, rid, text, confidence_marks(conf.ids, [0, 0, 0])
+        )
+        assert err.message == TEST_IN_LIVE
+    assert active_ballots(ws.path) == [conf.printed[1].serial]
+    report = ws.audit.verify()
+    assert not report.ok and report.bad_rows == (("ballot_register", line),)
+
+
+def test_a_spoiled_ballot_is_refused_naming_its_serial_as_printed(conf: Built) -> None:
+    ws, rid = conf.ws, conf.round_id
+    ib = conf.printed[0]
+    ws.register.exchange(rid, ib.serial)
+    for text in (ib.payload, ib.serial):
+        err = expect_error(ws, ErrorCode.SPOILED, ws.counting.record, rid, text, confidence_marks(conf.ids, [0, 0, 0]))
+        assert err.message == f"Phiếu số {format_serial(ib.serial)} đã được đổi (phiếu hỏng), không được tính."
+    assert active_ballots(ws.path) == []
+
+
 def test_a_payload_or_a_serial_typed_with_spaces_is_saved_on_the_kept_connection(
     conf: Built, spied: dict[str, int]
 ) -> None:
@@ -91,6 +125,11 @@ def test_a_payload_or_a_serial_typed_with_spaces_is_saved_on_the_kept_connection
     payload = conf.printed[1].payload
     grouped = " ".join(payload[i : i + 4] for i in range(0, len(payload), 4))
     typed = format_serial(conf.printed[2].serial).replace("-", " ")
+    # The full check, which the scanning service asks first, reads them the same way.
+    assert [ws.counting.identify(rid, grouped), ws.counting.identify(rid, typed)] == [
+        conf.printed[1].serial,
+        conf.printed[2].serial,
+    ]
     for text in (grouped, " " + typed + " "):
         ws.counting.record(rid, text, valid_marks(rng, RoundKind.CONFIDENCE, conf.ids))
     assert spied["sealed"] == 2
