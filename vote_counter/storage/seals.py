@@ -40,6 +40,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
+from vote_counter.domain.keyed import HmacSha256
 from vote_counter.storage import keys
 from vote_counter.storage.schema import AuditRow, MeetingKeyRow
 
@@ -257,23 +258,29 @@ def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
     return digest_with(keys.derived(key, "seal"), table, values)
 
 
-def digest_with(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
-    """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context)."""
+def digest_with(seal_key: bytes | HmacSha256, table: str, values: Iterable[Any]) -> str:
+    """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context,
+    prepared as an HmacSha256)."""
     row = [table, *values]
     if not _AS_IS.issuperset(map(type, row)):  # PostgreSQL's booleans; a round's key as hex
         row = [_plain(v) for v in row]
-    body = _COMPACT(row)
-    return hmac.digest(seal_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
+    return _mac(seal_key, _COMPACT(row).encode("utf-8")).hex()[:DIGEST_CHARS]
 
 
 def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
     return mac_with(keys.derived(key, "chain"), place, meeting_id, key_id, digests)
 
 
-def mac_with(chain_key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
+def mac_with(
+    chain_key: bytes | HmacSha256, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]
+) -> str:
     """group_mac with the derived "chain" key already made."""
     body = _SORTED([*place, meeting_id, key_id, digests])
-    return hmac.digest(chain_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
+    return _mac(chain_key, body.encode("utf-8")).hex()[:DIGEST_CHARS]
+
+
+def _mac(key: bytes | HmacSha256, message: bytes) -> bytes:
+    return hmac.digest(key, message, hashlib.sha256) if isinstance(key, bytes) else key.digest(message)
 
 
 def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | None:
