@@ -4,7 +4,9 @@ How it works:
 
 1. On every write transaction the engine installs TEMP triggers (this connection only, nothing in the
    file) on each registered table: a row inserted, deleted or updated in a sealed column is noted in
-   the temp table `kp_touched`, whatever wrote it (ORM, bulk SQL, a foreign-key cascade).
+   the temp table `kp_touched`, whatever wrote it (ORM, bulk SQL, a foreign-key cascade). The one exception is
+   the ballot saves' kept connection (services/ballot_save.py), which runs only the save's own statements and
+   seals the rows it wrote from their values (storage/fast_seal.py): `uninstall` takes its triggers away.
 2. `audit.append` takes the noted rows and writes, in the entry it is adding, each row's keyed digest
    (HMAC-SHA256 with a key derived from the meeting's key, storage/keys.py), or null for a row deleted,
    grouped by meeting, each group with a MAC over the entry's place in the chain (previous hash, number,
