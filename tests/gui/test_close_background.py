@@ -30,8 +30,10 @@ from tests.gui.conftest import Seeded, board_approval, seed_round
 from tests.gui.keys import click, clipped, tab_to_button_and_press
 from tests.gui.test_minutes_page import count_ballots
 from tests.helpers.builders import assert_vietnamese, workspace_at
-from vote_counter.domain.model import BallotMarks, Counts, Stage
+from vote_counter.domain.model import BallotMarks, BoardMemberId, Counts, Stage
 from vote_counter.services import recount
+from vote_counter.services.accounts import Credential
+from vote_counter.services.errors import ServiceError
 from vote_counter.services.workspace import Workspace
 from vote_counter.ui import close_check, dialogs, sign_in, texts
 from vote_counter.ui.jobs import ProgressDialog
@@ -336,9 +338,39 @@ def test_a_ballot_saved_by_another_station_after_the_check_makes_the_close_count
     monkeypatch.setattr(sign_in, "ask_approval", approve_after_another_save)
     click(qtbot, window.next_button)
     assert _stage(workspace.path, seeded.round_id) == Stage.CLOSED.value, window.stage_status.text()
-    # The background recount, then the close's own (the audit head had moved), on the window's thread.
+    # The background recount, then the close's own (this round's ballots had changed), on the window's thread.
     assert len(recounts) == 2 and recounts[1] == threading.main_thread().name
     assert workspace.counting.totals(seeded.round_id).collected == 31
+    assert workspace.counting.recount_check(seeded.round_id).matches
+
+
+def test_a_wrong_passphrase_at_the_close_does_not_make_the_window_count_again(
+    make_window: MakeWindow,
+    workspace: Workspace,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    recounts: list[str],
+) -> None:
+    """A member mistypes at the close's passphrase prompt (the failure is logged, the audit head moves) and then
+    types it right: nothing the recount read changed, so the close takes the background recount's token and the
+    window's thread counts nothing."""
+    seeded = _counted(workspace, 30)
+    window = make_window()
+    assert seeded.accounts is not None
+    chair = seeded.accounts.chair
+
+    def mistype_then_approve(_parent: Any, ws: Workspace, mid: Any, *_a: Any, **_k: Any) -> object:
+        with pytest.raises(ServiceError):
+            ws.accounts.sign_in(Credential(chair.id or BoardMemberId(0), "sai một chữ"))
+        return board_approval(ws, mid)
+
+    monkeypatch.setattr(sign_in, "ask_approval", mistype_then_approve)
+    entries = _audit_entries(workspace.path)
+    click(qtbot, window.next_button)
+    assert _stage(workspace.path, seeded.round_id) == Stage.CLOSED.value, window.stage_status.text()
+    assert file_value(workspace.path, "SELECT count(*) FROM audit_log WHERE action = 'sign_in_failed'") == 1
+    assert _audit_entries(workspace.path) >= entries + 2  # the failure, then the close
+    assert len(recounts) == 1 and recounts[0] != threading.main_thread().name
     assert workspace.counting.recount_check(seeded.round_id).matches
 
 

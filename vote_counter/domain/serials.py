@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
+from vote_counter.domain.keyed import HmacSha256
 from vote_counter.domain.model import Mode
 
 PAYLOAD_VERSION = "1"
@@ -105,8 +106,9 @@ def parse_typed_serial(text: str) -> str:
     return digits
 
 
-def _tag(key: bytes, message: str) -> str:
-    mac = hmac.digest(key, message.encode("ascii"), hashlib.sha256)
+def _tag(key: bytes | HmacSha256, message: str) -> str:
+    data = message.encode("ascii")
+    mac = hmac.digest(key, data, hashlib.sha256) if isinstance(key, bytes) else key.digest(data)
     value = int.from_bytes(mac[: TAG_BITS // 8], "big")
     return str(value).zfill(TAG_DIGITS)
 
@@ -126,7 +128,8 @@ class Payload:
     def digits(self) -> str:
         return self.message + self.tag
 
-    def verifies(self, key: bytes) -> bool:
+    def verifies(self, key: bytes | HmacSha256) -> bool:
+        """The tag is this round key's (`key` as stored, or prepared once for many payloads: keyed.HmacSha256)."""
         return hmac.compare_digest(self.tag, _tag(key, self.message))
 
 

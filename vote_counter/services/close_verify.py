@@ -3,13 +3,16 @@
 Closing a round compares the persisted running totals with a full recount of every entered ballot
 (services/stages.py). That recount grows with the number of ballots (≈ 1.4 s at 10,000), so the window runs it in
 a thread with progress first and hands the outcome to closing as a `VerifiedTotals`. Closing uses it instead of
-counting again only if nothing it depends on changed in between, judged inside closing's own transaction:
+counting again only if nothing the recount read changed in between, judged inside closing's own transaction:
 
-- the audit head (sequence and hash): every change the app makes, on any station, appends an entry;
 - a digest of the round's ballot rows (id, pass, status, set-aside, marks, reasons), their number and the last id,
-  and of its running-totals rows (pass, basis, data): a row edited in the file with another program, which writes
-  no audit entry, changes these;
+  and of its running-totals rows (pass, basis, data): a ballot saved, corrected, voided or restored here or on
+  another station, and a row edited in the file with another program (which writes no audit entry), change these;
 - the round's settings and nominees as the recount read them.
+
+That is everything recount.check reads, so the recount of the file as it is now would be the token's. Entries that
+touch none of it (a wrong passphrase logged at the close's prompt, a ballot of another round on another station, a
+document printed) leave the token good: closing then does not count again on the window's thread.
 
 All of it and the recount are read in ONE read transaction, so they describe the same moment: SQLite's
 engine starts every transaction with BEGIN (storage/engine.py) and, under WAL, a read transaction keeps the
@@ -32,7 +35,7 @@ from sqlalchemy.orm import Session
 from vote_counter.domain.model import Nominee, Round
 from vote_counter.services import recount
 from vote_counter.storage import repositories
-from vote_counter.storage.schema import AuditRow, BallotRow, RoundRow, TotalsRow
+from vote_counter.storage.schema import BallotRow, RoundRow, TotalsRow
 
 _KEY = secrets.token_bytes(32)  # this process only: a token cannot outlive it or be made elsewhere
 
@@ -41,8 +44,6 @@ _KEY = secrets.token_bytes(32)  # this process only: a token cannot outlive it o
 class Seen:
     """What the recount was measured against (module doc)."""
 
-    head_seq: int
-    head: str
     ballots: int
     last_ballot: int
     ballots_digest: str
@@ -94,7 +95,6 @@ def _tag(round_id: int, check: recount.RecountCheck, seen: Seen) -> str:
 
 
 def _seen(s: Session, round_id: int, round_: Round, nominees: list[Nominee]) -> Seen:
-    head = s.execute(select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)).first()
     ballots = hashlib.sha256()
     count = last = 0
     rows = s.execute(
@@ -120,8 +120,6 @@ def _seen(s: Session, round_id: int, round_: Round, nominees: list[Nominee]) -> 
         totals.update(f"{pass_no},{len(basis)}:{basis}{len(data)}:{data};".encode())
     settings = hashlib.sha256(repr((round_, nominees)).encode("utf-8")).hexdigest()
     return Seen(
-        head[0] if head else 0,
-        head[1] if head else "",
         count,
         last,
         ballots.hexdigest(),

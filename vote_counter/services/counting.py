@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from vote_counter.domain.keyed import HmacSha256
 from vote_counter.domain.model import (
     BallotId,
     BallotMarks,
@@ -347,7 +348,7 @@ class CountingService(ServiceBase):
             round=round_,
             meeting_id=row.meeting_id,
             code=row.code,
-            key=row.hmac_key,
+            key=HmacSha256(bytes(row.hmac_key)),
             nominees=nominees,
             nominee_ids=[n.id for n in nominees if n.id is not None],
             id_set=frozenset(n.id for n in nominees if n.id is not None),

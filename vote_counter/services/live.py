@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from vote_counter.domain.keyed import HmacSha256
 from vote_counter.domain.model import Nominee, NomineeId, Round, RoundKind
 from vote_counter.domain.rules import Totals
 from vote_counter.storage import totals as stored_totals
@@ -48,7 +49,7 @@ class RoundContext:
     round: Round
     meeting_id: int
     code: str
-    key: bytes
+    key: HmacSha256  # the round's payload key, prepared once (domain/keyed.py)
     nominees: list[Nominee]
     nominee_ids: list[NomineeId]
     id_set: frozenset[NomineeId]  # the same, as classify takes them (no set built per ballot)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vote_counter.domain.keyed import HmacSha256
 from vote_counter.storage import keys
 from vote_counter.storage.seals import digest_with, mac_with
 
@@ -26,16 +27,16 @@ WrittenRows = Mapping[tuple[str, int], tuple[Any, ...]]
 
 @dataclass(frozen=True, repr=False)
 class SealKeys:
-    """A meeting's key id and the two keys derived from its key (keys.derived), made once per round context:
-    a new key (a passphrase set or changed) writes an audit entry, which makes the context load again."""
+    """A meeting's key id and the two keys derived from its key (keys.derived), prepared for HMAC once per round
+    context: a new key (a passphrase set or changed) writes an audit entry, which makes the context load again."""
 
     key_id: str
-    seal: bytes
-    chain: bytes
+    seal: HmacSha256
+    chain: HmacSha256
 
     @classmethod
     def of(cls, key_id: str, key: bytes) -> SealKeys:
-        return cls(key_id, keys.derived(key, "seal"), keys.derived(key, "chain"))
+        return cls(key_id, HmacSha256(keys.derived(key, "seal")), HmacSha256(keys.derived(key, "chain")))
 
 
 def seal_written(sk: SealKeys, meeting_id: int, written: WrittenRows, place: list[Any]) -> list[dict[str, Any]]:

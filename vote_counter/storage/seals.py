@@ -4,7 +4,9 @@ How it works:
 
 1. On every write transaction the engine installs TEMP triggers (this connection only, nothing in the
    file) on each registered table: a row inserted, deleted or updated in a sealed column is noted in
-   the temp table `kp_touched`, whatever wrote it (ORM, bulk SQL, a foreign-key cascade).
+   the temp table `kp_touched`, whatever wrote it (ORM, bulk SQL, a foreign-key cascade). The one exception is
+   the ballot saves' kept connection (services/ballot_save.py), which runs only the save's own statements and
+   seals the rows it wrote from their values (storage/fast_seal.py): `uninstall` takes its triggers away.
 2. `audit.append` takes the noted rows and writes, in the entry it is adding, each row's keyed digest
    (HMAC-SHA256 with a key derived from the meeting's key, storage/keys.py), or null for a row deleted,
    grouped by meeting, each group with a MAC over the entry's place in the chain (previous hash, number,
@@ -40,6 +42,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
+from vote_counter.domain.keyed import HmacSha256
 from vote_counter.storage import keys
 from vote_counter.storage.schema import AuditRow, MeetingKeyRow
 
@@ -257,23 +260,29 @@ def row_digest(key: bytes, table: str, values: Iterable[Any]) -> str:
     return digest_with(keys.derived(key, "seal"), table, values)
 
 
-def digest_with(seal_key: bytes, table: str, values: Iterable[Any]) -> str:
-    """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context)."""
+def digest_with(seal_key: bytes | HmacSha256, table: str, values: Iterable[Any]) -> str:
+    """row_digest with the derived "seal" key already made (the save's fast path keeps it per round context,
+    prepared as an HmacSha256)."""
     row = [table, *values]
     if not _AS_IS.issuperset(map(type, row)):  # PostgreSQL's booleans; a round's key as hex
         row = [_plain(v) for v in row]
-    body = _COMPACT(row)
-    return hmac.digest(seal_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
+    return _mac(seal_key, _COMPACT(row).encode("utf-8")).hex()[:DIGEST_CHARS]
 
 
 def group_mac(key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
     return mac_with(keys.derived(key, "chain"), place, meeting_id, key_id, digests)
 
 
-def mac_with(chain_key: bytes, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]) -> str:
+def mac_with(
+    chain_key: bytes | HmacSha256, place: list[Any], meeting_id: int, key_id: str, digests: dict[str, str | None]
+) -> str:
     """group_mac with the derived "chain" key already made."""
     body = _SORTED([*place, meeting_id, key_id, digests])
-    return hmac.digest(chain_key, body.encode("utf-8"), hashlib.sha256).hex()[:DIGEST_CHARS]
+    return _mac(chain_key, body.encode("utf-8")).hex()[:DIGEST_CHARS]
+
+
+def _mac(key: bytes | HmacSha256, message: bytes) -> bytes:
+    return hmac.digest(key, message, hashlib.sha256) if isinstance(key, bytes) else key.digest(message)
 
 
 def seal_pending(session: Session, place: list[Any]) -> list[dict[str, Any]] | None:

@@ -1,8 +1,9 @@
 """Closing with a recount measured ahead in the background (issue 15, services/close_verify.py).
 
-A fresh token lets closing skip its own recount; any token that does not describe the file as it is now (one more
-ballot, another round, marks or totals edited with sqlite3 afterwards, a token altered by hand) makes closing count
-every ballot again, so no difference ever gets through; a token whose recount differed blocks with the alarm.
+A fresh token lets closing skip its own recount, also after entries that change nothing it read (a wrong passphrase,
+another round's ballot); any token that does not describe the file as it is now (one more ballot, another round,
+marks or totals edited with sqlite3 afterwards, a token altered by hand) makes closing count every ballot again, so
+no difference ever gets through; a token whose recount differed blocks with the alarm.
 The recount is counted by wrapping recount.check, the function that reads and classifies every ballot.
 """
 
@@ -24,8 +25,9 @@ from tests.helpers.builders import (
     valid_marks,
     workspace_at,
 )
-from vote_counter.domain.model import Counts, RoundKind, Stage
+from vote_counter.domain.model import BoardMemberId, BoardRole, Counts, RoundKind, Stage
 from vote_counter.services import recount
+from vote_counter.services.accounts import Credential
 from vote_counter.services.errors import ErrorCode, ServiceError
 from vote_counter.services.workspace import Workspace
 
@@ -88,6 +90,30 @@ def test_one_more_ballot_after_the_token_makes_closing_count_again(ws: Workspace
     assert ws.stages.change(b.round_id, Stage.CLOSED, verified=token) is Stage.CLOSED
     assert recounts == [b.round_id, b.round_id]
     assert ws.counting.totals(b.round_id).collected == 7
+
+
+def test_entries_that_change_nothing_the_recount_read_keep_the_token(ws: Workspace, recounts: list[int]) -> None:
+    """After the background recount: a wrong passphrase typed at the close's prompt (logged) and a ballot of
+    another round saved (another station, in a congress) move the audit head but not this round's ballots, totals,
+    settings or nominees: closing takes the token and does not count again on the window's thread."""
+    b = _counted(ws)
+    other = _counted(ws, title_seed=1)
+    token = ws.stages.verify_totals(b.round_id)
+    entries = audit_count(ws.path)
+    chair = next(m for m in ws.setup.board(b.meeting.id or 0) if m.role is BoardRole.CHAIR)
+    with pytest.raises(ServiceError):
+        ws.accounts.sign_in(Credential(chair.id or BoardMemberId(0), "không phải câu mật khẩu"))
+    ws.counting.record(
+        other.round_id, other.printed[6].payload, valid_marks(random.Random(9), RoundKind.CONFIDENCE, other.ids)
+    )
+    assert audit_count(ws.path) == entries + 2
+    recounts.clear()
+    assert ws.stages.close_blockers(b.round_id, verified=token) == []
+    assert ws.stages.change(b.round_id, Stage.CLOSED, verified=token) is Stage.CLOSED
+    assert recounts == []
+    assert ws.counting.totals(b.round_id).collected == 6
+    assert ws.counting.recount_check(b.round_id).matches
+    assert ws.audit.verify().ok
 
 
 def test_a_token_whose_recount_differed_blocks_with_the_alarm(ws: Workspace, recounts: list[int]) -> None:

@@ -1,0 +1,58 @@
+"""HmacSha256 (domain/keyed.py), the save's prepared keys: exactly hmac.digest for every key and message, and the
+payload tags, row seals and group MACs made with it are the ones made with the key itself."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vote_counter.domain.keyed import HmacSha256
+from vote_counter.domain.model import Mode
+from vote_counter.domain.serials import damm_digit, make_payload, parse_payload
+from vote_counter.storage import seals
+
+keys_ = st.binary(min_size=0, max_size=200)  # past the 64-byte block too: such a key is hashed first
+
+
+@settings(max_examples=400, deadline=None)
+@given(keys_, st.binary(max_size=3000))
+def test_it_is_hmac_sha256(key: bytes, message: bytes) -> None:
+    prepared = HmacSha256(key)
+    expected = hmac.digest(key, message, hashlib.sha256)
+    assert prepared.digest(message) == expected
+    assert prepared.digest(message) == expected  # the prepared states are copied, never consumed
+    assert prepared.digest(message + b"x") == hmac.digest(key, message + b"x", hashlib.sha256)
+
+
+def test_rfc_4231_case_2() -> None:
+    """An outside reference: RFC 4231 test case 2 (key "Jefe")."""
+    got = HmacSha256(b"Jefe").digest(b"what do ya want for nothing?").hex()
+    assert got == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+
+
+def test_its_text_never_shows_the_key() -> None:
+    key = b"k" * 32
+    assert "k" * 8 not in repr(HmacSha256(key)) and key.hex() not in repr(HmacSha256(key))
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys_, st.lists(st.one_of(st.text(max_size=40), st.integers(), st.none(), st.booleans()), max_size=8))
+def test_seals_made_with_it_are_the_keys_seals(key: bytes, values: list[object]) -> None:
+    place = ["0" * 64, 7, "2026-11-30T09:00:00.000000+00:00", "Hoàng Thị Lan", "ballot_saved"]
+    digests: dict[str, str | None] = {"ballots:1": seals.digest_with(key, "ballots", values), "ballots:2": None}
+    assert seals.digest_with(HmacSha256(key), "ballots", values) == digests["ballots:1"]
+    assert seals.mac_with(HmacSha256(key), place, 3, "k1", digests) == seals.mac_with(key, place, 3, "k1", digests)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(min_size=16, max_size=64), st.integers(0, 10**11 - 1))
+def test_a_payload_verifies_with_it_exactly_when_it_verifies_with_the_key(key: bytes, number: int) -> None:
+    body = f"{number:011d}"
+    serial = body + damm_digit(body)
+    good = parse_payload(make_payload("123456", serial, Mode.LIVE, key))
+    assert good.verifies(HmacSha256(key)) and good.verifies(key)
+    other = key[:-1] + bytes([key[-1] ^ 1])
+    assert not good.verifies(HmacSha256(other)) and not good.verifies(other)
