@@ -122,7 +122,7 @@ def payload_serial(ctx: RoundContext, text: str) -> str | None:
 
 def countable(reg: Sequence[Any] | None, serial: str, mode: Mode) -> Line | None:
     """The register line (id, status, mode, already entered in this pass) if it may be counted now."""
-    if reg is None or reg[0] is None or reg[1] not in _COUNTABLE or Mode(reg[2]) is not mode or reg[3]:
+    if reg is None or reg[0] is None or reg[1] not in _COUNTABLE or reg[2] != mode.value or reg[3]:
         return None
     return Line(int(reg[0]), serial, str(reg[2]))
 

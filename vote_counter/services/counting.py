@@ -52,12 +52,14 @@ from vote_counter.i18n import _
 from vote_counter.services import ballot_save, ballot_save_pg, recount
 from vote_counter.services.accounts import Access, Auth, Need
 from vote_counter.services.base import DEFAULT_ACTOR, ServiceBase, get_round_row, require_stage
-from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail
+from vote_counter.services.errors import ErrorCode, ServiceError, storage_detail, tamper_place
 from vote_counter.services.live import LiveTotals, RoundContext
 from vote_counter.services.retry import retrying
 from vote_counter.storage import audit, fast_seal, keys, pg_lane, repositories, seals
 from vote_counter.storage import totals as stored_totals
 from vote_counter.storage.schema import BallotRow, RoundRow, SerialRow, TallySheetRow
+
+_MODES = frozenset(m.value for m in Mode)  # what the app writes in a register line's mode
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ class CountingService(ServiceBase):
             if round_mode is Mode.LIVE and self._is_test_serial(s, serial):
                 raise ServiceError(ErrorCode.TEST_IN_LIVE)
             raise ServiceError(ErrorCode.NOT_ISSUED)
+        if reg.mode not in _MODES:  # a line edited with sqlite3 ("LIVE"): named, never a parser's traceback
+            raise ServiceError(ErrorCode.AUDIT_BROKEN, where=tamper_place(None, (), (("ballot_register", reg.id),)))
         self._check_mode(Mode(reg.mode), round_mode)
         if reg.status == SerialStatus.SPOILED.value:
             raise ServiceError(ErrorCode.SPOILED, serial=serial)

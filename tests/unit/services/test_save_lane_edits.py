@@ -169,3 +169,28 @@ def test_a_save_after_the_log_was_wiped_starts_again_from_genesis_and_verify_aud
     bad = set(report.bad_rows)
     assert {("ballots", first.id), ("rounds", rid), ("meetings", conf.meeting.id)} <= bad
     assert ("ballots", second.id) not in bad
+
+
+def test_a_register_line_whose_mode_was_edited_to_a_value_the_app_never_writes_is_named(conf: Built) -> None:
+    """A register line's mode edited with sqlite3 to "LIVE" (the app writes "live" or "test"): scanned, typed or
+    identified, the ballot is refused with the tamper message naming that line, not a parser's traceback, and
+    nothing changes; verify-audit names the same line."""
+    ws, rid = conf.ws, conf.round_id
+    ws.counting.record(rid, conf.printed[1].payload, confidence_marks(conf.ids, [0, 1, 2]))  # the context kept
+    edited = conf.printed[0]
+    with raw(ws.path) as conn:
+        conn.execute("UPDATE ballot_register SET mode = upper(mode) WHERE serial = ?", (edited.serial,))
+        line = int(conn.execute("SELECT id FROM ballot_register WHERE serial = ?", (edited.serial,)).fetchone()[0])
+    expected = (
+        f"Dữ liệu bị sửa ngoài phần mềm: sổ số phiếu số {line} khác với lúc niêm phong. "
+        "Không được xuất kết quả; báo Trưởng ban."
+    )
+    for text in (edited.payload, format_serial(edited.serial)):
+        err = expect_error(
+            ws, ErrorCode.AUDIT_BROKEN, ws.counting.record, rid, text, confidence_marks(conf.ids, [0, 0, 0])
+        )
+        assert err.message == expected
+    assert expect_error(ws, ErrorCode.AUDIT_BROKEN, ws.counting.identify, rid, edited.payload).message == expected
+    assert active_ballots(ws.path) == [conf.printed[1].serial]
+    report = ws.audit.verify()
+    assert report.bad_rows == (("ballot_register", line),)
