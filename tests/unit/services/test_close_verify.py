@@ -167,8 +167,13 @@ def test_a_token_altered_by_hand_is_not_taken(ws: Workspace, recounts: list[int]
         "UPDATE running_totals SET data = replace(data, '\"valid\":6', '\"valid\":5')",
         "DELETE FROM ballots WHERE id = (SELECT max(id) FROM ballots)",
         "UPDATE ballots SET status = 'void' WHERE id = (SELECT min(id) FROM ballots)",
+        # Each field the token's digests read, alone (mutation run 11): a keyed ballot set aside (counted invalid),
+        # a ballot moved to a second pass, the stored totals moved to a second pass.
+        "UPDATE ballots SET set_aside = 1 WHERE id = (SELECT min(id) FROM ballots)",
+        "UPDATE ballots SET pass_no = 2 WHERE id = (SELECT min(id) FROM ballots)",
+        "UPDATE running_totals SET pass_no = 2",
     ],
-    ids=["marks", "totals", "ballot_deleted", "ballot_voided"],
+    ids=["marks", "totals", "ballot_deleted", "ballot_voided", "set_aside", "ballot_pass", "totals_pass"],
 )
 def test_a_file_edited_after_the_token_is_counted_again_and_blocked(
     ws: Workspace, recounts: list[int], edit: str
@@ -224,3 +229,50 @@ def test_unreadable_marks_written_outside_the_app_are_named_and_nothing_changes(
     err = expect_error(ws, ErrorCode.AUDIT_BROKEN, ws.stages.change, b.round_id, Stage.CLOSED)
     assert f"phiếu đã nhập số {bad}" in err.message
     assert ws.setup.round(b.round_id).stage is Stage.COUNTING
+
+
+def _close_after(b: Built, token: object, recounts: list[int]) -> Stage:
+    recounts.clear()
+    return b.ws.stages.change(b.round_id, Stage.CLOSED, verified=token)  # type: ignore[arg-type]
+
+
+def test_a_ballot_renumbered_after_the_token_is_counted_again(ws: Workspace, recounts: list[int]) -> None:
+    """The ballots' ids are part of what the recount read (it names a ballot by its id): a row given another id
+    with sqlite3, its content the same, makes closing count again (the totals still match, so it closes)."""
+    b = _counted(ws)
+    token = ws.stages.verify_totals(b.round_id)
+    with raw(ws.path) as conn:
+        assert conn.execute("UPDATE ballots SET id = id + 1000 WHERE id = (SELECT max(id) FROM ballots)").rowcount == 1
+    assert _close_after(b, token, recounts) is Stage.CLOSED
+    assert recounts == [b.round_id]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE nominees SET full_name = full_name || ' Văn' WHERE id = (SELECT min(id) FROM nominees)",
+        "UPDATE rounds SET title = title || ' (sửa)'",
+    ],
+    ids=["nominee", "round"],
+)
+def test_settings_or_nominees_edited_after_the_token_make_closing_count_again(
+    ws: Workspace, recounts: list[int], edit: str
+) -> None:
+    """The round's settings and nominees as the recount read them are part of the token: edited with sqlite3
+    after it, closing counts again under what the file now says (a name or a title: the totals still match)."""
+    b = _counted(ws)
+    token = ws.stages.verify_totals(b.round_id)
+    with raw(ws.path) as conn:
+        assert conn.execute(edit).rowcount == 1
+    assert _close_after(b, token, recounts) is Stage.CLOSED  # the totals do not depend on these texts
+    assert recounts == [b.round_id]
+
+
+def test_something_else_handed_over_as_the_token_is_ignored(ws: Workspace, recounts: list[int]) -> None:
+    """Anything that is not a VerifiedTotals (a caller's mistake) is no token: closing counts again and closes."""
+    b = _counted(ws)
+    for junk in ("a token", 0, object()):
+        assert ws.stages.close_blockers(b.round_id, verified=junk) == []  # type: ignore[arg-type]
+    assert recounts == [b.round_id] * 3
+    assert _close_after(b, "a token", recounts) is Stage.CLOSED
+    assert recounts == [b.round_id]

@@ -56,3 +56,12 @@ def test_a_payload_verifies_with_it_exactly_when_it_verifies_with_the_key(key: b
     assert good.verifies(HmacSha256(key)) and good.verifies(key)
     other = key[:-1] + bytes([key[-1] ^ 1])
     assert not good.verifies(HmacSha256(other)) and not good.verifies(other)
+
+
+def test_keys_at_and_around_the_block_size_are_hmac_sha256() -> None:
+    """Keys of 63, 64 and 65 bytes (only a key longer than the 64-byte block is hashed first), the empty key and
+    one of 128 bytes, each against hmac.digest: Hypothesis's random lengths need not hit the boundary itself."""
+    for length in (0, 1, 32, 63, 64, 65, 128):
+        key = bytes((7 + i) % 256 for i in range(length))
+        for message in (b"", b"x", bytes(range(256)) * 3):
+            assert HmacSha256(key).digest(message) == hmac.digest(key, message, hashlib.sha256), length
