@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,3 +66,20 @@ def test_keys_at_and_around_the_block_size_are_hmac_sha256() -> None:
         key = bytes((7 + i) % 256 for i in range(length))
         for message in (b"", b"x", bytes(range(256)) * 3):
             assert HmacSha256(key).digest(message) == hmac.digest(key, message, hashlib.sha256), length
+
+
+def test_a_group_mac_is_hmac_of_the_place_meeting_key_and_digests_sorted() -> None:
+    """The group MAC against a reference written apart with json.dumps and hmac.digest: the body
+    [*place, meeting, key id, digests] with sorted keys, compact, Vietnamese as written; with the key as bytes and
+    prepared. A MAC that ignored any part (mutation run 11 found one that
+    MACed a constant) differs from it, and two groups differing only in a digest get different MACs."""
+    key = bytes(range(32))
+    place = ["a" * 64, 12, "2026-11-30T10:00:00.000000+00:00", "Lê Thị Ượng", "ballot_saved"]
+    digests: dict[str, str | None] = {"running_totals:1": "0" * 32, "ballots:7": "f" * 32, "ballot_register:3": None}
+    body = json.dumps([*place, 4, "k1", digests], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    expected = hmac.digest(key, body.encode("utf-8"), hashlib.sha256).hex()[:32]
+    assert seals.mac_with(key, place, 4, "k1", digests) == expected
+    assert seals.mac_with(HmacSha256(key), place, 4, "k1", digests) == expected
+    other = {**digests, "ballots:7": "e" * 32}
+    assert seals.mac_with(key, place, 4, "k1", other) != expected
+    assert seals.mac_with(key, place, 5, "k1", digests) != expected
