@@ -32,7 +32,7 @@ from tests.helpers.builders import (
 from vote_counter.domain.model import BallotMarks, Mode, Reason, RoundKind
 from vote_counter.services.accounts import Approval
 from vote_counter.services.errors import ErrorCode
-from vote_counter.storage import fast_seal, seals
+from vote_counter.storage import seals
 from vote_counter.storage.engine import WRITE
 from vote_counter.storage.schema_guard import Finding
 
@@ -50,20 +50,6 @@ def key_id(path: Path, meeting_id: int) -> str:
 
 def sealed_names(entry: dict[str, Any]) -> set[str]:
     return {name for g in entry["seal"] for name in g["digests"]}
-
-
-@pytest.fixture
-def spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """How often a save was sealed on the kept connection."""
-    calls = {"sealed": 0}
-    real = fast_seal.seal_written
-
-    def spy(*args: Any) -> Any:
-        calls["sealed"] += 1
-        return real(*args)
-
-    monkeypatch.setattr(fast_seal, "seal_written", spy)
-    return calls
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,7 +15,7 @@ from tests.helpers.builders import Built, build_round, confidence_marks, expect_
 from vote_counter.domain.model import RoundKind
 from vote_counter.domain.serials import format_serial
 from vote_counter.services.errors import ErrorCode
-from vote_counter.storage import audit, fast_seal
+from vote_counter.storage import audit
 
 TEST_IN_LIVE = (
     "Phiếu thử nghiệm: phiếu này được in cho lượt THỬ NGHIỆM, không có giá trị trong lượt bỏ phiếu chính thức. "
@@ -32,20 +31,6 @@ NOT_ISSUED = (
 def conf(tmp_path: Path) -> Iterator[Built]:
     with workspace_at(tmp_path / "kp.sqlite3") as ws:
         yield build_round(ws, RoundKind.CONFIDENCE, nominees=3, printed=8)
-
-
-@pytest.fixture
-def spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """How often a save was sealed on the kept connection (as tests/unit/services/test_fast_save.py counts)."""
-    calls = {"sealed": 0}
-    real = fast_seal.seal_written
-
-    def spy(*args: Any) -> Any:
-        calls["sealed"] += 1
-        return real(*args)
-
-    monkeypatch.setattr(fast_seal, "seal_written", spy)
-    return calls
 
 
 def active_ballots(path: Path) -> list[str]:
